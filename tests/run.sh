@@ -1,0 +1,32 @@
+#!/bin/sh
+# Runs every unit test binary and the end-to-end suite, then prints one
+# closing line "N passed, N failed".  Usage: tests/run.sh BUILD_DIR
+build=${1:-build}
+passed=0
+failed=0
+for t in "$build"/tests/test_*; do
+	[ -x "$t" ] || continue
+	out=$("$t" 2>&1)
+	rc=$?
+	printf '%s\n' "$out"
+	n=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -n 1)
+	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -n 1)
+	passed=$((passed + ${n:-0}))
+	if [ "$rc" -ne 0 ]; then
+		failed=$((failed + ${f:-1}))
+	fi
+done
+if [ -x tests/e2e/run.sh ]; then
+	out=$(tests/e2e/run.sh "$build" 2>&1)
+	rc=$?
+	printf '%s\n' "$out"
+	n=$(printf '%s\n' "$out" | sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	f=$(printf '%s\n' "$out" | sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	passed=$((passed + ${n:-0}))
+	failed=$((failed + ${f:-0}))
+	if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
+		failed=$((failed + 1))
+	fi
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
