@@ -1,0 +1,288 @@
+/* DNS wire format for the sinkhole responder (RFC 1035, RFC 3597). */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "netsink/dns.h"
+
+/* Strictly backward pointers already rule out cycles made of pointers
+ * alone; the bound also stops a pointer that re-reads the labels before it
+ * long before the name limit would. */
+#define DNS_MAX_JUMPS 16
+#define DNS_MAX_LABEL 63
+#define DNS_LABEL_TYPE 0xc0
+#define DNS_LABEL_PTR 0xc0
+#define DNS_PTR_QNAME 0xc00c /* pointer to the name at offset 12 */
+/* The FNV-1a parameters for 32 bits. */
+#define FNV32_OFFSET 2166136261u
+#define FNV32_PRIME 16777619u
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint8_t *put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+	return p + 2;
+}
+
+static uint8_t *put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+	return p + 4;
+}
+
+/* Reads the possibly compressed name at |off| of |pkt| into |wire| in
+ * uncompressed wire form (at most DNS_MAX_NAME_WIRE bytes, ending with the
+ * root label).  Sets *|wire_len| and *|end|, the offset just past the name
+ * where it sits in |pkt| (past the first pointer if any).  Returns 0 or
+ * -EINVAL. */
+static int dns_read_name(const uint8_t *pkt, size_t len, size_t off,
+			 uint8_t wire[DNS_MAX_NAME_WIRE], size_t *wire_len, size_t *end)
+{
+	size_t pos = off;
+	size_t w = 0;
+	unsigned int jumps = 0;
+	bool jumped = false;
+
+	for (;;) {
+		uint8_t c;
+
+		if (pos >= len)
+			return -EINVAL;
+		c = pkt[pos];
+		if ((c & DNS_LABEL_TYPE) == DNS_LABEL_PTR) {
+			size_t target;
+
+			if (len - pos < 2)
+				return -EINVAL;
+			target = (size_t)(get16(pkt + pos) & 0x3fff);
+			/* Names live after the header; a pointer must go back. */
+			if (target < DNS_HEADER_LEN || target >= pos)
+				return -EINVAL;
+			if (++jumps > DNS_MAX_JUMPS)
+				return -EINVAL;
+			if (!jumped) {
+				*end = pos + 2;
+				jumped = true;
+			}
+			pos = target;
+			continue;
+		}
+		/* 01 (RFC 2673 extended labels, withdrawn) and 10 are reserved. */
+		if (c & DNS_LABEL_TYPE)
+			return -EINVAL;
+		if (w + 1 + c > DNS_MAX_NAME_WIRE)
+			return -EINVAL;
+		if (c == 0) {
+			wire[w++] = 0;
+			if (!jumped)
+				*end = pos + 1;
+			*wire_len = w;
+			return 0;
+		}
+		if (c > len - pos - 1)
+			return -EINVAL;
+		/* A NUL would silently cut the dotted name short in every log. */
+		if (memchr(pkt + pos + 1, '\0', c))
+			return -EINVAL;
+		memcpy(wire + w, pkt + pos, (size_t)c + 1);
+		w += (size_t)c + 1;
+		pos += (size_t)c + 1;
+	}
+}
+
+/* Writes the dotted form of the uncompressed |wire| name into |out|, which
+ * holds 256 bytes: a 255-byte wire name is at most 253 characters. */
+static void dns_wire_to_dotted(const uint8_t *wire, char *out)
+{
+	size_t o = 0;
+
+	for (const uint8_t *p = wire; *p; p += *p + 1) {
+		if (o)
+			out[o++] = '.';
+		memcpy(out + o, p + 1, *p);
+		o += *p;
+	}
+	out[o] = '\0';
+}
+
+int dns_parse_query(const uint8_t *pkt, size_t len, struct dns_query *q)
+{
+	uint8_t wire[DNS_MAX_NAME_WIRE];
+	size_t wire_len, end;
+	uint16_t flags;
+	int r;
+
+	memset(q, 0, sizeof(*q));
+	if (!pkt || len < DNS_HEADER_LEN)
+		return -EINVAL;
+	flags = get16(pkt + 2);
+	if (flags & DNS_FLAG_QR)
+		return -EINVAL;
+	if (get16(pkt + 4) == 0)
+		return -EINVAL;
+	r = dns_read_name(pkt, len, DNS_HEADER_LEN, wire, &wire_len, &end);
+	if (r < 0)
+		return r;
+	if (len - end < 4)
+		return -EINVAL;
+
+	q->id = get16(pkt);
+	q->flags = flags;
+	dns_wire_to_dotted(wire, q->name);
+	q->qtype = get16(pkt + end);
+	q->qclass = get16(pkt + end + 2);
+	q->question_end = end + 4;
+	return 0;
+}
+
+/* Returns the RDATA length of the TXT record for |txt|: one length octet
+ * per 255-byte string, and at least one (possibly empty) string. */
+static size_t dns_txt_rdlen(size_t txt_len)
+{
+	size_t strings = txt_len ? (txt_len + 254) / 255 : 1;
+
+	return txt_len + strings;
+}
+
+static uint8_t *dns_put_txt(uint8_t *p, const char *txt, size_t txt_len)
+{
+	do {
+		size_t n = txt_len < 255 ? txt_len : 255;
+
+		*p++ = (uint8_t)n;
+		memcpy(p, txt, n);
+		p += n;
+		txt += n;
+		txt_len -= n;
+	} while (txt_len);
+	return p;
+}
+
+ssize_t dns_build_response(const struct dns_query *q, const uint8_t *pkt, size_t len,
+			   const struct dns_answer *ans, uint8_t *out, size_t outcap)
+{
+	uint8_t wire[DNS_MAX_NAME_WIRE];
+	size_t wire_len, end, need, rdlen = 0, txt_len = 0;
+	bool answer = false;
+	uint16_t flags, aclass;
+	uint8_t *p;
+	int r;
+
+	if (!q || !pkt || !out || len < DNS_HEADER_LEN)
+		return -EINVAL;
+	r = dns_read_name(pkt, len, DNS_HEADER_LEN, wire, &wire_len, &end);
+	if (r < 0)
+		return r;
+
+	if (ans && q->qtype == DNS_TYPE_A) {
+		answer = true;
+		rdlen = 4;
+	} else if (ans && ans->txt && q->qtype == DNS_TYPE_TXT) {
+		txt_len = strlen(ans->txt);
+		rdlen = dns_txt_rdlen(txt_len);
+		if (rdlen > UINT16_MAX)
+			return -EMSGSIZE;
+		answer = true;
+	}
+
+	need = DNS_HEADER_LEN + wire_len + 4;
+	if (answer)
+		need += 2 + 2 + 2 + 4 + 2 + rdlen;
+	if (need > outcap)
+		return -EMSGSIZE;
+
+	flags = (uint16_t)(DNS_FLAG_QR | (q->flags & (DNS_FLAG_OPCODE | DNS_FLAG_RD)) |
+			   DNS_FLAG_RA);
+	p = put16(out, q->id);
+	p = put16(p, flags);
+	p = put16(p, 1);
+	p = put16(p, answer ? 1 : 0);
+	p = put16(p, 0);
+	p = put16(p, 0);
+	memcpy(p, wire, wire_len);
+	p += wire_len;
+	p = put16(p, q->qtype);
+	p = put16(p, q->qclass);
+	if (answer) {
+		aclass = q->qclass == DNS_CLASS_ANY ? DNS_CLASS_IN : q->qclass;
+		p = put16(p, DNS_PTR_QNAME);
+		p = put16(p, q->qtype);
+		p = put16(p, aclass);
+		p = put32(p, ans->ttl);
+		p = put16(p, (uint16_t)rdlen);
+		if (q->qtype == DNS_TYPE_A) {
+			memcpy(p, &ans->addr4, 4);
+			p += 4;
+		} else {
+			p = dns_put_txt(p, ans->txt, txt_len);
+		}
+	}
+	return (ssize_t)(p - out);
+}
+
+static const struct {
+	uint16_t type;
+	const char *name;
+} dns_types[] = {
+	{1, "A"},	{2, "NS"},	  {3, "MD"},	      {4, "MF"},	  {5, "CNAME"},
+	{6, "SOA"},	{7, "MB"},	  {8, "MG"},	      {9, "MR"},	  {10, "NULL"},
+	{11, "WKS"},	{12, "PTR"},	  {13, "HINFO"},      {14, "MINFO"},	  {15, "MX"},
+	{16, "TXT"},	{17, "RP"},	  {18, "AFSDB"},      {24, "SIG"},	  {25, "KEY"},
+	{28, "AAAA"},	{29, "LOC"},	  {33, "SRV"},	      {35, "NAPTR"},	  {36, "KX"},
+	{37, "CERT"},	{39, "DNAME"},	  {41, "OPT"},	      {42, "APL"},	  {43, "DS"},
+	{44, "SSHFP"},	{45, "IPSECKEY"}, {46, "RRSIG"},      {47, "NSEC"},	  {48, "DNSKEY"},
+	{49, "DHCID"},	{50, "NSEC3"},	  {51, "NSEC3PARAM"}, {52, "TLSA"},	  {53, "SMIMEA"},
+	{55, "HIP"},	{59, "CDS"},	  {60, "CDNSKEY"},    {61, "OPENPGPKEY"}, {62, "CSYNC"},
+	{63, "ZONEMD"}, {64, "SVCB"},	  {65, "HTTPS"},      {99, "SPF"},	  {108, "EUI48"},
+	{109, "EUI64"}, {249, "TKEY"},	  {250, "TSIG"},      {251, "IXFR"},	  {252, "AXFR"},
+	{253, "MAILB"}, {254, "MAILA"},	  {255, "ANY"},	      {256, "URI"},	  {257, "CAA"},
+	{32768, "TA"},	{32769, "DLV"},
+};
+
+const char *dns_type_name(uint16_t qtype, char *buf, size_t buflen)
+{
+	for (size_t i = 0; i < sizeof(dns_types) / sizeof(dns_types[0]); i++) {
+		if (dns_types[i].type == qtype)
+			return dns_types[i].name;
+	}
+	if (!buf || buflen == 0)
+		return "";
+	snprintf(buf, buflen, "TYPE%u", (unsigned int)qtype);
+	return buf;
+}
+
+uint32_t dns_sinkhole_addr(const char *name)
+{
+	/* 198.18.0.0/15 with the last octet in 1..254: 2 * 256 * 254 hosts. */
+	const uint32_t hosts = 2u * 256u * 254u;
+	uint32_t h = FNV32_OFFSET, idx;
+	size_t n;
+
+	if (!name)
+		name = "";
+	n = strlen(name);
+	if (n && name[n - 1] == '.')
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = (uint8_t)name[i];
+
+		/* ASCII only: the locale must not change where a name goes. */
+		if (c >= 'A' && c <= 'Z')
+			c = (uint8_t)(c - 'A' + 'a');
+		h ^= c;
+		h *= FNV32_PRIME;
+	}
+	idx = h % hosts;
+	return htonl((198u << 24) | ((18u + idx / (256u * 254u)) << 16) |
+		     (((idx / 254u) % 256u) << 8) | (1u + idx % 254u));
+}

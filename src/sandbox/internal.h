@@ -1,0 +1,37 @@
+/* Pieces of the sandbox shared between its files; not part of the module's
+ * interface (sandbox.h is). */
+#ifndef SNARE_SANDBOX_INTERNAL_H
+#define SNARE_SANDBOX_INTERNAL_H
+
+#include <stddef.h>
+#include <linux/filter.h>
+
+#include "sandbox/sandbox.h"
+
+/* mount.c: builds the root at |newroot| (an empty host directory) and
+ * pivots into it.  Runs in init, inside the new mount namespace.  On
+ * failure writes the reason to |err| and returns -errno. */
+int mount_build_root(const struct sandbox_config *cfg, const char *newroot, uid_t uid, gid_t gid,
+		     char *err, size_t errlen);
+
+/* net.c: brings loopback up and routes every IPv4 (and IPv6) address to
+ * it, then checks that loopback is the only interface.  Runs in init. */
+int net_setup_loopback_only(bool ipv6, char *err, size_t errlen);
+
+/* seccomp.c: compiles the filter.  SECCOMP_RET_TRACE for traced syscalls
+ * (data 0) and for denied ones (data SECCOMP_DENY_DATA), allow otherwise.
+ * Other architectures are killed.  The program is malloc'd in |prog|. */
+#define SECCOMP_DENY_DATA 1
+int seccomp_build(struct sock_fprog *prog, char *err, size_t errlen);
+
+/* limits.c: cgroup set-up from the supervisor (best effort, reports what
+ * held), and rlimits applied in the step child (no allocation). */
+struct cgroup_handle {
+	char paths[3][256]; /* created cgroup directories, "" if none */
+};
+void limits_cgroup_setup(const struct sandbox_limits *lim, pid_t init_pid,
+			 struct cgroup_handle *cg, struct sandbox_enforced *enf);
+void limits_cgroup_release(struct cgroup_handle *cg);
+int limits_apply_rlimits(const struct sandbox_limits *lim);
+
+#endif

@@ -1,0 +1,301 @@
+/* The sandbox's file system view (bubblewrap's model): a tmpfs root holding
+ * read-only binds of the host's /usr, /etc, /var, /sys, a fresh /proc, a
+ * minimal /dev, private tmpfs on /tmp, /run and the home, the project
+ * directory bound read-write, then pivot_root and the old root detached. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "sandbox/identity.h"
+#include "sandbox/internal.h"
+#include "sys/sys.h"
+#include "util/log.h"
+
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		int e_ = errno;                                                                    \
+		snprintf(err, errlen, __VA_ARGS__);                                                \
+		size_t l_ = strlen(err);                                                           \
+		snprintf(err + l_, errlen - l_, ": %s", strerror(e_));                              \
+		return -e_;                                                                        \
+	} while (0)
+
+static int mkdir_p(char *path, mode_t mode)
+{
+	for (char *p = path + 1;; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+			*p = '\0';
+			if (mkdir(path, mode) < 0 && errno != EEXIST) {
+				*p = c;
+				return -1;
+			}
+			*p = c;
+			if (!c)
+				return 0;
+		}
+	}
+}
+
+static int make_ro(const char *path)
+{
+	struct sys_mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+						  MOUNT_ATTR_NODEV};
+	return sys_mount_setattr(AT_FDCWD, path, AT_RECURSIVE, &attr);
+}
+
+static int ro_bind(const char *src, const char *root, const char *dst)
+{
+	char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s%s", root, dst);
+	if (stat(src, &st) < 0)
+		return -1;
+	if (S_ISDIR(st.st_mode)) {
+		if (mkdir_p(path, 0755) < 0)
+			return -1;
+	} else {
+		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return -1;
+		close(fd);
+	}
+	if (mount(src, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return -1;
+	return make_ro(path);
+}
+
+static int tmpfs_at(const char *root, const char *dst, const char *opts, mode_t mode)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s%s", root, dst);
+	if (mkdir_p(path, mode) < 0)
+		return -1;
+	if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		return -1;
+	return chmod(path, mode);
+}
+
+/* Top-level entries: /bin, /lib... are symlinks on merged-/usr Debian;
+ * mirror them, or bind them when they are real directories. */
+static int mirror_toplevel(const char *root, const char *name)
+{
+	char src[64], dst[4096], target[4096];
+	struct stat st;
+	ssize_t n;
+
+	snprintf(src, sizeof(src), "/%s", name);
+	if (lstat(src, &st) < 0)
+		return 0; /* absent on this host */
+	if (S_ISLNK(st.st_mode)) {
+		n = readlink(src, target, sizeof(target) - 1);
+		if (n < 0)
+			return -1;
+		target[n] = '\0';
+		snprintf(dst, sizeof(dst), "%s/%s", root, name);
+		return symlink(target, dst);
+	}
+	return ro_bind(src, root, src);
+}
+
+static int write_file(const char *path, const char *body, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+	size_t len = strlen(body);
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, body, len) != (ssize_t)len) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+/* /etc is the host's, read-only, with the identity files replaced by ours
+ * (bound over the host's from a small tmpfs staged under /run). */
+static int overlay_etc(const char *root, const struct identity *id, char *err, size_t errlen)
+{
+	char stage[4096], src[4096], dst[4096], body[2048];
+	static const char *const files[] = {"passwd", "group", "hostname", "hosts", "resolv.conf"};
+
+	snprintf(stage, sizeof(stage), "%s/run/.etc", root);
+	if (mkdir_p(stage, 0755) < 0)
+		FAIL("cannot create '%s'", stage);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		const char *f = files[i];
+		if (!strcmp(f, "passwd"))
+			snprintf(body, sizeof(body),
+				 "root:x:0:0:root:/root:/bin/bash\n"
+				 "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+				 "bin:x:2:2:bin:/bin:/usr/sbin/nologin\n"
+				 "sys:x:3:3:sys:/dev:/usr/sbin/nologin\n"
+				 "sync:x:4:65534:sync:/bin:/bin/sync\n"
+				 "man:x:6:12:man:/var/cache/man:/usr/sbin/nologin\n"
+				 "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"
+				 "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+				 "systemd-network:x:998:998:systemd Network Management:/:/usr/sbin/nologin\n"
+				 "messagebus:x:100:107::/nonexistent:/usr/sbin/nologin\n"
+				 "%s:x:%d:%d:%s,,,:%s:/bin/bash\n",
+				 id->user, SANDBOX_UID, SANDBOX_GID, id->fullname, id->home);
+		else if (!strcmp(f, "group"))
+			snprintf(body, sizeof(body),
+				 "root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\nadm:x:4:%s\n"
+				 "sudo:x:27:%s\nwww-data:x:33:\nplugdev:x:46:%s\nusers:x:100:%s\n"
+				 "nogroup:x:65534:\ndocker:x:999:%s\n%s:x:%d:\n",
+				 id->user, id->user, id->user, id->user, id->user, id->user,
+				 SANDBOX_GID);
+		else if (!strcmp(f, "hostname"))
+			snprintf(body, sizeof(body), "%s\n", id->hostname);
+		else if (!strcmp(f, "hosts"))
+			snprintf(body, sizeof(body),
+				 "127.0.0.1\tlocalhost\n127.0.1.1\t%s\n\n"
+				 "::1     localhost ip6-localhost ip6-loopback\n"
+				 "ff02::1 ip6-allnodes\nff02::2 ip6-allrouters\n",
+				 id->hostname);
+		else
+			snprintf(body, sizeof(body), "nameserver 192.168.1.1\nsearch lan\n");
+		snprintf(src, sizeof(src), "%s/%s", stage, f);
+		if (write_file(src, body, 0644) < 0)
+			FAIL("cannot write '%s'", src);
+		snprintf(dst, sizeof(dst), "%s/etc/%s", root, f);
+		struct stat st;
+		if (lstat(dst, &st) < 0 || !S_ISREG(st.st_mode)) {
+			/* A symlink (resolv.conf under systemd-resolved) or absent:
+			 * nothing to bind over.  DNS still reaches the netsink,
+			 * which answers on every address. */
+			log_debug("not replacing /etc/%s: not a regular file on the host", f);
+			continue;
+		}
+		if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
+			FAIL("cannot bind '%s'", dst);
+		make_ro(dst);
+	}
+	return 0;
+}
+
+static int build_dev(const char *root, char *err, size_t errlen)
+{
+	static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+	char path[4096], src[64];
+
+	if (tmpfs_at(root, "/dev", "mode=0755,size=64k", 0755) < 0)
+		FAIL("cannot mount tmpfs on /dev");
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		snprintf(src, sizeof(src), "/dev/%s", nodes[i]);
+		snprintf(path, sizeof(path), "%s/dev/%s", root, nodes[i]);
+		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+		if (fd < 0)
+			FAIL("cannot create '%s'", path);
+		close(fd);
+		if (mount(src, path, NULL, MS_BIND, NULL) < 0)
+			FAIL("cannot bind '%s'", src);
+	}
+	static const char *const links[][2] = {{"/proc/self/fd", "fd"},
+					       {"/proc/self/fd/0", "stdin"},
+					       {"/proc/self/fd/1", "stdout"},
+					       {"/proc/self/fd/2", "stderr"},
+					       {"/proc/kcore", "core"},
+					       {"pts/ptmx", "ptmx"}};
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		snprintf(path, sizeof(path), "%s/dev/%s", root, links[i][1]);
+		if (symlink(links[i][0], path) < 0)
+			FAIL("cannot create '%s'", path);
+	}
+	snprintf(path, sizeof(path), "%s/dev/pts", root);
+	if (mkdir(path, 0755) < 0)
+		FAIL("cannot create '%s'", path);
+	if (mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=620") < 0)
+		FAIL("cannot mount devpts");
+	if (tmpfs_at(root, "/dev/shm", "mode=1777,size=64m", 01777) < 0)
+		FAIL("cannot mount /dev/shm");
+	return 0;
+}
+
+int mount_build_root(const struct sandbox_config *cfg, const char *newroot, uid_t uid, gid_t gid,
+		     char *err, size_t errlen)
+{
+	const struct identity *id = cfg->id;
+	char path[4096], opts[128];
+	static const char *const top[] = {"bin", "sbin", "lib", "lib32", "lib64", "libx32"};
+	static const char *const empty[] = {"/root", "/mnt", "/media", "/srv", "/opt", "/boot"};
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		FAIL("cannot make mounts private");
+	if (mount("tmpfs", newroot, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m") < 0)
+		FAIL("cannot mount the sandbox root");
+	if (ro_bind("/usr", newroot, "/usr") < 0)
+		FAIL("cannot bind /usr");
+	for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
+		if (mirror_toplevel(newroot, top[i]) < 0)
+			FAIL("cannot mirror /%s", top[i]);
+	if (ro_bind("/etc", newroot, "/etc") < 0)
+		FAIL("cannot bind /etc");
+	if (ro_bind("/var", newroot, "/var") < 0)
+		FAIL("cannot bind /var");
+	if (ro_bind("/sys", newroot, "/sys") < 0)
+		log_debug("no /sys in the sandbox");
+	snprintf(opts, sizeof(opts), "mode=1777,size=%llu",
+		 (unsigned long long)cfg->limits.tmpfs_bytes);
+	if (tmpfs_at(newroot, "/tmp", opts, 01777) < 0 ||
+	    tmpfs_at(newroot, "/var/tmp", opts, 01777) < 0)
+		FAIL("cannot mount /tmp");
+	if (tmpfs_at(newroot, "/run", "mode=0755,size=4m", 0755) < 0)
+		FAIL("cannot mount /run");
+	snprintf(path, sizeof(path), "%s/run/user/%d", newroot, SANDBOX_UID);
+	if (mkdir_p(path, 0700) < 0 || chown(path, uid, gid) < 0)
+		FAIL("cannot create /run/user");
+	if (tmpfs_at(newroot, "/var/spool/cron", "mode=0755,size=1m", 0755) < 0)
+		log_debug("no private /var/spool/cron");
+	if (tmpfs_at(newroot, "/home", opts, 0755) < 0)
+		FAIL("cannot mount /home");
+	if (overlay_etc(newroot, id, err, errlen) < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", newroot, empty[i]);
+		if (mkdir(path, strcmp(empty[i], "/root") ? 0755 : 0700) < 0)
+			FAIL("cannot create '%s'", path);
+	}
+	if (build_dev(newroot, err, errlen) < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/proc", newroot);
+	if (mkdir(path, 0555) < 0 ||
+	    mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		FAIL("cannot mount /proc");
+
+	/* The home and the project: the project is the host directory the
+	 * package and its dependencies were unpacked into. */
+	snprintf(path, sizeof(path), "%s%s", newroot, id->home);
+	if (mkdir(path, 0750) < 0 || chown(path, uid, gid) < 0)
+		FAIL("cannot create the home");
+	if (home_populate(path, id, uid, gid) < 0)
+		FAIL("cannot populate the home");
+	snprintf(path, sizeof(path), "%s%s/projects/app", newroot, id->home);
+	if (mkdir_p(path, 0755) < 0 || chown(path, uid, gid) < 0)
+		FAIL("cannot create the project directory");
+	if (mount(cfg->project_dir, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		FAIL("cannot bind the project directory '%s'", cfg->project_dir);
+	struct sys_mount_attr attr = {.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+	sys_mount_setattr(AT_FDCWD, path, AT_RECURSIVE, &attr);
+
+	/* pivot_root(".", ".") then detach the old root (bubblewrap). */
+	if (chdir(newroot) < 0)
+		FAIL("cannot enter the sandbox root");
+	if (sys_pivot_root(".", ".") < 0)
+		FAIL("cannot pivot_root");
+	if (umount2(".", MNT_DETACH) < 0)
+		FAIL("cannot detach the host root");
+	if (chdir("/") < 0)
+		FAIL("cannot chdir to /");
+	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+		FAIL("cannot make the sandbox root read-only");
+	return 0;
+}

@@ -1,0 +1,322 @@
+/* Sandbox start-up and control: the supervisor side (clone, id maps,
+ * cgroups, the control channel) and init's side (namespaces, network,
+ * mounts, the netsink, then a loop that starts steps and reaps orphans). */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/filter.h>
+
+#include "sandbox/internal.h"
+#include "sandbox/sandbox.h"
+#include "sys/sys.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+/* The host uid the sandbox user maps to when snare runs as root: owns
+ * nothing on the host. */
+#define ROOT_MODE_HOST_UID 1001000
+
+struct sandbox {
+	const struct sandbox_config *cfg;
+	pid_t init_pid;
+	int ctl_fd;
+	struct sandbox_enforced enf;
+	struct cgroup_handle cg;
+	char root[4096];
+};
+
+static int write_proc(pid_t pid, const char *file, const char *val)
+{
+	char path[64];
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+static int write_id_maps(pid_t pid, bool root)
+{
+	char map[128];
+	int r;
+
+	if (root) {
+		snprintf(map, sizeof(map), "0 0 1\n%d %d 1\n", SANDBOX_UID, ROOT_MODE_HOST_UID);
+		if ((r = write_proc(pid, "uid_map", map)) < 0)
+			return r;
+		snprintf(map, sizeof(map), "0 0 1\n%d %d 1\n", SANDBOX_GID, ROOT_MODE_HOST_UID);
+		return write_proc(pid, "gid_map", map);
+	}
+	snprintf(map, sizeof(map), "%d %d 1\n", SANDBOX_UID, (int)getuid());
+	if ((r = write_proc(pid, "uid_map", map)) < 0)
+		return r;
+	if ((r = write_proc(pid, "setgroups", "deny")) < 0)
+		return r;
+	snprintf(map, sizeof(map), "%d %d 1\n", SANDBOX_GID, (int)getgid());
+	return write_proc(pid, "gid_map", map);
+}
+
+/* ---- init (pid 1 inside) ---------------------------------------------- */
+
+struct init_state {
+	const struct sandbox_config *cfg;
+	struct sock_fprog prog;
+	int ctl;
+};
+
+static void send_status(int ctl, const char *msg)
+{
+	/* "R" ready, or "E<reason>". */
+	if (send(ctl, msg, strlen(msg), MSG_NOSIGNAL) < 0)
+		_exit(120);
+}
+
+static void __attribute__((noreturn)) run_step_child(const struct init_state *st, size_t k)
+{
+	const struct sandbox_step *step = &st->cfg->steps[k];
+	int devnull = open("/dev/null", O_RDONLY);
+
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(st->cfg->out_fd, 1) < 0 ||
+	    dup2(st->cfg->err_fd, 2) < 0)
+		_exit(126);
+	close_range(3, ~0U, 0);
+	if (chdir(step->cwd) < 0 && chdir(st->cfg->id->home) < 0)
+		_exit(126);
+	if (limits_apply_rlimits(&st->cfg->limits) < 0)
+		_exit(126);
+	if (getuid() == 0) {
+		if (setgroups(0, NULL) < 0 || setresgid(SANDBOX_GID, SANDBOX_GID, SANDBOX_GID) < 0 ||
+		    setresuid(SANDBOX_UID, SANDBOX_UID, SANDBOX_UID) < 0)
+			_exit(126);
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		_exit(126);
+	if (sys_seccomp_set_filter(&st->prog) < 0)
+		_exit(126);
+	execve(step->argv[0], step->argv, step->envp);
+	_exit(127);
+}
+
+static void reap(void)
+{
+	while (waitpid(-1, NULL, __WALL | WNOHANG) > 0)
+		;
+}
+
+static void __attribute__((noreturn)) init_main(const struct sandbox_config *cfg, int sync_fd,
+						int ctl, const char *newroot, struct sock_fprog prog)
+{
+	struct init_state st = {.cfg = cfg, .prog = prog, .ctl = ctl};
+	char err[512] = "", buf[64];
+	uid_t uid = SANDBOX_UID;
+	gid_t gid = SANDBOX_GID;
+	sigset_t mask;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (read(sync_fd, buf, 1) != 1)
+		_exit(121); /* the supervisor gave up */
+	close(sync_fd);
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		log_debug("no cgroup namespace: %s", strerror(errno));
+	if (net_setup_loopback_only(cfg->net_ipv6, err, sizeof(err)) < 0)
+		goto fail;
+	if (sethostname(cfg->id->hostname, strlen(cfg->id->hostname)) < 0 ||
+	    setdomainname("(none)", 6) < 0) {
+		snprintf(err, sizeof(err), "cannot set the hostname: %s", strerror(errno));
+		goto fail;
+	}
+	if (mount_build_root(cfg, newroot, uid, gid, err, sizeof(err)) < 0)
+		goto fail;
+
+	/* The netsink: in the sandbox's network namespace, untraced. */
+	pid_t ns = fork();
+	if (ns < 0) {
+		snprintf(err, sizeof(err), "cannot start the netsink: %s", strerror(errno));
+		goto fail;
+	}
+	if (ns == 0) {
+		close(ctl);
+		_exit(cfg->netsink_main(cfg->netsink_fd, cfg->netsink_arg));
+	}
+	close(cfg->netsink_fd);
+	send_status(ctl, "R");
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	for (;;) {
+		struct pollfd pfd[2] = {{.fd = ctl, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			_exit(122);
+		if (pfd[1].revents) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+				;
+			reap();
+		}
+		if (pfd[0].revents & POLLIN) {
+			ssize_t n = recv(ctl, buf, sizeof(buf) - 1, 0);
+			if (n <= 0)
+				_exit(0); /* supervisor closed: tear everything down */
+			buf[n] = '\0';
+			size_t k = strtoul(buf, NULL, 10);
+			if (k >= cfg->nsteps)
+				continue;
+			pid_t p = fork();
+			if (p == 0) {
+				sigprocmask(SIG_UNBLOCK, &mask, NULL);
+				run_step_child(&st, k);
+			}
+		} else if (pfd[0].revents & (POLLHUP | POLLERR)) {
+			_exit(0);
+		}
+	}
+fail:
+	{
+		char msg[600];
+		snprintf(msg, sizeof(msg), "E%s", err);
+		send_status(ctl, msg);
+		_exit(1);
+	}
+}
+
+/* ---- supervisor --------------------------------------------------------- */
+
+struct sandbox *sandbox_start(const struct sandbox_config *cfg, char *err, size_t errlen)
+{
+	const unsigned long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET |
+				    CLONE_NEWUTS | CLONE_NEWIPC;
+	struct sandbox *sb = xcalloc(1, sizeof(*sb));
+	struct sock_fprog prog = {0};
+	int ctl[2] = {-1, -1}, sync[2] = {-1, -1};
+	bool root = geteuid() == 0;
+	char msg[600];
+	ssize_t n;
+	int r;
+
+	sb->cfg = cfg;
+	sb->ctl_fd = -1;
+	snprintf(sb->root, sizeof(sb->root), "%s/root", cfg->workdir);
+	if (mkdir(sb->root, 0755) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create '%s': %s", sb->root, strerror(errno));
+		goto fail;
+	}
+	if (seccomp_build(&prog, err, errlen) < 0)
+		goto fail;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) < 0 ||
+	    pipe2(sync, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "cannot create the control channel: %s", strerror(errno));
+		goto fail;
+	}
+	sb->init_pid = sys_clone_fork(flags);
+	if (sb->init_pid < 0) {
+		snprintf(err, errlen,
+			 "cannot create the sandbox namespaces (user, pid, mount, net, uts, ipc): %s; "
+			 "refusing to run without isolation",
+			 strerror(errno));
+		goto fail;
+	}
+	if (sb->init_pid == 0) {
+		close(ctl[0]);
+		close(sync[1]);
+		init_main(cfg, sync[0], ctl[1], sb->root, prog);
+	}
+	close(ctl[1]);
+	close(sync[0]);
+	ctl[1] = sync[0] = -1;
+	sb->ctl_fd = ctl[0];
+	ctl[0] = -1;
+
+	if ((r = write_id_maps(sb->init_pid, root)) < 0) {
+		snprintf(err, errlen, "cannot map the sandbox user: %s", strerror(-r));
+		goto fail;
+	}
+	sb->enf.userns_root = root;
+	sb->enf.seccomp = true;
+	sb->enf.rlimits = true;
+	limits_cgroup_setup(&cfg->limits, sb->init_pid, &sb->cg, &sb->enf);
+	if (write(sync[1], "g", 1) != 1) {
+		snprintf(err, errlen, "sandbox init died during start-up");
+		goto fail;
+	}
+	close(sync[1]);
+	sync[1] = -1;
+	n = recv(sb->ctl_fd, msg, sizeof(msg) - 1, 0);
+	if (n <= 0) {
+		snprintf(err, errlen, "sandbox init died during start-up");
+		goto fail;
+	}
+	msg[n] = '\0';
+	if (msg[0] != 'R') {
+		snprintf(err, errlen, "%s; refusing to run", msg + 1);
+		goto fail;
+	}
+	free(prog.filter);
+	return sb;
+fail:
+	free(prog.filter);
+	for (int i = 0; i < 2; i++) {
+		if (ctl[i] >= 0)
+			close(ctl[i]);
+		if (sync[i] >= 0)
+			close(sync[i]);
+	}
+	sandbox_free(sb);
+	return NULL;
+}
+
+pid_t sandbox_init_pid(const struct sandbox *sb)
+{
+	return sb->init_pid;
+}
+
+const struct sandbox_enforced *sandbox_enforced(const struct sandbox *sb)
+{
+	return &sb->enf;
+}
+
+int sandbox_run_step(struct sandbox *sb, size_t k)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%zu", k);
+
+	if (send(sb->ctl_fd, buf, (size_t)n, MSG_NOSIGNAL) < 0)
+		return -errno;
+	return 0;
+}
+
+void sandbox_free(struct sandbox *sb)
+{
+	if (!sb)
+		return;
+	if (sb->ctl_fd >= 0)
+		close(sb->ctl_fd);
+	if (sb->init_pid > 0) {
+		int status;
+		kill(sb->init_pid, SIGKILL);
+		while (waitpid(sb->init_pid, &status, __WALL) < 0 && errno == EINTR)
+			;
+	}
+	limits_cgroup_release(&sb->cg);
+	rmdir(sb->root);
+	free(sb);
+}

@@ -1,0 +1,86 @@
+/* The sandbox: a process tree in fresh user, pid, mount, net, uts, ipc and
+ * cgroup namespaces, with a read-only view of the host's programs, a fake
+ * lived-in home full of canary secrets, a network namespace whose only
+ * interface is loopback (every address routed to it, answered by the
+ * netsink), resource limits, and a seccomp filter that hands the syscalls
+ * of interest to the tracer.
+ *
+ * Layout of a run:
+ *   snare (supervisor, tracer) ── init (pid 1 inside) ─┬─ netsink (untraced)
+ *                                                      └─ step 0, step 1, ... (traced)
+ * The supervisor asks init to start step k; init forks, the child applies
+ * limits, drops to uid 1000, loads the seccomp filter and execs.
+ *
+ * Fail closed: if any namespace, the loopback-only network or the seccomp
+ * filter cannot be set up, sandbox_start() fails and nothing runs. */
+#ifndef SNARE_SANDBOX_H
+#define SNARE_SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sandbox/identity.h"
+
+struct sandbox_step {
+	char **argv; /* argv[0] is an absolute path inside the sandbox */
+	char **envp;
+	char *cwd; /* inside the sandbox */
+};
+
+struct sandbox_limits {
+	uint64_t memory_bytes; /* cgroup memory limit */
+	unsigned pids;         /* cgroup pids limit, and RLIMIT_NPROC */
+	uint64_t file_bytes;   /* RLIMIT_FSIZE */
+	uint64_t tmpfs_bytes;  /* size of /tmp and of the home */
+	unsigned nofile;       /* RLIMIT_NOFILE */
+};
+
+/* Which limits the host let us enforce; filled by sandbox_start(). */
+struct sandbox_enforced {
+	const char *cgroup; /* "v2", "v1" or "none" */
+	bool memory;
+	bool pids;
+	bool rlimits;
+	bool seccomp;
+	bool userns_root; /* started by real root: the sandbox user maps to an unused host uid */
+};
+
+struct sandbox_config {
+	const char *workdir;     /* host directory owned by this run */
+	const char *project_dir; /* host directory mounted read-write at ~/projects/app */
+	const struct identity *id;
+	struct sandbox_limits limits;
+	const struct sandbox_step *steps;
+	size_t nsteps;
+	int out_fd;     /* where steps' stdout goes */
+	int err_fd;     /* where steps' stderr goes */
+	int netsink_fd; /* netsink's end of the netsink channel */
+	bool net_ipv6;
+	/* Runs in the sandbox's network namespace, before any step, in a
+	 * process of its own that keeps the sandbox's capabilities (so it can
+	 * bind any port).  Returns the process's exit status. */
+	int (*netsink_main)(int fd, void *arg);
+	void *netsink_arg;
+};
+
+struct sandbox;
+
+/* Builds the sandbox and starts init and the netsink.  Copies nothing from
+ * |cfg| but keeps pointers to it: |cfg| must outlive the sandbox.  On
+ * failure returns NULL and writes one line into |err|. */
+struct sandbox *sandbox_start(const struct sandbox_config *cfg, char *err, size_t errlen);
+
+/* Host pid of init (pid 1 inside). */
+pid_t sandbox_init_pid(const struct sandbox *sb);
+
+const struct sandbox_enforced *sandbox_enforced(const struct sandbox *sb);
+
+/* Asks init to start step |k|.  0 or -errno. */
+int sandbox_run_step(struct sandbox *sb, size_t k);
+
+/* Kills every process inside and waits for init.  NULL ok. */
+void sandbox_free(struct sandbox *sb);
+
+#endif

@@ -1,0 +1,67 @@
+/* The tracer: ptrace driven by the sandbox's seccomp filter.  Tracees stop
+ * only on the syscalls the filter marks (SECCOMP_RET_TRACE); the tracer
+ * decodes the arguments at the seccomp stop, lets the call run, reads the
+ * result at the syscall-exit stop and appends one event.  Every process and
+ * thread is followed (fork, vfork, clone, exec) from the moment it exists.
+ *
+ * Single-threaded: the caller owns the waitpid() loop and hands every
+ * result to tracer_handle(). */
+#ifndef SNARE_TRACE_H
+#define SNARE_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "report/event.h"
+
+struct tracer_hooks {
+	/* Called at the entry of connect()/sendto() to an IPv4/IPv6 address,
+	 * before the call runs: make sure something accepts on |port|.
+	 * |socktype| is SOCK_STREAM or SOCK_DGRAM. */
+	void (*ensure_listener)(void *ctx, int socktype, int port);
+	void *ctx;
+};
+
+/* One process (thread group) the tracer has seen. */
+struct tproc {
+	int pid, ppid, step;
+	uint64_t t_start, t_end; /* t_end 0 while alive */
+	int status;              /* exit code, or -signal; valid once t_end != 0 */
+	bool exited;
+	char *exe;   /* last successful exec, or NULL */
+	char **argv; /* of that exec */
+};
+
+struct tracer_stats {
+	uint64_t stops;
+	uint64_t seccomp_stops;
+	uint64_t exit_stops;
+	uint64_t processes;
+	uint64_t threads;
+	uint64_t denied;
+};
+
+struct tracer;
+
+/* Events go to |log| (not owned).  |t0| is the run's start (ev_now_us()). */
+struct tracer *tracer_new(struct evlog *log, const struct tracer_hooks *hooks, uint64_t t0);
+/* Seizes |init|; the processes it forks join the current step. 0 or -errno. */
+int tracer_seize(struct tracer *t, pid_t init);
+void tracer_set_step(struct tracer *t, int step);
+/* Handles one waitpid(-1, &status, __WALL) result. */
+void tracer_handle(struct tracer *t, pid_t pid, int status);
+/* Processes of |step| still alive. */
+size_t tracer_step_alive(const struct tracer *t, int step);
+/* The exit status of the first process of |step|; false while it runs. */
+bool tracer_step_status(const struct tracer *t, int step, int *status);
+/* SIGKILLs every process of |step|. */
+void tracer_kill_step(struct tracer *t, int step);
+/* The pid whose socket has local |port| (netsink attribution), or 0. */
+int tracer_pid_for_port(const struct tracer *t, int socktype, int port);
+const struct tproc *tracer_procs(const struct tracer *t, size_t *n);
+const struct tracer_stats *tracer_get_stats(const struct tracer *t);
+void tracer_free(struct tracer *t);
+
+#endif
