@@ -22,6 +22,7 @@
 #include "sandbox/sandbox.h"
 #include "sys/sys.h"
 #include "util/cleanup.h"
+#include "util/fsutil.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
@@ -282,6 +283,13 @@ fail:
 	}
 	sandbox_free(sb);
 	return NULL;
+}
+
+int sandbox_prepare_tree(const char *path)
+{
+	if (geteuid() != 0)
+		return 0;
+	return fs_chown_tree(path, ROOT_MODE_HOST_UID, ROOT_MODE_HOST_UID);
 }
 
 pid_t sandbox_init_pid(const struct sandbox *sb)

@@ -67,6 +67,12 @@ struct sandbox_config {
 
 struct sandbox;
 
+/* Gives the tree at |path| (the project directory) to the sandbox user, so
+ * the package can write there as it could on a real machine: a chown to
+ * the unused host uid when running as root, nothing otherwise.  0 or
+ * -errno. */
+int sandbox_prepare_tree(const char *path);
+
 /* Builds the sandbox and starts init and the netsink.  Copies nothing from
  * |cfg| but keeps pointers to it: |cfg| must outlive the sandbox.  On
  * failure returns NULL and writes one line into |err|. */

@@ -685,8 +685,10 @@ static bool is_noise(const struct event *e)
 	 * no information. */
 	static const char *const sys_prefixes[] = {"/usr/", "/lib/", "/lib64/", "/etc/ld.so.",
 						   "/sys/", "/dev/null", "/dev/urandom"};
-	if (e->type != EV_FILE || !e->path || e->ret < 0)
+	if (e->type != EV_FILE || !e->path)
 		return false;
+	if (!strcmp(e->path, "/dev/null") || !strcmp(e->path, "/dev/tty"))
+		return true;
 	if (e->fflags & ~(FF_READ | FF_DIR))
 		return false;
 	for (size_t i = 0; i < sizeof(sys_prefixes) / sizeof(sys_prefixes[0]); i++)

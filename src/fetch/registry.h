@@ -1,0 +1,69 @@
+/* npm registry client: from "name@spec" to a verified tarball on disk.
+ *
+ *   registry_resolve(NULL, "left-pad@^1.3.0", &ref, ...)   packument -> ref
+ *   registry_download(&ref, "/tmp/x/left-pad.tgz", ...)    tarball, checked
+ *   pkg_ref_release(&ref);
+ *
+ * Network errors and 5xx answers are retried 3 times (after 0.25, 0.5 and
+ * 1 s); proxies come from the usual environment variables (libcurl). */
+#ifndef SNARE_FETCH_REGISTRY_H
+#define SNARE_FETCH_REGISTRY_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#define REGISTRY_DEFAULT "https://registry.npmjs.org"
+/* Largest packument accepted (the abbreviated ones of huge packages are tens of MiB). */
+#define REGISTRY_MAX_PACKUMENT_BYTES (128ULL << 20)
+/* Largest tarball downloaded. */
+#define REGISTRY_MAX_TARBALL_BYTES (512ULL << 20)
+
+/* One resolved version; all fields owned, NULL when absent. */
+struct pkg_ref {
+	char *name;
+	char *version;
+	char *tarball_url;
+	char *integrity; /* SRI, e.g. "sha512-..." */
+	char *shasum;	 /* hex SHA-1, older packages */
+};
+
+/* Splits "name", "name@1.2.3", "@scope/name@tag" into a newly allocated
+ * name and spec ("latest" when there is none or it is empty).  The name
+ * must be valid (pkgjson_name_problem()).  Returns 0, or -1 with one line
+ * in |err| and both outputs NULL. */
+int pkgspec_parse(const char *spec, char **name, char **version_or_tag, char *err, size_t errlen);
+
+/* Picks a version of |name| from its parsed |packument| (not modified):
+ * |want| is an exact version (a leading "v" or "=" is allowed), a dist-tag,
+ * or a semver range (^1.2.0, ~1.2, >=1 <2, 1.x, 1.2.3 - 2, *, a || b); a
+ * range gets the "latest" tag when that satisfies it, else the highest
+ * matching version that is not a prerelease (npm's choice).  The version
+ * must have "dist" with an http(s) "tarball"; "integrity" and "shasum" are
+ * copied when present.  Fills |ref| (zeroed first).  Returns 0, or -1 with
+ * one line in |err| ("unknown version '9.9.9' of 'left-pad'") and |ref|
+ * left empty. */
+int registry_pick(json_t *packument, const char *name, const char *want, struct pkg_ref *ref,
+		  char *err, size_t errlen);
+
+/* Fetches the abbreviated packument of |spec|'s package from |registry|
+ * (NULL: REGISTRY_DEFAULT) at <registry>/<name, '/' as %2f> (connect
+ * timeout 10 s, total 60 s, retries as above) and picks the version with
+ * registry_pick().  Returns 0, or -1 with one line in |err|: "unknown
+ * package 'x'" for a 404, "cannot reach registry 'https://...': <curl
+ * error>" when the network fails. */
+int registry_resolve(const char *registry, const char *spec, struct pkg_ref *ref, char *err,
+		     size_t errlen);
+
+/* Downloads ref->tarball_url to |path|: writes |path|.part, verifies it
+ * against ref->integrity (or else ref->shasum; one of them is required)
+ * with integrity_check(), and only then renames it to |path|.  At most
+ * REGISTRY_MAX_TARBALL_BYTES; gives up when slower than 1 KiB/s for 30 s or
+ * after 10 min.  Returns 0, or -1 with one line in |err| and no file left
+ * behind. */
+int registry_download(const struct pkg_ref *ref, const char *path, char *err, size_t errlen);
+
+/* Frees the fields of |ref| and zeroes it; NULL ok. */
+void pkg_ref_release(struct pkg_ref *ref);
+
+#endif

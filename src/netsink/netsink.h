@@ -1,0 +1,57 @@
+/* The netsink: a DNS responder and a TCP/UDP sink inside the sandbox's
+ * network namespace.  Every DNS question is answered (A with a sinkhole
+ * address in 198.18.0.0/15, TXT with a harmless string, others NODATA) and
+ * recorded; every connection is accepted on the port asked for, answered
+ * like a plausible server (HTTP replies, a TLS alert after the ClientHello,
+ * two harmless shell commands on raw sockets) and what the client sent is
+ * captured, up to NETSINK_CAPTURE_MAX bytes.
+ *
+ * It talks to the supervisor over a SOCK_SEQPACKET channel: requests
+ * (listen on a port, flush) go in; messages (struct ns_msg + payload) come
+ * out. */
+#ifndef SNARE_NETSINK_H
+#define SNARE_NETSINK_H
+
+#include <stdint.h>
+
+#define NETSINK_CAPTURE_MAX (64 * 1024)
+
+enum ns_kind {
+	NS_LISTEN = 1, /* request: listen on |dport| for |socktype| */
+	NS_FLUSH,      /* request: send captures of every open connection */
+	NS_ACK,        /* reply to NS_LISTEN / NS_FLUSH */
+	NS_DNS,        /* payload: the question name; |addr| the answer */
+	NS_CAPTURE,    /* payload: first bytes the client sent */
+};
+
+struct ns_msg {
+	uint8_t kind;
+	uint8_t socktype; /* SOCK_STREAM or SOCK_DGRAM */
+	uint16_t qtype;
+	uint16_t dport;  /* destination port */
+	uint16_t cport;  /* client's source port (attribution) */
+	uint32_t flags;  /* NS_CAPTURE: NSF_* */
+	uint64_t t_us;   /* CLOCK_MONOTONIC, microseconds */
+	uint64_t total;  /* NS_CAPTURE: bytes received in all */
+	char addr[48];   /* destination address, numeric */
+	uint32_t len;    /* payload bytes that follow */
+};
+
+enum ns_flags {
+	NSF_TRUNCATED = 1 << 0, /* total > captured */
+	NSF_REPLIED = 1 << 1,   /* the sink answered the client */
+};
+
+struct netsink_options {
+	const char *geo; /* country code the geo-IP answers give, e.g. "US" */
+};
+
+/* Runs the netsink until the channel closes.  Returns an exit status. */
+int netsink_main(int chan, void *opts /* struct netsink_options * */);
+
+/* Builds the HTTP response the sink gives to a request (method, target,
+ * host), into |out|.  Returns its length. */
+size_t netsink_http_reply(const char *method, const char *target, const char *host,
+			  const char *geo, char *out, size_t cap);
+
+#endif

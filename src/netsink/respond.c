@@ -1,0 +1,106 @@
+/* What the sink answers.  A plausible server keeps malware going to the
+ * part that matters (the second stage it runs, the data it sends next):
+ * IP-echo and geo-IP services get an address and a country, script URLs a
+ * harmless script of the right language, APIs a JSON "ok". */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "netsink/netsink.h"
+
+static const char SH_STAGE[] = "#!/bin/sh\nid >/dev/null 2>&1\nexit 0\n";
+static const char JS_STAGE[] = "module.exports = function () { return 0; };\n";
+static const char PY_STAGE[] = "import platform\nplatform.node()\n";
+
+static bool contains(const char *hay, const char *needle)
+{
+	return hay && strcasestr(hay, needle) != NULL;
+}
+
+static bool ends_with(const char *s, size_t len, const char *suffix)
+{
+	size_t l = strlen(suffix);
+	return len >= l && !strncasecmp(s + len - l, suffix, l);
+}
+
+size_t netsink_http_reply(const char *method, const char *target, const char *host,
+			  const char *geo, char *out, size_t cap)
+{
+	char path[512];
+	const char *ctype = "text/plain", *body = SH_STAGE, *status = "200 OK";
+	char dyn[512];
+	size_t plen;
+	int n;
+
+	snprintf(path, sizeof(path), "%s", target ? target : "/");
+	if (!strncasecmp(path, "http://", 7) || !strncasecmp(path, "https://", 8)) {
+		/* absolute-form (proxy style): keep the path part */
+		char *p = strchr(path + 8, '/');
+		memmove(path, p ? p : "/", strlen(p ? p : "/") + 1);
+	}
+	char *q = strchr(path, '?');
+	if (q)
+		*q = '\0';
+	plen = strlen(path);
+	if (!geo || !*geo)
+		geo = "US";
+
+	if (contains(host, "discord") && contains(path, "/webhooks/")) {
+		status = "204 No Content";
+		body = "";
+	} else if (contains(host, "api.telegram.org")) {
+		ctype = "application/json";
+		body = "{\"ok\":true,\"result\":{\"message_id\":1}}";
+	} else if (contains(host, "ipify") || contains(host, "icanhazip") ||
+		   contains(host, "ifconfig.") || contains(host, "ipecho") ||
+		   contains(host, "checkip") || contains(host, "ident.me") ||
+		   contains(host, "my-ip")) {
+		body = "203.0.113.77\n";
+	} else if (contains(host, "ipapi") || contains(host, "ip-api") ||
+		   contains(host, "ipinfo") || contains(host, "geoip") ||
+		   contains(host, "geolocation") || contains(host, "geoplugin") ||
+		   contains(host, "ipwho") || contains(host, "geojs") || contains(path, "geo")) {
+		ctype = "application/json";
+		snprintf(dyn, sizeof(dyn),
+			 "{\"ip\":\"203.0.113.77\",\"country\":\"%s\",\"country_code\":\"%s\","
+			 "\"countryCode\":\"%s\",\"country_code2\":\"%s\",\"status\":\"success\"}",
+			 geo, geo, geo, geo);
+		body = dyn;
+	} else if (contains(host, "registry.npmjs") || contains(host, "registry.yarnpkg")) {
+		ctype = "application/json";
+		if (ends_with(path, plen, "/-/whoami"))
+			body = "{\"username\":\"npm-user\"}";
+		else
+			body = "{\"objects\":[],\"total\":0}";
+	} else if (contains(host, "api.github.com")) {
+		ctype = "application/json";
+		body = "{\"login\":\"octo-dev\",\"id\":1,\"html_url\":\"https://github.com/octo-dev\"}";
+	} else if (ends_with(path, plen, ".js") || ends_with(path, plen, ".mjs") ||
+		   ends_with(path, plen, ".cjs") || !strncmp(path, "/raw/", 5) ||
+		   contains(host, "gist") || contains(host, "paste")) {
+		ctype = "application/javascript";
+		body = JS_STAGE;
+	} else if (ends_with(path, plen, ".json") ||
+		   (method && !strcmp(method, "POST") && contains(path, "/api/"))) {
+		ctype = "application/json";
+		body = "{\"ok\":true,\"status\":\"success\"}";
+	} else if (ends_with(path, plen, ".py")) {
+		body = PY_STAGE;
+	} else if (contains(path, "/cmd") || contains(path, "/task") || contains(path, "/poll") ||
+		   contains(path, "/command") || contains(path, "/beacon") ||
+		   contains(path, "/jobs")) {
+		body = "id";
+	} else if (ends_with(path, plen, "/kill") || ends_with(path, plen, "/status") ||
+		   ends_with(path, plen, "/switch")) {
+		body = "1";
+	} else if (method && strcmp(method, "GET") != 0) {
+		ctype = "application/json";
+		body = "{\"ok\":true}";
+	}
+	n = snprintf(out, cap,
+		     "HTTP/1.1 %s\r\nServer: nginx\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+		     "Connection: close\r\n\r\n%s",
+		     status, ctype, strlen(body), body);
+	return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
+}

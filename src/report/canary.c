@@ -1,0 +1,184 @@
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/canary.h"
+#include "util/xalloc.h"
+
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static bool contains_ci(const unsigned char *buf, size_t len, const char *needle, bool ci)
+{
+	size_t n = strlen(needle);
+	if (n == 0 || n > len)
+		return false;
+	for (size_t i = 0; i + n <= len; i++) {
+		size_t j = 0;
+		if (ci) {
+			while (j < n && tolower(buf[i + j]) == tolower((unsigned char)needle[j]))
+				j++;
+		} else {
+			while (j < n && buf[i + j] == (unsigned char)needle[j])
+				j++;
+		}
+		if (j == n)
+			return true;
+	}
+	return false;
+}
+
+static void b64_encode(const unsigned char *in, size_t n, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)in[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)in[i + 1] << 8;
+		if (i + 2 < n)
+			v |= in[i + 2];
+		out[o++] = B64[(v >> 18) & 63];
+		out[o++] = B64[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? B64[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < n ? B64[v & 63] : '=';
+	}
+	out[o] = '\0';
+}
+
+/* The base64 of |value| placed at offset 0, 1 or 2 of a 3-byte group has a
+ * stable core that does not depend on its neighbours. */
+static bool find_b64(const unsigned char *buf, size_t len, const char *value)
+{
+	size_t n = strlen(value);
+	unsigned char *tmp = xmalloc(n + 3);
+	char *enc = xmalloc((n + 3) / 3 * 4 + 8);
+	bool found = false;
+
+	for (size_t shift = 0; shift < 3 && !found; shift++) {
+		memset(tmp, 0, shift);
+		memcpy(tmp + shift, value, n);
+		b64_encode(tmp, n + shift, enc);
+		size_t skip = shift ? (shift * 4 + 2) / 3 + 1 : 0;
+		size_t total = strlen(enc);
+		size_t tail = 4; /* the last group depends on what follows */
+		if (total <= skip + tail + 8)
+			continue;
+		enc[total - tail] = '\0';
+		char *core = enc + skip;
+		if (contains_ci(buf, len, core, false)) {
+			found = true;
+			break;
+		}
+		/* URL alphabet */
+		for (char *p = core; *p; p++)
+			*p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
+		found = contains_ci(buf, len, core, false);
+	}
+	free(tmp);
+	free(enc);
+	return found;
+}
+
+const char *canary_find(const unsigned char *buf, size_t len, const char *value)
+{
+	size_t n = strlen(value);
+
+	if (!buf || n < 8)
+		return NULL;
+	if (contains_ci(buf, len, value, false))
+		return "plain";
+	char *hex = xmalloc(2 * n + 1);
+	for (size_t i = 0; i < n; i++) {
+		static const char d[] = "0123456789abcdef";
+		hex[2 * i] = d[(unsigned char)value[i] >> 4];
+		hex[2 * i + 1] = d[(unsigned char)value[i] & 15];
+	}
+	hex[2 * n] = '\0';
+	bool h = contains_ci(buf, len, hex, true);
+	free(hex);
+	if (h)
+		return "hex";
+	if (find_b64(buf, len, value))
+		return "base64";
+	/* URL-encoding only changes reserved characters; a canary made of
+	 * them shows up with %XX escapes. */
+	char *u = xmalloc(3 * n + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)value[i];
+		if (isalnum(c) || strchr("-_.~", c)) {
+			u[o++] = (char)c;
+		} else {
+			static const char d[] = "0123456789ABCDEF";
+			u[o++] = '%';
+			u[o++] = d[c >> 4];
+			u[o++] = d[c & 15];
+		}
+	}
+	u[o] = '\0';
+	bool ue = strcmp(u, value) != 0 && contains_ci(buf, len, u, true);
+	free(u);
+	return ue ? "urlencoded" : NULL;
+}
+
+static int b32val(int c)
+{
+	c = toupper(c);
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= '2' && c <= '7')
+		return c - '2' + 26;
+	return -1;
+}
+
+const char *canary_find_dns(const char *name, const char *value)
+{
+	size_t n = strlen(name), o = 0;
+	char *joined = xmalloc(n + 1);
+	unsigned char *dec = xmalloc(n + 1);
+	const char *r = NULL;
+
+	if ((r = canary_find((const unsigned char *)name, n, value)))
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (name[i] != '.')
+			joined[o++] = name[i];
+	joined[o] = '\0';
+	if ((r = canary_find((const unsigned char *)joined, o, value)))
+		goto out;
+	/* hex, from every start offset parity */
+	for (size_t start = 0; start < 2 && !r; start++) {
+		size_t d = 0;
+		for (size_t i = start; i + 1 < o; i += 2) {
+			if (!isxdigit((unsigned char)joined[i]) || !isxdigit((unsigned char)joined[i + 1]))
+				continue;
+			char hx[3] = {joined[i], joined[i + 1], 0};
+			dec[d++] = (unsigned char)strtoul(hx, NULL, 16);
+		}
+		if (canary_find(dec, d, value))
+			r = "dns-hex";
+	}
+	if (!r) {
+		/* base32 */
+		uint64_t acc = 0;
+		int bits = 0;
+		size_t d = 0;
+		for (size_t i = 0; i < o; i++) {
+			int v = b32val(joined[i]);
+			if (v < 0)
+				continue;
+			acc = (acc << 5) | (unsigned)v;
+			bits += 5;
+			if (bits >= 8) {
+				dec[d++] = (unsigned char)(acc >> (bits - 8));
+				bits -= 8;
+			}
+		}
+		if (canary_find(dec, d, value))
+			r = "dns-base32";
+	}
+out:
+	free(joined);
+	free(dec);
+	return r;
+}

@@ -1,0 +1,16 @@
+/* Finding canary values in what a package sent, looked up or ran: plain,
+ * hex, base64 (any alignment, standard or URL alphabet), URL-encoded, and
+ * inside DNS names whose labels carry hex, base32 or base64url data. */
+#ifndef SNARE_CANARY_H
+#define SNARE_CANARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Returns the encoding under which |value| occurs in |buf| ("plain", "hex",
+ * "base64", "urlencoded"), or NULL. */
+const char *canary_find(const unsigned char *buf, size_t len, const char *value);
+/* The same for a DNS name: labels joined and decoded first. */
+const char *canary_find_dns(const char *name, const char *value);
+
+#endif

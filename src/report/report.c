@@ -1,0 +1,537 @@
+/* Building the report from a run: events are grouped by phase (the phase
+ * of the step that caused them, or the phase running at that time), then
+ * summarised per kind (commands, files, sockets, dns, sent data, canary
+ * hits, denied syscalls, processes) with the full timeline kept. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "netsink/dns.h"
+#include "netsink/sniff.h"
+#include "report/canary.h"
+#include "report/report.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#define PREVIEW_MAX 2048
+#define TIMELINE_MAX 20000
+
+static double ms(uint64_t us)
+{
+	return (double)(us / 100) / 10.0;
+}
+
+static json_t *result_json(long ret)
+{
+	if (ret >= 0)
+		return json_integer(ret);
+	const char *name = strerrorname_np((int)-ret);
+	return json_string(name ? name : "error");
+}
+
+static json_t *argv_json(char **argv)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; argv && argv[i]; i++)
+		json_array_append_new(a, json_string(argv[i]));
+	return a;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* Printable preview: bytes outside 0x20-0x7e become \xNN (\r \n \t kept). */
+static char *preview(const unsigned char *d, size_t n)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, PREVIEW_MAX);
+	for (size_t i = 0; i < n && !sb.truncated; i++) {
+		unsigned char c = d[i];
+		if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t')
+			strbuf_add(&sb, &c, 1);
+		else
+			strbuf_addf(&sb, "\\x%02x", c);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+static char *b64(const unsigned char *d, size_t n)
+{
+	static const char T[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = xmalloc((n + 2) / 3 * 4 + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)d[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)d[i + 1] << 8;
+		if (i + 2 < n)
+			v |= d[i + 2];
+		out[o++] = T[(v >> 18) & 63];
+		out[o++] = T[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? T[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < n ? T[v & 63] : '=';
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static int event_phase(const struct run_result *res, const struct event *e)
+{
+	if (e->step >= 0 && (size_t)e->step < res->nsteps)
+		return (int)res->steps[e->step].phase;
+	for (int p = PHASE_COUNT; p-- > 0;)
+		if (res->phases[p].t_start && e->t_us >= res->phases[p].t_start)
+			return p;
+	return PHASE_INSTALL;
+}
+
+/* The name a sinkhole address was handed out for. */
+static const char *host_for_addr(const struct run_result *res, const char *addr)
+{
+	for (size_t i = 0; i < res->log.n; i++) {
+		const struct event *e = &res->log.v[i];
+		if (e->type == EV_DNS && e->addr[0] && !strcmp(e->addr, addr))
+			return e->host;
+	}
+	return NULL;
+}
+
+static void attr(json_t *o, const struct run_result *res, const struct event *e)
+{
+	json_object_set_new(o, "pid", json_integer(e->pid));
+	json_object_set_new(o, "ppid", json_integer(e->ppid));
+	if (e->step >= 0 && (size_t)e->step < res->nsteps) {
+		json_object_set_new(o, "package", json_string(res->steps[e->step].package));
+		json_object_set_new(o, "script", json_string(res->steps[e->step].script));
+	}
+}
+
+static json_t *find_by(json_t *arr, const char *key, const char *val)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		const char *s = json_string_value(json_object_get(v, key));
+		if (s && !strcmp(s, val))
+			return v;
+	}
+	return NULL;
+}
+
+static void add_flag(json_t *flags, const char *f)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(flags, i, v) if (!strcmp(json_string_value(v), f)) return;
+	json_array_append_new(flags, json_string(f));
+}
+
+static void file_entry(json_t *files, const char *path, unsigned fflags, long ret)
+{
+	static const char *const names[] = {"read",   "write", "create", "delete", "exec",
+					    "chmod",  "chown", "mkdir",  "rename", "link",
+					    "truncate", "dir"};
+	json_t *f = find_by(files, "path", path);
+	if (!f) {
+		f = json_pack("{s:s, s:[], s:[], s:i}", "path", path, "flags", "failed", "count", 0);
+		json_array_append_new(files, f);
+	}
+	json_t *fl = json_object_get(f, ret >= 0 ? "flags" : "failed");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (fflags & (1u << i))
+			add_flag(fl, names[i]);
+	json_object_set_new(f, "count", json_integer(json_integer_value(json_object_get(f, "count")) + 1));
+}
+
+static void capture_json(json_t *o, const struct event *e)
+{
+	struct http_req req;
+	char sni[256], alpn[64];
+
+	if (e->socktype != SOCK_STREAM) {
+		json_object_set_new(o, "kind", json_string("udp"));
+		return;
+	}
+	if (sniff_http(e->data, e->data_len, &req) == 1) {
+		json_object_set_new(o, "kind", json_string("http"));
+		json_object_set_new(o, "http",
+				    json_pack("{s:s, s:s, s:o, s:o, s:o, s:I}", "method", req.method,
+					      "target", req.target, "host", str_or_null(req.host),
+					      "content_type", str_or_null(req.content_type),
+					      "user_agent", str_or_null(req.user_agent),
+					      "body_bytes",
+					      (json_int_t)(e->data_len > req.header_len
+								   ? e->data_len - req.header_len
+								   : 0)));
+		http_req_release(&req);
+	} else if (sniff_tls_client_hello(e->data, e->data_len, sni, sizeof(sni), alpn,
+					  sizeof(alpn)) == 1) {
+		json_object_set_new(o, "kind", json_string("tls"));
+		json_object_set_new(o, "tls", json_pack("{s:s, s:s}", "sni", sni, "alpn", alpn));
+	} else {
+		json_object_set_new(o, "kind", json_string(e->data_len ? "raw" : "empty"));
+	}
+}
+
+static void canary_hits(const struct run_result *res, const struct event *e, json_t *hits)
+{
+	for (int k = 0; k < CANARY_COUNT; k++) {
+		const struct canary *c = &res->id.canaries[k];
+		const char *enc = NULL;
+		json_t *h = NULL;
+		if (e->type == EV_CAPTURE && e->data_len) {
+			enc = canary_find(e->data, e->data_len, c->value);
+			if (enc) {
+				const char *host = host_for_addr(res, e->addr);
+				h = json_pack("{s:s, s:s, s:s, s:s, s:i}", "canary", c->name, "where",
+					      "sent", "encoding", enc, "address", e->addr, "port",
+					      e->port);
+				if (host)
+					json_object_set_new(h, "hostname", json_string(host));
+			}
+		} else if (e->type == EV_DNS && e->host) {
+			enc = canary_find_dns(e->host, c->value);
+			if (enc)
+				h = json_pack("{s:s, s:s, s:s, s:s}", "canary", c->name, "where", "dns",
+					      "encoding", enc, "hostname", e->host);
+		} else if (e->type == EV_EXEC && e->argv) {
+			struct strbuf sb;
+			strbuf_init(&sb, 1 << 20);
+			for (char **a = e->argv; *a; a++) {
+				strbuf_addstr(&sb, *a);
+				strbuf_addstr(&sb, " ");
+			}
+			enc = canary_find((unsigned char *)sb.buf, sb.len, c->value);
+			if (enc)
+				h = json_pack("{s:s, s:s, s:s, s:s}", "canary", c->name, "where",
+					      "command", "encoding", enc, "command", e->path ? e->path : "");
+			strbuf_release(&sb);
+		}
+		if (h) {
+			json_object_set_new(h, "t_ms", json_real(ms(e->t_us)));
+			json_object_set_new(h, "pid", json_integer(e->pid));
+			json_array_append_new(hits, h);
+		}
+	}
+}
+
+static json_t *timeline_entry(const struct run_result *res, const struct event *e)
+{
+	char fl[128];
+	json_t *o = json_pack("{s:f, s:s, s:s}", "t_ms", ms(e->t_us), "type", ev_type_name(e->type),
+			      "syscall", e->syscall ? e->syscall : "");
+	attr(o, res, e);
+	json_object_set_new(o, "result", result_json(e->ret));
+	if (e->path)
+		json_object_set_new(o, "path", json_string(e->path));
+	if (e->path2)
+		json_object_set_new(o, "path2", json_string(e->path2));
+	if (e->type == EV_EXEC)
+		json_object_set_new(o, "argv", argv_json(e->argv));
+	if (e->type == EV_FILE)
+		json_object_set_new(o, "flags", json_string(file_flags_str(e->fflags, fl, sizeof(fl))));
+	if (e->addr[0]) {
+		json_object_set_new(o, "address", json_string(e->addr));
+		json_object_set_new(o, "port", json_integer(e->port));
+	}
+	if (e->host)
+		json_object_set_new(o, "hostname", json_string(e->host));
+	if (e->type == EV_CAPTURE || e->type == EV_SEND)
+		json_object_set_new(o, "size", json_integer((json_int_t)e->len));
+	if (e->type == EV_PROC || e->type == EV_DENIED)
+		json_object_set_new(o, "arg", json_integer(e->arg));
+	return o;
+}
+
+static json_t *phase_json(const struct run_result *res, int ph)
+{
+	const struct phase_result *pr = &res->phases[ph];
+	json_t *steps = json_array(), *commands = json_array(), *files = json_array();
+	json_t *sockets = json_array(), *dns = json_array(), *sent = json_array();
+	json_t *hits = json_array(), *denied = json_array(), *procs = json_array();
+	json_t *timeline = json_array(), *signals = json_array();
+	int exit_code = 0;
+	size_t ntimeline = 0;
+
+	for (size_t k = 0; k < res->nsteps; k++) {
+		const struct run_step *s = &res->steps[k];
+		if ((int)s->phase != ph)
+			continue;
+		json_array_append_new(
+			steps, json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:i, s:f, s:f}", "package",
+					 s->package, "version", s->version, "script", s->script,
+					 "command", s->command, "target", s->target, "status",
+					 step_state_name(s->state), "exit_code", s->status,
+					 "start_ms", ms(s->t_start), "duration_ms",
+					 ms(s->t_end > s->t_start ? s->t_end - s->t_start : 0)));
+		if (s->state != STEP_NOT_RUN && s->status != 0 && exit_code == 0)
+			exit_code = s->status;
+	}
+	for (size_t i = 0; i < res->log.n; i++) {
+		const struct event *e = &res->log.v[i];
+		if (event_phase(res, e) != ph)
+			continue;
+		if (ntimeline++ < TIMELINE_MAX)
+			json_array_append_new(timeline, timeline_entry(res, e));
+		canary_hits(res, e, hits);
+		switch (e->type) {
+		case EV_EXEC: {
+			json_t *c = json_pack("{s:f, s:o, s:o, s:o, s:o}", "t_ms", ms(e->t_us), "path",
+					      str_or_null(e->path), "argv", argv_json(e->argv), "cwd",
+					      str_or_null(e->cwd), "result", result_json(e->ret));
+			attr(c, res, e);
+			json_array_append_new(commands, c);
+			if (e->path)
+				file_entry(files, e->path, FF_EXEC, e->ret);
+			break;
+		}
+		case EV_FILE:
+			if (!e->path)
+				break;
+			if (e->fflags & (FF_RENAME | FF_LINK)) {
+				file_entry(files, e->fflags & FF_LINK ? e->path : e->path,
+					   e->fflags & FF_RENAME ? FF_RENAME | FF_DELETE : e->fflags,
+					   e->ret);
+				if (e->path2 && (e->fflags & FF_RENAME))
+					file_entry(files, e->path2, FF_RENAME | FF_WRITE | FF_CREATE,
+						   e->ret);
+			} else {
+				file_entry(files, e->path, e->fflags, e->ret);
+			}
+			break;
+		case EV_CONNECT:
+		case EV_BIND:
+		case EV_LISTEN:
+		case EV_SEND: {
+			if (e->type == EV_SEND && !e->addr[0])
+				break; /* data on a connected socket: see "sent" */
+			json_t *s = json_pack("{s:f, s:s, s:o, s:o, s:o}", "t_ms", ms(e->t_us),
+					      "syscall", e->syscall, "family",
+					      json_string(e->family == AF_INET    ? "ipv4"
+							  : e->family == AF_INET6 ? "ipv6"
+							  : e->family == AF_UNIX  ? "unix"
+										  : "other"),
+					      "protocol",
+					      json_string(e->socktype == SOCK_STREAM  ? "tcp"
+							  : e->socktype == SOCK_DGRAM ? "udp"
+										      : "other"),
+					      "result", result_json(e->ret));
+			if (e->addr[0]) {
+				json_object_set_new(s, "address", json_string(e->addr));
+				json_object_set_new(s, "port", json_integer(e->port));
+				const char *h = host_for_addr(res, e->addr);
+				json_object_set_new(s, "hostnames", h ? json_pack("[s]", h) : json_array());
+			}
+			if (e->path)
+				json_object_set_new(s, "path", json_string(e->path));
+			attr(s, res, e);
+			json_array_append_new(sockets, s);
+			break;
+		}
+		case EV_DNS: {
+			char tb[16];
+			json_t *d = find_by(dns, "hostname", e->host);
+			if (!d) {
+				d = json_pack("{s:s, s:[], s:i, s:f}", "hostname", e->host, "types",
+					      "count", 0, "t_ms", ms(e->t_us));
+				attr(d, res, e);
+				json_array_append_new(dns, d);
+			}
+			add_flag(json_object_get(d, "types"), dns_type_name((uint16_t)e->arg, tb, sizeof(tb)));
+			json_object_set_new(d, "count", json_integer(json_integer_value(json_object_get(d, "count")) + 1));
+			break;
+		}
+		case EV_CAPTURE: {
+			char *pv = preview(e->data, e->data_len), *raw = b64(e->data, e->data_len);
+			const char *h = host_for_addr(res, e->addr);
+			json_t *c = json_pack("{s:f, s:s, s:s, s:i, s:o, s:I, s:I, s:b, s:s, s:s}",
+					      "t_ms", ms(e->t_us), "protocol", e->proto ? e->proto : "",
+					      "address", e->addr, "port", e->port, "hostname",
+					      str_or_null(h), "size", (json_int_t)e->len, "captured",
+					      (json_int_t)e->data_len, "truncated", e->truncated,
+					      "preview", pv, "data_base64", raw);
+			capture_json(c, e);
+			attr(c, res, e);
+			json_array_append_new(sent, c);
+			free(pv);
+			free(raw);
+			break;
+		}
+		case EV_DENIED: {
+			json_t *d = json_pack("{s:f, s:s, s:I}", "t_ms", ms(e->t_us), "syscall",
+					      e->syscall, "arg", (json_int_t)e->arg);
+			attr(d, res, e);
+			json_array_append_new(denied, d);
+			break;
+		}
+		case EV_PROC: {
+			json_t *d = json_pack("{s:f, s:s, s:I, s:o}", "t_ms", ms(e->t_us), "syscall",
+					      e->syscall, "arg", (json_int_t)e->arg, "result",
+					      result_json(e->ret));
+			if (e->path)
+				json_object_set_new(d, "name", json_string(e->path));
+			attr(d, res, e);
+			json_array_append_new(signals, d);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	/* The process output is a write to /dev/stdout and /dev/stderr. */
+	if (pr->out_bytes)
+		file_entry(files, "/dev/stdout", FF_WRITE, 0);
+	if (pr->err_bytes)
+		file_entry(files, "/dev/stderr", FF_WRITE, 0);
+	for (size_t i = 0; i < res->nprocs; i++) {
+		const struct tproc *p = &res->procs[i];
+		if (p->step < 0 || (size_t)p->step >= res->nsteps || (int)res->steps[p->step].phase != ph)
+			continue;
+		json_t *o = json_pack("{s:i, s:i, s:o, s:o, s:f, s:o}", "pid", p->pid, "ppid", p->ppid,
+				      "exe", str_or_null(p->exe), "argv", argv_json(p->argv),
+				      "start_ms", ms(p->t_start), "end_ms",
+				      p->exited ? json_real(ms(p->t_end)) : json_null());
+		json_object_set_new(o, "exit", p->exited ? json_integer(p->status) : json_null());
+		json_object_set_new(o, "package", json_string(res->steps[p->step].package));
+		json_object_set_new(o, "script", json_string(res->steps[p->step].script));
+		json_array_append_new(procs, o);
+	}
+	json_t *out = json_pack("{s:s, s:s, s:i, s:f, s:i}", "name", phase_name((enum phase_id)ph),
+				"status",
+				pr->state == STEP_NOT_RUN ? "skipped"
+				: pr->state == STEP_OK    ? "ok"
+				: pr->state == STEP_FAILED ? "failed"
+				: pr->state == STEP_TIMEOUT ? "timeout"
+							    : "error",
+				"exit_code", exit_code, "duration_ms",
+				ms(pr->t_end > pr->t_start ? pr->t_end - pr->t_start : 0),
+				"timeout_ms", (int)pr->timeout_ms);
+	json_object_set_new(out, "steps", steps);
+	json_object_set_new(out, "stdout",
+			    json_pack("{s:s%, s:I, s:b}", "data", pr->out.buf, pr->out.len, "bytes",
+				      (json_int_t)pr->out_bytes, "truncated", pr->out.truncated));
+	json_object_set_new(out, "stderr",
+			    json_pack("{s:s%, s:I, s:b}", "data", pr->err.buf, pr->err.len, "bytes",
+				      (json_int_t)pr->err_bytes, "truncated", pr->err.truncated));
+	json_object_set_new(out, "commands", commands);
+	json_object_set_new(out, "files", files);
+	json_object_set_new(out, "sockets", sockets);
+	json_object_set_new(out, "dns", dns);
+	json_object_set_new(out, "sent", sent);
+	json_object_set_new(out, "canary_hits", hits);
+	json_object_set_new(out, "denied", denied);
+	json_object_set_new(out, "signals", signals);
+	json_object_set_new(out, "processes", procs);
+	json_object_set_new(out, "timeline", timeline);
+	json_object_set_new(out, "timeline_truncated", json_boolean(ntimeline > TIMELINE_MAX));
+	return out;
+}
+
+json_t *report_build(const struct run_result *res)
+{
+	json_t *r = json_object(), *phases = json_array(), *canaries = json_array();
+	json_t *unres = json_array();
+
+	json_object_set_new(r, "schema", json_string(REPORT_SCHEMA));
+	json_object_set_new(
+		r, "package",
+		json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:o}}", "name", res->name, "version",
+			  res->version, "source", "type", res->source_type, "spec", res->source,
+			  "tarball", "sha256", res->sha256, "sha512", res->sha512, "integrity",
+			  str_or_null(res->integrity)));
+	for (size_t i = 0; i < res->nunresolved; i++)
+		json_array_append_new(unres, json_pack("{s:s, s:s, s:s}", "name",
+						       res->unresolved[i].name, "spec",
+						       res->unresolved[i].spec, "reason",
+						       res->unresolved[i].reason));
+	json_object_set_new(r, "dependencies",
+			    json_pack("{s:I, s:o, s:o}", "installed",
+				      (json_int_t)res->ndeps_installed, "unresolved", unres, "error",
+				      str_or_null(res->deps_error)));
+	const struct sandbox_enforced *en = &res->enforced;
+	json_object_set_new(
+		r, "environment",
+		json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:I, s:i, s:I, s:I, s:i, s:i, s:i}, "
+			  "s:{s:s, s:b, s:b, s:b, s:b, s:b}}",
+			  "node", res->node_version, "npm", res->npm_version, "user", res->id.user,
+			  "hostname", res->id.hostname, "home", res->id.home, "profile",
+			  res->id.profile == PROFILE_CI ? "ci" : "dev", "limits", "memory_bytes",
+			  (json_int_t)res->limits.memory_bytes, "pids", (int)res->limits.pids,
+			  "file_bytes", (json_int_t)res->limits.file_bytes, "tmpfs_bytes",
+			  (json_int_t)res->limits.tmpfs_bytes, "nofile", (int)res->limits.nofile,
+			  "install_timeout_ms", (int)res->phases[PHASE_INSTALL].timeout_ms,
+			  "import_timeout_ms", (int)res->phases[PHASE_IMPORT].timeout_ms,
+			  "enforced", "cgroup", en->cgroup ? en->cgroup : "none", "memory",
+			  en->memory, "pids", en->pids, "rlimits", en->rlimits, "seccomp",
+			  en->seccomp, "userns_root", en->userns_root));
+	for (int k = 0; k < CANARY_COUNT; k++)
+		json_array_append_new(canaries, json_pack("{s:s, s:s, s:s}", "name",
+							  res->id.canaries[k].name, "where",
+							  res->id.canaries[k].where, "value",
+							  res->id.canaries[k].value));
+	json_object_set_new(r, "canaries", canaries);
+	for (int p = 0; p < PHASE_COUNT; p++)
+		json_array_append_new(phases, phase_json(res, p));
+	json_object_set_new(r, "phases", phases);
+	json_object_set_new(r, "stats",
+			    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "stops",
+				      (json_int_t)res->stats.stops, "seccomp_stops",
+				      (json_int_t)res->stats.seccomp_stops, "exit_stops",
+				      (json_int_t)res->stats.exit_stops, "processes",
+				      (json_int_t)res->stats.processes, "threads",
+				      (json_int_t)res->stats.threads, "denied",
+				      (json_int_t)res->stats.denied, "setup_ms", ms(res->t_setup_us),
+				      "total_ms", ms(res->t_total_us)));
+	return r;
+}
+
+void report_summary(const json_t *r, FILE *f)
+{
+	json_t *pkg = json_object_get(r, "package");
+	size_t i;
+	json_t *ph;
+
+	fprintf(f, "snare: %s@%s\n", json_string_value(json_object_get(pkg, "name")),
+		json_string_value(json_object_get(pkg, "version")));
+	json_array_foreach(json_object_get(r, "phases"), i, ph)
+	{
+		size_t j;
+		json_t *v;
+		fprintf(f, "  %-7s %-7s %zu commands, %zu files, %zu dns, %zu sockets, %zu sent, %zu canary hits (%.0f ms)\n",
+			json_string_value(json_object_get(ph, "name")),
+			json_string_value(json_object_get(ph, "status")),
+			json_array_size(json_object_get(ph, "commands")),
+			json_array_size(json_object_get(ph, "files")),
+			json_array_size(json_object_get(ph, "dns")),
+			json_array_size(json_object_get(ph, "sockets")),
+			json_array_size(json_object_get(ph, "sent")),
+			json_array_size(json_object_get(ph, "canary_hits")),
+			json_real_value(json_object_get(ph, "duration_ms")));
+		json_array_foreach(json_object_get(ph, "canary_hits"), j, v)
+		{
+			const char *dest = json_string_value(json_object_get(v, "hostname"));
+			fprintf(f, "    leak: %s via %s (%s)%s%s\n",
+				json_string_value(json_object_get(v, "canary")),
+				json_string_value(json_object_get(v, "where")),
+				json_string_value(json_object_get(v, "encoding")), dest ? " to " : "",
+				dest ? dest : "");
+		}
+		json_array_foreach(json_object_get(ph, "dns"), j, v)
+		{
+			if (j >= 5)
+				break;
+			fprintf(f, "    dns: %s\n", json_string_value(json_object_get(v, "hostname")));
+		}
+		json_array_foreach(json_object_get(ph, "commands"), j, v)
+		{
+			if (j >= 8)
+				break;
+			json_t *argv = json_object_get(v, "argv");
+			fprintf(f, "    exec: %s\n", json_string_value(json_array_get(argv, 0)) ?: "?");
+		}
+	}
+}

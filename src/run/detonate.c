@@ -1,0 +1,475 @@
+/* Driving a detonation: the supervisor's event loop over the tracer
+ * (SIGCHLD via signalfd), the netsink channel and the steps' output. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "netsink/netsink.h"
+#include "run/run.h"
+#include "util/fsutil.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+#define OUTPUT_CAP (64 * 1024)
+#define STEP_START_GRACE_US 10000000
+
+struct ctx {
+	struct run_result *res;
+	struct tracer *tracer;
+	struct sandbox *sb;
+	int sigfd, chan, out_fd, err_fd;
+	int phase; /* the running phase, for output attribution */
+	uint64_t t0;
+};
+
+const char *phase_name(enum phase_id p)
+{
+	return p == PHASE_INSTALL ? "install" : p == PHASE_IMPORT ? "import" : "unknown";
+}
+
+const char *step_state_name(enum step_state s)
+{
+	static const char *const n[] = {"not_run", "ok", "failed", "timeout", "error"};
+	return (unsigned)s < 5 ? n[s] : "unknown";
+}
+
+static int step_of_pid(struct ctx *c, int pid)
+{
+	size_t n;
+	const struct tproc *p = tracer_procs(c->tracer, &n);
+	for (size_t i = n; i-- > 0;)
+		if (p[i].pid == pid)
+			return p[i].step;
+	return -1;
+}
+
+static void handle_ns_msg(struct ctx *c, const struct ns_msg *m, const unsigned char *payload,
+			  size_t len)
+{
+	struct event *e;
+
+	if (m->kind == NS_DNS) {
+		e = evlog_add(&c->res->log, EV_DNS, "dns");
+		e->host = xstrndup((const char *)payload, len);
+		e->arg = m->qtype;
+		snprintf(e->addr, sizeof(e->addr), "%s", m->addr);
+		e->port = 53;
+		e->proto = xstrdup("udp");
+		e->pid = tracer_pid_for_port(c->tracer, SOCK_DGRAM, m->cport);
+	} else if (m->kind == NS_CAPTURE) {
+		e = evlog_add(&c->res->log, EV_CAPTURE, "capture");
+		snprintf(e->addr, sizeof(e->addr), "%s", m->addr);
+		e->port = m->dport;
+		e->socktype = m->socktype;
+		e->proto = xstrdup(m->socktype == SOCK_STREAM ? "tcp" : "udp");
+		e->len = m->total;
+		e->data = xmemdup(payload, len);
+		e->data_len = len;
+		e->truncated = (m->flags & NSF_TRUNCATED) != 0;
+		e->pid = tracer_pid_for_port(c->tracer, m->socktype, m->cport);
+	} else {
+		return;
+	}
+	e->t_us = m->t_us > c->t0 ? m->t_us - c->t0 : 0;
+	e->step = e->pid ? step_of_pid(c, e->pid) : -1;
+}
+
+/* Reads one netsink message; returns its kind, 0 when none, -1 on EOF. */
+static int read_ns(struct ctx *c)
+{
+	static unsigned char buf[sizeof(struct ns_msg) + NETSINK_CAPTURE_MAX + 64];
+	ssize_t n = recv(c->chan, buf, sizeof(buf), MSG_DONTWAIT);
+	struct ns_msg m;
+
+	if (n < 0)
+		return errno == EAGAIN ? 0 : -1;
+	if (n == 0)
+		return -1;
+	if ((size_t)n < sizeof(m))
+		return 0;
+	memcpy(&m, buf, sizeof(m));
+	size_t plen = (size_t)n - sizeof(m);
+	if (plen > m.len)
+		plen = m.len;
+	handle_ns_msg(c, &m, buf + sizeof(m), plen);
+	return m.kind;
+}
+
+/* Sends a request and waits (up to 2 s) for the netsink's ACK, handling
+ * whatever it reports meanwhile. */
+static void ns_request(struct ctx *c, int kind, int socktype, int port)
+{
+	struct ns_msg m = {.kind = (uint8_t)kind, .socktype = (uint8_t)socktype,
+			   .dport = (uint16_t)port};
+	uint64_t until = ev_now_us() + 2000000;
+
+	if (send(c->chan, &m, sizeof(m), MSG_NOSIGNAL) < 0)
+		return;
+	while (ev_now_us() < until) {
+		struct pollfd p = {.fd = c->chan, .events = POLLIN};
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		int k = read_ns(c);
+		if (k == NS_ACK || k < 0)
+			return;
+	}
+	log_warn("the netsink did not answer a request");
+}
+
+static void ensure_listener(void *arg, int socktype, int port)
+{
+	ns_request(arg, NS_LISTEN, socktype, port);
+}
+
+static void read_output(struct ctx *c, int fd, bool is_err)
+{
+	char buf[16384];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		struct phase_result *p = &c->res->phases[c->phase];
+		strbuf_add(is_err ? &p->err : &p->out, buf, (size_t)n);
+		*(is_err ? &p->err_bytes : &p->out_bytes) += (uint64_t)n;
+	}
+}
+
+static void drain_tracer(struct ctx *c)
+{
+	struct signalfd_siginfo si;
+	int status;
+	pid_t pid;
+
+	while (read(c->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		;
+	while ((pid = waitpid(-1, &status, __WALL | WNOHANG)) > 0)
+		tracer_handle(c->tracer, pid, status);
+}
+
+/* One round of the event loop, waiting at most |ms|. */
+static void pump(struct ctx *c, int ms)
+{
+	struct pollfd p[4] = {{.fd = c->sigfd, .events = POLLIN},
+			      {.fd = c->chan, .events = POLLIN},
+			      {.fd = c->out_fd, .events = POLLIN},
+			      {.fd = c->err_fd, .events = POLLIN}};
+
+	if (poll(p, 4, ms) <= 0)
+		return;
+	if (p[0].revents)
+		drain_tracer(c);
+	if (p[1].revents & POLLIN)
+		while (read_ns(c) > 0)
+			;
+	if (p[2].revents)
+		read_output(c, c->out_fd, false);
+	if (p[3].revents)
+		read_output(c, c->err_fd, true);
+}
+
+static void run_step(struct ctx *c, size_t k, uint64_t deadline)
+{
+	struct run_step *s = &c->res->steps[k];
+	uint64_t start = ev_now_us();
+	bool killed = false;
+	int status;
+
+	tracer_set_step(c->tracer, (int)k);
+	s->t_start = start - c->t0;
+	if (sandbox_run_step(c->sb, k) < 0) {
+		s->state = STEP_ERROR;
+		return;
+	}
+	for (;;) {
+		uint64_t now = ev_now_us();
+		int wait_ms = 50;
+		if (!killed && now < deadline && (deadline - now) / 1000 < 50)
+			wait_ms = (int)((deadline - now) / 1000) + 1;
+		pump(c, wait_ms);
+		now = ev_now_us();
+		bool root_done = tracer_step_status(c->tracer, (int)k, &status);
+		size_t alive = tracer_step_alive(c->tracer, (int)k);
+		if (root_done && alive == 0)
+			break;
+		if (!root_done && alive == 0 && now - start > STEP_START_GRACE_US) {
+			s->state = STEP_ERROR; /* init never started it */
+			s->t_end = now - c->t0;
+			return;
+		}
+		if (now >= deadline && !killed) {
+			tracer_kill_step(c->tracer, (int)k);
+			killed = true;
+		}
+		if (killed && now >= deadline + 3000000)
+			break; /* unkillable?  the sandbox teardown will finish it */
+	}
+	s->t_end = ev_now_us() - c->t0;
+	tracer_step_status(c->tracer, (int)k, &status);
+	s->status = status;
+	s->state = killed ? STEP_TIMEOUT : status == 0 ? STEP_OK : STEP_FAILED;
+}
+
+static void run_phases(struct ctx *c)
+{
+	struct run_result *res = c->res;
+
+	for (int ph = 0; ph < PHASE_COUNT; ph++) {
+		struct phase_result *pr = &res->phases[ph];
+		uint64_t start = ev_now_us();
+		uint64_t deadline = start + (uint64_t)pr->timeout_ms * 1000;
+		bool any = false;
+
+		c->phase = ph;
+		pr->t_start = start - c->t0;
+		pr->state = STEP_NOT_RUN;
+		for (size_t k = 0; k < res->nsteps; k++) {
+			struct run_step *s = &res->steps[k];
+			if ((int)s->phase != ph)
+				continue;
+			if (ev_now_us() >= deadline)
+				break; /* left as not_run: the phase timed out */
+			run_step(c, k, deadline);
+			any = true;
+			if (s->state > pr->state || pr->state == STEP_NOT_RUN)
+				if (!(pr->state == STEP_FAILED && s->state == STEP_OK))
+					pr->state = s->state;
+			if (s->state == STEP_TIMEOUT)
+				break;
+		}
+		if (any && pr->state == STEP_NOT_RUN)
+			pr->state = STEP_OK;
+		/* Output still in the pipes belongs to this phase. */
+		pump(c, 0);
+		read_output(c, c->out_fd, false);
+		read_output(c, c->err_fd, true);
+		pr->t_end = ev_now_us() - c->t0;
+	}
+}
+
+static void tool_versions(struct run_result *res)
+{
+	size_t len;
+	char *pj = fs_read_file("/usr/lib/node_modules/npm/package.json", 1 << 20, &len);
+	json_t *j = pj ? json_loads(pj, 0, NULL) : NULL;
+	const char *v = j ? json_string_value(json_object_get(j, "version")) : NULL;
+
+	snprintf(res->npm_version, sizeof(res->npm_version), "%s", v ? v : "unknown");
+	json_decref(j);
+	free(pj);
+	snprintf(res->node_version, sizeof(res->node_version), "unknown");
+	FILE *f = popen("/usr/bin/node --version 2>/dev/null", "r");
+	if (f) {
+		if (fgets(res->node_version, sizeof(res->node_version), f))
+			res->node_version[strcspn(res->node_version, "\n")] = '\0';
+		pclose(f);
+	}
+}
+
+static void copy_procs(struct ctx *c)
+{
+	size_t n;
+	const struct tproc *p = tracer_procs(c->tracer, &n);
+
+	c->res->procs = xcalloc(n ? n : 1, sizeof(*c->res->procs));
+	c->res->nprocs = n;
+	for (size_t i = 0; i < n; i++) {
+		struct tproc *d = &c->res->procs[i];
+		*d = p[i];
+		d->exe = p[i].exe ? xstrdup(p[i].exe) : NULL;
+		d->argv = NULL;
+		if (p[i].argv) {
+			size_t m = 0;
+			while (p[i].argv[m])
+				m++;
+			d->argv = xcalloc(m + 1, sizeof(char *));
+			for (size_t j = 0; j < m; j++)
+				d->argv[j] = xstrdup(p[i].argv[j]);
+		}
+	}
+	c->res->stats = *tracer_get_stats(c->tracer);
+}
+
+int run_detonate(const char *target, const struct run_options *opts, struct run_result *res,
+		 char *err, size_t errlen)
+{
+	struct netsink_options nso = {.geo = opts->geo};
+	struct sandbox_config cfg;
+	struct ctx c = {.res = res, .sigfd = -1, .chan = -1, .out_fd = -1, .err_fd = -1};
+	int out[2] = {-1, -1}, errp[2] = {-1, -1}, chan[2] = {-1, -1};
+	const char *base = opts->workdir ? opts->workdir : getenv("TMPDIR");
+	sigset_t mask, old;
+	int r = -1;
+
+	memset(res, 0, sizeof(*res));
+	c.t0 = ev_now_us();
+	for (int i = 0; i < PHASE_COUNT; i++) {
+		strbuf_init(&res->phases[i].out, OUTPUT_CAP);
+		strbuf_init(&res->phases[i].err, OUTPUT_CAP);
+		res->phases[i].timeout_ms = opts->timeout_ms[i];
+	}
+	identity_generate(&res->id, opts->profile, opts->seed);
+	tool_versions(res);
+	snprintf(res->workdir, sizeof(res->workdir), "%s/snare-XXXXXX", base && *base ? base : "/tmp");
+	if (!mkdtemp(res->workdir)) {
+		snprintf(err, errlen, "cannot create a work directory in '%s': %s",
+			 base && *base ? base : "/tmp", strerror(errno));
+		res->workdir[0] = '\0';
+		goto out;
+	}
+	if (run_prepare(target, opts, res, err, errlen) < 0 || run_plan(opts, res, err, errlen) < 0)
+		goto out;
+
+	char app[4096];
+	snprintf(app, sizeof(app), "%s/app", res->workdir);
+	if (sandbox_prepare_tree(app) < 0) {
+		snprintf(err, errlen, "cannot prepare '%s' for the sandbox user: %s", app,
+			 strerror(errno));
+		goto out;
+	}
+	if (pipe2(out, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(errp, O_CLOEXEC | O_NONBLOCK) < 0 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0) {
+		snprintf(err, errlen, "cannot create pipes: %s", strerror(errno));
+		goto out;
+	}
+	/* The pipes' write ends must block in the tracee. */
+	fcntl(out[1], F_SETFL, 0);
+	fcntl(errp[1], F_SETFL, 0);
+
+	res->limits = (struct sandbox_limits){.memory_bytes = 2ULL << 30,
+					      .pids = 1024,
+					      .file_bytes = 256ULL << 20,
+					      .tmpfs_bytes = 1ULL << 30,
+					      .nofile = 4096};
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.workdir = res->workdir;
+	cfg.project_dir = app;
+	cfg.id = &res->id;
+	cfg.limits = res->limits;
+	cfg.steps = NULL;
+	cfg.out_fd = out[1];
+	cfg.err_fd = errp[1];
+	cfg.netsink_fd = chan[1];
+	cfg.net_ipv6 = true;
+	cfg.netsink_main = netsink_main;
+	cfg.netsink_arg = &nso;
+	/* The steps live in |res|; the sandbox reads them through a view. */
+	struct sandbox_step *view = xcalloc(res->nsteps ? res->nsteps : 1, sizeof(*view));
+	for (size_t i = 0; i < res->nsteps; i++)
+		view[i] = res->steps[i].sb;
+	cfg.steps = view;
+	cfg.nsteps = res->nsteps;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	c.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+
+	uint64_t t_setup = ev_now_us();
+	c.sb = sandbox_start(&cfg, err, errlen);
+	close(out[1]);
+	close(errp[1]);
+	close(chan[1]);
+	out[1] = errp[1] = chan[1] = -1;
+	if (!c.sb) {
+		free(view);
+		goto out_sig;
+	}
+	res->enforced = *sandbox_enforced(c.sb);
+	c.chan = chan[0];
+	c.out_fd = out[0];
+	c.err_fd = errp[0];
+	struct tracer_hooks hooks = {.ensure_listener = ensure_listener, .ctx = &c};
+	c.tracer = tracer_new(&res->log, &hooks, c.t0);
+	if ((r = tracer_seize(c.tracer, sandbox_init_pid(c.sb))) < 0) {
+		snprintf(err, errlen, "cannot trace the sandbox: %s; refusing to run", strerror(-r));
+		r = -1;
+		goto out_sb;
+	}
+	res->t_setup_us = ev_now_us() - t_setup;
+
+	run_phases(&c);
+	ns_request(&c, NS_FLUSH, 0, 0);
+	r = 0;
+out_sb:
+	sandbox_free(c.sb);
+	/* Every process inside is gone with init: collect their exits. */
+	{
+		int status;
+		pid_t pid;
+		while ((pid = waitpid(-1, &status, __WALL)) > 0)
+			if (c.tracer)
+				tracer_handle(c.tracer, pid, status);
+	}
+	if (c.tracer) {
+		copy_procs(&c);
+		tracer_free(c.tracer);
+	}
+	free(view);
+	evlog_sort(&res->log);
+out_sig:
+	if (c.sigfd >= 0)
+		close(c.sigfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+out:
+	for (int i = 0; i < 2; i++) {
+		if (out[i] >= 0)
+			close(out[i]);
+		if (errp[i] >= 0)
+			close(errp[i]);
+		if (chan[i] >= 0)
+			close(chan[i]);
+	}
+	res->t_total_us = ev_now_us() - c.t0;
+	if (res->workdir[0] && !opts->keep_workdir) {
+		fs_rm_rf(res->workdir);
+	}
+	if (r < 0)
+		run_result_release(res);
+	return r;
+}
+
+void run_result_release(struct run_result *res)
+{
+	free(res->name);
+	free(res->version);
+	free(res->source_type);
+	free(res->source);
+	free(res->integrity);
+	free(res->deps_error);
+	for (size_t i = 0; i < res->nunresolved; i++) {
+		free(res->unresolved[i].name);
+		free(res->unresolved[i].spec);
+		free(res->unresolved[i].reason);
+	}
+	free(res->unresolved);
+	for (size_t i = 0; i < res->nsteps; i++) {
+		struct run_step *s = &res->steps[i];
+		identity_env_free(s->sb.argv);
+		identity_env_free(s->sb.envp);
+		free(s->sb.cwd);
+		free(s->package);
+		free(s->version);
+		free(s->script);
+		free(s->command);
+	}
+	free(res->steps);
+	for (int i = 0; i < PHASE_COUNT; i++) {
+		strbuf_release(&res->phases[i].out);
+		strbuf_release(&res->phases[i].err);
+	}
+	evlog_release(&res->log);
+	for (size_t i = 0; i < res->nprocs; i++) {
+		free(res->procs[i].exe);
+		identity_env_free(res->procs[i].argv);
+	}
+	free(res->procs);
+	memset(res, 0, sizeof(*res));
+}

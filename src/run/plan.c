@@ -1,0 +1,240 @@
+/* The phases, step by step, the way npm would run them:
+ *   install: preinstall, install (or "node-gyp rebuild" when binding.gyp is
+ *            there and no install script is), postinstall of every
+ *            dependency, then of the package itself (prepare too for a
+ *            directory target, as npm does for local projects);
+ *   import:  require() of the package (import() for ES modules), then each
+ *            bin with --help.
+ * Lifecycle scripts run as "sh -c <script>" in the package directory with
+ * npm's environment (npm_lifecycle_event, npm_package_name, INIT_CWD, PATH
+ * with node_modules/.bin ...). */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fetch/pkgjson.h"
+#include "run/run.h"
+#include "util/strvec.h"
+#include "util/xalloc.h"
+
+#define NPM_CLI "/usr/lib/node_modules/npm/bin/npm-cli.js"
+#define NODE_GYP_BIN "/usr/lib/node_modules/npm/node_modules/@npmcli/run-script/lib/node-gyp-bin"
+
+static const char IMPORT_JS[] =
+	"const n=process.argv[1];"
+	"try{require(n)}catch(e){"
+	"if(e&&(e.code==='ERR_REQUIRE_ESM'||e.code==='ERR_PACKAGE_PATH_NOT_EXPORTED'))"
+	"{import(n).catch(x=>{console.error(x&&x.message);process.exitCode=1})}"
+	"else{throw e}}";
+
+static void add_step(struct run_result *res, enum phase_id phase, const struct pkgjson *pj,
+		     const char *script, const char *command, char **argv, char **envp,
+		     const char *cwd, bool target)
+{
+	res->steps = xrealloc(res->steps, (res->nsteps + 1) * sizeof(*res->steps));
+	struct run_step *s = &res->steps[res->nsteps++];
+	memset(s, 0, sizeof(*s));
+	s->phase = phase;
+	s->package = xstrdup(pj->name);
+	s->version = xstrdup(pj->version);
+	s->script = xstrdup(script);
+	s->command = xstrdup(command);
+	s->target = target;
+	s->sb.argv = argv;
+	s->sb.envp = envp;
+	s->sb.cwd = xstrdup(cwd);
+}
+
+static char **base_env(const struct run_options *opts, const struct run_result *res,
+		       const char *path_prefix)
+{
+	struct strvec sv = STRVEC_INIT;
+	char **idenv = identity_env(&res->id);
+
+	for (char **e = idenv; *e; e++) {
+		if (!strncmp(*e, "PATH=", 5) && path_prefix)
+			strvec_pushf(&sv, "PATH=%s:%s", path_prefix, *e + 5);
+		else
+			strvec_push(&sv, *e);
+	}
+	identity_env_free(idenv);
+	for (char **e = opts->extra_env; e && *e; e++)
+		strvec_push(&sv, *e);
+	return strvec_argv(&sv);
+}
+
+static char **lifecycle_env(const struct run_options *opts, const struct run_result *res,
+			    const struct pkgjson *pj, const char *event, const char *script,
+			    const char *pkg_in, const char *app_in)
+{
+	char prefix[8192];
+	struct strvec sv = STRVEC_INIT;
+	char **env;
+
+	snprintf(prefix, sizeof(prefix), "%s/node_modules/.bin:%s/node_modules/.bin:%s", pkg_in,
+		 app_in, NODE_GYP_BIN);
+	env = base_env(opts, res, prefix);
+	for (char **e = env; *e; e++)
+		strvec_push_nodup(&sv, *e);
+	free(env);
+	strvec_pushf(&sv, "npm_lifecycle_event=%s", event);
+	strvec_pushf(&sv, "npm_lifecycle_script=%s", script);
+	strvec_pushf(&sv, "npm_package_name=%s", pj->name);
+	strvec_pushf(&sv, "npm_package_version=%s", pj->version);
+	strvec_pushf(&sv, "npm_package_json=%s/package.json", pkg_in);
+	strvec_pushf(&sv, "npm_config_user_agent=npm/%s node/%s linux x64 workspaces/false",
+		     res->npm_version, res->node_version);
+	strvec_pushf(&sv, "npm_config_local_prefix=%s", app_in);
+	strvec_push(&sv, "npm_config_global_prefix=/usr");
+	strvec_push(&sv, "npm_config_prefix=/usr");
+	strvec_pushf(&sv, "npm_config_cache=%s/.npm", res->id.home);
+	strvec_pushf(&sv, "npm_config_userconfig=%s/.npmrc", res->id.home);
+	strvec_push(&sv, "npm_config_globalconfig=/usr/etc/npmrc");
+	strvec_push(&sv, "npm_config_init_module=" "/dev/null");
+	strvec_push(&sv, "npm_config_node_gyp=/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js");
+	strvec_push(&sv, "npm_config_noproxy=");
+	strvec_push(&sv, "npm_node_execpath=/usr/bin/node");
+	strvec_push(&sv, "npm_execpath=" NPM_CLI);
+	strvec_push(&sv, "NODE=/usr/bin/node");
+	strvec_push(&sv, "COLOR=0");
+	strvec_pushf(&sv, "INIT_CWD=%s", app_in);
+	return strvec_argv(&sv);
+}
+
+static void plan_lifecycle(const struct run_options *opts, struct run_result *res,
+			   const struct pkgjson *pj, const char *pkg_in, const char *app_in,
+			   bool target, bool with_prepare)
+{
+	static const char *const events[] = {"preinstall", "install", "postinstall", "prepare"};
+
+	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		const char *ev = events[i];
+		const char *script = pkgjson_script(pj, ev);
+		if (!strcmp(ev, "prepare") && !with_prepare)
+			continue;
+		if (!script && !strcmp(ev, "install") && pj->has_binding_gyp &&
+		    !pkgjson_script(pj, "preinstall"))
+			script = "node-gyp rebuild";
+		if (!script || !*script)
+			continue;
+		struct strvec argv = STRVEC_INIT;
+		strvec_push(&argv, "/bin/sh");
+		strvec_push(&argv, "-c");
+		strvec_push(&argv, script);
+		add_step(res, PHASE_INSTALL, pj, ev, script, strvec_argv(&argv),
+			 lifecycle_env(opts, res, pj, ev, script, pkg_in, app_in), pkg_in, target);
+	}
+}
+
+/* Every package directory under node_modules (scoped ones too), sorted. */
+static void list_packages(const char *nm, struct strvec *out)
+{
+	struct dirent **ents;
+	int n = scandir(nm, &ents, NULL, alphasort);
+
+	for (int i = 0; i < n; i++) {
+		const char *d = ents[i]->d_name;
+		char sub[4096];
+		if (d[0] == '.') {
+			free(ents[i]);
+			continue;
+		}
+		snprintf(sub, sizeof(sub), "%s/%s", nm, d);
+		if (d[0] == '@') {
+			struct dirent **se;
+			int m = scandir(sub, &se, NULL, alphasort);
+			for (int j = 0; j < m; j++) {
+				if (se[j]->d_name[0] != '.')
+					strvec_pushf(out, "%s/%s", d, se[j]->d_name);
+				free(se[j]);
+			}
+			if (m >= 0)
+				free(se);
+		} else {
+			strvec_push(out, d);
+		}
+		free(ents[i]);
+	}
+	if (n >= 0)
+		free(ents);
+}
+
+int run_plan(const struct run_options *opts, struct run_result *res, char *err, size_t errlen)
+{
+	char app[4096], app_in[4096], nm[4096], dir[8192], pkg_in[8192];
+	struct strvec pkgs = STRVEC_INIT;
+	struct pkgjson pj;
+	bool dir_target = res->source_type && !strcmp(res->source_type, "directory");
+
+	snprintf(app, sizeof(app), "%s/app", res->workdir);
+	snprintf(app_in, sizeof(app_in), "%s/projects/app", res->id.home);
+	snprintf(nm, sizeof(nm), "%s/node_modules", app);
+	list_packages(nm, &pkgs);
+
+	/* Dependencies first, then the package. */
+	for (size_t i = 0; i < pkgs.n; i++) {
+		if (!strcmp(pkgs.v[i], res->name))
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", nm, pkgs.v[i]);
+		char e2[256];
+		if (pkgjson_load(dir, &pj, e2, sizeof(e2)) == 0) {
+			snprintf(pkg_in, sizeof(pkg_in), "%s/node_modules/%s", app_in, pkgs.v[i]);
+			plan_lifecycle(opts, res, &pj, pkg_in, app_in, false, false);
+		}
+		pkgjson_release(&pj);
+	}
+	strvec_clear(&pkgs);
+
+	snprintf(dir, sizeof(dir), "%s/%s", nm, res->name);
+	if (pkgjson_load(dir, &pj, err, errlen) < 0) {
+		pkgjson_release(&pj);
+		return -1;
+	}
+	snprintf(pkg_in, sizeof(pkg_in), "%s/node_modules/%s", app_in, res->name);
+	plan_lifecycle(opts, res, &pj, pkg_in, app_in, true, dir_target);
+
+	/* import */
+	{
+		struct strvec argv = STRVEC_INIT;
+		strvec_push(&argv, "/usr/bin/node");
+		strvec_push(&argv, "-e");
+		strvec_push(&argv, IMPORT_JS);
+		strvec_push(&argv, res->name);
+		char *cmd = xasprintf("node -e \"require('%s')\"", res->name);
+		add_step(res, PHASE_IMPORT, &pj, "import", cmd, strvec_argv(&argv),
+			 base_env(opts, res, NULL), app_in, true);
+		free(cmd);
+	}
+	for (size_t i = 0; i < pj.nbin && i < 8; i++) {
+		struct strvec argv = STRVEC_INIT;
+		char host_file[8192], in_file[8192], head[2] = "";
+		snprintf(host_file, sizeof(host_file), "%s/%s", dir, pj.bin[i].value);
+		snprintf(in_file, sizeof(in_file), "%s/%s", pkg_in, pj.bin[i].value);
+		FILE *f = fopen(host_file, "re");
+		if (!f)
+			continue;
+		if (fread(head, 1, 2, f) != 2)
+			head[0] = '\0';
+		fclose(f);
+		if (head[0] == '#' && head[1] == '!') {
+			strvec_push(&argv, in_file);
+		} else {
+			strvec_push(&argv, "/usr/bin/node");
+			strvec_push(&argv, in_file);
+		}
+		strvec_push(&argv, "--help");
+		char *script = xasprintf("bin:%s", pj.bin[i].key);
+		char *cmd = xasprintf("%s --help", pj.bin[i].key);
+		char prefix[8192];
+		snprintf(prefix, sizeof(prefix), "%s/node_modules/.bin", app_in);
+		add_step(res, PHASE_IMPORT, &pj, script, cmd, strvec_argv(&argv),
+			 base_env(opts, res, prefix), app_in, true);
+		free(script);
+		free(cmd);
+	}
+	pkgjson_release(&pj);
+	return 0;
+}

@@ -1,0 +1,324 @@
+/* Preparing the target outside the sandbox: no package code runs here.
+ * Registry downloads are verified against dist.integrity; tarballs are
+ * unpacked by unpack_tarball(), which refuses anything that would write
+ * outside the work directory; dependencies are installed by npm with
+ * --ignore-scripts, from the registry only (git and remote URLs are cut
+ * off), and recorded when they could not be. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "fetch/hash.h"
+#include "fetch/pkgjson.h"
+#include "fetch/registry.h"
+#include "fetch/unpack.h"
+#include "run/run.h"
+#include "util/fsutil.h"
+#include "util/log.h"
+#include "util/strvec.h"
+#include "util/xalloc.h"
+
+#define NPM_DEPS_TIMEOUT_S 300
+
+static bool is_registry_spec(const char *spec)
+{
+	/* semver ranges and dist-tags; not URLs, git, file:, npm: aliases or
+	 * github shorthand (user/repo). */
+	if (!*spec)
+		return true;
+	if (strchr(spec, ':') || strchr(spec, '/') || strchr(spec, '#'))
+		return false;
+	for (const char *p = spec; *p; p++)
+		if (!strchr("0123456789.xX*^~<>=| -+abcdefghijklmnopqrstuvwyzABCDEFGHIJKLMNOPQRSTUVWYZ_",
+			    *p))
+			return false;
+	return true;
+}
+
+static void add_unresolved(struct run_result *res, const char *name, const char *spec,
+			   const char *reason)
+{
+	res->unresolved = xrealloc(res->unresolved, (res->nunresolved + 1) * sizeof(*res->unresolved));
+	res->unresolved[res->nunresolved++] =
+		(struct dep_info){xstrdup(name), xstrdup(spec), xstrdup(reason)};
+}
+
+static int run_npm(const char *cwd, const char *registry, const char *logpath)
+{
+	struct strvec argv = STRVEC_INIT;
+	char *host = NULL;
+	const char *reg = registry ? registry : "https://registry.npmjs.org";
+	pid_t pid;
+	int status = -1;
+
+	/* Everything but the registry host goes to a dead proxy on loopback. */
+	const char *h = strstr(reg, "://");
+	host = xstrdup(h ? h + 3 : reg);
+	host[strcspn(host, "/:")] = '\0';
+	strvec_push(&argv, "npm");
+	strvec_push(&argv, "install");
+	strvec_push(&argv, "--ignore-scripts");
+	strvec_push(&argv, "--no-audit");
+	strvec_push(&argv, "--no-fund");
+	strvec_push(&argv, "--no-package-lock");
+	strvec_push(&argv, "--omit=dev");
+	strvec_push(&argv, "--loglevel=error");
+	strvec_push(&argv, "--no-update-notifier");
+	strvec_push(&argv, "--git=/bin/false");
+	strvec_pushf(&argv, "--registry=%s", reg);
+	strvec_push(&argv, "--proxy=http://127.0.0.1:9");
+	strvec_push(&argv, "--https-proxy=http://127.0.0.1:9");
+	strvec_pushf(&argv, "--noproxy=%s", host);
+	free(host);
+
+	pid = fork();
+	if (pid == 0) {
+		int fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || nul < 0 || chdir(cwd) < 0)
+			_exit(126);
+		dup2(nul, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execvp("npm", strvec_argv(&argv));
+		_exit(127);
+	}
+	strvec_clear(&argv);
+	if (pid < 0)
+		return -1;
+	for (int i = 0; i < NPM_DEPS_TIMEOUT_S * 10; i++) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+		usleep(100000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return 124;
+}
+
+/* Moves each entry of |from| into |to|, replacing decoys of the same name. */
+static int move_modules(const char *from, const char *to, const char *skip)
+{
+	DIR *d = opendir(from);
+	struct dirent *de;
+	char s[4096], t[4096];
+	int r = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' && strcmp(de->d_name, ".bin") != 0)
+			continue;
+		snprintf(s, sizeof(s), "%s/%s", from, de->d_name);
+		snprintf(t, sizeof(t), "%s/%s", to, de->d_name);
+		if (de->d_name[0] == '@' || !strcmp(de->d_name, ".bin")) {
+			fs_mkdir_p(t, 0755);
+			r = move_modules(s, t, skip);
+			continue;
+		}
+		if (skip && !strcmp(de->d_name, skip))
+			continue;
+		fs_rm_rf(t);
+		if (rename(s, t) < 0)
+			r = -errno;
+	}
+	closedir(d);
+	return r;
+}
+
+static void install_deps(const struct pkgjson *pj, const struct run_options *opts,
+			 struct run_result *res, const char *app)
+{
+	json_t *root = json_object(), *deps = json_object();
+	char dir[4096], path[4096], logp[4096];
+	size_t n = 0;
+
+	for (size_t i = 0; i < pj->ndeps; i++) {
+		const char *name = pj->deps[i].key, *spec = pj->deps[i].value;
+		if (pkgjson_name_problem(name)) {
+			add_unresolved(res, name, spec, "invalid package name");
+		} else if (!is_registry_spec(spec)) {
+			add_unresolved(res, name, spec, "not a registry dependency");
+		} else {
+			json_object_set_new(deps, name, json_string(spec));
+			n++;
+		}
+	}
+	if (!n) {
+		json_decref(deps);
+		json_decref(root);
+		return;
+	}
+	json_object_set_new(root, "name", json_string("snare-deps"));
+	json_object_set_new(root, "version", json_string("1.0.0"));
+	json_object_set_new(root, "private", json_true());
+	json_object_set_new(root, "dependencies", deps);
+	snprintf(dir, sizeof(dir), "%s/deps", res->workdir);
+	snprintf(path, sizeof(path), "%s/package.json", dir);
+	snprintf(logp, sizeof(logp), "%s/npm-deps.log", res->workdir);
+	fs_mkdir_p(dir, 0755);
+	if (json_dump_file(root, path, JSON_INDENT(2)) < 0) {
+		res->deps_error = xstrdup("cannot write the dependency manifest");
+		json_decref(root);
+		return;
+	}
+	json_decref(root);
+	int st = run_npm(dir, opts->registry, logp);
+	if (st != 0) {
+		size_t len = 0;
+		char *log = fs_read_file(logp, 1 << 20, &len);
+		char *line = log ? strstr(log, "npm error") : NULL;
+		if (line)
+			line[strcspn(line, "\n")] = '\0';
+		res->deps_error = xasprintf("npm install of %zu dependencies failed (status %d)%s%s",
+					    n, st, line ? ": " : "", line ? line : "");
+		free(log);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/node_modules", dir);
+	char to[4096];
+	snprintf(to, sizeof(to), "%s/node_modules", app);
+	move_modules(path, to, NULL);
+	res->ndeps_installed = n;
+}
+
+/* npm links bins into node_modules/.bin and makes them executable. */
+static void link_bins(const struct pkgjson *pj, const char *app)
+{
+	char bindir[4096], link[4096], target[4096], file[4096];
+
+	snprintf(bindir, sizeof(bindir), "%s/node_modules/.bin", app);
+	fs_mkdir_p(bindir, 0755);
+	for (size_t i = 0; i < pj->nbin; i++) {
+		if (strchr(pj->bin[i].key, '/') || pj->bin[i].key[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", bindir, pj->bin[i].key);
+		snprintf(target, sizeof(target), "../%s/%s", pj->name, pj->bin[i].value);
+		snprintf(file, sizeof(file), "%s/node_modules/%s/%s", app, pj->name, pj->bin[i].value);
+		unlink(link);
+		if (symlink(target, link) < 0)
+			continue;
+		chmod(file, 0755);
+	}
+}
+
+static int fetch_registry(const char *target, const struct run_options *opts,
+			  struct run_result *res, char *tgz, size_t tgzlen, char *err, size_t errlen)
+{
+	struct pkg_ref ref = {0};
+	char cached[4096];
+
+	if (registry_resolve(opts->registry, target, &ref, err, errlen) < 0)
+		return -1;
+	res->integrity = ref.integrity ? xstrdup(ref.integrity) : NULL;
+	char *flat = xstrdup(ref.name);
+	for (char *p = flat; *p; p++)
+		if (*p == '/')
+			*p = '-';
+	if (opts->cache_dir && fs_mkdir_p(opts->cache_dir, 0755) == 0) {
+		snprintf(cached, sizeof(cached), "%s/%s-%s.tgz", opts->cache_dir, flat, ref.version);
+		if (access(cached, R_OK) == 0 &&
+		    (ref.integrity ? integrity_check(cached, ref.integrity, err, errlen)
+				   : -1) == 0) {
+			snprintf(tgz, tgzlen, "%s", cached);
+			goto done;
+		}
+	} else {
+		snprintf(cached, sizeof(cached), "%s/%s-%s.tgz", res->workdir, flat, ref.version);
+	}
+	if (registry_download(&ref, cached, err, errlen) < 0) {
+		free(flat);
+		pkg_ref_release(&ref);
+		return -1;
+	}
+	snprintf(tgz, tgzlen, "%s", cached);
+done:
+	free(flat);
+	pkg_ref_release(&ref);
+	return 0;
+}
+
+int run_prepare(const char *target, const struct run_options *opts, struct run_result *res,
+		char *err, size_t errlen)
+{
+	char app[4096], pkgdir[4096], dest[4096], tgz[4096];
+	struct pkgjson pj;
+	struct stat st;
+	int r = -1;
+
+	snprintf(app, sizeof(app), "%s/app", res->workdir);
+	if (project_populate(app, &res->id) < 0) {
+		snprintf(err, errlen, "cannot create the project in '%s': %s", app, strerror(errno));
+		return -1;
+	}
+	snprintf(pkgdir, sizeof(pkgdir), "%s/pkg", res->workdir);
+
+	if (stat(target, &st) == 0 && S_ISDIR(st.st_mode)) {
+		res->source_type = xstrdup("directory");
+		if (pkgjson_load(target, &pj, err, errlen) < 0)
+			goto out_pj;
+		int c = fs_copy_tree(target, pkgdir, UNPACK_MAX_TOTAL_BYTES);
+		if (c < 0) {
+			snprintf(err, errlen, "cannot copy '%s': %s", target, strerror(-c));
+			goto out_pj;
+		}
+	} else {
+		if (stat(target, &st) == 0) {
+			res->source_type = xstrdup("tarball");
+			snprintf(tgz, sizeof(tgz), "%s", target);
+		} else if (strstr(target, ".tgz") || strstr(target, ".tar") || target[0] == '.' ||
+			   (strchr(target, '/') && target[0] != '@')) {
+			snprintf(err, errlen, "cannot read '%s': %s", target, strerror(errno));
+			return -1;
+		} else {
+			res->source_type = xstrdup("registry");
+			if (fetch_registry(target, opts, res, tgz, sizeof(tgz), err, errlen) < 0)
+				return -1;
+		}
+		char sha1[41];
+		if (hash_file(tgz, res->sha256, res->sha512, sha1) < 0) {
+			snprintf(err, errlen, "cannot read '%s': %s", tgz, strerror(errno));
+			return -1;
+		}
+		if (mkdir(pkgdir, 0755) < 0) {
+			snprintf(err, errlen, "cannot create '%s': %s", pkgdir, strerror(errno));
+			return -1;
+		}
+		if (unpack_tarball(tgz, pkgdir, NULL, err, errlen) < 0)
+			return -1;
+		if (pkgjson_load(pkgdir, &pj, err, errlen) < 0)
+			goto out_pj;
+	}
+	res->source = xstrdup(target);
+	res->name = xstrdup(pj.name);
+	res->version = xstrdup(pj.version);
+
+	/* Into node_modules/<name>, replacing a decoy of the same name. */
+	snprintf(dest, sizeof(dest), "%s/node_modules/%s", app, pj.name);
+	fs_rm_rf(dest);
+	char *slash = strrchr(dest, '/');
+	*slash = '\0';
+	fs_mkdir_p(dest, 0755);
+	*slash = '/';
+	if (rename(pkgdir, dest) < 0) {
+		snprintf(err, errlen, "cannot install '%s' into the project: %s", pj.name,
+			 strerror(errno));
+		goto out_pj;
+	}
+	link_bins(&pj, app);
+	install_deps(&pj, opts, res, app);
+	r = 0;
+out_pj:
+	pkgjson_release(&pj);
+	return r;
+}

@@ -1,0 +1,105 @@
+/* A detonation: prepare the target (fetch, verify, unpack, resolve its
+ * dependencies with no script run), plan the phases (install: lifecycle
+ * scripts of the dependencies then of the package; import: require/import
+ * and bin --help), run each step in the sandbox under the tracer with a
+ * per-phase deadline, and collect everything into a run_result. */
+#ifndef SNARE_RUN_H
+#define SNARE_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report/event.h"
+#include "sandbox/identity.h"
+#include "sandbox/sandbox.h"
+#include "trace/trace.h"
+#include "util/strbuf.h"
+
+enum phase_id { PHASE_INSTALL, PHASE_IMPORT, PHASE_COUNT };
+
+enum step_state { STEP_NOT_RUN, STEP_OK, STEP_FAILED, STEP_TIMEOUT, STEP_ERROR };
+
+struct run_step {
+	struct sandbox_step sb;
+	enum phase_id phase;
+	char *package, *version;
+	char *script;  /* "preinstall", ..., "import", "bin:<name>" */
+	char *command; /* the script's text or the command line */
+	bool target;   /* the package under analysis, not a dependency */
+	enum step_state state;
+	int status; /* exit code, or -signal */
+	uint64_t t_start, t_end;
+};
+
+struct phase_result {
+	enum step_state state; /* worst of its steps; STEP_NOT_RUN if it had none */
+	uint64_t t_start, t_end;
+	unsigned timeout_ms;
+	struct strbuf out, err; /* bounded */
+	uint64_t out_bytes, err_bytes;
+};
+
+struct run_options {
+	enum profile profile;
+	unsigned timeout_ms[PHASE_COUNT];
+	const char *workdir; /* parent of the run's work directory; NULL: $TMPDIR or /tmp */
+	const char *registry;
+	const char *cache_dir; /* tarball cache; NULL: none */
+	const char *geo;
+	bool keep_workdir;
+	unsigned long long seed;
+	char **extra_env; /* NULL-terminated, appended to every step's environment */
+};
+
+struct dep_info {
+	char *name, *spec, *reason;
+};
+
+struct run_result {
+	/* the package */
+	char *name, *version;
+	char *source_type; /* "directory", "tarball", "registry" */
+	char *source;
+	char sha256[65], sha512[89];
+	char *integrity; /* registry's dist.integrity, verified */
+	/* dependencies */
+	size_t ndeps_installed;
+	struct dep_info *unresolved; /* not fetched: git, url, file specs */
+	size_t nunresolved;
+	char *deps_error;
+	/* environment */
+	struct identity id;
+	char node_version[32], npm_version[32];
+	struct sandbox_limits limits;
+	struct sandbox_enforced enforced;
+	/* what happened */
+	struct run_step *steps;
+	size_t nsteps;
+	struct phase_result phases[PHASE_COUNT];
+	struct evlog log;
+	struct tproc *procs;
+	size_t nprocs;
+	struct tracer_stats stats;
+	uint64_t t_setup_us, t_total_us;
+	char workdir[4096];
+};
+
+/* Detonates |target| (a directory, a .tgz, or name[@version]).  Returns 0
+ * and fills |res|; on bad input or a sandbox that cannot be built, returns
+ * -1 with one line in |err| (and |res| released). */
+int run_detonate(const char *target, const struct run_options *opts, struct run_result *res,
+		 char *err, size_t errlen);
+void run_result_release(struct run_result *res);
+
+const char *phase_name(enum phase_id p);
+const char *step_state_name(enum step_state s);
+
+/* prepare.c: builds |res->workdir|/app with the package in node_modules.
+ * Fills name, version, source, hashes and the dependency fields. */
+int run_prepare(const char *target, const struct run_options *opts, struct run_result *res,
+		char *err, size_t errlen);
+/* plan.c: the steps for the prepared project. */
+int run_plan(const struct run_options *opts, struct run_result *res, char *err, size_t errlen);
+
+#endif
