@@ -42,6 +42,11 @@ $(BUILD)/helpers/%: tests/helpers/%.c
 check: $(BUILD)/snare $(TESTS) $(HELPERS)
 	tests/run.sh $(BUILD)
 
+# The whole suite, plain and under AddressSanitizer + UndefinedBehaviorSanitizer.
+test:
+	$(MAKE) check
+	$(MAKE) check SAN=1
+
 fmt:
 	clang-format -i src/*.c src/*/*.[ch] tests/unit/*.c tests/helpers/*.c
 
@@ -54,6 +59,6 @@ compile_commands.json:
 clean:
 	rm -rf build build-san
 
-.PHONY: all check fmt tidy clean
+.PHONY: all check test fmt tidy clean
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

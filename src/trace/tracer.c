@@ -301,14 +301,15 @@ static int local_port(int fd)
 }
 
 /* For an IP destination: find the socket type and make the netsink listen. */
-static void prepare_ip_dest(struct tracer *t, struct thr *h, pid_t tid, int fd)
+static void prepare_ip_dest(struct tracer *t, struct thr *h, int fd)
 {
 	struct event *e = &h->ev;
 	int st = 0;
 
 	if (e->family != AF_INET && e->family != AF_INET6)
 		return;
-	h->dupfd = dup_socket(tid, fd, &st);
+	/* pidfd_open() wants the thread-group leader; the fd table is shared. */
+	h->dupfd = dup_socket(t->procs[h->proc].pid, fd, &st);
 	e->socktype = st;
 	if (t->hooks.ensure_listener && e->port > 0 && (st == SOCK_STREAM || st == SOCK_DGRAM))
 		t->hooks.ensure_listener(t->hooks.ctx, st, e->port);
@@ -492,7 +493,7 @@ static bool decode_entry(struct tracer *t, struct thr *h, pid_t tid, long nr, co
 	case SYS_connect:
 		START(EV_CONNECT, "connect");
 		decode_sockaddr(e, tid, a[1], a[2]);
-		prepare_ip_dest(t, h, tid, (int)a[0]);
+		prepare_ip_dest(t, h, (int)a[0]);
 		break;
 	case SYS_bind:
 		START(EV_BIND, "bind");
@@ -503,7 +504,7 @@ static bool decode_entry(struct tracer *t, struct thr *h, pid_t tid, long nr, co
 		e->arg = (long)a[1];
 		{
 			int st = 0;
-			int fd = dup_socket(tid, (int)a[0], &st);
+			int fd = dup_socket(t->procs[h->proc].pid, (int)a[0], &st);
 			if (fd >= 0) {
 				e->port = local_port(fd);
 				e->socktype = st;
@@ -515,7 +516,7 @@ static bool decode_entry(struct tracer *t, struct thr *h, pid_t tid, long nr, co
 		START(EV_SEND, "sendto");
 		e->len = a[2];
 		decode_sockaddr(e, tid, a[4], a[5]);
-		prepare_ip_dest(t, h, tid, (int)a[0]);
+		prepare_ip_dest(t, h, (int)a[0]);
 		break;
 	case SYS_sendmsg: {
 		struct msghdr m;
@@ -524,7 +525,7 @@ static bool decode_entry(struct tracer *t, struct thr *h, pid_t tid, long nr, co
 			decode_sockaddr(e, tid, (uint64_t)(uintptr_t)m.msg_name, m.msg_namelen);
 			e->len = iov_total(tid, (uint64_t)(uintptr_t)m.msg_iov, m.msg_iovlen);
 		}
-		prepare_ip_dest(t, h, tid, (int)a[0]);
+		prepare_ip_dest(t, h, (int)a[0]);
 		break;
 	}
 	case SYS_sendmmsg: {
@@ -541,7 +542,7 @@ static bool decode_entry(struct tracer *t, struct thr *h, pid_t tid, long nr, co
 			e->len += iov_total(tid, (uint64_t)(uintptr_t)mm.msg_hdr.msg_iov,
 					    mm.msg_hdr.msg_iovlen);
 		}
-		prepare_ip_dest(t, h, tid, (int)a[0]);
+		prepare_ip_dest(t, h, (int)a[0]);
 		break;
 	}
 	case SYS_setsid:

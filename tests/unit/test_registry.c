@@ -603,6 +603,7 @@ static void test_resolve_retries_5xx(void **state)
 	assert_string_equal(fx->ref.version, "1.0.0");
 	assert_int_equal(fx->srv.requests, 3);
 
+	pkg_ref_release(&fx->ref);
 	/* Always 503: one try and three retries, then the status is reported. */
 	want = xasprintf("registry '%s' answered HTTP 503 for 'down'", fx->registry);
 	assert_int_equal(registry_resolve(fx->registry, "down", &fx->ref, fx->err, sizeof(fx->err)),

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Installs what snare needs on Debian 12, builds it, and traces the example
+# package.  Usage: ./setup.sh [--no-run]
+set -e
+cd "$(dirname "$0")"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+PKGS="build-essential pkg-config libseccomp-dev libarchive-dev libcurl4-openssl-dev
+      libjansson-dev libssl-dev libcmocka-dev python3 ca-certificates
+      curl wget dnsutils netcat-openbsd iputils-ping git cron util-linux"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	missing="$missing nodejs npm"
+fi
+if [ -n "$missing" ]; then
+	$SUDO apt-get update -q
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+fi
+make -j"$(nproc)"
+[ "$1" = "--no-run" ] && exit 0
+build/snare trace examples/beacon -o beacon-report.json
+echo "report written to beacon-report.json"

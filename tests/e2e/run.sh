@@ -1,0 +1,49 @@
+#!/bin/sh
+# End-to-end cases: each directory under tests/e2e/cases/ holds a fixture
+# package (package/, or a tarball built by its optional make.sh) and an
+# expect.json.  Every case is detonated by snare's sandbox, never run
+# directly.  Usage: tests/e2e/run.sh BUILD_DIR [CASE...]
+build=${1:-build}
+shift
+here=$(cd "$(dirname "$0")" && pwd)
+snare=$(cd "$build" && pwd)/snare
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+cases=${*:-$(ls "$here/cases")}
+for name in $cases; do
+	dir=$here/cases/$name
+	target=$dir/package
+	if [ -x "$dir/make.sh" ]; then
+		target=$("$dir/make.sh" "$tmp/$name") || { echo "FAIL $name: make.sh"; failed=$((failed + 1)); continue; }
+	fi
+	args=$(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1])).get("args", [])))' "$dir/expect.json")
+	want=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("exit_code", 0))' "$dir/expect.json")
+	# shellcheck disable=SC2086
+	"$snare" trace "$target" -q -o "$tmp/$name.json" --seed 42 $args 2>"$tmp/$name.err"
+	rc=$?
+	msg=""
+	if [ "$rc" -ne "$want" ]; then
+		msg="exit code $rc, want $want: $(head -c 300 "$tmp/$name.err")"
+	elif [ "$want" -ne 0 ]; then
+		sub=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("stderr", ""))' "$dir/expect.json")
+		if [ -n "$sub" ] && ! grep -qF -- "$sub" "$tmp/$name.err"; then
+			msg="stderr lacks '$sub': $(head -c 300 "$tmp/$name.err")"
+		elif [ "$(wc -l <"$tmp/$name.err")" -ne 1 ]; then
+			msg="error is not one line: $(cat "$tmp/$name.err")"
+		fi
+	else
+		msg=$(python3 "$here/check.py" "$dir/expect.json" "$tmp/$name.json")
+	fi
+	if [ -z "$msg" ]; then
+		echo "ok   $name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name"
+		echo "$msg"
+		failed=$((failed + 1))
+	fi
+done
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
