@@ -38,6 +38,8 @@ static const char usage[] =
 	"      --workdir DIR      where to create the run's work directory\n"
 	"      --keep             keep the work directory\n"
 	"      --seed N           reproducible identity and canaries\n"
+	"      --run CMD          also run CMD (sh -c, in the project) in the import phase\n"
+	"      --offline          install dependencies from npm's cache only\n"
 	"  -q, --quiet            no summary on stderr\n"
 	"  -v, --verbose          more logging\n";
 
@@ -66,6 +68,8 @@ int cmd_trace(int argc, char **argv)
 		{"workdir", required_argument, NULL, 'w'},
 		{"keep", no_argument, NULL, 'k'},
 		{"seed", required_argument, NULL, 's'},
+		{"run", required_argument, NULL, 'R'},
+		{"offline", no_argument, NULL, 'O'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -119,6 +123,12 @@ int cmd_trace(int argc, char **argv)
 			break;
 		case 's':
 			opts.seed = strtoull(optarg, NULL, 10);
+			break;
+		case 'R':
+			opts.run_cmd = optarg;
+			break;
+		case 'O':
+			opts.npm_offline = true;
 			break;
 		case 'q':
 			quiet = true;

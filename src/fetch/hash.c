@@ -22,7 +22,7 @@ set_err(char *err, size_t errlen, const char *fmt, ...)
 	if (!err || !errlen)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	(void)vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	for (char *p = err; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -73,11 +73,11 @@ out:
 	return ret;
 }
 
-static void to_hex(const unsigned char *d, unsigned int len, char *hex)
+static void to_hex(const unsigned char *d, size_t len, char *hex)
 {
 	static const char digits[] = "0123456789abcdef";
 
-	for (unsigned int i = 0; i < len; i++) {
+	for (size_t i = 0; i < len; i++) {
 		hex[2 * i] = digits[d[i] >> 4];
 		hex[2 * i + 1] = digits[d[i] & 15];
 	}
@@ -87,8 +87,8 @@ static void to_hex(const unsigned char *d, unsigned int len, char *hex)
 int hash_file(const char *path, char sha256_hex[65], char sha512_b64[89], char sha1_hex[41])
 {
 	const EVP_MD *mds[3] = {EVP_sha256(), EVP_sha512(), EVP_sha1()};
-	unsigned char d[3][EVP_MAX_MD_SIZE];
-	unsigned int len[3];
+	unsigned char d[3][EVP_MAX_MD_SIZE] = {{0}};
+	unsigned int len[3] = {0};
 	int r = digest_file(path, mds, 3, d, len);
 
 	if (r < 0)
@@ -162,8 +162,8 @@ int integrity_check_as(const char *path, const char *what, const char *sri, char
 		       size_t errlen)
 {
 	const EVP_MD *md[1];
-	unsigned char d[1][EVP_MAX_MD_SIZE];
-	unsigned int dlen[1];
+	unsigned char d[1][EVP_MAX_MD_SIZE] = {{0}};
+	unsigned int dlen[1] = {0};
 	char got[EVP_MAX_MD_SIZE * 2];
 	size_t gotlen;
 	struct sri_token t;

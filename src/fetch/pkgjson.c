@@ -26,7 +26,7 @@ set_err(char *err, size_t errlen, const char *fmt, ...)
 	if (!err || !errlen)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	(void)vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	for (char *p = err; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -114,18 +114,50 @@ static char *dup_string(json_t *obj, const char *key)
 	return json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
 }
 
-/* "." of "exports": a string; an array of fallbacks (the first string); an
- * object of subpaths (keys starting with ".") or of conditions. */
-static const char *exports_dot(json_t *exports)
+/* One step of resolving "exports": returns the string |v| stands for, or
+ * NULL and sets |*next| to the value to look into next (NULL: give up).  An
+ * array is a list of fallbacks, an object a set of conditions. */
+static const char *exports_step(json_t *v, json_t **next)
 {
 	static const char *const conditions[] = {"require", "import", "node", "default"};
+	json_t *x;
+	size_t i;
+
+	*next = NULL;
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+		{
+			if (json_is_string(x))
+				return json_string_value(x);
+			if (json_is_object(x) && !*next)
+				*next = x;
+		}
+		return NULL;
+	}
+	if (!json_is_object(v))
+		return NULL;
+	for (i = 0; i < sizeof(conditions) / sizeof(conditions[0]); i++) {
+		x = json_object_get(v, conditions[i]);
+		if (json_is_string(x))
+			return json_string_value(x);
+		if ((json_is_object(x) || json_is_array(x)) && !*next)
+			*next = x;
+	}
+	return NULL;
+}
+
+/* "." of "exports": an object whose keys start with "." maps subpaths,
+ * any other value describes "." itself. */
+static const char *exports_dot(json_t *exports)
+{
 	json_t *v = exports;
+	const char *key;
+	json_t *x;
 
 	if (json_is_object(v)) {
-		const char *key;
-		json_t *x;
-
-		json_object_foreach(v, key, x)
+		json_object_foreach(exports, key, x)
 		{
 			if (key[0] == '.')
 				v = json_object_get(exports, ".");
@@ -133,30 +165,10 @@ static const char *exports_dot(json_t *exports)
 		}
 	}
 	for (int depth = 0; v && depth < EXPORTS_MAX_DEPTH; depth++) {
-		json_t *next = NULL;
-		json_t *x;
-		size_t i;
+		const char *s = exports_step(v, &v);
 
-		if (json_is_string(v))
-			return json_string_value(v);
-		if (json_is_array(v)) {
-			json_array_foreach(v, i, x)
-			{
-				if (json_is_string(x))
-					return json_string_value(x);
-				if (json_is_object(x) && !next)
-					next = x;
-			}
-		} else if (json_is_object(v)) {
-			for (i = 0; i < sizeof(conditions) / sizeof(conditions[0]); i++) {
-				x = json_object_get(v, conditions[i]);
-				if (json_is_string(x))
-					return json_string_value(x);
-				if ((json_is_object(x) || json_is_array(x)) && !next)
-					next = x;
-			}
-		}
-		v = next;
+		if (s)
+			return s;
 	}
 	return NULL;
 }

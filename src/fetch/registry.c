@@ -38,7 +38,7 @@ set_err(char *err, size_t errlen, const char *fmt, ...)
 	if (!err || !errlen)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	(void)vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	for (char *p = err; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -361,7 +361,7 @@ static int fill_ref(json_t *versions, const char *name, const char *version, str
 		return -1;
 	}
 	/* libcurl would also read file:// and others. */
-	if (strncmp(tarball, "https://", 8) && strncmp(tarball, "http://", 7)) {
+	if (strncmp(tarball, "https://", 8) != 0 && strncmp(tarball, "http://", 7) != 0) {
 		set_err(err, errlen,
 			"version '%s' of '%s' has a tarball URL that is not http(s): '%s'", version,
 			name, tarball);
@@ -654,7 +654,7 @@ static char *shasum_sri(const char *hex)
 
 	if (strlen(hex) != 40)
 		return NULL;
-	for (int i = 0; i < 20; i++) {
+	for (size_t i = 0; i < 20; i++) {
 		unsigned int byte;
 
 		if (!strchr("0123456789abcdefABCDEF", hex[2 * i]) ||

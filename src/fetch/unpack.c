@@ -49,7 +49,7 @@ static void __attribute__((format(printf, 2, 3))) fail(struct unpack *u, const c
 	if (!u->err || !u->errlen)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(u->err, u->errlen, fmt, ap);
+	(void)vsnprintf(u->err, u->errlen, fmt, ap);
 	va_end(ap);
 	for (char *p = u->err; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -519,7 +519,7 @@ static int dir_is_empty(int dirfd)
 		return -1;
 	}
 	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
 			ret = 0;
 			break;
 		}

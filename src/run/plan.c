@@ -235,6 +235,16 @@ int run_plan(const struct run_options *opts, struct run_result *res, char *err, 
 		free(script);
 		free(cmd);
 	}
+	if (opts->run_cmd) {
+		struct strvec argv = STRVEC_INIT;
+		strvec_push(&argv, "/bin/sh");
+		strvec_push(&argv, "-c");
+		strvec_push(&argv, opts->run_cmd);
+		char prefix[8192];
+		snprintf(prefix, sizeof(prefix), "%s/node_modules/.bin", app_in);
+		add_step(res, PHASE_IMPORT, &pj, "run", opts->run_cmd, strvec_argv(&argv),
+			 base_env(opts, res, prefix), app_in, true);
+	}
 	pkgjson_release(&pj);
 	return 0;
 }

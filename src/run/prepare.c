@@ -52,7 +52,7 @@ static void add_unresolved(struct run_result *res, const char *name, const char 
 		(struct dep_info){xstrdup(name), xstrdup(spec), xstrdup(reason)};
 }
 
-static int run_npm(const char *cwd, const char *registry, const char *logpath)
+static int run_npm(const char *cwd, const char *registry, bool offline, const char *logpath)
 {
 	struct strvec argv = STRVEC_INIT;
 	char *host = NULL;
@@ -74,6 +74,8 @@ static int run_npm(const char *cwd, const char *registry, const char *logpath)
 	strvec_push(&argv, "--loglevel=error");
 	strvec_push(&argv, "--no-update-notifier");
 	strvec_push(&argv, "--git=/bin/false");
+	if (offline)
+		strvec_push(&argv, "--offline");
 	strvec_pushf(&argv, "--registry=%s", reg);
 	strvec_push(&argv, "--proxy=http://127.0.0.1:9");
 	strvec_push(&argv, "--https-proxy=http://127.0.0.1:9");
@@ -173,7 +175,7 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 		return;
 	}
 	json_decref(root);
-	int st = run_npm(dir, opts->registry, logp);
+	int st = run_npm(dir, opts->registry, opts->npm_offline, logp);
 	if (st != 0) {
 		size_t len = 0;
 		char *log = fs_read_file(logp, 1 << 20, &len);

@@ -50,6 +50,8 @@ struct run_options {
 	bool keep_workdir;
 	unsigned long long seed;
 	char **extra_env; /* NULL-terminated, appended to every step's environment */
+	const char *run_cmd; /* extra import-phase step: sh -c CMD in the project */
+	bool npm_offline;   /* dependencies from npm's cache only */
 };
 
 struct dep_info {
