@@ -144,8 +144,10 @@ const char *canary_find_dns(const char *name, const char *value)
 		if (name[i] != '.')
 			joined[o++] = name[i];
 	joined[o] = '\0';
-	if ((r = canary_find((const unsigned char *)joined, o, value)))
+	if ((r = canary_find((const unsigned char *)joined, o, value))) {
+		r = !strcmp(r, "hex") ? "dns-hex" : !strcmp(r, "base64") ? "dns-base64" : r;
 		goto out;
+	}
 	/* hex, from every start offset parity */
 	for (size_t start = 0; start < 2 && !r; start++) {
 		size_t d = 0;

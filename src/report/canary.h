@@ -10,7 +10,8 @@
 /* Returns the encoding under which |value| occurs in |buf| ("plain", "hex",
  * "base64", "urlencoded"), or NULL. */
 const char *canary_find(const unsigned char *buf, size_t len, const char *value);
-/* The same for a DNS name: labels joined and decoded first. */
+/* The same for a DNS name: labels joined and decoded first ("dns-hex",
+ * "dns-base32", "dns-base64", or "plain" for a value in a label as is). */
 const char *canary_find_dns(const char *name, const char *value);
 
 #endif

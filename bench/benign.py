@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Benign-package robustness: every package of the first N lines of
+../shared/corpus/benign/packages.txt must trace to a report with no crash
+and no phase lost to a sandbox error.
+
+Two stages, so that detonation happens behind an outer `unshare --net`:
+  --fetch   (network, no package code runs) `npm pack` each spec into the
+            tarball directory and fill npm's cache with its dependencies
+            (`npm install --ignore-scripts` in a scratch directory);
+  default   detonate each tarball with `snare trace --offline` inside
+            `unshare --net` and check the reports.
+
+usage: bench/benign.py [--fetch] [-n 200] [-j 2] [--dir /tmp/snare-benign]
+"""
+import argparse, concurrent.futures as cf, json, os, shutil, subprocess, sys, tempfile, time
+
+ap = argparse.ArgumentParser()
+here = os.path.dirname(os.path.abspath(__file__))
+ap.add_argument('--list', default=os.path.join(here, '../../shared/corpus/benign/packages.txt'))
+ap.add_argument('--snare', default=os.path.join(here, '../build/snare'))
+ap.add_argument('-n', type=int, default=200)
+ap.add_argument('-j', type=int, default=2)
+ap.add_argument('--dir', default='/tmp/snare-benign')
+ap.add_argument('--fetch', action='store_true')
+args = ap.parse_args()
+
+specs = [l.strip() for l in open(args.list) if l.strip() and not l.startswith('#')][:args.n]
+tgz_dir = os.path.join(args.dir, 'tarballs')
+rep_dir = os.path.join(args.dir, 'reports')
+os.makedirs(tgz_dir, exist_ok=True)
+os.makedirs(rep_dir, exist_ok=True)
+
+
+def tarball_of(spec):
+    name, _, ver = spec.rpartition('@') if spec.count('@') > (1 if spec.startswith('@') else 0) else (spec, '', '')
+    return os.path.join(tgz_dir, name.lstrip('@').replace('/', '-') + '-' + ver + '.tgz')
+
+
+def fetch(spec):
+    out = tarball_of(spec)
+    if not os.path.exists(out):
+        p = subprocess.run(['npm', 'pack', spec, '--pack-destination', tgz_dir, '--json'],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            return spec, 'pack failed: ' + p.stderr.strip()[-200:]
+        got = json.loads(p.stdout)[0]['filename']
+        got = os.path.join(tgz_dir, os.path.basename(got))
+        if got != out:
+            os.replace(got, out)
+    scratch = tempfile.mkdtemp()
+    p = subprocess.run(['npm', 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--omit=dev',
+                        '--no-package-lock', spec], cwd=scratch, capture_output=True, text=True)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return spec, None if p.returncode == 0 else 'deps: ' + p.stderr.strip()[-200:]
+
+
+if args.fetch:
+    with cf.ThreadPoolExecutor(4) as ex:
+        for spec, err in ex.map(fetch, specs):
+            if err:
+                print(spec, err)
+    sys.exit(0)
+
+wall = ['unshare', '--net'] if os.geteuid() == 0 else ['unshare', '-rn']
+
+
+def detonate(spec):
+    out = os.path.join(rep_dir, os.path.basename(tarball_of(spec)) + '.json')
+    t = time.time()
+    p = subprocess.run(wall + [args.snare, 'trace', tarball_of(spec), '-q', '-o', out, '--offline'],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return spec, out, p.returncode, time.time() - t, p.stderr.strip()[-300:]
+
+
+bad = []
+statuses = {}
+times = []
+t0 = time.time()
+with cf.ThreadPoolExecutor(args.j) as ex:
+    for i, (spec, out, rc, dt, err) in enumerate(ex.map(detonate, specs)):
+        times.append(dt)
+        if rc != 0 or not os.path.exists(out):
+            bad.append((spec, 'exit %d: %s' % (rc, err)))
+            continue
+        r = json.load(open(out))
+        for ph in r['phases']:
+            statuses[(ph['name'], ph['status'])] = statuses.get((ph['name'], ph['status']), 0) + 1
+            if ph['status'] == 'error':
+                bad.append((spec, '%s phase lost to a sandbox error' % ph['name']))
+        sys.stderr.write('\r%d/%d' % (i + 1, len(specs)))
+sys.stderr.write('\n')
+times.sort()
+print('packages: %d, reports: %d, sandbox errors or crashes: %d' % (len(specs), len(specs) - len(set(b[0] for b in bad)), len(bad)))
+print('phase statuses:', ', '.join('%s %s: %d' % (k[0], k[1], v) for k, v in sorted(statuses.items())))
+print('median wall time per package: %.2f s, total %.0f s' % (times[len(times) // 2], time.time() - t0))
+for b in bad:
+    print('BAD', b)

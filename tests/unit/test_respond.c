@@ -1,0 +1,77 @@
+/* What the sink answers to HTTP clients. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "netsink/netsink.h"
+
+static char out[4096];
+
+static const char *body(const char *method, const char *target, const char *host)
+{
+	size_t n = netsink_http_reply(method, target, host, "RU", out, sizeof(out));
+	assert_true(n > 0 && n < sizeof(out));
+	const char *b = strstr(out, "\r\n\r\n");
+	assert_non_null(b);
+	return b + 4;
+}
+
+static void test_geo_answers_country(void **state)
+{
+	(void)state;
+	assert_non_null(strstr(body("GET", "/json/", "ip-api.com"), "\"countryCode\":\"RU\""));
+}
+
+static void test_ip_echo(void **state)
+{
+	(void)state;
+	assert_string_equal(body("GET", "/", "api.ipify.org"), "203.0.113.77\n");
+}
+
+static void test_script_stage_by_extension(void **state)
+{
+	(void)state;
+	assert_string_equal(body("GET", "/s.js?v=1", "cdn.evil.test"),
+			    "module.exports = function () { return 0; };\n");
+	assert_string_equal(body("GET", "/x.py", "cdn.evil.test"), "import platform\nplatform.node()\n");
+	assert_string_equal(body("GET", "/stage", "203.0.113.9"), "#!/bin/sh\nid >/dev/null 2>&1\nexit 0\n");
+}
+
+static void test_discord_webhook_204(void **state)
+{
+	(void)state;
+	body("POST", "/api/webhooks/1/abc", "discord.com");
+	assert_memory_equal(out, "HTTP/1.1 204 No Content\r\n", 25);
+	assert_non_null(strstr(out, "Content-Length: 0\r\n"));
+}
+
+static void test_absolute_form_target(void **state)
+{
+	(void)state;
+	assert_string_equal(body("GET", "http://cdn.evil.test/a.js", NULL),
+			    "module.exports = function () { return 0; };\n");
+}
+
+static void test_content_length_matches(void **state)
+{
+	(void)state;
+	const char *b = body("POST", "/collect", "c2.test");
+	assert_string_equal(b, "{\"ok\":true}");
+	assert_non_null(strstr(out, "Content-Length: 11\r\n"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_geo_answers_country),
+		cmocka_unit_test(test_ip_echo),
+		cmocka_unit_test(test_script_stage_by_extension),
+		cmocka_unit_test(test_discord_webhook_204),
+		cmocka_unit_test(test_absolute_form_target),
+		cmocka_unit_test(test_content_length_matches),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
