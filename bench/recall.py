@@ -58,8 +58,14 @@ if args.warm:
                         if not any(c in v for c in ':/#'):
                             specs.add('%s@%s' % (n, v))
     print('warming npm cache with %d dependencies' % len(specs))
+    import tempfile, shutil
     for s in sorted(specs):
-        subprocess.run(['npm', 'cache', 'add', s], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # --ignore-scripts: downloads only, nothing runs
+        scratch = tempfile.mkdtemp()
+        subprocess.run(['npm', 'install', '--ignore-scripts', '--no-audit', '--no-fund',
+                        '--no-package-lock', s], cwd=scratch,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.rmtree(scratch, ignore_errors=True)
     sys.exit(0)
 
 os.makedirs(args.reports, exist_ok=True)
@@ -82,6 +88,27 @@ def detonate(r):
     t = time.time()
     p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     return r, out, p.returncode, time.time() - t, p.stderr.strip()[-300:]
+
+
+CANARY_OF_PLACEHOLDER = [
+    ('npm_FAKE', ('npm_token',)),
+    ('AKIAFAKE', ('aws_access_key_id',)),
+    ('fakeSandboxSecretKey', ('aws_secret_access_key',)),
+    ('ghp_FAKE', ('github_token',)),
+    ('gho_FAKE', ('gh_oauth_token',)),
+    ('FAKEPASS', ('db_password',)),
+    ('sk_live_FAKE', ('stripe_key',)),
+    ('sk-FAKE', ('openai_key',)),
+    ('FAKE-KUBE', ('kube_token',)),
+    ('FAKE-SANDBOX-KEY', ('ssh_private_key',)),
+    ('RkFLRS1TQU5EQk9YLUtFWS', ('ssh_private_key',)),
+    ('FAKEsandboxDISCORD', ('discord_token',)),
+    ('1//FAKE', ('gcloud_refresh_token',)),
+    ('fake-jwt-secret', ('jwt_secret',)),
+    ('FAKE-VAULT', ('ssh_private_key', 'wallet_seed', 'jwt_secret')),
+    ('abandon abandon', ('wallet_seed',)),
+    ('FAKE-HEROKU', ('db_password',)),
+]
 
 
 def observed(report, kind, value):
@@ -121,6 +148,16 @@ def observed(report, kind, value):
                 if str(s.get('port')) == port and (s.get('address') == host or s.get('hostname') == host):
                     return True
         elif kind == 'send':
+            # The corpus was verified with fixed placeholder secrets; snare
+            # plants its own canaries, unique per run.  A placeholder stands
+            # for the canary of the same kind: it is observed when that
+            # canary reached the network.
+            for prefix, canary in CANARY_OF_PLACEHOLDER:
+                if prefix in value:
+                    if any(h['canary'] in canary and h['where'] in ('sent', 'dns')
+                           for h in ph['canary_hits']):
+                        return True
+                    break
             needle = value.encode()
             for s in ph['sent']:
                 if needle in base64.b64decode(s.get('data_base64') or ''):

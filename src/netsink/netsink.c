@@ -159,7 +159,7 @@ static void on_dns(struct sink *s, int fd)
 			continue;
 		}
 		uint32_t a4 = dns_sinkhole_addr(q.name);
-		struct dns_answer ans = {.addr4 = a4, .txt = "v=spf1 -all", .ttl = 300};
+		struct dns_answer ans = {.addr4 = a4, .txt = "aWQ=" /* base64("id"): loaders that run what TXT says run a harmless probe */, .ttl = 300};
 		m.qtype = q.qtype;
 		if (q.qtype == 1)
 			inet_ntop(AF_INET, &a4, m.addr, sizeof(m.addr));

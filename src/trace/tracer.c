@@ -306,11 +306,13 @@ static void prepare_ip_dest(struct tracer *t, struct thr *h, int fd)
 	struct event *e = &h->ev;
 	int st = 0;
 
-	if (e->family != AF_INET && e->family != AF_INET6)
+	if (e->family != AF_INET && e->family != AF_INET6 && e->family != AF_UNIX)
 		return;
 	/* pidfd_open() wants the thread-group leader; the fd table is shared. */
 	h->dupfd = dup_socket(t->procs[h->proc].pid, fd, &st);
 	e->socktype = st;
+	if (e->family == AF_UNIX)
+		return;
 	if (t->hooks.ensure_listener && e->port > 0 && (st == SOCK_STREAM || st == SOCK_DGRAM))
 		t->hooks.ensure_listener(t->hooks.ctx, st, e->port);
 }

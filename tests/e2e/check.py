@@ -6,16 +6,22 @@ expect.json:
    "stderr": "substring",               # optional, for error cases
    "expect": [ {...}, ... ]}            # assertions on the report
 
-An assertion names a phase and either a status or an entry of a section:
+An assertion names a phase and a status, entries of a section or fields of
+the phase itself; or it matches fields of the whole report:
   {"phase": "install", "status": "timeout"}
   {"phase": "install", "in": "commands", "where": {"argv.0": "curl"}}
   {"phase": "install", "in": "files", "where": {"path": "~/.bashrc", "flags": ["write"]}}
   {"phase": "install", "in": "canary_hits", "where": {"canary": "npm_token", "where": "sent"}}
   {"phase": "install", "in": "sent", "where": {"preview~": "$canary:npm_token"}}
   {"phase": "install", "in": "dns", "none": true}           # the section is empty
+  {"phase": "install", "in": "processes", "where": {"exit": -9}, "min": 900, "max": 1024}
+                                  # how many entries match (min defaults to 1)
+  {"phase": "install", "has": {"stderr.data~": "Cannot fork"}}  # the phase itself
+  {"report": {"stats.total_ms<=": 15000}}                       # the whole report
 Keys are dotted paths (argv.0); a key ending in "~" matches a substring; a
 list value must be a subset of the entry's list; "~" at the start of a
-string is the sandbox home; "$canary:NAME" is that canary's value."""
+string is the sandbox home; "$canary:NAME" is that canary's value; a key
+ending in "<=" or ">=" compares numbers."""
 import json, sys
 
 
@@ -52,9 +58,15 @@ def subst(v, report):
 def matches(entry, where, report):
     for key, want in where.items():
         want = subst(want, report)
+        cmp = key[-2:] if key[-2:] in ('<=', '>=') else None
         sub = key.endswith('~')
-        have = get(entry, key[:-1] if sub else key)
-        if sub:
+        have = get(entry, key[:-2] if cmp else key[:-1] if sub else key)
+        if cmp:
+            if not isinstance(have, (int, float)) or isinstance(have, bool):
+                return False
+            if (cmp == '<=' and have > want) or (cmp == '>=' and have < want):
+                return False
+        elif sub:
             if have is None or str(want) not in (have if isinstance(have, str) else json.dumps(have)):
                 return False
         elif isinstance(want, list):
@@ -69,12 +81,18 @@ def check(expect, report):
     errors = []
     phases = {p['name']: p for p in report['phases']}
     for a in expect.get('expect', []):
+        if 'report' in a:
+            if not matches(report, a['report'], report):
+                errors.append('report does not match %s' % json.dumps(a['report']))
+            continue
         ph = phases.get(a.get('phase', 'install'))
         if ph is None:
             errors.append('no phase %r' % a.get('phase'))
             continue
         if 'status' in a and ph['status'] != a['status']:
             errors.append('phase %s status %r, want %r' % (ph['name'], ph['status'], a['status']))
+        if 'has' in a and not matches(ph, a['has'], report):
+            errors.append('phase %s does not match %s' % (ph['name'], json.dumps(a['has'])))
         if 'in' in a:
             section = ph.get(a['in'], [])
             if a.get('none'):
@@ -82,8 +100,13 @@ def check(expect, report):
                     errors.append('%s.%s not empty: %s' % (ph['name'], a['in'], json.dumps(section[0])[:200]))
                 continue
             where = a.get('where', {})
-            if not any(matches(e, where, report) for e in section):
+            n = sum(1 for e in section if matches(e, where, report))
+            lo, hi = a.get('min', 1), a.get('max')
+            if n == 0 and lo > 0:
                 errors.append('%s.%s has no entry matching %s' % (ph['name'], a['in'], json.dumps(where)))
+            elif n < lo or (hi is not None and n > hi):
+                errors.append('%s.%s has %d entries matching %s, want %s..%s'
+                              % (ph['name'], a['in'], n, json.dumps(where), lo, hi))
     return errors
 
 

@@ -2,7 +2,9 @@
 # End-to-end cases: each directory under tests/e2e/cases/ holds a fixture
 # package (package/, or a tarball built by its optional make.sh) and an
 # expect.json.  Every case is detonated by snare's sandbox, never run
-# directly.  Usage: tests/e2e/run.sh BUILD_DIR [CASE...]
+# directly.  The target is package/, the tarball make.sh prints, or
+# expect.json's "target" (e.g. name@version).
+# Usage: tests/e2e/run.sh BUILD_DIR [CASE...]
 build=${1:-build}
 shift
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,20 +16,34 @@ failed=0
 cases=${*:-$(ls "$here/cases")}
 for name in $cases; do
 	dir=$here/cases/$name
-	target=$dir/package
+	# target, args, want (exit code) and sub (stderr substring), in one go
+	target='' args='' want=0 sub=''
+	eval "$(python3 -c '
+import json, shlex, sys
+e = json.load(open(sys.argv[1]))
+print("target=%s" % shlex.quote(e.get("target", "")))
+print("args=%s" % shlex.quote(" ".join(e.get("args", []))))
+print("want=%d" % e.get("exit_code", 0))
+print("sub=%s" % shlex.quote(e.get("stderr", "")))' "$dir/expect.json")"
+	[ -n "$target" ] || target=$dir/package
 	if [ -x "$dir/make.sh" ]; then
 		target=$("$dir/make.sh" "$tmp/$name") || { echo "FAIL $name: make.sh"; failed=$((failed + 1)); continue; }
 	fi
-	args=$(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1])).get("args", [])))' "$dir/expect.json")
-	want=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("exit_code", 0))' "$dir/expect.json")
+	# snare's work directory goes under a TMPDIR of the case's own, which
+	# must be empty again afterwards: nothing left behind, nothing escaped.
+	mkdir "$tmp/$name.tmp"
 	# shellcheck disable=SC2086
-	"$snare" trace "$target" -q -o "$tmp/$name.json" --seed 42 $args 2>"$tmp/$name.err"
+	TMPDIR=$tmp/$name.tmp "$snare" trace "$target" -q -o "$tmp/$name.json" --seed 42 $args 2>"$tmp/$name.err"
 	rc=$?
 	msg=""
-	if [ "$rc" -ne "$want" ]; then
+	left=$(ls -A "$tmp/$name.tmp")
+	if [ -n "$left" ]; then
+		msg="left behind in TMPDIR: $left"
+	elif [ "$rc" -ne "$want" ]; then
 		msg="exit code $rc, want $want: $(head -c 300 "$tmp/$name.err")"
+	elif [ "$want" -ne 0 ] && [ -e "$tmp/$name.json" ]; then
+		msg="failed run wrote a report"
 	elif [ "$want" -ne 0 ]; then
-		sub=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("stderr", ""))' "$dir/expect.json")
 		if [ -n "$sub" ] && ! grep -qF -- "$sub" "$tmp/$name.err"; then
 			msg="stderr lacks '$sub': $(head -c 300 "$tmp/$name.err")"
 		elif [ "$(wc -l <"$tmp/$name.err")" -ne 1 ]; then

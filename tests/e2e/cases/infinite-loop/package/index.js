@@ -1,0 +1,2 @@
+// Hangs whoever requires it.
+while (true) {}
