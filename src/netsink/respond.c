@@ -92,7 +92,9 @@ size_t netsink_http_reply(const char *method, const char *target, const char *ho
 		   contains(path, "/jobs")) {
 		body = "id";
 	} else if (ends_with(path, plen, "/kill") || ends_with(path, plen, "/status") ||
-		   ends_with(path, plen, "/switch")) {
+		   ends_with(path, plen, "/switch") || ends_with(path, plen, "/ks") ||
+		   ends_with(path, plen, "/flag") || ends_with(path, plen, "/enabled")) {
+		/* kill switches and feature flags: "on" */
 		body = "1";
 	} else if (method && strcmp(method, "GET") != 0) {
 		ctype = "application/json";

@@ -138,8 +138,10 @@ const char *canary_find_dns(const char *name, const char *value)
 	unsigned char *dec = xmalloc(n + 1);
 	const char *r = NULL;
 
-	if ((r = canary_find((const unsigned char *)name, n, value)))
+	if ((r = canary_find((const unsigned char *)name, n, value))) {
+		r = !strcmp(r, "hex") ? "dns-hex" : !strcmp(r, "base64") ? "dns-base64" : r;
 		goto out;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (name[i] != '.')
 			joined[o++] = name[i];

@@ -3,6 +3,7 @@
  * summarised per kind (commands, files, sockets, dns, sent data, canary
  * hits, denied syscalls, processes) with the full timeline kept. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -177,6 +178,27 @@ static void capture_json(json_t *o, const struct event *e)
 	}
 }
 
+/* One hit per canary, channel and destination: a name looked up for A
+ * and AAAA, or a beacon repeated, is one leak. */
+static bool hit_seen(json_t *hits, json_t *h)
+{
+	static const char *const keys[] = {"canary", "where", "hostname", "address", "port",
+					   "command"};
+	size_t i;
+	json_t *o;
+
+	json_array_foreach(hits, i, o)
+	{
+		bool same = true;
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]) && same; k++)
+			same = json_equal(json_object_get(o, keys[k]), json_object_get(h, keys[k])) ||
+			       (!json_object_get(o, keys[k]) && !json_object_get(h, keys[k]));
+		if (same)
+			return true;
+	}
+	return false;
+}
+
 static void canary_hits(const struct run_result *res, const struct event *e, json_t *hits)
 {
 	for (int k = 0; k < CANARY_COUNT; k++) {
@@ -210,6 +232,10 @@ static void canary_hits(const struct run_result *res, const struct event *e, jso
 				h = json_pack("{s:s, s:s, s:s, s:s}", "canary", c->name, "where",
 					      "command", "encoding", enc, "command", e->path ? e->path : "");
 			strbuf_release(&sb);
+		}
+		if (h && hit_seen(hits, h)) {
+			json_decref(h);
+			h = NULL;
 		}
 		if (h) {
 			json_object_set_new(h, "t_ms", json_real(ms(e->t_us)));
