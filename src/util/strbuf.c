@@ -72,6 +72,6 @@ char *strbuf_detach(struct strbuf *sb, size_t *len)
 
 	if (len)
 		*len = sb->len;
-	strbuf_init(sb, sb->cap);
+	memset(sb, 0, sizeof(*sb));
 	return p;
 }
