@@ -75,9 +75,8 @@ int cmd_trace(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct run_options opts = {.profile = PROFILE_DEV,
-				   .timeout_ms = {60000, 20000},
-				   .geo = "US"};
+	struct run_options opts = {
+		.profile = PROFILE_DEV, .timeout_ms = {60000, 20000}, .geo = "US"};
 	struct strvec env = STRVEC_INIT;
 	const char *output = NULL;
 	bool quiet = false;
@@ -98,7 +97,9 @@ int cmd_trace(int argc, char **argv)
 			break;
 		case 'I':
 		case 'M':
-			if (parse_secs(optarg, &opts.timeout_ms[c == 'I' ? PHASE_INSTALL : PHASE_IMPORT]) < 0)
+			if (parse_secs(optarg,
+				       &opts.timeout_ms[c == 'I' ? PHASE_INSTALL : PHASE_IMPORT]) <
+			    0)
 				return cli_error("invalid timeout '%s'", optarg);
 			break;
 		case 'e':

@@ -20,9 +20,9 @@
 #include "util/xalloc.h"
 
 #define MAX_FDS 512
-#define RAW_PROMPT_US 400000      /* silence before we talk to a raw client */
-#define IDLE_CLOSE_US 1500000     /* idle time after our reply */
-#define MAX_LIFETIME_US 10000000  /* a connection never lives longer */
+#define RAW_PROMPT_US 400000	 /* silence before we talk to a raw client */
+#define IDLE_CLOSE_US 1500000	 /* idle time after our reply */
+#define MAX_LIFETIME_US 10000000 /* a connection never lives longer */
 
 enum slot_kind { SLOT_CHAN, SLOT_DNS, SLOT_TCP_LISTEN, SLOT_UDP, SLOT_CONN };
 
@@ -92,7 +92,8 @@ static int bind_any(int socktype, int port)
 	int fd = socket(AF_INET6, socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd >= 0) {
-		struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_port = htons(port),
+		struct sockaddr_in6 a6 = {.sin6_family = AF_INET6,
+					  .sin6_port = htons(port),
 					  .sin6_addr = in6addr_any};
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -159,7 +160,11 @@ static void on_dns(struct sink *s, int fd)
 			continue;
 		}
 		uint32_t a4 = dns_sinkhole_addr(q.name);
-		struct dns_answer ans = {.addr4 = a4, .txt = "aWQ=" /* base64("id"): loaders that run what TXT says run a harmless probe */, .ttl = 300};
+		struct dns_answer ans = {.addr4 = a4,
+					 .txt = "aWQ=" /* base64("id"): loaders that run what TXT
+							  says run a harmless probe */
+					 ,
+					 .ttl = 300};
 		m.qtype = q.qtype;
 		if (q.qtype == 1)
 			inet_ntop(AF_INET, &a4, m.addr, sizeof(m.addr));
@@ -179,7 +184,8 @@ static void on_udp(struct sink *s, int fd, int port)
 	ssize_t n;
 
 	while ((n = recvfrom(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&from, &fl)) >= 0) {
-		struct ns_msg m = {.kind = NS_CAPTURE, .socktype = SOCK_DGRAM, .dport = (uint16_t)port};
+		struct ns_msg m = {
+			.kind = NS_CAPTURE, .socktype = SOCK_DGRAM, .dport = (uint16_t)port};
 		uint16_t ignored;
 		m.t_us = ev_now_us();
 		m.total = (uint64_t)n;
@@ -189,7 +195,8 @@ static void on_udp(struct sink *s, int fd, int port)
 		 * IP_PKTINFO, which the tracer's sendto event supplies. */
 		if (getsockname(fd, (struct sockaddr *)&to, &tl) == 0)
 			addr_str(&to, m.addr, sizeof(m.addr), &ignored);
-		send_msg(s, &m, pkt, (size_t)n > NETSINK_CAPTURE_MAX ? NETSINK_CAPTURE_MAX : (size_t)n);
+		send_msg(s, &m, pkt,
+			 (size_t)n > NETSINK_CAPTURE_MAX ? NETSINK_CAPTURE_MAX : (size_t)n);
 		fl = sizeof(from);
 		tl = sizeof(to);
 	}
@@ -201,7 +208,8 @@ static void on_accept(struct sink *s, int lfd, int port)
 	socklen_t pl = sizeof(peer), ll = sizeof(local);
 	int fd;
 
-	while ((fd = accept4(lfd, (struct sockaddr *)&peer, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+	while ((fd = accept4(lfd, (struct sockaddr *)&peer, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC)) >=
+	       0) {
 		struct conn *c = xcalloc(1, sizeof(*c));
 		uint16_t ignored;
 		c->hdr.kind = NS_CAPTURE;
@@ -269,7 +277,8 @@ static void conn_respond(struct sink *s, struct conn *c, int fd)
 		return;
 	r = sniff_http(c->buf, c->len, &req);
 	if (r == 1) {
-		size_t want = req.header_len + (req.content_length > 0 ? (size_t)req.content_length : 0);
+		size_t want =
+			req.header_len + (req.content_length > 0 ? (size_t)req.content_length : 0);
 		if (c->len < want && c->len < NETSINK_CAPTURE_MAX && !req.chunked) {
 			http_req_release(&req);
 			return; /* wait for the body */
@@ -297,7 +306,8 @@ static void conn_respond(struct sink *s, struct conn *c, int fd)
 	if (c->hdr.dport == 3333 || c->hdr.dport == 14444 || c->hdr.dport == 5555 ||
 	    c->hdr.dport == 45700 || memmem(c->buf, c->len, "mining.", 7) ||
 	    memmem(c->buf, c->len, "\"login\"", 7)) {
-		static const char job[] = "{\"id\":1,\"jsonrpc\":\"2.0\",\"error\":null,\"result\":{\"id\":\"1\",\"job\":{\"blob\":\"00\",\"job_id\":\"1\",\"target\":\"ffffff00\"},\"status\":\"OK\"}}\n";
+		static const char job[] =
+			"{\"id\":1,\"jsonrpc\":\"2.0\",\"error\":null,\"result\":{\"id\":\"1\",\"job\":{\"blob\":\"00\",\"job_id\":\"1\",\"target\":\"ffffff00\"},\"status\":\"OK\"}}\n";
 		reply(fd, job, sizeof(job) - 1);
 	} else {
 		reply(fd, "id\nuname -a\nexit\n", 17);

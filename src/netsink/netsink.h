@@ -19,8 +19,8 @@
 enum ns_kind {
 	NS_LISTEN = 1, /* request: listen on |dport| for |socktype| */
 	NS_FLUSH,      /* request: send captures of every open connection */
-	NS_ACK,        /* reply to NS_LISTEN / NS_FLUSH */
-	NS_DNS,        /* payload: the question name; |addr| the answer */
+	NS_ACK,	       /* reply to NS_LISTEN / NS_FLUSH */
+	NS_DNS,	       /* payload: the question name; |addr| the answer */
 	NS_CAPTURE,    /* payload: first bytes the client sent */
 };
 
@@ -28,18 +28,18 @@ struct ns_msg {
 	uint8_t kind;
 	uint8_t socktype; /* SOCK_STREAM or SOCK_DGRAM */
 	uint16_t qtype;
-	uint16_t dport;  /* destination port */
-	uint16_t cport;  /* client's source port (attribution) */
-	uint32_t flags;  /* NS_CAPTURE: NSF_* */
-	uint64_t t_us;   /* CLOCK_MONOTONIC, microseconds */
-	uint64_t total;  /* NS_CAPTURE: bytes received in all */
-	char addr[48];   /* destination address, numeric */
-	uint32_t len;    /* payload bytes that follow */
+	uint16_t dport; /* destination port */
+	uint16_t cport; /* client's source port (attribution) */
+	uint32_t flags; /* NS_CAPTURE: NSF_* */
+	uint64_t t_us;	/* CLOCK_MONOTONIC, microseconds */
+	uint64_t total; /* NS_CAPTURE: bytes received in all */
+	char addr[48];	/* destination address, numeric */
+	uint32_t len;	/* payload bytes that follow */
 };
 
 enum ns_flags {
 	NSF_TRUNCATED = 1 << 0, /* total > captured */
-	NSF_REPLIED = 1 << 1,   /* the sink answered the client */
+	NSF_REPLIED = 1 << 1,	/* the sink answered the client */
 };
 
 struct netsink_options {
@@ -51,7 +51,7 @@ int netsink_main(int chan, void *opts /* struct netsink_options * */);
 
 /* Builds the HTTP response the sink gives to a request (method, target,
  * host), into |out|.  Returns its length. */
-size_t netsink_http_reply(const char *method, const char *target, const char *host,
-			  const char *geo, char *out, size_t cap);
+size_t netsink_http_reply(const char *method, const char *target, const char *host, const char *geo,
+			  char *out, size_t cap);
 
 #endif

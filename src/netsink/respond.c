@@ -24,8 +24,8 @@ static bool ends_with(const char *s, size_t len, const char *suffix)
 	return len >= l && !strncasecmp(s + len - l, suffix, l);
 }
 
-size_t netsink_http_reply(const char *method, const char *target, const char *host,
-			  const char *geo, char *out, size_t cap)
+size_t netsink_http_reply(const char *method, const char *target, const char *host, const char *geo,
+			  char *out, size_t cap)
 {
 	char path[512];
 	const char *ctype = "text/plain", *body = SH_STAGE, *status = "200 OK";

@@ -154,7 +154,8 @@ const char *canary_find_dns(const char *name, const char *value)
 	for (size_t start = 0; start < 2 && !r; start++) {
 		size_t d = 0;
 		for (size_t i = start; i + 1 < o; i += 2) {
-			if (!isxdigit((unsigned char)joined[i]) || !isxdigit((unsigned char)joined[i + 1]))
+			if (!isxdigit((unsigned char)joined[i]) ||
+			    !isxdigit((unsigned char)joined[i + 1]))
 				continue;
 			char hx[3] = {joined[i], joined[i + 1], 0};
 			dec[d++] = (unsigned char)strtoul(hx, NULL, 16);

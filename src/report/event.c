@@ -72,18 +72,18 @@ void evlog_sort(struct evlog *log)
 const char *ev_type_name(enum ev_type t)
 {
 	static const char *const names[EV__COUNT] = {
-		[EV_EXEC] = "exec",     [EV_FILE] = "file",   [EV_SOCKET] = "socket",
-		[EV_CONNECT] = "connect", [EV_BIND] = "bind", [EV_LISTEN] = "listen",
-		[EV_SEND] = "send",     [EV_DNS] = "dns",     [EV_CAPTURE] = "capture",
-		[EV_PROC] = "process",  [EV_DENIED] = "denied", [EV_EXIT] = "exit",
+		[EV_EXEC] = "exec",	  [EV_FILE] = "file",	  [EV_SOCKET] = "socket",
+		[EV_CONNECT] = "connect", [EV_BIND] = "bind",	  [EV_LISTEN] = "listen",
+		[EV_SEND] = "send",	  [EV_DNS] = "dns",	  [EV_CAPTURE] = "capture",
+		[EV_PROC] = "process",	  [EV_DENIED] = "denied", [EV_EXIT] = "exit",
 	};
 	return (unsigned)t < EV__COUNT ? names[t] : "unknown";
 }
 
 const char *file_flags_str(unsigned f, char *buf, size_t len)
 {
-	static const char *const names[] = {"read",  "write",  "create", "delete",
-					    "exec",  "chmod",  "chown",  "mkdir",
+	static const char *const names[] = {"read",   "write", "create",   "delete",
+					    "exec",   "chmod", "chown",	   "mkdir",
 					    "rename", "link",  "truncate", "dir"};
 	size_t o = 0;
 

@@ -16,7 +16,7 @@ enum ev_type {
 	EV_BIND,
 	EV_LISTEN,
 	EV_SEND,    /* sendto/sendmsg/sendmmsg: destination (if any), len */
-	EV_DNS,     /* netsink: a query (host, qtype) */
+	EV_DNS,	    /* netsink: a query (host, qtype) */
 	EV_CAPTURE, /* netsink: bytes a client sent on a connection/datagram */
 	EV_PROC,    /* setsid, kill, memfd_create, prctl */
 	EV_DENIED,  /* a syscall the seccomp policy refuses */
@@ -42,22 +42,22 @@ enum file_flags {
 struct event {
 	enum ev_type type;
 	const char *syscall; /* static string */
-	uint64_t t_us;       /* microseconds since the run started */
-	int pid, ppid;       /* host pids; 0 for netsink events not yet attributed */
-	int step;            /* index of the step, -1 if unknown */
-	long ret;            /* result: >= 0, or -errno */
-	char *path;          /* file, exec path, unix socket path */
-	char *path2;         /* rename/link target */
-	char **argv;         /* exec */
-	char *cwd;           /* exec */
+	uint64_t t_us;	     /* microseconds since the run started */
+	int pid, ppid;	     /* host pids; 0 for netsink events not yet attributed */
+	int step;	     /* index of the step, -1 if unknown */
+	long ret;	     /* result: >= 0, or -errno */
+	char *path;	     /* file, exec path, unix socket path */
+	char *path2;	     /* rename/link target */
+	char **argv;	     /* exec */
+	char *cwd;	     /* exec */
 	unsigned fflags;
 	unsigned mode;
 	int family, socktype;
 	char addr[64]; /* numeric address */
 	int port;
-	char *host;    /* DNS name (EV_DNS), or name the address was answered for */
-	char *proto;   /* "tcp", "udp"; capture: "http", "tls", "raw" */
-	uint64_t len;  /* bytes sent or captured */
+	char *host;	     /* DNS name (EV_DNS), or name the address was answered for */
+	char *proto;	     /* "tcp", "udp"; capture: "http", "tls", "raw" */
+	uint64_t len;	     /* bytes sent or captured */
 	unsigned char *data; /* capture preview, len <= cap */
 	size_t data_len;
 	bool truncated;

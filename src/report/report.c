@@ -133,19 +133,21 @@ static void add_flag(json_t *flags, const char *f)
 
 static void file_entry(json_t *files, const char *path, unsigned fflags, long ret)
 {
-	static const char *const names[] = {"read",   "write", "create", "delete", "exec",
-					    "chmod",  "chown", "mkdir",  "rename", "link",
-					    "truncate", "dir"};
+	static const char *const names[] = {"read",   "write", "create",   "delete",
+					    "exec",   "chmod", "chown",	   "mkdir",
+					    "rename", "link",  "truncate", "dir"};
 	json_t *f = find_by(files, "path", path);
 	if (!f) {
-		f = json_pack("{s:s, s:[], s:[], s:i}", "path", path, "flags", "failed", "count", 0);
+		f = json_pack("{s:s, s:[], s:[], s:i}", "path", path, "flags", "failed", "count",
+			      0);
 		json_array_append_new(files, f);
 	}
 	json_t *fl = json_object_get(f, ret >= 0 ? "flags" : "failed");
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (fflags & (1u << i))
 			add_flag(fl, names[i]);
-	json_object_set_new(f, "count", json_integer(json_integer_value(json_object_get(f, "count")) + 1));
+	json_object_set_new(f, "count",
+			    json_integer(json_integer_value(json_object_get(f, "count")) + 1));
 }
 
 static void capture_json(json_t *o, const struct event *e)
@@ -160,11 +162,11 @@ static void capture_json(json_t *o, const struct event *e)
 	if (sniff_http(e->data, e->data_len, &req) == 1) {
 		json_object_set_new(o, "kind", json_string("http"));
 		json_object_set_new(o, "http",
-				    json_pack("{s:s, s:s, s:o, s:o, s:o, s:I}", "method", req.method,
-					      "target", req.target, "host", str_or_null(req.host),
-					      "content_type", str_or_null(req.content_type),
-					      "user_agent", str_or_null(req.user_agent),
-					      "body_bytes",
+				    json_pack("{s:s, s:s, s:o, s:o, s:o, s:I}", "method",
+					      req.method, "target", req.target, "host",
+					      str_or_null(req.host), "content_type",
+					      str_or_null(req.content_type), "user_agent",
+					      str_or_null(req.user_agent), "body_bytes",
 					      (json_int_t)(e->data_len > req.header_len
 								   ? e->data_len - req.header_len
 								   : 0)));
@@ -182,8 +184,8 @@ static void capture_json(json_t *o, const struct event *e)
  * and AAAA, or a beacon repeated, is one leak. */
 static bool hit_seen(json_t *hits, json_t *h)
 {
-	static const char *const keys[] = {"canary", "where", "hostname", "address", "port",
-					   "command"};
+	static const char *const keys[] = {"canary",  "where", "hostname",
+					   "address", "port",  "command"};
 	size_t i;
 	json_t *o;
 
@@ -191,7 +193,8 @@ static bool hit_seen(json_t *hits, json_t *h)
 	{
 		bool same = true;
 		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]) && same; k++)
-			same = json_equal(json_object_get(o, keys[k]), json_object_get(h, keys[k])) ||
+			same = json_equal(json_object_get(o, keys[k]),
+					  json_object_get(h, keys[k])) ||
 			       (!json_object_get(o, keys[k]) && !json_object_get(h, keys[k]));
 		if (same)
 			return true;
@@ -209,17 +212,17 @@ static void canary_hits(const struct run_result *res, const struct event *e, jso
 			enc = canary_find(e->data, e->data_len, c->value);
 			if (enc) {
 				const char *host = host_for_addr(res, e->addr);
-				h = json_pack("{s:s, s:s, s:s, s:s, s:i}", "canary", c->name, "where",
-					      "sent", "encoding", enc, "address", e->addr, "port",
-					      e->port);
+				h = json_pack("{s:s, s:s, s:s, s:s, s:i}", "canary", c->name,
+					      "where", "sent", "encoding", enc, "address", e->addr,
+					      "port", e->port);
 				if (host)
 					json_object_set_new(h, "hostname", json_string(host));
 			}
 		} else if (e->type == EV_DNS && e->host) {
 			enc = canary_find_dns(e->host, c->value);
 			if (enc)
-				h = json_pack("{s:s, s:s, s:s, s:s}", "canary", c->name, "where", "dns",
-					      "encoding", enc, "hostname", e->host);
+				h = json_pack("{s:s, s:s, s:s, s:s}", "canary", c->name, "where",
+					      "dns", "encoding", enc, "hostname", e->host);
 		} else if (e->type == EV_EXEC && e->argv) {
 			struct strbuf sb;
 			strbuf_init(&sb, 1 << 20);
@@ -230,7 +233,8 @@ static void canary_hits(const struct run_result *res, const struct event *e, jso
 			enc = canary_find((unsigned char *)sb.buf, sb.len, c->value);
 			if (enc)
 				h = json_pack("{s:s, s:s, s:s, s:s}", "canary", c->name, "where",
-					      "command", "encoding", enc, "command", e->path ? e->path : "");
+					      "command", "encoding", enc, "command",
+					      e->path ? e->path : "");
 			strbuf_release(&sb);
 		}
 		if (h && hit_seen(hits, h)) {
@@ -259,7 +263,8 @@ static json_t *timeline_entry(const struct run_result *res, const struct event *
 	if (e->type == EV_EXEC)
 		json_object_set_new(o, "argv", argv_json(e->argv));
 	if (e->type == EV_FILE)
-		json_object_set_new(o, "flags", json_string(file_flags_str(e->fflags, fl, sizeof(fl))));
+		json_object_set_new(o, "flags",
+				    json_string(file_flags_str(e->fflags, fl, sizeof(fl))));
 	if (e->addr[0]) {
 		json_object_set_new(o, "address", json_string(e->addr));
 		json_object_set_new(o, "port", json_integer(e->port));
@@ -306,9 +311,10 @@ static json_t *phase_json(const struct run_result *res, int ph)
 		canary_hits(res, e, hits);
 		switch (e->type) {
 		case EV_EXEC: {
-			json_t *c = json_pack("{s:f, s:o, s:o, s:o, s:o}", "t_ms", ms(e->t_us), "path",
-					      str_or_null(e->path), "argv", argv_json(e->argv), "cwd",
-					      str_or_null(e->cwd), "result", result_json(e->ret));
+			json_t *c =
+				json_pack("{s:f, s:o, s:o, s:o, s:o}", "t_ms", ms(e->t_us), "path",
+					  str_or_null(e->path), "argv", argv_json(e->argv), "cwd",
+					  str_or_null(e->cwd), "result", result_json(e->ret));
 			attr(c, res, e);
 			json_array_append_new(commands, c);
 			if (e->path)
@@ -320,11 +326,12 @@ static json_t *phase_json(const struct run_result *res, int ph)
 				break;
 			if (e->fflags & (FF_RENAME | FF_LINK)) {
 				file_entry(files, e->fflags & FF_LINK ? e->path : e->path,
-					   e->fflags & FF_RENAME ? FF_RENAME | FF_DELETE : e->fflags,
+					   e->fflags & FF_RENAME ? FF_RENAME | FF_DELETE
+								 : e->fflags,
 					   e->ret);
 				if (e->path2 && (e->fflags & FF_RENAME))
-					file_entry(files, e->path2, FF_RENAME | FF_WRITE | FF_CREATE,
-						   e->ret);
+					file_entry(files, e->path2,
+						   FF_RENAME | FF_WRITE | FF_CREATE, e->ret);
 			} else {
 				file_entry(files, e->path, e->fflags, e->ret);
 			}
@@ -337,7 +344,7 @@ static json_t *phase_json(const struct run_result *res, int ph)
 				break; /* data on a connected socket: see "sent" */
 			json_t *s = json_pack("{s:f, s:s, s:o, s:o, s:o}", "t_ms", ms(e->t_us),
 					      "syscall", e->syscall, "family",
-					      json_string(e->family == AF_INET    ? "ipv4"
+					      json_string(e->family == AF_INET	  ? "ipv4"
 							  : e->family == AF_INET6 ? "ipv6"
 							  : e->family == AF_UNIX  ? "unix"
 										  : "other"),
@@ -350,7 +357,8 @@ static json_t *phase_json(const struct run_result *res, int ph)
 				json_object_set_new(s, "address", json_string(e->addr));
 				json_object_set_new(s, "port", json_integer(e->port));
 				const char *h = host_for_addr(res, e->addr);
-				json_object_set_new(s, "hostnames", h ? json_pack("[s]", h) : json_array());
+				json_object_set_new(s, "hostnames",
+						    h ? json_pack("[s]", h) : json_array());
 			}
 			if (e->path)
 				json_object_set_new(s, "path", json_string(e->path));
@@ -367,19 +375,22 @@ static json_t *phase_json(const struct run_result *res, int ph)
 				attr(d, res, e);
 				json_array_append_new(dns, d);
 			}
-			add_flag(json_object_get(d, "types"), dns_type_name((uint16_t)e->arg, tb, sizeof(tb)));
-			json_object_set_new(d, "count", json_integer(json_integer_value(json_object_get(d, "count")) + 1));
+			add_flag(json_object_get(d, "types"),
+				 dns_type_name((uint16_t)e->arg, tb, sizeof(tb)));
+			json_object_set_new(
+				d, "count",
+				json_integer(json_integer_value(json_object_get(d, "count")) + 1));
 			break;
 		}
 		case EV_CAPTURE: {
 			char *pv = preview(e->data, e->data_len), *raw = b64(e->data, e->data_len);
 			const char *h = host_for_addr(res, e->addr);
-			json_t *c = json_pack("{s:f, s:s, s:s, s:i, s:o, s:I, s:I, s:b, s:s, s:s}",
-					      "t_ms", ms(e->t_us), "protocol", e->proto ? e->proto : "",
-					      "address", e->addr, "port", e->port, "hostname",
-					      str_or_null(h), "size", (json_int_t)e->len, "captured",
-					      (json_int_t)e->data_len, "truncated", e->truncated,
-					      "preview", pv, "data_base64", raw);
+			json_t *c = json_pack(
+				"{s:f, s:s, s:s, s:i, s:o, s:I, s:I, s:b, s:s, s:s}", "t_ms",
+				ms(e->t_us), "protocol", e->proto ? e->proto : "", "address",
+				e->addr, "port", e->port, "hostname", str_or_null(h), "size",
+				(json_int_t)e->len, "captured", (json_int_t)e->data_len,
+				"truncated", e->truncated, "preview", pv, "data_base64", raw);
 			capture_json(c, e);
 			attr(c, res, e);
 			json_array_append_new(sent, c);
@@ -395,9 +406,9 @@ static json_t *phase_json(const struct run_result *res, int ph)
 			break;
 		}
 		case EV_PROC: {
-			json_t *d = json_pack("{s:f, s:s, s:I, s:o}", "t_ms", ms(e->t_us), "syscall",
-					      e->syscall, "arg", (json_int_t)e->arg, "result",
-					      result_json(e->ret));
+			json_t *d = json_pack("{s:f, s:s, s:I, s:o}", "t_ms", ms(e->t_us),
+					      "syscall", e->syscall, "arg", (json_int_t)e->arg,
+					      "result", result_json(e->ret));
 			if (e->path)
 				json_object_set_new(d, "name", json_string(e->path));
 			attr(d, res, e);
@@ -415,11 +426,12 @@ static json_t *phase_json(const struct run_result *res, int ph)
 		file_entry(files, "/dev/stderr", FF_WRITE, 0);
 	for (size_t i = 0; i < res->nprocs; i++) {
 		const struct tproc *p = &res->procs[i];
-		if (p->step < 0 || (size_t)p->step >= res->nsteps || (int)res->steps[p->step].phase != ph)
+		if (p->step < 0 || (size_t)p->step >= res->nsteps ||
+		    (int)res->steps[p->step].phase != ph)
 			continue;
-		json_t *o = json_pack("{s:i, s:i, s:o, s:o, s:f, s:o}", "pid", p->pid, "ppid", p->ppid,
-				      "exe", str_or_null(p->exe), "argv", argv_json(p->argv),
-				      "start_ms", ms(p->t_start), "end_ms",
+		json_t *o = json_pack("{s:i, s:i, s:o, s:o, s:f, s:o}", "pid", p->pid, "ppid",
+				      p->ppid, "exe", str_or_null(p->exe), "argv",
+				      argv_json(p->argv), "start_ms", ms(p->t_start), "end_ms",
 				      p->exited ? json_real(ms(p->t_end)) : json_null());
 		json_object_set_new(o, "exit", p->exited ? json_integer(p->status) : json_null());
 		json_object_set_new(o, "package", json_string(res->steps[p->step].package));
@@ -428,9 +440,9 @@ static json_t *phase_json(const struct run_result *res, int ph)
 	}
 	json_t *out = json_pack("{s:s, s:s, s:i, s:f, s:i}", "name", phase_name((enum phase_id)ph),
 				"status",
-				pr->state == STEP_NOT_RUN ? "skipped"
-				: pr->state == STEP_OK    ? "ok"
-				: pr->state == STEP_FAILED ? "failed"
+				pr->state == STEP_NOT_RUN   ? "skipped"
+				: pr->state == STEP_OK	    ? "ok"
+				: pr->state == STEP_FAILED  ? "failed"
 				: pr->state == STEP_TIMEOUT ? "timeout"
 							    : "error",
 				"exit_code", exit_code, "duration_ms",
@@ -463,21 +475,21 @@ json_t *report_build(const struct run_result *res)
 	json_t *unres = json_array();
 
 	json_object_set_new(r, "schema", json_string(REPORT_SCHEMA));
-	json_object_set_new(
-		r, "package",
-		json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:o}}", "name", res->name, "version",
-			  res->version, "source", "type", res->source_type, "spec", res->source,
-			  "tarball", "sha256", res->sha256, "sha512", res->sha512, "integrity",
-			  str_or_null(res->integrity)));
+	json_object_set_new(r, "package",
+			    json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:o}}", "name",
+				      res->name, "version", res->version, "source", "type",
+				      res->source_type, "spec", res->source, "tarball", "sha256",
+				      res->sha256, "sha512", res->sha512, "integrity",
+				      str_or_null(res->integrity)));
 	for (size_t i = 0; i < res->nunresolved; i++)
-		json_array_append_new(unres, json_pack("{s:s, s:s, s:s}", "name",
-						       res->unresolved[i].name, "spec",
-						       res->unresolved[i].spec, "reason",
-						       res->unresolved[i].reason));
+		json_array_append_new(unres,
+				      json_pack("{s:s, s:s, s:s}", "name", res->unresolved[i].name,
+						"spec", res->unresolved[i].spec, "reason",
+						res->unresolved[i].reason));
 	json_object_set_new(r, "dependencies",
 			    json_pack("{s:I, s:o, s:o}", "installed",
-				      (json_int_t)res->ndeps_installed, "unresolved", unres, "error",
-				      str_or_null(res->deps_error)));
+				      (json_int_t)res->ndeps_installed, "unresolved", unres,
+				      "error", str_or_null(res->deps_error)));
 	const struct sandbox_enforced *en = &res->enforced;
 	json_object_set_new(
 		r, "environment",
@@ -495,10 +507,10 @@ json_t *report_build(const struct run_result *res)
 			  en->memory, "pids", en->pids, "rlimits", en->rlimits, "seccomp",
 			  en->seccomp, "userns_root", en->userns_root));
 	for (int k = 0; k < CANARY_COUNT; k++)
-		json_array_append_new(canaries, json_pack("{s:s, s:s, s:s}", "name",
-							  res->id.canaries[k].name, "where",
-							  res->id.canaries[k].where, "value",
-							  res->id.canaries[k].value));
+		json_array_append_new(canaries,
+				      json_pack("{s:s, s:s, s:s}", "name", res->id.canaries[k].name,
+						"where", res->id.canaries[k].where, "value",
+						res->id.canaries[k].value));
 	json_object_set_new(r, "canaries", canaries);
 	for (int p = 0; p < PHASE_COUNT; p++)
 		json_array_append_new(phases, phase_json(res, p));
@@ -510,8 +522,8 @@ json_t *report_build(const struct run_result *res)
 				      (json_int_t)res->stats.exit_stops, "processes",
 				      (json_int_t)res->stats.processes, "threads",
 				      (json_int_t)res->stats.threads, "denied",
-				      (json_int_t)res->stats.denied, "setup_ms", ms(res->t_setup_us),
-				      "total_ms", ms(res->t_total_us)));
+				      (json_int_t)res->stats.denied, "setup_ms",
+				      ms(res->t_setup_us), "total_ms", ms(res->t_total_us)));
 	return r;
 }
 
@@ -527,7 +539,8 @@ void report_summary(const json_t *r, FILE *f)
 	{
 		size_t j;
 		json_t *v;
-		fprintf(f, "  %-7s %-7s %zu commands, %zu files, %zu dns, %zu sockets, %zu sent, %zu canary hits (%.0f ms)\n",
+		fprintf(f,
+			"  %-7s %-7s %zu commands, %zu files, %zu dns, %zu sockets, %zu sent, %zu canary hits (%.0f ms)\n",
 			json_string_value(json_object_get(ph, "name")),
 			json_string_value(json_object_get(ph, "status")),
 			json_array_size(json_object_get(ph, "commands")),
@@ -543,21 +556,23 @@ void report_summary(const json_t *r, FILE *f)
 			fprintf(f, "    leak: %s via %s (%s)%s%s\n",
 				json_string_value(json_object_get(v, "canary")),
 				json_string_value(json_object_get(v, "where")),
-				json_string_value(json_object_get(v, "encoding")), dest ? " to " : "",
-				dest ? dest : "");
+				json_string_value(json_object_get(v, "encoding")),
+				dest ? " to " : "", dest ? dest : "");
 		}
 		json_array_foreach(json_object_get(ph, "dns"), j, v)
 		{
 			if (j >= 5)
 				break;
-			fprintf(f, "    dns: %s\n", json_string_value(json_object_get(v, "hostname")));
+			fprintf(f, "    dns: %s\n",
+				json_string_value(json_object_get(v, "hostname")));
 		}
 		json_array_foreach(json_object_get(ph, "commands"), j, v)
 		{
 			if (j >= 8)
 				break;
 			json_t *argv = json_object_get(v, "argv");
-			fprintf(f, "    exec: %s\n", json_string_value(json_array_get(argv, 0)) ?: "?");
+			fprintf(f, "    exec: %s\n",
+				json_string_value(json_array_get(argv, 0)) ?: "?");
 		}
 	}
 }

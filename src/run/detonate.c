@@ -108,8 +108,8 @@ static int read_ns(struct ctx *c)
  * whatever it reports meanwhile. */
 static void ns_request(struct ctx *c, int kind, int socktype, int port)
 {
-	struct ns_msg m = {.kind = (uint8_t)kind, .socktype = (uint8_t)socktype,
-			   .dport = (uint16_t)port};
+	struct ns_msg m = {
+		.kind = (uint8_t)kind, .socktype = (uint8_t)socktype, .dport = (uint16_t)port};
 	uint64_t until = ev_now_us() + 2000000;
 
 	if (send(c->chan, &m, sizeof(m), MSG_NOSIGNAL) < 0)
@@ -317,7 +317,8 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	}
 	identity_generate(&res->id, opts->profile, opts->seed);
 	tool_versions(res);
-	snprintf(res->workdir, sizeof(res->workdir), "%s/snare-XXXXXX", base && *base ? base : "/tmp");
+	snprintf(res->workdir, sizeof(res->workdir), "%s/snare-XXXXXX",
+		 base && *base ? base : "/tmp");
 	if (!mkdtemp(res->workdir)) {
 		snprintf(err, errlen, "cannot create a work directory in '%s': %s",
 			 base && *base ? base : "/tmp", strerror(errno));
@@ -389,7 +390,8 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	struct tracer_hooks hooks = {.ensure_listener = ensure_listener, .ctx = &c};
 	c.tracer = tracer_new(&res->log, &hooks, c.t0);
 	if ((r = tracer_seize(c.tracer, sandbox_init_pid(c.sb))) < 0) {
-		snprintf(err, errlen, "cannot trace the sandbox: %s; refusing to run", strerror(-r));
+		snprintf(err, errlen, "cannot trace the sandbox: %s; refusing to run",
+			 strerror(-r));
 		r = -1;
 		goto out_sb;
 	}

@@ -93,8 +93,11 @@ static char **lifecycle_env(const struct run_options *opts, const struct run_res
 	strvec_pushf(&sv, "npm_config_cache=%s/.npm", res->id.home);
 	strvec_pushf(&sv, "npm_config_userconfig=%s/.npmrc", res->id.home);
 	strvec_push(&sv, "npm_config_globalconfig=/usr/etc/npmrc");
-	strvec_push(&sv, "npm_config_init_module=" "/dev/null");
-	strvec_push(&sv, "npm_config_node_gyp=/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js");
+	strvec_push(&sv, "npm_config_init_module="
+			 "/dev/null");
+	strvec_push(
+		&sv,
+		"npm_config_node_gyp=/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js");
 	strvec_push(&sv, "npm_config_noproxy=");
 	strvec_push(&sv, "npm_node_execpath=/usr/bin/node");
 	strvec_push(&sv, "npm_execpath=" NPM_CLI);

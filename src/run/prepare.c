@@ -47,7 +47,8 @@ static bool is_registry_spec(const char *spec)
 static void add_unresolved(struct run_result *res, const char *name, const char *spec,
 			   const char *reason)
 {
-	res->unresolved = xrealloc(res->unresolved, (res->nunresolved + 1) * sizeof(*res->unresolved));
+	res->unresolved =
+		xrealloc(res->unresolved, (res->nunresolved + 1) * sizeof(*res->unresolved));
 	res->unresolved[res->nunresolved++] =
 		(struct dep_info){xstrdup(name), xstrdup(spec), xstrdup(reason)};
 }
@@ -182,8 +183,9 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 		char *line = log ? strstr(log, "npm error") : NULL;
 		if (line)
 			line[strcspn(line, "\n")] = '\0';
-		res->deps_error = xasprintf("npm install of %zu dependencies failed (status %d)%s%s",
-					    n, st, line ? ": " : "", line ? line : "");
+		res->deps_error =
+			xasprintf("npm install of %zu dependencies failed (status %d)%s%s", n, st,
+				  line ? ": " : "", line ? line : "");
 		free(log);
 		return;
 	}
@@ -206,7 +208,8 @@ static void link_bins(const struct pkgjson *pj, const char *app)
 			continue;
 		snprintf(link, sizeof(link), "%s/%s", bindir, pj->bin[i].key);
 		snprintf(target, sizeof(target), "../%s/%s", pj->name, pj->bin[i].value);
-		snprintf(file, sizeof(file), "%s/node_modules/%s/%s", app, pj->name, pj->bin[i].value);
+		snprintf(file, sizeof(file), "%s/node_modules/%s/%s", app, pj->name,
+			 pj->bin[i].value);
 		unlink(link);
 		if (symlink(target, link) < 0)
 			continue;
@@ -215,7 +218,8 @@ static void link_bins(const struct pkgjson *pj, const char *app)
 }
 
 static int fetch_registry(const char *target, const struct run_options *opts,
-			  struct run_result *res, char *tgz, size_t tgzlen, char *err, size_t errlen)
+			  struct run_result *res, char *tgz, size_t tgzlen, char *err,
+			  size_t errlen)
 {
 	struct pkg_ref ref = {0};
 	char cached[4096];
@@ -228,10 +232,11 @@ static int fetch_registry(const char *target, const struct run_options *opts,
 		if (*p == '/')
 			*p = '-';
 	if (opts->cache_dir && fs_mkdir_p(opts->cache_dir, 0755) == 0) {
-		snprintf(cached, sizeof(cached), "%s/%s-%s.tgz", opts->cache_dir, flat, ref.version);
+		snprintf(cached, sizeof(cached), "%s/%s-%s.tgz", opts->cache_dir, flat,
+			 ref.version);
 		if (access(cached, R_OK) == 0 &&
-		    (ref.integrity ? integrity_check(cached, ref.integrity, err, errlen)
-				   : -1) == 0) {
+		    (ref.integrity ? integrity_check(cached, ref.integrity, err, errlen) : -1) ==
+			    0) {
 			snprintf(tgz, tgzlen, "%s", cached);
 			goto done;
 		}
@@ -260,7 +265,8 @@ int run_prepare(const char *target, const struct run_options *opts, struct run_r
 
 	snprintf(app, sizeof(app), "%s/app", res->workdir);
 	if (project_populate(app, &res->id) < 0) {
-		snprintf(err, errlen, "cannot create the project in '%s': %s", app, strerror(errno));
+		snprintf(err, errlen, "cannot create the project in '%s': %s", app,
+			 strerror(errno));
 		return -1;
 	}
 	snprintf(pkgdir, sizeof(pkgdir), "%s/pkg", res->workdir);

@@ -49,9 +49,9 @@ struct run_options {
 	const char *geo;
 	bool keep_workdir;
 	unsigned long long seed;
-	char **extra_env; /* NULL-terminated, appended to every step's environment */
+	char **extra_env;    /* NULL-terminated, appended to every step's environment */
 	const char *run_cmd; /* extra import-phase step: sh -c CMD in the project */
-	bool npm_offline;   /* dependencies from npm's cache only */
+	bool npm_offline;    /* dependencies from npm's cache only */
 };
 
 struct dep_info {

@@ -20,35 +20,55 @@ struct home_file {
 	const char *body;
 };
 
-#define CHROME_PROFILE(base)                                                                       \
-	{base "/Default/Login Data", 0600, "SQLite format 3\x01logins ${user}@gmail.com"},         \
-	{base "/Default/Cookies", 0600, "SQLite format 3\x01" "cookies"},                             \
-	{base "/Default/Network/Cookies", 0600, "SQLite format 3\x01" "cookies"},                     \
-	{base "/Default/Web Data", 0600, "SQLite format 3\x01" "autofill"},                           \
-	{base "/Default/History", 0600, "SQLite format 3\x01history"},                             \
-	{base "/Default/Local Storage/leveldb/000003.log", 0600, "\x01_https://app.slack.com"},    \
-	{base "/Default/Local Extension Settings/nkbihfbeogaeaoehlefnkodbefgpgknn/000003.log",     \
-	 0600, "{\"KeyringController\":{\"vault\":\"{\\\"data\\\":\\\"${ssh_private_key}\\\"}\"}}"}, \
-	{base "/Default/Local Extension Settings/nkbihfbeogaeaoehlefnkodbefgpgknn/MANIFEST-000001", \
-	 0600, "\x01leveldb.BytewiseComparator"},                                                  \
-	{base "/Default/Local Extension Settings/bfnaelmomeimhlpmgjnjophhpkkoljpa/000003.log",     \
-	 0600, "{\"encryptedMnemonic\":\"${wallet_seed}\"}"},                                      \
-	{base "/Default/Local Extension Settings/hnfanknocfeofbddgcijnmhnfnkdnaad/000003.log",     \
-	 0600, "{\"vault\":\"${jwt_secret}\"}"},                                                   \
-	{base "/Profile 1/Login Data", 0600, "SQLite format 3\x01logins"},                         \
-	{base "/Profile 1/Cookies", 0600, "SQLite format 3\x01" "cookies"},                           \
-	{base "/Local State", 0600, "{\"os_crypt\":{\"encrypted_key\":\"RFBBUEkBAAAA0Iyd3wEV0RGMegDAT8KX6wEAAAA\"}}"}
+#define CHROME_PROFILE(base)                                                                             \
+	{base "/Default/Login Data", 0600, "SQLite format 3\x01logins ${user}@gmail.com"},               \
+		{base "/Default/Cookies", 0600,                                                          \
+		 "SQLite format 3\x01"                                                                   \
+		 "cookies"},                                                                             \
+		{base "/Default/Network/Cookies", 0600,                                                  \
+		 "SQLite format 3\x01"                                                                   \
+		 "cookies"},                                                                             \
+		{base "/Default/Web Data", 0600,                                                         \
+		 "SQLite format 3\x01"                                                                   \
+		 "autofill"},                                                                            \
+		{base "/Default/History", 0600, "SQLite format 3\x01history"},                           \
+		{base "/Default/Local Storage/leveldb/000003.log", 0600,                                 \
+		 "\x01_https://app.slack.com"},                                                          \
+		{base                                                                                    \
+		 "/Default/Local Extension Settings/nkbihfbeogaeaoehlefnkodbefgpgknn/000003.log",        \
+		 0600,                                                                                   \
+		 "{\"KeyringController\":{\"vault\":\"{\\\"data\\\":\\\"${ssh_private_key}\\\"}\"}}"},   \
+		{base                                                                                    \
+		 "/Default/Local Extension Settings/nkbihfbeogaeaoehlefnkodbefgpgknn/MANIFEST-000001",   \
+		 0600, "\x01leveldb.BytewiseComparator"},                                                \
+		{base                                                                                    \
+		 "/Default/Local Extension Settings/bfnaelmomeimhlpmgjnjophhpkkoljpa/000003.log",        \
+		 0600, "{\"encryptedMnemonic\":\"${wallet_seed}\"}"},                                    \
+		{base                                                                                    \
+		 "/Default/Local Extension Settings/hnfanknocfeofbddgcijnmhnfnkdnaad/000003.log",        \
+		 0600, "{\"vault\":\"${jwt_secret}\"}"},                                                 \
+		{base "/Profile 1/Login Data", 0600, "SQLite format 3\x01logins"},                       \
+		{base "/Profile 1/Cookies", 0600,                                                        \
+		 "SQLite format 3\x01"                                                                   \
+		 "cookies"},                                                                             \
+	{                                                                                                \
+		base "/Local State", 0600,                                                               \
+			"{\"os_crypt\":{\"encrypted_key\":\"RFBBUEkBAAAA0Iyd3wEV0RGMegDAT8KX6wEAAAA\"}}" \
+	}
 
 #define DISCORD(dir)                                                                               \
 	{dir "/Local Storage/leveldb/000005.ldb", 0600,                                            \
 	 "\x01_https://discord.com\x01token\x01\"${discord_token}\""},                             \
-	{dir "/Local Storage/leveldb/000004.log", 0600, "\x01_https://discord.com\x01"},           \
-	{dir "/Local Storage/leveldb/CURRENT", 0600, "MANIFEST-000002\n"}
+		{dir "/Local Storage/leveldb/000004.log", 0600, "\x01_https://discord.com\x01"},   \
+	{                                                                                          \
+		dir "/Local Storage/leveldb/CURRENT", 0600, "MANIFEST-000002\n"                    \
+	}
 
 static const struct home_file home_files[] = {
 	{".npmrc", 0600,
 	 "//registry.npmjs.org/:_authToken=${npm_token}\nregistry=https://registry.npmjs.org/\nemail=${user}@gmail.com\ninit-author-name=${fullname}\n"},
-	{".yarnrc", 0644, "registry \"https://registry.yarnpkg.com\"\nlastUpdateCheck 1731412222000\n"},
+	{".yarnrc", 0644,
+	 "registry \"https://registry.yarnpkg.com\"\nlastUpdateCheck 1731412222000\n"},
 	{".ssh/id_rsa", 0600,
 	 "-----BEGIN OPENSSH PRIVATE KEY-----\n${ssh_private_key}\nAAAEbm9uZQAAAAAAAAABAAABlwAAAAdzc2gtcnNhAAAAAwEAAQAAAYEAuW1c7Z0m9Gm4\n-----END OPENSSH PRIVATE KEY-----\n"},
 	{".ssh/id_ed25519", 0600,
@@ -59,7 +79,8 @@ static const struct home_file home_files[] = {
 	 "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\ngitlab.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAfuCHKVTjquxvt6CM6tdG4SLp1Btn/nOeHHE5UOzRdf\n"},
 	{".ssh/config", 0644,
 	 "Host bastion\n  HostName 10.0.12.5\n  User deploy\n  IdentityFile ~/.ssh/id_rsa\n"},
-	{".ssh/authorized_keys", 0600, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBu1kq ${user}@${host}\n"},
+	{".ssh/authorized_keys", 0600,
+	 "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBu1kq ${user}@${host}\n"},
 	{".aws/credentials", 0600,
 	 "[default]\naws_access_key_id = ${aws_access_key_id}\naws_secret_access_key = ${aws_secret_access_key}\n"},
 	{".aws/config", 0644, "[default]\nregion = us-east-1\noutput = json\n"},
@@ -69,7 +90,8 @@ static const struct home_file home_files[] = {
 	{".config/gcloud/access_tokens.db", 0600, "SQLite format 3\x01"},
 	{".config/gcloud/configurations/config_default", 0644,
 	 "[core]\naccount = ${user}@gmail.com\nproject = acme-prod-231207\n"},
-	{".azure/accessTokens.json", 0600, "[{\"accessToken\":\"${kube_token}\",\"tokenType\":\"Bearer\"}]\n"},
+	{".azure/accessTokens.json", 0600,
+	 "[{\"accessToken\":\"${kube_token}\",\"tokenType\":\"Bearer\"}]\n"},
 	{".kube/config", 0600,
 	 "apiVersion: v1\nclusters:\n- cluster:\n    server: https://10.0.0.1:6443\n  name: prod\ncontexts:\n- context:\n    cluster: prod\n    user: admin\n  name: prod\ncurrent-context: prod\nkind: Config\nusers:\n- name: admin\n  user:\n    token: ${kube_token}\n"},
 	{".docker/config.json", 0600,
@@ -80,7 +102,8 @@ static const struct home_file home_files[] = {
 	{".config/gh/hosts.yml", 0600,
 	 "github.com:\n    user: ${user}\n    oauth_token: ${gh_oauth_token}\n    git_protocol: https\n"},
 	{".config/slack-cli/credentials.json", 0600, "{\"token\":\"${slack_token}\"}\n"},
-	{".netrc", 0600, "machine api.heroku.com\n  login ${user}@gmail.com\n  password ${db_password}\n"},
+	{".netrc", 0600,
+	 "machine api.heroku.com\n  login ${user}@gmail.com\n  password ${db_password}\n"},
 	{".pgpass", 0600, "db.internal:5432:*:app:${db_password}\n"},
 	{".bash_history", 0600,
 	 "ls\ncd projects/app\nnpm install\ngit status\nexport AWS_PROFILE=default\nnpm run dev\ngit push origin main\nssh bastion\nkubectl get pods\ndocker compose up -d\n"},
@@ -95,9 +118,12 @@ static const struct home_file home_files[] = {
 	{".node_repl_history", 0600, "require('os').cpus().length\n"},
 	{".viminfo", 0600, "# This viminfo file was generated by Vim 9.0.\n"},
 	{"projects/.env", 0600, "SHARED_DEPLOY_TOKEN=${github_token}\n"},
-	{"projects/website/index.html", 0644, "<!doctype html>\n<html><body><h1>${fullname}</h1></body></html>\n"},
-	{"projects/website/app.js", 0644, "document.querySelector('h1').onclick = () => alert('hi');\n"},
-	{"projects/website/package.json", 0644, "{\n  \"name\": \"website\",\n  \"version\": \"0.1.0\",\n  \"private\": true\n}\n"},
+	{"projects/website/index.html", 0644,
+	 "<!doctype html>\n<html><body><h1>${fullname}</h1></body></html>\n"},
+	{"projects/website/app.js", 0644,
+	 "document.querySelector('h1').onclick = () => alert('hi');\n"},
+	{"projects/website/package.json", 0644,
+	 "{\n  \"name\": \"website\",\n  \"version\": \"0.1.0\",\n  \"private\": true\n}\n"},
 	{"Desktop/notes.txt", 0644, "standup 10:00\n- review PR 412\n- rotate staging keys\n"},
 	{"Desktop/todo.md", 0644, "- [ ] ship 1.5.0\n- [x] renew domain\n"},
 	{"Desktop/wallet-backup.txt", 0600, "metamask recovery phrase:\n${wallet_seed}\n"},
@@ -126,14 +152,17 @@ static const struct home_file home_files[] = {
 	 "module.exports = require('./core.asar');\n"},
 	{".config/discord/settings.json", 0644, "{\"IS_MAXIMIZED\": false}\n"},
 	{".config/Exodus/exodus.wallet/seed.seco", 0600, "SECO\x00\x00\x00\x01${wallet_seed}"},
-	{".config/Exodus/exodus.wallet/passphrase.json", 0600, "{\"passphrase\":\"${db_password}\"}\n"},
+	{".config/Exodus/exodus.wallet/passphrase.json", 0600,
+	 "{\"passphrase\":\"${db_password}\"}\n"},
 	{".config/Exodus/exodus.wallet/storage.seco", 0600, "SECO\x00\x00\x00\x01"},
 	{".config/atomic/Local Storage/leveldb/000003.log", 0600, "\x01_file://\x01${wallet_seed}"},
 	{".electrum/wallets/default_wallet", 0600,
 	 "{\"seed_version\": 18, \"keystore\": {\"seed\": \"${wallet_seed}\"}}\n"},
-	{".config/solana/id.json", 0600, "[174,47,154,16,202,193,206,113,199,190,53,133,169,175,31,56]\n"},
+	{".config/solana/id.json", 0600,
+	 "[174,47,154,16,202,193,206,113,199,190,53,133,169,175,31,56]\n"},
 	{".ethereum/keystore/UTC--2023-05-14T09-12-44.512Z--7e5f4552091a69125d5dfcb7b8c2659029395bdf",
-	 0600, "{\"address\":\"7e5f4552091a69125d5dfcb7b8c2659029395bdf\",\"crypto\":{\"cipher\":\"aes-128-ctr\",\"ciphertext\":\"${jwt_secret}\"},\"version\":3}\n"},
+	 0600,
+	 "{\"address\":\"7e5f4552091a69125d5dfcb7b8c2659029395bdf\",\"crypto\":{\"cipher\":\"aes-128-ctr\",\"ciphertext\":\"${jwt_secret}\"},\"version\":3}\n"},
 	{".bitcoin/wallet.dat", 0600, "\x00\x00\x00\x00\x01\x00\x00\x00${wallet_seed}"},
 	{".local/share/TelegramDesktop/tdata/key_datas", 0600, "TDF$\x01"},
 	{".local/share/keyrings/login.keyring", 0600, "GnomeKeyring\n"},
@@ -150,11 +179,13 @@ static const struct home_file project_files[] = {
 	 "{\n  \"name\": \"acme-dashboard\",\n  \"version\": \"1.4.0\",\n  \"private\": true,\n  \"description\": \"Internal dashboard\",\n  \"scripts\": {\n    \"start\": \"node src/index.js\"\n  },\n  \"dependencies\": {\n    \"ethers\": \"^6.13.2\",\n    \"express\": \"^4.18.2\"\n  }\n}\n"},
 	{".env", 0600,
 	 "DATABASE_URL=postgres://app:${db_password}@db.internal:5432/app\nSTRIPE_SECRET_KEY=${stripe_key}\nJWT_SECRET=${jwt_secret}\n"},
-	{".env.local", 0600, "NEXT_PUBLIC_API=https://api.acme-corp.io\nAPI_TOKEN=${github_token}\n"},
+	{".env.local", 0600,
+	 "NEXT_PUBLIC_API=https://api.acme-corp.io\nAPI_TOKEN=${github_token}\n"},
 	{".npmrc", 0644, "@acme:registry=https://npm.acme-corp.io/\n"},
 	{".gitignore", 0644, "node_modules\n.env\n.env.local\n"},
 	{"README.md", 0644, "# acme dashboard\n\nInternal dashboard.\n"},
-	{"src/index.js", 0644, "const express = require('express');\nconst app = express();\nmodule.exports = app;\n"},
+	{"src/index.js", 0644,
+	 "const express = require('express');\nconst app = express();\nmodule.exports = app;\n"},
 	{"src/config.js", 0644, "module.exports = { port: 3000 };\n"},
 	{".git/HEAD", 0644, "ref: refs/heads/main\n"},
 	{".git/config", 0644,
@@ -163,7 +194,8 @@ static const struct home_file project_files[] = {
 	{".git/refs/heads/main", 0644, "5d4c3b2a19f8e7d6c5b4a39281706f5e4d3c2b1a\n"},
 	{"node_modules/express/package.json", 0644,
 	 "{\n  \"name\": \"express\",\n  \"version\": \"4.18.2\",\n  \"main\": \"index.js\"\n}\n"},
-	{"node_modules/express/index.js", 0644, "'use strict';\n\nmodule.exports = require('./lib/express');\n"},
+	{"node_modules/express/index.js", 0644,
+	 "'use strict';\n\nmodule.exports = require('./lib/express');\n"},
 	{"node_modules/express/lib/express.js", 0644,
 	 "'use strict';\n\nexports = module.exports = createApplication;\n\nfunction createApplication() {\n  return function app(req, res, next) {};\n}\n"},
 	{"node_modules/ethers/package.json", 0644,
@@ -295,6 +327,6 @@ int home_populate(const char *home, const struct identity *id, uid_t uid, gid_t 
 
 int project_populate(const char *dir, const struct identity *id)
 {
-	return write_files(dir, project_files, sizeof(project_files) / sizeof(project_files[0]),
-			   id, getuid(), getgid());
+	return write_files(dir, project_files, sizeof(project_files) / sizeof(project_files[0]), id,
+			   getuid(), getgid());
 }

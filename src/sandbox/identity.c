@@ -13,16 +13,16 @@
 #include "util/xalloc.h"
 
 static const char *const users[] = {"alex",  "jordan", "maria", "daniel", "sam",
-				    "chris", "emma",   "lucas", "nina",   "david",
+				    "chris", "emma",   "lucas", "nina",	  "david",
 				    "kevin", "sofia",  "marco", "julia",  "tom"};
-static const char *const surnames[] = {"Miller", "Garcia", "Novak",  "Schmidt", "Rossi",
-				       "Chen",   "Kowalski", "Silva", "Berg",  "Walsh"};
+static const char *const surnames[] = {"Miller", "Garcia",   "Novak", "Schmidt", "Rossi",
+				       "Chen",	 "Kowalski", "Silva", "Berg",	 "Walsh"};
 static const char *const host_affix[][2] = {
 	{"", "-laptop"}, {"", "-thinkpad"}, {"dev-", ""}, {"", "-xps"}, {"", "-workstation"}};
 static const char *const words[] = {
-	"abandon", "ability", "orbit",  "canyon", "violin", "jacket", "harbor", "tissue",
+	"abandon", "ability", "orbit",	"canyon", "violin", "jacket", "harbor", "tissue",
 	"meadow",  "ripple",  "lumber", "fossil", "galaxy", "pepper", "saddle", "timber",
-	"velvet",  "wisdom",  "zebra",  "anchor", "bright", "copper", "donkey", "eager",
+	"velvet",  "wisdom",  "zebra",	"anchor", "bright", "copper", "donkey", "eager",
 	"fabric",  "garlic",  "hollow", "island", "jungle", "kitten", "ladder", "marble"};
 
 struct rng {
@@ -139,8 +139,8 @@ void identity_generate(struct identity *id, enum profile profile, unsigned long 
 	set(&k[CANARY_DB_PASSWORD], "db_password", "~/projects/app/.env, ~/.pgpass", "%s", a);
 	rand_chars(&r, a, 11, "0123456789");
 	rand_chars(&r, b, 24, B62);
-	set(&k[CANARY_SLACK_TOKEN], "slack_token", "~/.config/slack-cli, SLACK_TOKEN",
-	    "xoxb-%s-%s", a, b);
+	set(&k[CANARY_SLACK_TOKEN], "slack_token", "~/.config/slack-cli, SLACK_TOKEN", "xoxb-%s-%s",
+	    a, b);
 }
 
 char **identity_env(const struct identity *id)

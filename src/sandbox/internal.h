@@ -29,8 +29,8 @@ int seccomp_build(struct sock_fprog *prog, char *err, size_t errlen);
 struct cgroup_handle {
 	char paths[3][256]; /* created cgroup directories, "" if none */
 };
-void limits_cgroup_setup(const struct sandbox_limits *lim, pid_t init_pid,
-			 struct cgroup_handle *cg, struct sandbox_enforced *enf);
+void limits_cgroup_setup(const struct sandbox_limits *lim, pid_t init_pid, struct cgroup_handle *cg,
+			 struct sandbox_enforced *enf);
 void limits_cgroup_release(struct cgroup_handle *cg);
 int limits_apply_rlimits(const struct sandbox_limits *lim);
 

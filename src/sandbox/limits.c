@@ -42,8 +42,8 @@ static bool cg_make(const char *base, pid_t pid, char *out, size_t outlen)
 	return true;
 }
 
-void limits_cgroup_setup(const struct sandbox_limits *lim, pid_t init_pid,
-			 struct cgroup_handle *cg, struct sandbox_enforced *enf)
+void limits_cgroup_setup(const struct sandbox_limits *lim, pid_t init_pid, struct cgroup_handle *cg,
+			 struct sandbox_enforced *enf)
 {
 	char val[64], pid[32];
 

@@ -21,7 +21,7 @@
 		int e_ = errno;                                                                    \
 		snprintf(err, errlen, __VA_ARGS__);                                                \
 		size_t l_ = strlen(err);                                                           \
-		snprintf(err + l_, errlen - l_, ": %s", strerror(e_));                              \
+		snprintf(err + l_, errlen - l_, ": %s", strerror(e_));                             \
 		return -e_;                                                                        \
 	} while (0)
 
@@ -132,19 +132,20 @@ static int overlay_etc(const char *root, const struct identity *id, char *err, s
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		const char *f = files[i];
 		if (!strcmp(f, "passwd"))
-			snprintf(body, sizeof(body),
-				 "root:x:0:0:root:/root:/bin/bash\n"
-				 "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
-				 "bin:x:2:2:bin:/bin:/usr/sbin/nologin\n"
-				 "sys:x:3:3:sys:/dev:/usr/sbin/nologin\n"
-				 "sync:x:4:65534:sync:/bin:/bin/sync\n"
-				 "man:x:6:12:man:/var/cache/man:/usr/sbin/nologin\n"
-				 "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"
-				 "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
-				 "systemd-network:x:998:998:systemd Network Management:/:/usr/sbin/nologin\n"
-				 "messagebus:x:100:107::/nonexistent:/usr/sbin/nologin\n"
-				 "%s:x:%d:%d:%s,,,:%s:/bin/bash\n",
-				 id->user, SANDBOX_UID, SANDBOX_GID, id->fullname, id->home);
+			snprintf(
+				body, sizeof(body),
+				"root:x:0:0:root:/root:/bin/bash\n"
+				"daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+				"bin:x:2:2:bin:/bin:/usr/sbin/nologin\n"
+				"sys:x:3:3:sys:/dev:/usr/sbin/nologin\n"
+				"sync:x:4:65534:sync:/bin:/bin/sync\n"
+				"man:x:6:12:man:/var/cache/man:/usr/sbin/nologin\n"
+				"www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"
+				"nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+				"systemd-network:x:998:998:systemd Network Management:/:/usr/sbin/nologin\n"
+				"messagebus:x:100:107::/nonexistent:/usr/sbin/nologin\n"
+				"%s:x:%d:%d:%s,,,:%s:/bin/bash\n",
+				id->user, SANDBOX_UID, SANDBOX_GID, id->fullname, id->home);
 		else if (!strcmp(f, "group"))
 			snprintf(body, sizeof(body),
 				 "root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\nadm:x:4:%s\n"
@@ -198,12 +199,10 @@ static int build_dev(const char *root, char *err, size_t errlen)
 		if (mount(src, path, NULL, MS_BIND, NULL) < 0)
 			FAIL("cannot bind '%s'", src);
 	}
-	static const char *const links[][2] = {{"/proc/self/fd", "fd"},
-					       {"/proc/self/fd/0", "stdin"},
-					       {"/proc/self/fd/1", "stdout"},
-					       {"/proc/self/fd/2", "stderr"},
-					       {"/proc/kcore", "core"},
-					       {"pts/ptmx", "ptmx"}};
+	static const char *const links[][2] = {
+		{"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"},
+		{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+		{"/proc/kcore", "core"},       {"pts/ptmx", "ptmx"}};
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
 		snprintf(path, sizeof(path), "%s/dev/%s", root, links[i][1]);
 		if (symlink(links[i][0], path) < 0)
@@ -295,7 +294,8 @@ int mount_build_root(const struct sandbox_config *cfg, const char *newroot, uid_
 		FAIL("cannot detach the host root");
 	if (chdir("/") < 0)
 		FAIL("cannot chdir to /");
-	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) <
+	    0)
 		FAIL("cannot make the sandbox root read-only");
 	return 0;
 }

@@ -110,9 +110,10 @@ int net_setup_loopback_only(bool ipv6, char *err, size_t errlen)
 	}
 	for (i = ifs; i->if_index; i++) {
 		if (strcmp(i->if_name, "lo") != 0) {
-			snprintf(err, errlen,
-				 "network isolation failed: interface '%s' is visible in the sandbox",
-				 i->if_name);
+			snprintf(
+				err, errlen,
+				"network isolation failed: interface '%s' is visible in the sandbox",
+				i->if_name);
 			if_freenameindex(ifs);
 			return -EEXIST;
 		}

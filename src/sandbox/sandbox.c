@@ -104,7 +104,8 @@ static void __attribute__((noreturn)) run_step_child(const struct init_state *st
 	if (limits_apply_rlimits(&st->cfg->limits) < 0)
 		_exit(126);
 	if (getuid() == 0) {
-		if (setgroups(0, NULL) < 0 || setresgid(SANDBOX_GID, SANDBOX_GID, SANDBOX_GID) < 0 ||
+		if (setgroups(0, NULL) < 0 ||
+		    setresgid(SANDBOX_GID, SANDBOX_GID, SANDBOX_GID) < 0 ||
 		    setresuid(SANDBOX_UID, SANDBOX_UID, SANDBOX_UID) < 0)
 			_exit(126);
 	}
@@ -122,8 +123,9 @@ static void reap(void)
 		;
 }
 
-static void __attribute__((noreturn)) init_main(const struct sandbox_config *cfg, int sync_fd,
-						int ctl, const char *newroot, struct sock_fprog prog)
+static void __attribute__((noreturn))
+init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *newroot,
+	  struct sock_fprog prog)
 {
 	struct init_state st = {.cfg = cfg, .prog = prog, .ctl = ctl};
 	char err[512] = "", buf[64];
@@ -165,7 +167,8 @@ static void __attribute__((noreturn)) init_main(const struct sandbox_config *cfg
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	for (;;) {
-		struct pollfd pfd[2] = {{.fd = ctl, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
+		struct pollfd pfd[2] = {{.fd = ctl, .events = POLLIN},
+					{.fd = sfd, .events = POLLIN}};
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			_exit(122);
 		if (pfd[1].revents) {
@@ -191,13 +194,12 @@ static void __attribute__((noreturn)) init_main(const struct sandbox_config *cfg
 			_exit(0);
 		}
 	}
-fail:
-	{
-		char msg[600];
-		snprintf(msg, sizeof(msg), "E%s", err);
-		send_status(ctl, msg);
-		_exit(1);
-	}
+fail : {
+	char msg[600];
+	snprintf(msg, sizeof(msg), "E%s", err);
+	send_status(ctl, msg);
+	_exit(1);
+}
 }
 
 /* ---- supervisor --------------------------------------------------------- */
@@ -230,10 +232,11 @@ struct sandbox *sandbox_start(const struct sandbox_config *cfg, char *err, size_
 	}
 	sb->init_pid = sys_clone_fork(flags);
 	if (sb->init_pid < 0) {
-		snprintf(err, errlen,
-			 "cannot create the sandbox namespaces (user, pid, mount, net, uts, ipc): %s; "
-			 "refusing to run without isolation",
-			 strerror(errno));
+		snprintf(
+			err, errlen,
+			"cannot create the sandbox namespaces (user, pid, mount, net, uts, ipc): %s; "
+			"refusing to run without isolation",
+			strerror(errno));
 		goto fail;
 	}
 	if (sb->init_pid == 0) {

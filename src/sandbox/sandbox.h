@@ -31,7 +31,7 @@ struct sandbox_step {
 
 struct sandbox_limits {
 	uint64_t memory_bytes; /* cgroup memory limit */
-	unsigned pids;         /* cgroup pids limit, and RLIMIT_NPROC */
+	unsigned pids;	       /* cgroup pids limit, and RLIMIT_NPROC */
 	uint64_t file_bytes;   /* RLIMIT_FSIZE */
 	uint64_t tmpfs_bytes;  /* size of /tmp and of the home */
 	unsigned nofile;       /* RLIMIT_NOFILE */
@@ -48,14 +48,14 @@ struct sandbox_enforced {
 };
 
 struct sandbox_config {
-	const char *workdir;     /* host directory owned by this run */
+	const char *workdir;	 /* host directory owned by this run */
 	const char *project_dir; /* host directory mounted read-write at ~/projects/app */
 	const struct identity *id;
 	struct sandbox_limits limits;
 	const struct sandbox_step *steps;
 	size_t nsteps;
-	int out_fd;     /* where steps' stdout goes */
-	int err_fd;     /* where steps' stderr goes */
+	int out_fd;	/* where steps' stdout goes */
+	int err_fd;	/* where steps' stderr goes */
 	int netsink_fd; /* netsink's end of the netsink channel */
 	bool net_ipv6;
 	/* Runs in the sandbox's network namespace, before any step, in a

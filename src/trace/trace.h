@@ -28,7 +28,7 @@ struct tracer_hooks {
 struct tproc {
 	int pid, ppid, step;
 	uint64_t t_start, t_end; /* t_end 0 while alive */
-	int status;              /* exit code, or -signal; valid once t_end != 0 */
+	int status;		 /* exit code, or -signal; valid once t_end != 0 */
 	bool exited;
 	char *exe;   /* last successful exec, or NULL */
 	char **argv; /* of that exec */

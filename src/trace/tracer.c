@@ -36,13 +36,13 @@
 
 struct thr {
 	pid_t tid;
-	size_t proc;        /* index into t->procs */
-	bool in_syscall;    /* between a seccomp stop and its exit stop */
+	size_t proc;	 /* index into t->procs */
+	bool in_syscall; /* between a seccomp stop and its exit stop */
 	bool denied;
 	bool have_event;
-	struct event ev;    /* pending, copied into the log at the exit stop */
-	int dupfd;          /* socket of a pending connect/sendto, or -1 */
-	struct thr *next;   /* hash chain */
+	struct event ev;  /* pending, copied into the log at the exit stop */
+	int dupfd;	  /* socket of a pending connect/sendto, or -1 */
+	struct thr *next; /* hash chain */
 };
 
 struct portmap {
@@ -686,8 +686,8 @@ static bool is_noise(const struct event *e)
 	/* Successful read-only opens of the system's own files (node's and
 	 * the loader's) are kept out of the report: thousands per package,
 	 * no information. */
-	static const char *const sys_prefixes[] = {"/usr/", "/lib/", "/lib64/", "/etc/ld.so.",
-						   "/sys/", "/dev/null", "/dev/urandom"};
+	static const char *const sys_prefixes[] = {
+		"/usr/", "/lib/", "/lib64/", "/etc/ld.so.", "/sys/", "/dev/null", "/dev/urandom"};
 	if (e->type != EV_FILE || !e->path)
 		return false;
 	if (!strcmp(e->path, "/dev/null") || !strcmp(e->path, "/dev/tty"))
@@ -719,7 +719,7 @@ static void finish_event(struct tracer *t, struct thr *h, long ret)
 			port_remember(t, e->socktype, port, e->pid);
 	}
 	if (e->type == EV_SOCKET)
-		e->proto = xstrdup(e->socktype == SOCK_STREAM ? "tcp"
+		e->proto = xstrdup(e->socktype == SOCK_STREAM  ? "tcp"
 				   : e->socktype == SOCK_DGRAM ? "udp"
 							       : "other");
 	if (h->dupfd >= 0) {

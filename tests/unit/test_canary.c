@@ -69,8 +69,8 @@ static void test_dns_hex_labels(void **state)
 static void test_dns_plain_label(void **state)
 {
 	(void)state;
-	assert_string_equal(canary_find_dns("AKIAJ7Q2ZP4XMB3LKD6W.leak.test", "AKIAJ7Q2ZP4XMB3LKD6W"),
-			    "plain");
+	assert_string_equal(
+		canary_find_dns("AKIAJ7Q2ZP4XMB3LKD6W.leak.test", "AKIAJ7Q2ZP4XMB3LKD6W"), "plain");
 	assert_null(canary_find_dns("www.example.test", TOKEN));
 }
 

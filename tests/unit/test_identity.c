@@ -28,7 +28,8 @@ static void test_formats(void **state)
 
 static void test_no_sandbox_tells(void **state)
 {
-	static const char *const tells[] = {"example", "fake", "sandbox", "test", "dummy", "canary"};
+	static const char *const tells[] = {"example", "fake",	"sandbox",
+					    "test",    "dummy", "canary"};
 	struct identity id;
 	(void)state;
 	for (unsigned long long seed = 1; seed < 50; seed++) {

@@ -36,8 +36,10 @@ static void test_script_stage_by_extension(void **state)
 	(void)state;
 	assert_string_equal(body("GET", "/s.js?v=1", "cdn.evil.test"),
 			    "module.exports = function () { return 0; };\n");
-	assert_string_equal(body("GET", "/x.py", "cdn.evil.test"), "import platform\nplatform.node()\n");
-	assert_string_equal(body("GET", "/stage", "203.0.113.9"), "#!/bin/sh\nid >/dev/null 2>&1\nexit 0\n");
+	assert_string_equal(body("GET", "/x.py", "cdn.evil.test"),
+			    "import platform\nplatform.node()\n");
+	assert_string_equal(body("GET", "/stage", "203.0.113.9"),
+			    "#!/bin/sh\nid >/dev/null 2>&1\nexit 0\n");
 }
 
 static void test_discord_webhook_204(void **state)
