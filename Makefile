@@ -44,8 +44,8 @@ check: $(BUILD)/snare $(TESTS) $(HELPERS)
 
 # The whole suite, plain and under AddressSanitizer + UndefinedBehaviorSanitizer.
 test:
-	$(MAKE) check
-	$(MAKE) check SAN=1
+	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory check SAN=1
 
 fmt:
 	clang-format -i src/*.c src/*/*.[ch] tests/unit/*.c tests/helpers/*.c
