@@ -1,6 +1,7 @@
 # snare: build, test, check.  `make`, `make check`, `make check SAN=1`.
 CC      ?= cc
 SAN     ?= 0
+MAKEFLAGS += --no-print-directory
 BUILD   ?= $(if $(filter 1,$(SAN)),build-san,build)
 PKGS    := libseccomp libarchive libcurl jansson openssl
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-truncation
@@ -44,8 +45,8 @@ check: $(BUILD)/snare $(TESTS) $(HELPERS)
 
 # The whole suite, plain and under AddressSanitizer + UndefinedBehaviorSanitizer.
 test:
-	$(MAKE) --no-print-directory check
-	$(MAKE) --no-print-directory check SAN=1
+	$(MAKE) check
+	$(MAKE) check SAN=1
 
 fmt:
 	clang-format -i src/*.c src/*/*.[ch] tests/unit/*.c tests/helpers/*.c
