@@ -8,26 +8,11 @@
 
 #include <openssl/evp.h>
 
+#include "util/errbuf.h"
 #include "fetch/hash.h"
 #include "util/cleanup.h"
 #include "util/strbuf.h"
 
-/* Formats one line into |err|; control characters (a hostile file name may
- * hold a newline) become '?' so the message stays on one line. */
-static void __attribute__((format(printf, 3, 4)))
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	(void)vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	for (char *p = err; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-}
 
 /* Digests |path| with each of |mds| in one pass.  Returns 0 or -errno. */
 static int digest_file(const char *path, const EVP_MD *const *mds, size_t n,
@@ -177,14 +162,14 @@ int integrity_check_as(const char *path, const char *what, const char *sri, char
 		if (t.strength > best)
 			best = t.strength;
 	if (best < 0) {
-		set_err(err, errlen, "cannot verify '%s': no supported hash in integrity '%s'",
+		errbuf_set(err, errlen, "cannot verify '%s': no supported hash in integrity '%s'",
 			what, sri ? sri : "");
 		return -1;
 	}
 	md[0] = sri_md(best);
 	r = digest_file(path, md, 1, d, dlen);
 	if (r < 0) {
-		set_err(err, errlen, "cannot read '%s': %s", what, strerror(-r));
+		errbuf_set(err, errlen, "cannot read '%s': %s", what, strerror(-r));
 		return -1;
 	}
 	EVP_EncodeBlock((unsigned char *)got, d[0], (int)dlen[0]);
@@ -203,7 +188,7 @@ int integrity_check_as(const char *path, const char *what, const char *sri, char
 		}
 		strbuf_addf(&want, "%s%.*s", want.len ? " or " : "", (int)t.toklen, t.tok);
 	}
-	set_err(err, errlen, "integrity mismatch for '%s': expected %s, got %s-%s", what, want.buf,
+	errbuf_set(err, errlen, "integrity mismatch for '%s': expected %s, got %s-%s", what, want.buf,
 		sri_algos[best], got);
 	strbuf_release(&want);
 	return -1;

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "util/errbuf.h"
 #include "fetch/pkgjson.h"
 #include "util/cleanup.h"
 #include "util/xalloc.h"
@@ -16,22 +17,6 @@
 /* How deep "exports" conditions are followed for ".". */
 #define EXPORTS_MAX_DEPTH 4
 
-/* Formats one line into |err|; control characters (package.json is
- * attacker-controlled) become '?'. */
-static void __attribute__((format(printf, 3, 4)))
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	(void)vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	for (char *p = err; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-}
 
 /* encodeURIComponent() leaves exactly these alone. */
 static bool url_friendly(const char *s, size_t n)
@@ -186,14 +171,14 @@ static char *read_pkgjson(int dirfd, const char *dir, size_t *len, char *err, si
 	fd = openat(dirfd, "package.json", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ELOOP)
-			set_err(err, errlen, "cannot read '%s/package.json': it is a symlink", dir);
+			errbuf_set(err, errlen, "cannot read '%s/package.json': it is a symlink", dir);
 		else
-			set_err(err, errlen, "cannot read '%s/package.json': %s", dir,
+			errbuf_set(err, errlen, "cannot read '%s/package.json': %s", dir,
 				strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		set_err(err, errlen, "cannot read '%s/package.json': not a regular file", dir);
+		errbuf_set(err, errlen, "cannot read '%s/package.json': not a regular file", dir);
 		return NULL;
 	}
 	for (;;) {
@@ -206,7 +191,7 @@ static char *read_pkgjson(int dirfd, const char *dir, size_t *len, char *err, si
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			set_err(err, errlen, "cannot read '%s/package.json': %s", dir,
+			errbuf_set(err, errlen, "cannot read '%s/package.json': %s", dir,
 				strerror(errno));
 			return NULL;
 		}
@@ -215,7 +200,7 @@ static char *read_pkgjson(int dirfd, const char *dir, size_t *len, char *err, si
 		*len += (size_t)n;
 	}
 	if (*len > PKGJSON_MAX_BYTES) {
-		set_err(err, errlen, "package.json in '%s' is larger than %u MiB", dir,
+		errbuf_set(err, errlen, "package.json in '%s' is larger than %u MiB", dir,
 			PKGJSON_MAX_BYTES >> 20);
 		return NULL;
 	}
@@ -232,25 +217,25 @@ static int check_identity(json_t *root, const char *dir, char *err, size_t errle
 	const char *why;
 
 	if (!name) {
-		set_err(err, errlen, "package.json in '%s' has no name", dir);
+		errbuf_set(err, errlen, "package.json in '%s' has no name", dir);
 		return -1;
 	}
 	if (!json_is_string(name)) {
-		set_err(err, errlen, "package.json in '%s' has a name that is not a string", dir);
+		errbuf_set(err, errlen, "package.json in '%s' has a name that is not a string", dir);
 		return -1;
 	}
 	why = pkgjson_name_problem(json_string_value(name));
 	if (why) {
-		set_err(err, errlen, "package.json in '%s' has an invalid name '%s': %s", dir,
+		errbuf_set(err, errlen, "package.json in '%s' has an invalid name '%s': %s", dir,
 			json_string_value(name), why);
 		return -1;
 	}
 	if (!version || (json_is_string(version) && !json_string_length(version))) {
-		set_err(err, errlen, "package.json in '%s' has no version", dir);
+		errbuf_set(err, errlen, "package.json in '%s' has no version", dir);
 		return -1;
 	}
 	if (!json_is_string(version)) {
-		set_err(err, errlen, "package.json in '%s' has a version that is not a string",
+		errbuf_set(err, errlen, "package.json in '%s' has a version that is not a string",
 			dir);
 		return -1;
 	}
@@ -271,7 +256,7 @@ int pkgjson_load(const char *dir, struct pkgjson *pj, char *err, size_t errlen)
 	memset(pj, 0, sizeof(*pj));
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {
-		set_err(err, errlen, "cannot read '%s/package.json': %s", dir, strerror(errno));
+		errbuf_set(err, errlen, "cannot read '%s/package.json': %s", dir, strerror(errno));
 		return -1;
 	}
 	buf = read_pkgjson(dirfd, dir, &len, err, errlen);
@@ -284,17 +269,17 @@ int pkgjson_load(const char *dir, struct pkgjson *pj, char *err, size_t errlen)
 		len -= 3;
 	}
 	if (strspn(text, " \t\r\n") == len) {
-		set_err(err, errlen, "package.json in '%s' is empty", dir);
+		errbuf_set(err, errlen, "package.json in '%s' is empty", dir);
 		return -1;
 	}
 	root = json_loadb(text, len, JSON_DECODE_ANY, &jerr);
 	if (!root) {
-		set_err(err, errlen, "package.json in '%s' is not valid JSON: line %d: %s", dir,
+		errbuf_set(err, errlen, "package.json in '%s' is not valid JSON: line %d: %s", dir,
 			jerr.line, jerr.text);
 		return -1;
 	}
 	if (!json_is_object(root)) {
-		set_err(err, errlen, "package.json in '%s' is not a JSON object", dir);
+		errbuf_set(err, errlen, "package.json in '%s' is not a JSON object", dir);
 		json_decref(root);
 		return -1;
 	}

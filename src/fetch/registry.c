@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
+#include "util/errbuf.h"
 #include "fetch/hash.h"
 #include "fetch/pkgjson.h"
 #include "fetch/registry.h"
@@ -28,22 +29,6 @@
 /* Version numbers longer than this are refused rather than overflowing. */
 #define SEMVER_MAX_DIGITS 15
 
-/* Formats one line into |err|; control characters (packuments and specs
- * are untrusted) become '?'. */
-static void __attribute__((format(printf, 3, 4)))
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	(void)vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	for (char *p = err; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-}
 
 void pkg_ref_release(struct pkg_ref *ref)
 {
@@ -65,7 +50,7 @@ int pkgspec_parse(const char *spec, char **name, char **version_or_tag, char *er
 	*name = NULL;
 	*version_or_tag = NULL;
 	if (!spec || !spec[0]) {
-		set_err(err, errlen, "invalid package spec '': name cannot be empty");
+		errbuf_set(err, errlen, "invalid package spec '': name cannot be empty");
 		return -1;
 	}
 	/* The '@' of a scope is part of the name. */
@@ -73,12 +58,12 @@ int pkgspec_parse(const char *spec, char **name, char **version_or_tag, char *er
 	n = at ? xstrndup(spec, (size_t)(at - spec)) : xstrdup(spec);
 	why = pkgjson_name_problem(n);
 	if (why) {
-		set_err(err, errlen, "invalid package spec '%s': %s", spec, why);
+		errbuf_set(err, errlen, "invalid package spec '%s': %s", spec, why);
 		return -1;
 	}
 	for (const char *p = at ? at + 1 : ""; *p; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			set_err(err, errlen,
+			errbuf_set(err, errlen,
 				"invalid package spec '%s': control character in version", spec);
 			return -1;
 		}
@@ -353,16 +338,16 @@ static int fill_ref(json_t *versions, const char *name, const char *version, str
 	const char *shasum = json_string_value(json_object_get(dist, "shasum"));
 
 	if (!json_is_object(dist)) {
-		set_err(err, errlen, "version '%s' of '%s' has no dist", version, name);
+		errbuf_set(err, errlen, "version '%s' of '%s' has no dist", version, name);
 		return -1;
 	}
 	if (!tarball || !tarball[0]) {
-		set_err(err, errlen, "version '%s' of '%s' has no tarball URL", version, name);
+		errbuf_set(err, errlen, "version '%s' of '%s' has no tarball URL", version, name);
 		return -1;
 	}
 	/* libcurl would also read file:// and others. */
 	if (strncmp(tarball, "https://", 8) != 0 && strncmp(tarball, "http://", 7) != 0) {
-		set_err(err, errlen,
+		errbuf_set(err, errlen,
 			"version '%s' of '%s' has a tarball URL that is not http(s): '%s'", version,
 			name, tarball);
 		return -1;
@@ -388,14 +373,14 @@ int registry_pick(json_t *packument, const char *name, const char *want, struct 
 	if (!want || !want[0])
 		want = "latest";
 	if (!json_is_object(versions)) {
-		set_err(err, errlen, "registry entry for '%s' has no versions", name);
+		errbuf_set(err, errlen, "registry entry for '%s' has no versions", name);
 		return -1;
 	}
 	if (json_object_get(versions, want)) {
 		version = want;
 	} else if ((tagged = json_string_value(json_object_get(tags, want)))) {
 		if (!json_object_get(versions, tagged)) {
-			set_err(err, errlen,
+			errbuf_set(err, errlen,
 				"dist-tag '%s' of '%s' points to the unknown version '%s'", want,
 				name, tagged);
 			return -1;
@@ -406,19 +391,19 @@ int registry_pick(json_t *packument, const char *name, const char *want, struct 
 		const char *bare = want + strspn(want, "v=");
 
 		if (!json_object_get(versions, bare)) {
-			set_err(err, errlen, "unknown version '%s' of '%s'", want, name);
+			errbuf_set(err, errlen, "unknown version '%s' of '%s'", want, name);
 			return -1;
 		}
 		version = bare;
 	} else {
 		r = range_match(want, &(struct semver){{0, 0, 0}, false});
 		if (r < 0) {
-			set_err(err, errlen, "unknown version or tag '%s' of '%s'", want, name);
+			errbuf_set(err, errlen, "unknown version or tag '%s' of '%s'", want, name);
 			return -1;
 		}
 		version = pick_range(versions, tags, want);
 		if (!version) {
-			set_err(err, errlen, "no version of '%s' matches '%s'", name, want);
+			errbuf_set(err, errlen, "no version of '%s' matches '%s'", name, want);
 			return -1;
 		}
 	}
@@ -615,27 +600,27 @@ int registry_resolve(const char *registry, const char *spec, struct pkg_ref *ref
 	code = http_get(url, "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8",
 			60L, &s, &status);
 	if (s.toobig || code == CURLE_FILESIZE_EXCEEDED) {
-		set_err(err, errlen, "registry entry for '%s' is larger than %llu MiB", name,
+		errbuf_set(err, errlen, "registry entry for '%s' is larger than %llu MiB", name,
 			REGISTRY_MAX_PACKUMENT_BYTES >> 20);
 		goto out;
 	}
 	if (code != CURLE_OK) {
-		set_err(err, errlen, "cannot reach registry '%s': %s", base,
+		errbuf_set(err, errlen, "cannot reach registry '%s': %s", base,
 			curl_easy_strerror(code));
 		goto out;
 	}
 	if (status == 404) {
-		set_err(err, errlen, "unknown package '%s'", name);
+		errbuf_set(err, errlen, "unknown package '%s'", name);
 		goto out;
 	}
 	if (status != 200) {
-		set_err(err, errlen, "registry '%s' answered HTTP %ld for '%s'", base, status,
+		errbuf_set(err, errlen, "registry '%s' answered HTTP %ld for '%s'", base, status,
 			name);
 		goto out;
 	}
 	packument = json_loadb(body.buf, body.len, 0, &jerr);
 	if (!packument) {
-		set_err(err, errlen, "registry '%s' sent invalid JSON for '%s': line %d: %s", base,
+		errbuf_set(err, errlen, "registry '%s' sent invalid JSON for '%s': line %d: %s", base,
 			name, jerr.line, jerr.text);
 		goto out;
 	}
@@ -677,45 +662,45 @@ int registry_download(const struct pkg_ref *ref, const char *path, char *err, si
 	long status;
 
 	if (!ref->tarball_url) {
-		set_err(err, errlen, "no tarball URL for '%s@%s'", ref->name ? ref->name : "",
+		errbuf_set(err, errlen, "no tarball URL for '%s@%s'", ref->name ? ref->name : "",
 			ref->version ? ref->version : "");
 		return -1;
 	}
 	if (ref->integrity)
 		sri = xstrdup(ref->integrity);
 	else if (ref->shasum && !(sri = shasum_sri(ref->shasum))) {
-		set_err(err, errlen, "invalid shasum '%s' for '%s'", ref->shasum, ref->tarball_url);
+		errbuf_set(err, errlen, "invalid shasum '%s' for '%s'", ref->shasum, ref->tarball_url);
 		return -1;
 	}
 	if (!sri) {
 		/* Fail closed: an unverifiable tarball is not analysed. */
-		set_err(err, errlen, "no integrity or shasum for '%s'", ref->tarball_url);
+		errbuf_set(err, errlen, "no integrity or shasum for '%s'", ref->tarball_url);
 		return -1;
 	}
 	tmp = xasprintf("%s.part", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		set_err(err, errlen, "cannot write '%s': %s", tmp, strerror(errno));
+		errbuf_set(err, errlen, "cannot write '%s': %s", tmp, strerror(errno));
 		return -1;
 	}
 	s.fd = fd;
 	code = http_get(ref->tarball_url, "*/*", 0L, &s, &status);
 	if (s.toobig || code == CURLE_FILESIZE_EXCEEDED)
-		set_err(err, errlen, "tarball '%s' is larger than %llu MiB", ref->tarball_url,
+		errbuf_set(err, errlen, "tarball '%s' is larger than %llu MiB", ref->tarball_url,
 			REGISTRY_MAX_TARBALL_BYTES >> 20);
 	else if (s.werrno)
-		set_err(err, errlen, "cannot write '%s': %s", tmp, strerror(s.werrno));
+		errbuf_set(err, errlen, "cannot write '%s': %s", tmp, strerror(s.werrno));
 	else if (code != CURLE_OK)
-		set_err(err, errlen, "cannot download '%s': %s", ref->tarball_url,
+		errbuf_set(err, errlen, "cannot download '%s': %s", ref->tarball_url,
 			curl_easy_strerror(code));
 	else if (status != 200)
-		set_err(err, errlen, "cannot download '%s': HTTP %ld", ref->tarball_url, status);
+		errbuf_set(err, errlen, "cannot download '%s': HTTP %ld", ref->tarball_url, status);
 	else if (close(steal_fd(&fd)) < 0)
-		set_err(err, errlen, "cannot write '%s': %s", tmp, strerror(errno));
+		errbuf_set(err, errlen, "cannot write '%s': %s", tmp, strerror(errno));
 	else if (integrity_check_as(tmp, path, sri, err, errlen) == 0) {
 		if (rename(tmp, path) == 0)
 			return 0;
-		set_err(err, errlen, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+		errbuf_set(err, errlen, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
 	}
 	unlink(tmp);
 	return -1;
