@@ -4,6 +4,7 @@
  * where the netsink answers.  Nothing can leave: there is no other
  * interface, which we check before reporting success. */
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include "sandbox/identity.h"
 #include "sandbox/internal.h"
 #include "util/cleanup.h"
 
@@ -102,6 +104,18 @@ int net_setup_loopback_only(bool ipv6, char *err, size_t errlen)
 		/* IPv6 may be disabled on the host; connects then fail with
 		 * ENETUNREACH inside, which is still contained and recorded. */
 		(void)r;
+	}
+	/* ping(8) uses ICMP datagram sockets, which need the sandbox's group
+	 * in ping_group_range (a per-namespace sysctl).  Without them ping
+	 * fails before it even resolves its target. */
+	int fd = open("/proc/sys/net/ipv4/ping_group_range", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		/* gids are read in our user namespace: only mapped ones fit */
+		char range[32];
+		int n = snprintf(range, sizeof(range), "%d %d", SANDBOX_GID, SANDBOX_GID);
+		if (write(fd, range, (size_t)n) < 0)
+			(void)0; /* ping then fails inside; recorded as such */
+		close(fd);
 	}
 	ifs = if_nameindex();
 	if (!ifs) {
