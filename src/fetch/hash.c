@@ -13,7 +13,6 @@
 #include "util/cleanup.h"
 #include "util/strbuf.h"
 
-
 /* Digests |path| with each of |mds| in one pass.  Returns 0 or -errno. */
 static int digest_file(const char *path, const EVP_MD *const *mds, size_t n,
 		       unsigned char (*out)[EVP_MAX_MD_SIZE], unsigned int *outlen)
@@ -163,7 +162,7 @@ int integrity_check_as(const char *path, const char *what, const char *sri, char
 			best = t.strength;
 	if (best < 0) {
 		errbuf_set(err, errlen, "cannot verify '%s': no supported hash in integrity '%s'",
-			what, sri ? sri : "");
+			   what, sri ? sri : "");
 		return -1;
 	}
 	md[0] = sri_md(best);
@@ -188,8 +187,8 @@ int integrity_check_as(const char *path, const char *what, const char *sri, char
 		}
 		strbuf_addf(&want, "%s%.*s", want.len ? " or " : "", (int)t.toklen, t.tok);
 	}
-	errbuf_set(err, errlen, "integrity mismatch for '%s': expected %s, got %s-%s", what, want.buf,
-		sri_algos[best], got);
+	errbuf_set(err, errlen, "integrity mismatch for '%s': expected %s, got %s-%s", what,
+		   want.buf, sri_algos[best], got);
 	strbuf_release(&want);
 	return -1;
 }

@@ -17,7 +17,6 @@
 /* How deep "exports" conditions are followed for ".". */
 #define EXPORTS_MAX_DEPTH 4
 
-
 /* encodeURIComponent() leaves exactly these alone. */
 static bool url_friendly(const char *s, size_t n)
 {
@@ -171,10 +170,11 @@ static char *read_pkgjson(int dirfd, const char *dir, size_t *len, char *err, si
 	fd = openat(dirfd, "package.json", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ELOOP)
-			errbuf_set(err, errlen, "cannot read '%s/package.json': it is a symlink", dir);
+			errbuf_set(err, errlen, "cannot read '%s/package.json': it is a symlink",
+				   dir);
 		else
 			errbuf_set(err, errlen, "cannot read '%s/package.json': %s", dir,
-				strerror(errno));
+				   strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -192,7 +192,7 @@ static char *read_pkgjson(int dirfd, const char *dir, size_t *len, char *err, si
 			continue;
 		if (n < 0) {
 			errbuf_set(err, errlen, "cannot read '%s/package.json': %s", dir,
-				strerror(errno));
+				   strerror(errno));
 			return NULL;
 		}
 		if (n == 0)
@@ -201,7 +201,7 @@ static char *read_pkgjson(int dirfd, const char *dir, size_t *len, char *err, si
 	}
 	if (*len > PKGJSON_MAX_BYTES) {
 		errbuf_set(err, errlen, "package.json in '%s' is larger than %u MiB", dir,
-			PKGJSON_MAX_BYTES >> 20);
+			   PKGJSON_MAX_BYTES >> 20);
 		return NULL;
 	}
 	buf = buf ? buf : xcalloc(1, 1);
@@ -221,13 +221,14 @@ static int check_identity(json_t *root, const char *dir, char *err, size_t errle
 		return -1;
 	}
 	if (!json_is_string(name)) {
-		errbuf_set(err, errlen, "package.json in '%s' has a name that is not a string", dir);
+		errbuf_set(err, errlen, "package.json in '%s' has a name that is not a string",
+			   dir);
 		return -1;
 	}
 	why = pkgjson_name_problem(json_string_value(name));
 	if (why) {
 		errbuf_set(err, errlen, "package.json in '%s' has an invalid name '%s': %s", dir,
-			json_string_value(name), why);
+			   json_string_value(name), why);
 		return -1;
 	}
 	if (!version || (json_is_string(version) && !json_string_length(version))) {
@@ -236,7 +237,7 @@ static int check_identity(json_t *root, const char *dir, char *err, size_t errle
 	}
 	if (!json_is_string(version)) {
 		errbuf_set(err, errlen, "package.json in '%s' has a version that is not a string",
-			dir);
+			   dir);
 		return -1;
 	}
 	return 0;
@@ -275,7 +276,7 @@ int pkgjson_load(const char *dir, struct pkgjson *pj, char *err, size_t errlen)
 	root = json_loadb(text, len, JSON_DECODE_ANY, &jerr);
 	if (!root) {
 		errbuf_set(err, errlen, "package.json in '%s' is not valid JSON: line %d: %s", dir,
-			jerr.line, jerr.text);
+			   jerr.line, jerr.text);
 		return -1;
 	}
 	if (!json_is_object(root)) {

@@ -29,7 +29,6 @@
 /* Version numbers longer than this are refused rather than overflowing. */
 #define SEMVER_MAX_DIGITS 15
 
-
 void pkg_ref_release(struct pkg_ref *ref)
 {
 	if (!ref)
@@ -64,7 +63,7 @@ int pkgspec_parse(const char *spec, char **name, char **version_or_tag, char *er
 	for (const char *p = at ? at + 1 : ""; *p; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
 			errbuf_set(err, errlen,
-				"invalid package spec '%s': control character in version", spec);
+				   "invalid package spec '%s': control character in version", spec);
 			return -1;
 		}
 	}
@@ -348,8 +347,8 @@ static int fill_ref(json_t *versions, const char *name, const char *version, str
 	/* libcurl would also read file:// and others. */
 	if (strncmp(tarball, "https://", 8) != 0 && strncmp(tarball, "http://", 7) != 0) {
 		errbuf_set(err, errlen,
-			"version '%s' of '%s' has a tarball URL that is not http(s): '%s'", version,
-			name, tarball);
+			   "version '%s' of '%s' has a tarball URL that is not http(s): '%s'",
+			   version, name, tarball);
 		return -1;
 	}
 	ref->name = xstrdup(name);
@@ -381,8 +380,8 @@ int registry_pick(json_t *packument, const char *name, const char *want, struct 
 	} else if ((tagged = json_string_value(json_object_get(tags, want)))) {
 		if (!json_object_get(versions, tagged)) {
 			errbuf_set(err, errlen,
-				"dist-tag '%s' of '%s' points to the unknown version '%s'", want,
-				name, tagged);
+				   "dist-tag '%s' of '%s' points to the unknown version '%s'", want,
+				   name, tagged);
 			return -1;
 		}
 		version = tagged;
@@ -601,12 +600,12 @@ int registry_resolve(const char *registry, const char *spec, struct pkg_ref *ref
 			60L, &s, &status);
 	if (s.toobig || code == CURLE_FILESIZE_EXCEEDED) {
 		errbuf_set(err, errlen, "registry entry for '%s' is larger than %llu MiB", name,
-			REGISTRY_MAX_PACKUMENT_BYTES >> 20);
+			   REGISTRY_MAX_PACKUMENT_BYTES >> 20);
 		goto out;
 	}
 	if (code != CURLE_OK) {
 		errbuf_set(err, errlen, "cannot reach registry '%s': %s", base,
-			curl_easy_strerror(code));
+			   curl_easy_strerror(code));
 		goto out;
 	}
 	if (status == 404) {
@@ -615,13 +614,13 @@ int registry_resolve(const char *registry, const char *spec, struct pkg_ref *ref
 	}
 	if (status != 200) {
 		errbuf_set(err, errlen, "registry '%s' answered HTTP %ld for '%s'", base, status,
-			name);
+			   name);
 		goto out;
 	}
 	packument = json_loadb(body.buf, body.len, 0, &jerr);
 	if (!packument) {
-		errbuf_set(err, errlen, "registry '%s' sent invalid JSON for '%s': line %d: %s", base,
-			name, jerr.line, jerr.text);
+		errbuf_set(err, errlen, "registry '%s' sent invalid JSON for '%s': line %d: %s",
+			   base, name, jerr.line, jerr.text);
 		goto out;
 	}
 	ret = registry_pick(packument, name, want, ref, err, errlen);
@@ -663,13 +662,14 @@ int registry_download(const struct pkg_ref *ref, const char *path, char *err, si
 
 	if (!ref->tarball_url) {
 		errbuf_set(err, errlen, "no tarball URL for '%s@%s'", ref->name ? ref->name : "",
-			ref->version ? ref->version : "");
+			   ref->version ? ref->version : "");
 		return -1;
 	}
 	if (ref->integrity)
 		sri = xstrdup(ref->integrity);
 	else if (ref->shasum && !(sri = shasum_sri(ref->shasum))) {
-		errbuf_set(err, errlen, "invalid shasum '%s' for '%s'", ref->shasum, ref->tarball_url);
+		errbuf_set(err, errlen, "invalid shasum '%s' for '%s'", ref->shasum,
+			   ref->tarball_url);
 		return -1;
 	}
 	if (!sri) {
@@ -687,12 +687,12 @@ int registry_download(const struct pkg_ref *ref, const char *path, char *err, si
 	code = http_get(ref->tarball_url, "*/*", 0L, &s, &status);
 	if (s.toobig || code == CURLE_FILESIZE_EXCEEDED)
 		errbuf_set(err, errlen, "tarball '%s' is larger than %llu MiB", ref->tarball_url,
-			REGISTRY_MAX_TARBALL_BYTES >> 20);
+			   REGISTRY_MAX_TARBALL_BYTES >> 20);
 	else if (s.werrno)
 		errbuf_set(err, errlen, "cannot write '%s': %s", tmp, strerror(s.werrno));
 	else if (code != CURLE_OK)
 		errbuf_set(err, errlen, "cannot download '%s': %s", ref->tarball_url,
-			curl_easy_strerror(code));
+			   curl_easy_strerror(code));
 	else if (status != 200)
 		errbuf_set(err, errlen, "cannot download '%s': HTTP %ld", ref->tarball_url, status);
 	else if (close(steal_fd(&fd)) < 0)
@@ -700,7 +700,8 @@ int registry_download(const struct pkg_ref *ref, const char *path, char *err, si
 	else if (integrity_check_as(tmp, path, sri, err, errlen) == 0) {
 		if (rename(tmp, path) == 0)
 			return 0;
-		errbuf_set(err, errlen, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+		errbuf_set(err, errlen, "cannot rename '%s' to '%s': %s", tmp, path,
+			   strerror(errno));
 	}
 	unlink(tmp);
 	return -1;

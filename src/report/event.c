@@ -18,7 +18,7 @@ struct event *evlog_add(struct evlog *log, enum ev_type type, const char *syscal
 	return e;
 }
 
-static void event_release(struct event *e)
+void event_release(struct event *e)
 {
 	free(e->path);
 	free(e->path2);
@@ -31,6 +31,7 @@ static void event_release(struct event *e)
 	free(e->host);
 	free(e->proto);
 	free(e->data);
+	memset(e, 0, sizeof(*e));
 }
 
 void evlog_release(struct evlog *log)

@@ -73,6 +73,8 @@ struct evlog {
  * until the next evlog_add(). */
 struct event *evlog_add(struct evlog *log, enum ev_type type, const char *syscall);
 void evlog_release(struct evlog *log);
+/* Frees what one event owns (not the event itself) and zeroes it. */
+void event_release(struct event *e);
 /* Sorts by time (stable), keeping the order of equal timestamps. */
 void evlog_sort(struct evlog *log);
 const char *ev_type_name(enum ev_type t);

@@ -11,21 +11,15 @@
 #include <unistd.h>
 
 #include "sandbox/internal.h"
+#include "util/fsutil.h"
 #include "util/log.h"
 
 static int write_str(const char *dir, const char *file, const char *val)
 {
 	char path[512];
-	int fd, r = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		r = -errno;
-	close(fd);
-	return r;
+	return fs_write_str(path, val);
 }
 
 static bool cg_make(const char *base, pid_t pid, char *out, size_t outlen)

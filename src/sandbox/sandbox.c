@@ -42,16 +42,9 @@ struct sandbox {
 static int write_proc(pid_t pid, const char *file, const char *val)
 {
 	char path[64];
-	int fd, r = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		r = -errno;
-	close(fd);
-	return r;
+	return fs_write_str(path, val);
 }
 
 static int write_id_maps(pid_t pid, bool root)

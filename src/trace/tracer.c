@@ -700,14 +700,6 @@ static bool is_noise(const struct event *e)
 	return false;
 }
 
-static void event_free_fields(struct event *e)
-{
-	struct evlog tmp = {0};
-	*evlog_add(&tmp, e->type, e->syscall) = *e;
-	evlog_release(&tmp);
-	memset(e, 0, sizeof(*e));
-}
-
 static void finish_event(struct tracer *t, struct thr *h, long ret)
 {
 	struct event *e = &h->ev;
@@ -743,7 +735,7 @@ static void finish_event(struct tracer *t, struct thr *h, long ret)
 			p->argv[i] = xstrdup(e->argv[i]);
 	}
 	if (is_noise(e))
-		event_free_fields(e);
+		event_release(e);
 	else
 		*evlog_add(t->log, e->type, e->syscall) = *e;
 	memset(e, 0, sizeof(*e));
@@ -955,7 +947,7 @@ void tracer_free(struct tracer *t)
 			if (h->dupfd >= 0)
 				close(h->dupfd);
 			if (h->have_event)
-				event_free_fields(&h->ev);
+				event_release(&h->ev);
 			free(h);
 		}
 	}

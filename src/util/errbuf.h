@@ -7,6 +7,7 @@
 /* Formats into |err| (|errlen| bytes; NULL or 0 ignored).  Control
  * characters become '?', so a hostile file name, package.json or packument
  * cannot break the message across lines. */
-void errbuf_set(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void errbuf_set(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

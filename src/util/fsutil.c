@@ -208,3 +208,16 @@ int fs_write_file(const char *path, const void *data, size_t len)
 	close(fd);
 	return r;
 }
+
+int fs_write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}

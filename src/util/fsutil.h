@@ -18,6 +18,9 @@ int fs_chown_tree(const char *path, uid_t uid, gid_t gid);
 /* Reads a whole small file (at most |max| bytes) into a malloc'd,
  * NUL-terminated buffer; NULL with errno set on failure. */
 char *fs_read_file(const char *path, size_t max, size_t *len);
+/* Writes |s| to the existing file |path| (a /proc or cgroup control file)
+ * in one write(2).  0 or -errno. */
+int fs_write_str(const char *path, const char *s);
 /* Writes |len| bytes to |path| (created or truncated, mode 0644). */
 int fs_write_file(const char *path, const void *data, size_t len);
 
