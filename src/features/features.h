@@ -1,0 +1,23 @@
+/* Behaviour features: a documented, versioned vector of named numbers
+ * computed from a report (docs/features.md lists each with its meaning).
+ * The model is trained on, and only accepts, vectors of the same schema
+ * version. */
+#ifndef SNARE_FEATURES_H
+#define SNARE_FEATURES_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#define FEATURES_SCHEMA 1
+
+/* The number of features and their names, in vector order. */
+size_t features_count(void);
+const char *features_name(size_t i);
+/* Index of |name|, or -1. */
+int features_index(const char *name);
+
+/* Fills |out| (features_count() floats) from |report|.  Returns 0, or -1
+ * with one line in |err| for a report that is not a snare report. */
+int features_extract(const json_t *report, float *out, char *err, size_t errlen);
+
+#endif

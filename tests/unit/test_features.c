@@ -1,0 +1,164 @@
+/* Features computed from a small hand-written report. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "features/features.h"
+#include "features/paths.h"
+
+static const char REPORT[] =
+	"{\"schema\":\"snare.report/1\",\"package\":{\"name\":\"evil\",\"version\":\"1.0.0\"},"
+	"\"environment\":{\"home\":\"/home/alex\",\"user\":\"alex\",\"hostname\":\"alex-xps\"},"
+	"\"phases\":[{\"name\":\"install\",\"status\":\"ok\",\"stdout\":{\"bytes\":5},"
+	"\"steps\":[{\"start_ms\":100.0}],"
+	"\"commands\":[{\"path\":\"/bin/sh\",\"argv\":[\"/bin/sh\",\"-c\",\"x\"],\"result\":0},"
+	"{\"path\":\"/usr/bin/curl\",\"argv\":[\"curl\",\"-s\"],\"result\":0},"
+	"{\"path\":\"/tmp/.s\",\"argv\":[\"/tmp/.s\"],\"result\":0},"
+	"{\"path\":\"/usr/bin/cmd.exe\",\"argv\":[\"cmd.exe\"],\"result\":\"ENOENT\"}],"
+	"\"files\":[{\"path\":\"/home/alex/.npmrc\",\"flags\":[\"read\"],\"failed\":[]},"
+	"{\"path\":\"/home/alex/.config/google-chrome/Default/Login Data\",\"flags\":[\"read\"],\"failed\":[]},"
+	"{\"path\":\"/home/alex/.bashrc\",\"flags\":[\"write\"],\"failed\":[]},"
+	"{\"path\":\"/tmp/.s\",\"flags\":[\"write\",\"create\",\"chmod\",\"exec\"],\"failed\":[]},"
+	"{\"path\":\"/home/alex/Desktop/notes.txt\",\"flags\":[\"delete\"],\"failed\":[]}],"
+	"\"dns\":[{\"hostname\":\"6e706d5f746f6b656e31.x.oast.fun\",\"types\":[\"A\"],\"t_ms\":150.0}],"
+	"\"sockets\":[{\"syscall\":\"connect\",\"family\":\"ipv4\",\"address\":\"203.0.113.5\",\"port\":4444,\"hostnames\":[],\"t_ms\":170.0},"
+	"{\"syscall\":\"connect\",\"family\":\"ipv4\",\"address\":\"198.18.0.9\",\"port\":443,\"hostnames\":[\"x.oast.fun\"],\"t_ms\":160.0}],"
+	"\"sent\":[{\"kind\":\"http\",\"size\":300,\"http\":{\"method\":\"POST\"},\"data_base64\":\"YWxleC14cHM=\"}],"
+	"\"canary_hits\":[{\"canary\":\"npm_token\",\"where\":\"sent\"},{\"canary\":\"aws_access_key_id\",\"where\":\"dns\"}],"
+	"\"signals\":[{\"syscall\":\"setsid\"}],\"denied\":[{\"syscall\":\"mount\"}],"
+	"\"timeline\":[{\"type\":\"file\",\"path\":\"/home/alex/.npmrc\",\"flags\":\"read\",\"t_ms\":120.0},"
+	"{\"type\":\"file\",\"path\":\"/tmp/.s\",\"flags\":\"write,create\",\"t_ms\":130.0},"
+	"{\"type\":\"exec\",\"path\":\"/tmp/.s\",\"t_ms\":140.0},"
+	"{\"type\":\"dns\",\"t_ms\":150.0}]},"
+	"{\"name\":\"import\",\"status\":\"timeout\",\"steps\":[],\"commands\":[],\"files\":[],\"dns\":[],"
+	"\"sockets\":[],\"sent\":[],\"canary_hits\":[],\"signals\":[],\"denied\":[],\"timeline\":[]}]}";
+
+static float f[512];
+
+static float get(const char *name)
+{
+	int i = features_index(name);
+	assert_true(i >= 0);
+	return f[i];
+}
+
+static int setup(void **state)
+{
+	json_error_t je;
+	json_t *r = json_loads(REPORT, 0, &je);
+	char err[128];
+	(void)state;
+	assert_non_null(r);
+	assert_true(features_count() <= 512);
+	assert_int_equal(features_extract(r, f, err, sizeof(err)), 0);
+	json_decref(r);
+	return 0;
+}
+
+static void test_baseline(void **state)
+{
+	(void)state;
+	assert_true(get("n_commands") == 4);
+	assert_true(get("n_domains") == 1);
+	assert_true(get("n_ips") == 2);
+}
+
+static void test_commands(void **state)
+{
+	(void)state;
+	assert_true(get("install.cmd_total") == 4);
+	assert_true(get("install.cmd_shell") == 1);
+	assert_true(get("install.cmd_net") == 1);
+	assert_true(get("install.cmd_foreign") == 1);
+	assert_true(get("install.cmd_failed") == 1);
+	assert_true(get("install.exec_written") == 1);
+	assert_true(get("install.chmod_written") == 1);
+	assert_true(get("install.exec_after_write") == 1);
+}
+
+static void test_files(void **state)
+{
+	(void)state;
+	assert_true(get("install.read_cred") == 1);
+	assert_true(get("install.read_browser") == 1);
+	assert_true(get("install.read_kinds") == 2);
+	assert_true(get("install.write_persist") == 1);
+	assert_true(get("install.delete_outside") == 1);
+}
+
+static void test_network(void **state)
+{
+	(void)state;
+	assert_true(get("install.dns_hexlike") == 1);
+	assert_true(get("install.dns_service") == 1);
+	assert_true(get("install.dns_max_label") == 20);
+	assert_true(get("install.conn_raw_ip") == 1);
+	assert_true(get("install.conn_nonstd_port") == 1);
+	assert_true(get("install.conn_dest") == 2);
+	assert_true(get("install.http_post") == 1);
+	assert_true(get("install.sent_recon") == 1); /* "alex-xps" in the body */
+	assert_true(get("install.t_first_net") == 50);
+	assert_true(get("install.net_after_read") == 1);
+}
+
+static void test_canaries_and_status(void **state)
+{
+	(void)state;
+	assert_true(get("install.canary_hits") == 2);
+	assert_true(get("install.canary_cred") == 1);
+	assert_true(get("install.canary_cloud") == 1);
+	assert_true(get("install.canary_dns") == 1);
+	assert_true(get("install.setsid") == 1);
+	assert_true(get("install.denied") == 1);
+	assert_true(get("import.timeout") == 1);
+	assert_true(get("import.t_first_net") == -1);
+}
+
+static void test_not_a_report(void **state)
+{
+	json_t *j = json_pack("{s:s}", "schema", "other/1");
+	char err[128];
+	(void)state;
+	assert_int_equal(features_extract(j, f, err, sizeof(err)), -1);
+	assert_string_equal(err, "not a snare report (schema snare.report/1)");
+	json_decref(j);
+}
+
+static void test_path_classes(void **state)
+{
+	(void)state;
+	assert_int_equal(path_classify("/home/a/.ssh/id_rsa", "/home/a"), PATH_CRED);
+	assert_int_equal(path_classify("/home/a/projects/app/.env", "/home/a"), PATH_ENVFILE);
+	assert_int_equal(path_classify("/home/a/.config/Exodus/exodus.wallet/seed.seco", "/home/a"),
+			 PATH_WALLET);
+	assert_int_equal(
+		path_classify("/home/a/.config/discord/Local Storage/leveldb/0.ldb", "/home/a"),
+		PATH_DISCORD);
+	assert_int_equal(path_classify("/etc/passwd", "/home/a"), PATH_SYSTEM);
+	assert_int_equal(path_classify("/home/a/.config/systemd/user/x.service", "/home/a"),
+			 PATH_PERSIST);
+	assert_int_equal(path_classify("/usr/lib/node_modules/npm/index.js", "/home/a"),
+			 PATH_OTHER);
+	assert_true(path_is_own("/home/a/projects/app/node_modules/p/x.js",
+				"/home/a/projects/app/node_modules/p"));
+	assert_false(path_is_own("/home/a/projects/app/node_modules/pq/x.js",
+				 "/home/a/projects/app/node_modules/p"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_baseline),
+		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_network),
+		cmocka_unit_test(test_canaries_and_status),
+		cmocka_unit_test(test_not_a_report),
+		cmocka_unit_test(test_path_classes),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
