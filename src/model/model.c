@@ -1,0 +1,250 @@
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include <xgboost/c_api.h>
+
+#include "features/features.h"
+#include "model/model.h"
+#include "util/errbuf.h"
+#include "util/xalloc.h"
+
+struct model {
+	BoosterHandle booster;
+	size_t ncols;
+	double threshold;
+	char *meta;
+};
+
+void train_params_default(struct train_params *p)
+{
+	*p = (struct train_params){.rounds = 300,
+				   .max_depth = 5,
+				   .eta = 0.1,
+				   .subsample = 0.9,
+				   .colsample = 0.8,
+				   .min_child_weight = 1.0,
+				   .scale_pos_weight = 0,
+				   .nthread = 0,
+				   .seed = 1};
+}
+
+static int xgb_fail(char *err, size_t errlen, const char *what)
+{
+	errbuf_set(err, errlen, "%s: %s", what, XGBGetLastError());
+	return -1;
+}
+
+static char *feature_names_json(void)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < features_count(); i++)
+		json_array_append_new(a, json_string(features_name(i)));
+	char *s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+static int set_param(BoosterHandle b, const char *k, double v)
+{
+	char buf[64];
+	snprintf(buf, sizeof(buf), "%.17g", v);
+	return XGBoosterSetParam(b, k, buf);
+}
+
+struct model *model_train(const float *X, const float *y, size_t nrows, size_t ncols,
+			  const struct train_params *p, const char *meta, char *err, size_t errlen)
+{
+	DMatrixHandle d = NULL;
+	struct model *m;
+	double pos = 0;
+
+	if (ncols != features_count()) {
+		errbuf_set(err, errlen, "training data has %zu features, schema %d has %zu", ncols,
+			   FEATURES_SCHEMA, features_count());
+		return NULL;
+	}
+	if (XGDMatrixCreateFromMat(X, nrows, ncols, NAN, &d) ||
+	    XGDMatrixSetFloatInfo(d, "label", y, nrows)) {
+		xgb_fail(err, errlen, "cannot build the training matrix");
+		if (d)
+			XGDMatrixFree(d);
+		return NULL;
+	}
+	for (size_t i = 0; i < nrows; i++)
+		pos += y[i] > 0.5f;
+	m = xcalloc(1, sizeof(*m));
+	m->ncols = ncols;
+	m->threshold = 0.5;
+	m->meta = xstrdup(meta ? meta : "{}");
+	if (XGBoosterCreate(&d, 1, &m->booster)) {
+		xgb_fail(err, errlen, "cannot create the booster");
+		goto fail;
+	}
+	double spw = p->scale_pos_weight > 0 ? p->scale_pos_weight
+		     : pos > 0		     ? ((double)nrows - pos) / pos
+					     : 1.0;
+	if (XGBoosterSetParam(m->booster, "objective", "binary:logistic") ||
+	    XGBoosterSetParam(m->booster, "eval_metric", "logloss") ||
+	    XGBoosterSetParam(m->booster, "tree_method", "hist") ||
+	    set_param(m->booster, "max_depth", p->max_depth) ||
+	    set_param(m->booster, "eta", p->eta) ||
+	    set_param(m->booster, "subsample", p->subsample) ||
+	    set_param(m->booster, "colsample_bytree", p->colsample) ||
+	    set_param(m->booster, "min_child_weight", p->min_child_weight) ||
+	    set_param(m->booster, "scale_pos_weight", spw) ||
+	    set_param(m->booster, "nthread", p->nthread) ||
+	    set_param(m->booster, "seed", p->seed) ||
+	    XGBoosterSetParam(m->booster, "verbosity", "0")) {
+		xgb_fail(err, errlen, "cannot set training parameters");
+		goto fail;
+	}
+	for (int it = 0; it < p->rounds; it++)
+		if (XGBoosterUpdateOneIter(m->booster, it, d)) {
+			xgb_fail(err, errlen, "training failed");
+			goto fail;
+		}
+	XGDMatrixFree(d);
+	return m;
+fail:
+	XGDMatrixFree(d);
+	model_free(m);
+	return NULL;
+}
+
+int model_save(const struct model *m, const char *path, char *err, size_t errlen)
+{
+	char buf[64];
+	char *names = feature_names_json();
+	int r = 0;
+
+	snprintf(buf, sizeof(buf), "%d", FEATURES_SCHEMA);
+	if (XGBoosterSetAttr(m->booster, "snare_schema", buf) ||
+	    XGBoosterSetAttr(m->booster, "snare_features", names) ||
+	    XGBoosterSetAttr(m->booster, "snare_meta", m->meta))
+		r = xgb_fail(err, errlen, "cannot store the model's metadata");
+	snprintf(buf, sizeof(buf), "%.17g", m->threshold);
+	if (!r && XGBoosterSetAttr(m->booster, "snare_threshold", buf))
+		r = xgb_fail(err, errlen, "cannot store the model's metadata");
+	if (!r && XGBoosterSaveModel(m->booster, path)) {
+		errbuf_set(err, errlen, "cannot write model '%s': %s", path, XGBGetLastError());
+		r = -1;
+	}
+	free(names);
+	return r;
+}
+
+static const char *attr(BoosterHandle b, const char *k)
+{
+	const char *v = NULL;
+	int ok = 0;
+	if (XGBoosterGetAttr(b, k, &v, &ok) || !ok)
+		return NULL;
+	return v;
+}
+
+struct model *model_load(const char *path, char *err, size_t errlen)
+{
+	struct model *m = xcalloc(1, sizeof(*m));
+	FILE *f = fopen(path, "re");
+	const char *v;
+
+	if (!f) {
+		errbuf_set(err, errlen, "cannot read model '%s': %m", path);
+		free(m);
+		return NULL;
+	}
+	fclose(f);
+	if (XGBoosterCreate(NULL, 0, &m->booster) || XGBoosterLoadModel(m->booster, path)) {
+		errbuf_set(err, errlen, "model '%s' is not a valid XGBoost model", path);
+		goto fail;
+	}
+	v = attr(m->booster, "snare_schema");
+	if (!v) {
+		errbuf_set(err, errlen, "model '%s' has no snare feature schema", path);
+		goto fail;
+	}
+	if (atoi(v) != FEATURES_SCHEMA) {
+		errbuf_set(err, errlen, "model '%s' has feature schema %s, this snare uses %d",
+			   path, v, FEATURES_SCHEMA);
+		goto fail;
+	}
+	char *names = feature_names_json();
+	v = attr(m->booster, "snare_features");
+	bool same = v && !strcmp(v, names);
+	free(names);
+	if (!same) {
+		errbuf_set(err, errlen, "model '%s' was trained on other features than schema %d's",
+			   path, FEATURES_SCHEMA);
+		goto fail;
+	}
+	v = attr(m->booster, "snare_threshold");
+	m->threshold = v ? strtod(v, NULL) : 0.5;
+	if (!(m->threshold > 0 && m->threshold < 1)) {
+		errbuf_set(err, errlen, "model '%s' has an invalid threshold", path);
+		goto fail;
+	}
+	v = attr(m->booster, "snare_meta");
+	m->meta = xstrdup(v ? v : "{}");
+	m->ncols = features_count();
+	return m;
+fail:
+	model_free(m);
+	return NULL;
+}
+
+int model_predict(const struct model *m, const float *X, size_t nrows, float *prob, float *contribs,
+		  char *err, size_t errlen)
+{
+	DMatrixHandle d = NULL;
+	bst_ulong len = 0;
+	const float *out = NULL;
+	int r = -1;
+
+	if (XGDMatrixCreateFromMat(X, nrows, m->ncols, NAN, &d))
+		return xgb_fail(err, errlen, "cannot build the prediction matrix");
+	if (XGBoosterPredict(m->booster, d, 0, 0, 0, &len, &out) || len != nrows) {
+		xgb_fail(err, errlen, "prediction failed");
+		goto out;
+	}
+	memcpy(prob, out, nrows * sizeof(float));
+	if (contribs) {
+		if (XGBoosterPredict(m->booster, d, 4, 0, 0, &len, &out) ||
+		    len != nrows * (m->ncols + 1)) {
+			xgb_fail(err, errlen, "contribution prediction failed");
+			goto out;
+		}
+		memcpy(contribs, out, len * sizeof(float));
+	}
+	r = 0;
+out:
+	XGDMatrixFree(d);
+	return r;
+}
+
+double model_threshold(const struct model *m)
+{
+	return m->threshold;
+}
+
+void model_set_threshold(struct model *m, double t)
+{
+	m->threshold = t;
+}
+
+const char *model_meta(const struct model *m)
+{
+	return m->meta;
+}
+
+void model_free(struct model *m)
+{
+	if (!m)
+		return;
+	if (m->booster)
+		XGBoosterFree(m->booster);
+	free(m->meta);
+	free(m);
+}

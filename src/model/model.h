@@ -1,0 +1,51 @@
+/* The classifier: gradient-boosted trees through XGBoost's C API.  A model
+ * file is XGBoost's JSON model with snare's metadata in its attributes:
+ * the feature schema and names it was trained on, the decision threshold,
+ * and how it was trained (corpus counts, parameters, date). */
+#ifndef SNARE_MODEL_H
+#define SNARE_MODEL_H
+
+#include <stddef.h>
+
+struct model;
+
+struct train_params {
+	int rounds;	  /* boosting rounds (default 300) */
+	int max_depth;	  /* default 5 */
+	double eta;	  /* default 0.1 */
+	double subsample; /* default 0.9 */
+	double colsample; /* colsample_bytree, default 0.8 */
+	double min_child_weight;
+	double scale_pos_weight; /* 0: derived from the label balance */
+	int nthread;		 /* 0: all cores */
+	unsigned seed;
+};
+
+void train_params_default(struct train_params *p);
+
+/* Trains on |nrows| x |ncols| row-major |X| with labels |y| (0 benign, 1
+ * malicious), columns named as the current feature schema.  |meta| (JSON
+ * text, may be NULL) is stored with the model.  Returns NULL with one line
+ * in |err| on failure. */
+struct model *model_train(const float *X, const float *y, size_t nrows, size_t ncols,
+			  const struct train_params *p, const char *meta, char *err, size_t errlen);
+
+/* Saves to |path| (XGBoost JSON).  0 or -1 with |err|. */
+int model_save(const struct model *m, const char *path, char *err, size_t errlen);
+/* Loads |path|; refuses a model of another feature schema or feature list.
+ * NULL with one line in |err|. */
+struct model *model_load(const char *path, char *err, size_t errlen);
+
+/* Probability of "malicious" for |nrows| rows; |contribs| (may be NULL)
+ * receives nrows x (ncols + 1) SHAP contributions (log-odds; the last
+ * column of each row is the bias).  0 or -1 with |err|. */
+int model_predict(const struct model *m, const float *X, size_t nrows, float *prob, float *contribs,
+		  char *err, size_t errlen);
+
+double model_threshold(const struct model *m);
+void model_set_threshold(struct model *m, double t);
+/* The metadata JSON text given at training (or "{}"). */
+const char *model_meta(const struct model *m);
+void model_free(struct model *m);
+
+#endif
