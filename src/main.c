@@ -13,6 +13,8 @@ struct command {
 
 static const struct command commands[] = {
 	{"trace", cmd_trace, "detonate a package and write its behaviour report"},
+	{"features", cmd_features, "turn reports into a features table"},
+	{"train", cmd_train, "train a model from a features table"},
 };
 
 static int usage(FILE *f)
