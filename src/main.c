@@ -1,5 +1,6 @@
 /* snare: detonate npm packages in a sandbox, trace what they do, and tell
  * malicious from benign.  The command table (git.c style). */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{"scan", cmd_scan, "detonate a package and tell malicious from benign, with evidence"},
 	{"trace", cmd_trace, "detonate a package and write its behaviour report"},
 	{"features", cmd_features, "turn reports into a features table"},
 	{"train", cmd_train, "train a model from a features table"},
@@ -27,6 +29,13 @@ static int usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	sigset_t chld;
+
+	/* Before any library starts a thread: SIGCHLD is read through a
+	 * signalfd by the tracer, so no thread may take it. */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))

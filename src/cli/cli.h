@@ -4,10 +4,23 @@
 #define SNARE_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
+#include <jansson.h>
 
 int cmd_trace(int argc, char **argv);
 int cmd_features(int argc, char **argv);
 int cmd_train(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+
+struct model;
+/* The model at |path|, else $SNARE_MODEL, else models/snare.json beside
+ * the build; NULL after printing why not. */
+struct model *cli_load_model(const char *path);
+/* Scores |report|: the verdict object (see explain_verdict()), or NULL
+ * with |err|. */
+json_t *cli_verdict(const struct model *m, const json_t *report, char *err, size_t errlen);
+/* "MALICIOUS  name@version  probability ..." and the evidence lines. */
+void cli_print_verdict(const json_t *report, FILE *f);
 
 /* Loads the report at |path| and extracts its features into |x| and
  * "name@version" into |id|.  0, or -1 after printing the error. */

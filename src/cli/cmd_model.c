@@ -39,9 +39,9 @@ int cli_report_features(const char *path, float *x, char *id, size_t idlen)
 int cmd_features(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"label", required_argument, NULL, 'l'},  {"family", required_argument, NULL, 'f'},
-		{"group", required_argument, NULL, 'g'},  {"output", required_argument, NULL, 'o'},
-		{"no-header", no_argument, NULL, 'H'},    {NULL, 0, NULL, 0},
+		{"label", required_argument, NULL, 'l'}, {"family", required_argument, NULL, 'f'},
+		{"group", required_argument, NULL, 'g'}, {"output", required_argument, NULL, 'o'},
+		{"no-header", no_argument, NULL, 'H'},	 {NULL, 0, NULL, 0},
 	};
 	const char *family = "-", *group = NULL, *output = NULL;
 	int label = 0, c, rc = 0;
@@ -52,7 +52,8 @@ int cmd_features(int argc, char **argv)
 		switch (c) {
 		case 'l':
 			if (strcmp(optarg, "0") != 0 && strcmp(optarg, "1") != 0)
-				return cli_error("invalid label '%s' (0 benign, 1 malicious)", optarg);
+				return cli_error("invalid label '%s' (0 benign, 1 malicious)",
+						 optarg);
 			label = optarg[0] - '0';
 			break;
 		case 'f':
@@ -86,7 +87,8 @@ int cmd_features(int argc, char **argv)
 		if (cli_report_features(argv[i], x, id, sizeof(id)) < 0)
 			rc = 2;
 		else
-			table_write_row(f, id, label, family, group ? group : id, x, features_count());
+			table_write_row(f, id, label, family, group ? group : id, x,
+					features_count());
 	}
 	free(x);
 	if (output && fclose(f) != 0)
@@ -97,9 +99,12 @@ int cmd_features(int argc, char **argv)
 int cmd_train(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"output", required_argument, NULL, 'o'},    {"rounds", required_argument, NULL, 'r'},
-		{"depth", required_argument, NULL, 'd'},     {"eta", required_argument, NULL, 'e'},
-		{"threshold", required_argument, NULL, 't'}, {"threads", required_argument, NULL, 'j'},
+		{"output", required_argument, NULL, 'o'},
+		{"rounds", required_argument, NULL, 'r'},
+		{"depth", required_argument, NULL, 'd'},
+		{"eta", required_argument, NULL, 'e'},
+		{"threshold", required_argument, NULL, 't'},
+		{"threads", required_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
 	struct train_params p;
@@ -150,17 +155,18 @@ int cmd_train(int argc, char **argv)
 		pos += t.y[i] > 0.5f;
 	if (pos == 0 || pos == t.nrows) {
 		table_release(&t);
-		return cli_error("features table '%s' needs both benign and malicious rows", argv[optind]);
+		return cli_error("features table '%s' needs both benign and malicious rows",
+				 argv[optind]);
 	}
 	char date[32];
 	time_t now = time(NULL);
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	json_t *meta = json_pack("{s:i, s:s, s:{s:I, s:I}, s:{s:i, s:i, s:f, s:f, s:f}, s:s}",
-				 "feature_schema", FEATURES_SCHEMA, "trained", date, "corpus",
-				 "benign", (json_int_t)(t.nrows - pos), "malicious", (json_int_t)pos,
-				 "params", "rounds", p.rounds, "max_depth", p.max_depth, "eta", p.eta,
-				 "subsample", p.subsample, "colsample_bytree", p.colsample, "table",
-				 argv[optind]);
+	json_t *meta =
+		json_pack("{s:i, s:s, s:{s:I, s:I}, s:{s:i, s:i, s:f, s:f, s:f}, s:s}",
+			  "feature_schema", FEATURES_SCHEMA, "trained", date, "corpus", "benign",
+			  (json_int_t)(t.nrows - pos), "malicious", (json_int_t)pos, "params",
+			  "rounds", p.rounds, "max_depth", p.max_depth, "eta", p.eta, "subsample",
+			  p.subsample, "colsample_bytree", p.colsample, "table", argv[optind]);
 	char *metas = json_dumps(meta, JSON_COMPACT);
 	json_decref(meta);
 	struct model *m = model_train(t.X, t.y, t.nrows, t.ncols, &p, metas, err, sizeof(err));
@@ -173,7 +179,7 @@ int cmd_train(int argc, char **argv)
 	int rc = model_save(m, output, err, sizeof(err)) < 0 ? cli_error("%s", err) : 0;
 	model_free(m);
 	if (rc == 0)
-		fprintf(stderr, "snare: model written to '%s' (%zu benign, %zu malicious)\n", output,
-			nrows - pos, pos);
+		fprintf(stderr, "snare: model written to '%s' (%zu benign, %zu malicious)\n",
+			output, nrows - pos, pos);
 	return rc;
 }

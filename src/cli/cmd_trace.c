@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "model/model.h"
 #include "report/report.h"
 #include "run/run.h"
 #include "util/log.h"
@@ -25,7 +26,7 @@ int cli_error(const char *fmt, ...)
 }
 
 static const char usage[] =
-	"usage: snare trace TARGET [options]\n"
+	"usage: snare trace|scan TARGET [options]\n"
 	"  TARGET                 a directory with package.json, a .tgz, or name[@version]\n"
 	"  -o, --output FILE      write the JSON report to FILE (default: stdout)\n"
 	"      --profile dev|ci   environment to present (default: dev)\n"
@@ -40,6 +41,8 @@ static const char usage[] =
 	"      --seed N           reproducible identity and canaries\n"
 	"      --run CMD          also run CMD (sh -c, in the project) in the import phase\n"
 	"      --offline          install dependencies from npm's cache only\n"
+	"      --model FILE       (scan) the model; default: $SNARE_MODEL, then models/snare.json\n"
+	"      --json             (scan) print the report with its verdict on stdout\n"
 	"  -q, --quiet            no summary on stderr\n"
 	"  -v, --verbose          more logging\n";
 
@@ -54,7 +57,7 @@ static int parse_secs(const char *s, unsigned *ms)
 	return 0;
 }
 
-int cmd_trace(int argc, char **argv)
+static int trace_or_scan(int argc, char **argv, bool scan)
 {
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
@@ -70,6 +73,8 @@ int cmd_trace(int argc, char **argv)
 		{"seed", required_argument, NULL, 's'},
 		{"run", required_argument, NULL, 'R'},
 		{"offline", no_argument, NULL, 'O'},
+		{"model", required_argument, NULL, 'm'},
+		{"json", no_argument, NULL, 'J'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -78,8 +83,8 @@ int cmd_trace(int argc, char **argv)
 	struct run_options opts = {
 		.profile = PROFILE_DEV, .timeout_ms = {60000, 20000}, .geo = "US"};
 	struct strvec env = STRVEC_INIT;
-	const char *output = NULL;
-	bool quiet = false;
+	const char *output = NULL, *model_path = NULL;
+	bool quiet = false, json_out = false;
 	char err[1024];
 	int c, rc = 2;
 
@@ -131,6 +136,12 @@ int cmd_trace(int argc, char **argv)
 		case 'O':
 			opts.npm_offline = true;
 			break;
+		case 'm':
+			model_path = optarg;
+			break;
+		case 'J':
+			json_out = true;
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -151,26 +162,64 @@ int cmd_trace(int argc, char **argv)
 	}
 	opts.extra_env = env.n ? strvec_argv(&env) : NULL;
 
+	struct model *model = NULL;
+	if (scan) {
+		model = cli_load_model(model_path);
+		if (!model) {
+			strvec_clear(&env);
+			return 2;
+		}
+	}
 	struct run_result res;
 	if (run_detonate(argv[optind], &opts, &res, err, sizeof(err)) < 0) {
 		strvec_clear(&env);
+		model_free(model);
 		return cli_error("%s", err);
 	}
 	json_t *report = report_build(&res);
-	FILE *f = output ? fopen(output, "we") : stdout;
-	if (!f) {
-		rc = cli_error("cannot write '%s': %m", output);
-	} else {
-		if (json_dumpf(report, f, JSON_INDENT(1) | JSON_ENSURE_ASCII) < 0 ||
-		    fputc('\n', f) == EOF || (output ? fclose(f) : fflush(f)) != 0)
-			rc = cli_error("cannot write '%s': %m", output ? output : "stdout");
-		else
-			rc = 0;
-	}
-	if (!quiet && rc == 0)
-		report_summary(report, stderr);
-	json_decref(report);
 	run_result_release(&res);
+	if (scan) {
+		json_t *verdict = cli_verdict(model, report, err, sizeof(err));
+		if (!verdict) {
+			rc = cli_error("%s", err);
+			goto out;
+		}
+		json_object_set_new(report, "verdict", verdict);
+	}
+	if (!scan || json_out || output) {
+		FILE *f = output ? fopen(output, "we") : stdout;
+		if (!f) {
+			rc = cli_error("cannot write '%s': %m", output);
+			goto out;
+		}
+		if (json_dumpf(report, f, JSON_INDENT(1) | JSON_ENSURE_ASCII) < 0 ||
+		    fputc('\n', f) == EOF || (output ? fclose(f) : fflush(f)) != 0) {
+			rc = cli_error("cannot write '%s': %m", output ? output : "stdout");
+			goto out;
+		}
+	}
+	rc = 0;
+	if (scan) {
+		cli_print_verdict(report, json_out ? stderr : stdout);
+		rc = !strcmp(json_string_value(
+				     json_object_get(json_object_get(report, "verdict"), "label")),
+			     "malicious");
+	} else if (!quiet) {
+		report_summary(report, stderr);
+	}
+out:
+	json_decref(report);
+	model_free(model);
 	strvec_clear(&env);
 	return rc;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	return trace_or_scan(argc, argv, false);
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	return trace_or_scan(argc, argv, true);
 }

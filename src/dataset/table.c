@@ -31,8 +31,8 @@ void table_release(struct table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-void table_add(struct table *t, const char *id, int label, const char *family,
-	       const char *group, const float *x)
+void table_add(struct table *t, const char *id, int label, const char *family, const char *group,
+	       const float *x)
 {
 	if (t->nrows == t->alloc) {
 		t->alloc = t->alloc ? t->alloc * 2 : 64;
@@ -103,7 +103,8 @@ int table_read(struct table *t, const char *path, char *err, size_t errlen)
 
 	table_init(t);
 	if (!f) {
-		errbuf_set(err, errlen, "cannot read features table '%s': %s", path, strerror(errno));
+		errbuf_set(err, errlen, "cannot read features table '%s': %s", path,
+			   strerror(errno));
 		return -1;
 	}
 	x = xcalloc(t->ncols, sizeof(float));
@@ -111,7 +112,8 @@ int table_read(struct table *t, const char *path, char *err, size_t errlen)
 		char *s = line, *c;
 		lineno++;
 		if (n > LINE_MAX_BYTES) {
-			errbuf_set(err, errlen, "features table '%s': line %zu is too long", path, lineno);
+			errbuf_set(err, errlen, "features table '%s': line %zu is too long", path,
+				   lineno);
 			goto out;
 		}
 		line[strcspn(line, "\r\n")] = '\0';
@@ -120,21 +122,28 @@ int table_read(struct table *t, const char *path, char *err, size_t errlen)
 			for (size_t i = 0; i < 4; i++) {
 				c = field(&s);
 				if (!c || strcmp(c, lead[i]) != 0) {
-					errbuf_set(err, errlen, "features table '%s' does not start with 'id label family group'", path);
+					errbuf_set(
+						err, errlen,
+						"features table '%s' does not start with 'id label family group'",
+						path);
 					goto out;
 				}
 			}
 			for (size_t i = 0; i < t->ncols; i++) {
 				c = field(&s);
 				if (!c || strcmp(c, features_name(i)) != 0) {
-					errbuf_set(err, errlen,
-						   "features table '%s' is not of feature schema %d: column %zu is '%s', expected '%s'",
-						   path, FEATURES_SCHEMA, i + 5, c ? c : "", features_name(i));
+					errbuf_set(
+						err, errlen,
+						"features table '%s' is not of feature schema %d: column %zu is '%s', expected '%s'",
+						path, FEATURES_SCHEMA, i + 5, c ? c : "",
+						features_name(i));
 					goto out;
 				}
 			}
 			if (s) {
-				errbuf_set(err, errlen, "features table '%s' has more columns than schema %d", path, FEATURES_SCHEMA);
+				errbuf_set(err, errlen,
+					   "features table '%s' has more columns than schema %d",
+					   path, FEATURES_SCHEMA);
 				goto out;
 			}
 			continue;
@@ -143,24 +152,32 @@ int table_read(struct table *t, const char *path, char *err, size_t errlen)
 			continue;
 		char *id = field(&s), *label = field(&s), *family = field(&s), *group = field(&s);
 		if (!group || !label || (strcmp(label, "0") != 0 && strcmp(label, "1") != 0)) {
-			errbuf_set(err, errlen, "features table '%s': line %zu: bad label or missing columns", path, lineno);
+			errbuf_set(err, errlen,
+				   "features table '%s': line %zu: bad label or missing columns",
+				   path, lineno);
 			goto out;
 		}
 		for (size_t i = 0; i < t->ncols; i++) {
 			c = field(&s);
 			char *end;
 			if (!c) {
-				errbuf_set(err, errlen, "features table '%s': line %zu has %zu features, expected %zu", path, lineno, i, t->ncols);
+				errbuf_set(
+					err, errlen,
+					"features table '%s': line %zu has %zu features, expected %zu",
+					path, lineno, i, t->ncols);
 				goto out;
 			}
 			x[i] = strtof(c, &end);
 			if (end == c || *end || !isfinite(x[i])) {
-				errbuf_set(err, errlen, "features table '%s': line %zu: '%s' is not a number", path, lineno, c);
+				errbuf_set(err, errlen,
+					   "features table '%s': line %zu: '%s' is not a number",
+					   path, lineno, c);
 				goto out;
 			}
 		}
 		if (s) {
-			errbuf_set(err, errlen, "features table '%s': line %zu has extra columns", path, lineno);
+			errbuf_set(err, errlen, "features table '%s': line %zu has extra columns",
+				   path, lineno);
 			goto out;
 		}
 		table_add(t, id, label[0] - '0', family, group, x);

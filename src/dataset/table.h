@@ -19,8 +19,8 @@ struct table {
 void table_init(struct table *t);
 void table_release(struct table *t);
 /* Appends a row; copies the strings and |x| (ncols floats). */
-void table_add(struct table *t, const char *id, int label, const char *family,
-	       const char *group, const float *x);
+void table_add(struct table *t, const char *id, int label, const char *family, const char *group,
+	       const float *x);
 /* Reads a table; the header must name exactly the current schema's
  * features.  0, or -1 with one line in |err| (file, line and what is
  * wrong). */

@@ -14,9 +14,10 @@
 
 #define PHASE_FEATURES(X)                                                                             \
 	X(cmd_total)                                                                                  \
-	X(cmd_failed) X(cmd_shell) X(cmd_net) X(cmd_recon) X(cmd_persist) X(cmd_encode) X(            \
-		cmd_build) X(cmd_interp) X(cmd_foreign) X(exec_written) X(chmod_written) X(setsid)    \
-		X(kill) X(memfd) X(denied) X(timeout) X(failed) X(read_cred) X(read_browser) X(       \
+	X(cmd_failed)                                                                                 \
+	X(cmd_shell) X(cmd_net) X(cmd_recon) X(cmd_persist) X(cmd_encode) X(cmd_build) X(             \
+		cmd_interp) X(cmd_foreign) X(exec_written) X(chmod_written) X(setsid) X(kill)         \
+		X(memfd) X(denied) X(timeout) X(failed) X(read_cred) X(read_browser) X(               \
 			read_wallet) X(read_discord) X(read_envfile) X(read_system) X(read_history)   \
 			X(read_documents) X(read_kinds) X(write_persist) X(write_documents) X(        \
 				write_other_pkg) X(write_outside) X(delete_count) X(delete_outside)   \

@@ -162,10 +162,12 @@ static void pump(struct ctx *c, int ms)
 			      {.fd = c->out_fd, .events = POLLIN},
 			      {.fd = c->err_fd, .events = POLLIN}};
 
-	if (poll(p, 4, ms) <= 0)
+	int n = poll(p, 4, ms);
+	/* Always reap: SIGCHLD may have gone to another thread of this
+	 * process (a library's worker), leaving the signalfd silent. */
+	drain_tracer(c);
+	if (n <= 0)
 		return;
-	if (p[0].revents)
-		drain_tracer(c);
 	if (p[1].revents & POLLIN)
 		while (read_ns(c) > 0)
 			;
@@ -401,15 +403,17 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	ns_request(&c, NS_FLUSH, 0, 0);
 	r = 0;
 out_sb:
-	sandbox_free(c.sb);
-	/* Every process inside is gone with init: collect their exits. */
+	/* Every process inside dies with init: collect their exits, init's
+	 * last (it waits for its traced zombies, which only we can reap). */
+	sandbox_kill(c.sb);
 	{
 		int status;
 		pid_t pid;
-		while ((pid = waitpid(-1, &status, __WALL)) > 0)
-			if (c.tracer)
+		while ((pid = waitpid(-1, &status, __WALL)) > 0 || (pid < 0 && errno == EINTR))
+			if (pid > 0 && c.tracer)
 				tracer_handle(c.tracer, pid, status);
 	}
+	sandbox_free(c.sb);
 	if (c.tracer) {
 		copy_procs(&c);
 		tracer_free(c.tracer);

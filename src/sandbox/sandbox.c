@@ -308,17 +308,29 @@ int sandbox_run_step(struct sandbox *sb, size_t k)
 	return 0;
 }
 
+void sandbox_kill(struct sandbox *sb)
+{
+	if (sb->ctl_fd >= 0) {
+		close(sb->ctl_fd);
+		sb->ctl_fd = -1;
+	}
+	if (sb->init_pid > 0)
+		kill(sb->init_pid, SIGKILL);
+}
+
 void sandbox_free(struct sandbox *sb)
 {
 	if (!sb)
 		return;
-	if (sb->ctl_fd >= 0)
-		close(sb->ctl_fd);
+	sandbox_kill(sb);
 	if (sb->init_pid > 0) {
+		/* Reap everything until init is gone (its traced descendants,
+		 * if the caller left any, would keep it from dying). */
 		int status;
-		kill(sb->init_pid, SIGKILL);
-		while (waitpid(sb->init_pid, &status, __WALL) < 0 && errno == EINTR)
-			;
+		pid_t p;
+		while ((p = waitpid(-1, &status, __WALL)) > 0 || (p < 0 && errno == EINTR))
+			if (p == sb->init_pid)
+				break;
 	}
 	limits_cgroup_release(&sb->cg);
 	rmdir(sb->root);

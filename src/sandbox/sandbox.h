@@ -86,7 +86,12 @@ const struct sandbox_enforced *sandbox_enforced(const struct sandbox *sb);
 /* Asks init to start step |k|.  0 or -errno. */
 int sandbox_run_step(struct sandbox *sb, size_t k);
 
-/* Kills every process inside and waits for init.  NULL ok. */
+/* Kills init, and with it every process inside.  The caller then reaps
+ * what it traces (waitpid(-1, ..., __WALL) until ECHILD): a traced
+ * zombie must be reaped by its tracer before init can finish dying. */
+void sandbox_kill(struct sandbox *sb);
+
+/* Kills what is left, reaps init and frees.  NULL ok. */
 void sandbox_free(struct sandbox *sb);
 
 #endif
