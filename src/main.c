@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{"trace", cmd_trace, "detonate a package and write its behaviour report"},
 	{"features", cmd_features, "turn reports into a features table"},
 	{"train", cmd_train, "train a model from a features table"},
+	{"eval", cmd_eval, "cross-validate a model against the three-feature baseline"},
 };
 
 static int usage(FILE *f)

@@ -12,27 +12,28 @@
 #include "util/errbuf.h"
 #include "util/xalloc.h"
 
-#define PHASE_FEATURES(X)                                                                             \
-	X(cmd_total)                                                                                  \
-	X(cmd_failed)                                                                                 \
-	X(cmd_shell) X(cmd_net) X(cmd_recon) X(cmd_persist) X(cmd_encode) X(cmd_build) X(             \
-		cmd_interp) X(cmd_foreign) X(exec_written) X(chmod_written) X(setsid) X(kill)         \
-		X(memfd) X(denied) X(timeout) X(failed) X(read_cred) X(read_browser) X(               \
-			read_wallet) X(read_discord) X(read_envfile) X(read_system) X(read_history)   \
-			X(read_documents) X(read_kinds) X(write_persist) X(write_documents) X(        \
-				write_other_pkg) X(write_outside) X(delete_count) X(delete_outside)   \
-				X(dns_count) X(dns_max_label) X(dns_max_entropy) X(dns_hexlike) X(    \
-					dns_b32like) X(dns_b64like) X(dns_service) X(dns_ipcheck)     \
-					X(dns_txt) X(conn_count) X(conn_raw_ip) X(conn_dest) X(       \
-						conn_nonstd_port) X(conn_unix) X(sent_count)          \
-						X(sent_bytes) X(http_post) X(http_get) X(sent_tls) X( \
-							sent_raw) X(sent_env_dump) X(sent_recon)      \
-							X(canary_hits) X(canary_cred) X(              \
-								canary_cloud) X(canary_wallet)        \
-								X(canary_discord) X(canary_env) X(    \
-									canary_dns) X(t_first_net)    \
-									X(net_after_read) X(          \
-										exec_after_write)     \
+#define PHASE_FEATURES(X)                                                                            \
+	X(cmd_total)                                                                                 \
+	X(cmd_failed)                                                                                \
+	X(cmd_shell)                                                                                 \
+	X(cmd_net) X(cmd_recon) X(cmd_persist) X(cmd_encode) X(cmd_build) X(cmd_interp) X(           \
+		cmd_foreign) X(exec_written) X(chmod_written) X(setsid) X(kill) X(memfd) X(denied)   \
+		X(timeout) X(failed) X(read_cred) X(read_browser) X(read_wallet) X(read_discord) X(  \
+			read_envfile) X(read_system) X(read_history) X(read_documents) X(read_kinds) \
+			X(write_persist) X(write_documents) X(write_other_pkg) X(write_outside) X(   \
+				delete_count) X(delete_outside) X(dns_count) X(dns_max_label)        \
+				X(dns_max_entropy) X(dns_hexlike) X(dns_b32like) X(dns_b64like) X(   \
+					dns_service) X(dns_ipcheck) X(dns_txt) X(conn_count)         \
+					X(conn_raw_ip) X(conn_dest) X(conn_nonstd_port) X(           \
+						conn_unix) X(sent_count) X(sent_bytes)               \
+						X(http_post) X(http_get) X(sent_tls) X(              \
+							sent_raw) X(sent_env_dump) X(sent_recon)     \
+							X(canary_hits) X(canary_cred) X(             \
+								canary_cloud) X(canary_wallet)       \
+								X(canary_discord) X(canary_env) X(   \
+									canary_dns) X(t_first_net)   \
+									X(net_after_read) X(         \
+										exec_after_write)    \
 										X(stdout_bytes)
 
 #define GLOBAL_FEATURES(X) X(n_commands) X(n_domains) X(n_ips)

@@ -1,0 +1,259 @@
+/* snare eval: grouped, stratified k-fold cross-validation (or a separate
+ * test table) of the full model and, on the same folds, of the seed
+ * paper's three-feature baseline. */
+#include <getopt.h>
+#include <stdbool.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "dataset/table.h"
+#include "eval/metrics.h"
+#include "features/features.h"
+#include "model/model.h"
+#include "util/xalloc.h"
+
+static const char *const BASELINE[] = {"n_commands", "n_domains", "n_ips"};
+
+/* A copy of |X| with every column but the baseline's zeroed (constant
+ * columns are never split on). */
+static float *baseline_matrix(const float *X, size_t nrows, size_t ncols)
+{
+	float *B = xcalloc(nrows * ncols, sizeof(float));
+	for (size_t k = 0; k < 3; k++) {
+		int c = features_index(BASELINE[k]);
+		for (size_t i = 0; i < nrows; i++)
+			B[i * ncols + (size_t)c] = X[i * ncols + (size_t)c];
+	}
+	return B;
+}
+
+/* Trains on rows with fold != f (or all rows when test is separate) and
+ * scores the others into |out|. */
+static int fit_predict(const float *X, const float *y, size_t n, size_t ncols, const int *fold,
+		       int f, const float *Xt, size_t nt, const struct train_params *p, float *out)
+{
+	char err[512];
+	size_t ntr = 0;
+	float *Xtr = xmalloc((n ? n : 1) * ncols * sizeof(float)),
+	      *ytr = xmalloc((n ? n : 1) * sizeof(float));
+
+	for (size_t i = 0; i < n; i++)
+		if (!fold || fold[i] != f) {
+			memcpy(Xtr + ntr * ncols, X + i * ncols, ncols * sizeof(float));
+			ytr[ntr++] = y[i];
+		}
+	struct model *m = model_train(Xtr, ytr, ntr, ncols, p, NULL, err, sizeof(err));
+	free(Xtr);
+	free(ytr);
+	if (!m)
+		return cli_error("%s", err);
+	int rc = 0;
+	if (fold) {
+		size_t nte = 0;
+		float *Xte = xmalloc((n ? n : 1) * ncols * sizeof(float));
+		size_t *idx = xmalloc((n ? n : 1) * sizeof(size_t));
+		for (size_t i = 0; i < n; i++)
+			if (fold[i] == f) {
+				memcpy(Xte + nte * ncols, X + i * ncols, ncols * sizeof(float));
+				idx[nte++] = i;
+			}
+		float *pr = xmalloc((nte ? nte : 1) * sizeof(float));
+		if (nte && model_predict(m, Xte, nte, pr, NULL, err, sizeof(err)) < 0)
+			rc = cli_error("%s", err);
+		for (size_t i = 0; i < nte && !rc; i++)
+			out[idx[i]] = pr[i];
+		free(pr);
+		free(idx);
+		free(Xte);
+	} else if (model_predict(m, Xt, nt, out, NULL, err, sizeof(err)) < 0) {
+		rc = cli_error("%s", err);
+	}
+	model_free(m);
+	return rc;
+}
+
+static void report_metrics(const float *full, const float *base, const float *y, size_t n,
+			   double threshold)
+{
+	double t;
+	printf("%-28s %10s %12s\n", "", "snare", "baseline(3)");
+	printf("%-28s %10.4f %12.4f\n", "ROC AUC", metric_roc_auc(full, y, n),
+	       metric_roc_auc(base, y, n));
+	printf("%-28s %10.4f %12.4f\n", "PR AUC", metric_pr_auc(full, y, n),
+	       metric_pr_auc(base, y, n));
+	static const double fprs[] = {0.001, 0.005, 0.01};
+	for (size_t k = 0; k < 3; k++) {
+		double a = metric_tpr_at_fpr(full, y, n, fprs[k], &t);
+		double b = metric_tpr_at_fpr(base, y, n, fprs[k], NULL);
+		char label[64];
+		snprintf(label, sizeof(label), "TPR at FPR <= %.1f%%", fprs[k] * 100);
+		printf("%-28s %9.2f%% %11.2f%%   (snare threshold %.4f)\n", label, a * 100, b * 100,
+		       t);
+	}
+	size_t cm[4], cb[4];
+	metric_confusion(full, y, n, threshold, cm);
+	metric_confusion(base, y, n, threshold, cb);
+	printf("%-28s %9.2f%% %11.2f%%\n", "TPR at the threshold",
+	       100.0 * cm[0] / (double)(cm[0] + cm[3] ? cm[0] + cm[3] : 1),
+	       100.0 * cb[0] / (double)(cb[0] + cb[3] ? cb[0] + cb[3] : 1));
+	printf("%-28s %9.2f%% %11.2f%%\n", "FPR at the threshold",
+	       100.0 * cm[1] / (double)(cm[1] + cm[2] ? cm[1] + cm[2] : 1),
+	       100.0 * cb[1] / (double)(cb[1] + cb[2] ? cb[1] + cb[2] : 1));
+	printf("\nconfusion at threshold %.3f (snare): TP %zu  FP %zu  TN %zu  FN %zu\n", threshold,
+	       cm[0], cm[1], cm[2], cm[3]);
+}
+
+static void per_family(const struct table *t, const float *score, double threshold)
+{
+	printf("\n%-28s %6s %9s %8s\n", "family", "n", "detected", "rate");
+	for (size_t i = 0; i < t->nrows; i++) {
+		bool first = true;
+		for (size_t j = 0; j < i && first; j++)
+			first = strcmp(t->family[j], t->family[i]) != 0;
+		if (!first || t->y[i] < 0.5f)
+			continue;
+		size_t n = 0, d = 0;
+		for (size_t j = 0; j < t->nrows; j++)
+			if (t->y[j] > 0.5f && !strcmp(t->family[j], t->family[i])) {
+				n++;
+				d += score[j] >= threshold;
+			}
+		printf("%-28s %6zu %9zu %7.1f%%\n", t->family[i], n, d,
+		       100.0 * (double)d / (double)n);
+	}
+	for (size_t i = 0; i < t->nrows; i++)
+		if (t->y[i] < 0.5f && score[i] >= threshold)
+			printf("false positive: %s (p=%.3f)\n", t->id[i], score[i]);
+	for (size_t i = 0; i < t->nrows; i++)
+		if (t->y[i] > 0.5f && score[i] < threshold)
+			printf("missed: %s [%s] (p=%.3f)\n", t->id[i], t->family[i], score[i]);
+}
+
+int cmd_eval(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"folds", required_argument, NULL, 'k'},
+		{"seed", required_argument, NULL, 's'},
+		{"roc", required_argument, NULL, 'r'},
+		{"threshold", required_argument, NULL, 't'},
+		{"train", required_argument, NULL, 'T'},
+		{"test", required_argument, NULL, 'E'},
+		{"rounds", required_argument, NULL, 'R'},
+		{"threads", required_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+	struct train_params p;
+	const char *roc = NULL, *train_path = NULL, *test_path = NULL;
+	double threshold = 0.5;
+	int k = 5, c, rc = 2;
+	unsigned seed = 1;
+	char err[512];
+
+	train_params_default(&p);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "k:j:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			k = atoi(optarg);
+			break;
+		case 's':
+			seed = (unsigned)atoi(optarg);
+			break;
+		case 'r':
+			roc = optarg;
+			break;
+		case 't':
+			threshold = atof(optarg);
+			break;
+		case 'T':
+			train_path = optarg;
+			break;
+		case 'E':
+			test_path = optarg;
+			break;
+		case 'R':
+			p.rounds = atoi(optarg);
+			break;
+		case 'j':
+			p.nthread = atoi(optarg);
+			break;
+		default:
+			fputs("usage: snare eval TABLE [--folds K] [--roc roc.svg] [--threshold P]\n"
+			      "       snare eval --train TABLE --test TABLE [--roc roc.svg]\n",
+			      stderr);
+			return 2;
+		}
+	}
+	if (k < 2 || k > 64 || !(threshold > 0 && threshold < 1))
+		return cli_error("invalid folds or threshold");
+	if (!train_path && optind == argc - 1)
+		train_path = argv[optind];
+	if (!train_path || (test_path == NULL && optind != argc - 1 && !train_path))
+		return cli_error("usage: snare eval TABLE | --train TABLE --test TABLE");
+
+	struct table tr, te;
+	if (table_read(&tr, train_path, err, sizeof(err)) < 0)
+		return cli_error("%s", err);
+	if (test_path && table_read(&te, test_path, err, sizeof(err)) < 0) {
+		table_release(&tr);
+		return cli_error("%s", err);
+	}
+	const struct table *ev = test_path ? &te : &tr;
+	size_t n = ev->nrows, ncols = tr.ncols;
+	float *full = xcalloc(n ? n : 1, sizeof(float)), *base = xcalloc(n ? n : 1, sizeof(float));
+	float *Btr = baseline_matrix(tr.X, tr.nrows, ncols);
+	float *Bte = test_path ? baseline_matrix(te.X, te.nrows, ncols) : NULL;
+
+	if (test_path) {
+		if (fit_predict(tr.X, tr.y, tr.nrows, ncols, NULL, 0, te.X, te.nrows, &p, full) ||
+		    fit_predict(Btr, tr.y, tr.nrows, ncols, NULL, 0, Bte, te.nrows, &p, base))
+			goto out;
+		printf("train: %zu rows, test: %zu rows\n\n", tr.nrows, te.nrows);
+	} else {
+		int *fold = xcalloc(n ? n : 1, sizeof(int));
+		size_t groups = 0, pos = 0;
+		folds_grouped_stratified((const char *const *)tr.group, tr.y, n, k, seed, fold);
+		for (size_t i = 0; i < n; i++) {
+			bool first = true;
+			for (size_t j = 0; j < i && first; j++)
+				first = strcmp(tr.group[j], tr.group[i]) != 0;
+			groups += first;
+			pos += tr.y[i] > 0.5f;
+		}
+		for (int f = 0; f < k; f++)
+			if (fit_predict(tr.X, tr.y, n, ncols, fold, f, NULL, 0, &p, full) ||
+			    fit_predict(Btr, tr.y, n, ncols, fold, f, NULL, 0, &p, base)) {
+				free(fold);
+				goto out;
+			}
+		free(fold);
+		printf("%zu rows (%zu benign, %zu malicious) in %zu groups, %d folds grouped by "
+		       "group and stratified by label\n\n",
+		       n, n - pos, pos, groups, k);
+	}
+	report_metrics(full, base, ev->y, n, threshold);
+	per_family(ev, full, threshold);
+	if (roc) {
+		FILE *f = fopen(roc, "we");
+		if (!f) {
+			rc = cli_error("cannot write '%s': %m", roc);
+			goto out;
+		}
+		metric_roc_svg(f, ev->y, n, full, "snare", base, "baseline (3 features)");
+		fclose(f);
+		printf("ROC curve written to '%s'\n", roc);
+	}
+	rc = 0;
+out:
+	free(full);
+	free(base);
+	free(Btr);
+	free(Bte);
+	table_release(&tr);
+	if (test_path)
+		table_release(&te);
+	return rc;
+}
