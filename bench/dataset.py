@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Builds the training set: detonates every benign and malicious package,
+keeps the reports, and writes the features table (data/features.tsv).
+
+  benign:    the tarballs bench/benign.py --fetch put in DIR/tarballs
+             (run it first, with -n 100000 for the whole list)
+  malicious: ../shared/corpus/malicious/pkgs, families from its index.tsv
+
+Detonation runs inside an outer `unshare --net`; dependencies come from
+npm's cache (--offline).  Resumable: reports already written are kept.
+Near-duplicates share a group: a hash of the package's code with string
+literals, numbers, the name and the version blanked, so templates
+republished under other names never straddle a train/test split.
+
+usage: bench/dataset.py [-j 2] [--dir /tmp/snare-dataset] [--out data/features.tsv]
+"""
+import argparse, concurrent.futures as cf, hashlib, json, os, re, subprocess, sys, tarfile, time
+
+ap = argparse.ArgumentParser()
+here = os.path.dirname(os.path.abspath(__file__))
+ap.add_argument('--corpus', default=os.path.join(here, '../../shared/corpus/malicious'))
+ap.add_argument('--benign-tarballs', default='/tmp/snare-benign/tarballs')
+ap.add_argument('--snare', default=os.path.join(here, '../build/snare'))
+ap.add_argument('--dir', default='/tmp/snare-dataset')
+ap.add_argument('--out', default=os.path.join(here, '../data/features.tsv'))
+ap.add_argument('-j', type=int, default=2)
+args = ap.parse_args()
+
+LIT = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`(?:[^`\\]|\\.)*`|\b\d+(?:\.\d+)*\b')
+
+
+def code_group(tgz):
+    """Hash of the package's code with literals, name and version blanked."""
+    h = hashlib.sha256()
+    try:
+        with tarfile.open(tgz) as t:
+            members = sorted((m for m in t.getmembers() if m.isfile()), key=lambda m: m.name.split('/', 1)[-1])
+            name = version = ''
+            for m in members:
+                if m.name.split('/', 1)[-1] == 'package.json':
+                    try:
+                        pj = json.load(t.extractfile(m))
+                        name, version = pj.get('name', ''), pj.get('version', '')
+                        h.update(json.dumps(sorted((pj.get('scripts') or {}).keys())).encode())
+                    except Exception:
+                        pass
+            for m in members:
+                rel = m.name.split('/', 1)[-1]
+                if not rel.endswith(('.js', '.cjs', '.mjs', '.sh', '.py', '.ts')) or m.size > 2_000_000:
+                    continue
+                text = t.extractfile(m).read().decode('utf-8', 'replace')
+                for s in (name, version):
+                    if s:
+                        text = text.replace(s, '')
+                text = LIT.sub('_', text)
+                text = re.sub(r'\s+', '', text)
+                h.update(re.sub(r'[^/]+$', '', rel).encode() + b'\0' + text.encode())
+    except (tarfile.TarError, OSError, EOFError):
+        h.update(os.path.basename(tgz).encode())
+    return h.hexdigest()[:16]
+
+
+jobs = []
+for fn in sorted(os.listdir(args.benign_tarballs)) if os.path.isdir(args.benign_tarballs) else []:
+    if fn.endswith('.tgz'):
+        jobs.append(('benign', 0, 'benign', os.path.join(args.benign_tarballs, fn), {}))
+harness = {m['file']: m.get('harness', {}) for m in json.load(open(os.path.join(args.corpus, 'verify/manifest.json')))}
+with open(os.path.join(args.corpus, 'index.tsv')) as f:
+    head = f.readline().rstrip('\n').split('\t')
+    for line in f:
+        r = dict(zip(head, line.rstrip('\n').split('\t')))
+        jobs.append(('malicious', 1, r['family'], os.path.join(args.corpus, 'pkgs', r['file']), harness.get(r['file'], {})))
+
+wall = ['unshare', '--net'] if os.geteuid() == 0 else ['unshare', '-rn']
+
+
+def detonate(job):
+    kind, label, family, tgz, h = job
+    out = os.path.join(args.dir, 'reports', kind, os.path.basename(tgz) + '.json')
+    if not os.path.exists(out):
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        cmd = wall + [args.snare, 'trace', tgz, '-q', '-o', out + '.part', '--offline']
+        if h.get('geo'):
+            cmd += ['--geo', h['geo']]
+        for e in h.get('env', []):
+            cmd += ['--env', e]
+        if h.get('run'):
+            cmd += ['--run', h['run']]
+        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            return job, None, p.stderr.strip()[-200:]
+        os.replace(out + '.part', out)
+    return job, out, code_group(tgz)
+
+
+rows = []
+errors = []
+t0 = time.time()
+with cf.ThreadPoolExecutor(args.j) as ex:
+    for i, (job, out, extra) in enumerate(ex.map(detonate, jobs)):
+        if out is None:
+            errors.append((job[3], extra))
+        else:
+            rows.append((job, out, extra))
+        done = i + 1
+        eta = (time.time() - t0) / done * (len(jobs) - done)
+        bar = '#' * (30 * done // len(jobs))
+        sys.stderr.write('\r[%-30s] %d/%d  %.0fs left ' % (bar, done, len(jobs), eta))
+sys.stderr.write('\n')
+
+os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+with open(args.out, 'w') as f:
+    header = subprocess.run([args.snare, 'features', rows[0][1]], stdout=subprocess.PIPE, text=True).stdout.split('\n')[0]
+    f.write(header + '\n')
+    for (kind, label, family, tgz, h), out, group in rows:
+        p = subprocess.run([args.snare, 'features', out, '--no-header', '--label', str(label), '--family', family,
+                            '--group', group], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            errors.append((out, p.stderr.strip()))
+            continue
+        f.write(p.stdout)
+print('rows: %d (benign %d, malicious %d), errors: %d, %.0f s' % (
+    len(rows), sum(1 for r in rows if r[0][1] == 0), sum(1 for r in rows if r[0][1] == 1), len(errors), time.time() - t0))
+for e in errors[:20]:
+    print('error:', e)
