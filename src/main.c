@@ -15,6 +15,7 @@ struct command {
 static const struct command commands[] = {
 	{"scan", cmd_scan, "detonate a package and tell malicious from benign, with evidence"},
 	{"trace", cmd_trace, "detonate a package and write its behaviour report"},
+	{"fetch", cmd_fetch, "download registry tarballs, verified, for later scans"},
 	{"features", cmd_features, "turn reports into a features table"},
 	{"train", cmd_train, "train a model from a features table"},
 	{"eval", cmd_eval, "cross-validate a model against the three-feature baseline"},
