@@ -16,6 +16,12 @@ static const char *s(const json_t *o, const char *k)
 	return v ? v : "";
 }
 
+static const char *base_name(const char *p)
+{
+	const char *slash = strrchr(p, '/');
+	return slash && slash[1] ? slash + 1 : p;
+}
+
 static const json_t *phase(const json_t *report, const char *name)
 {
 	size_t i;
@@ -97,14 +103,35 @@ char *explain_feature(const json_t *report, const char *feature, float value)
 		f = dot + 1;
 	}
 	if (!ph) {
-		if (!strcmp(f, "n_commands"))
-			strbuf_addf(&sb, "runs %.0f commands", value);
-		else if (!strcmp(f, "n_domains"))
-			strbuf_addf(&sb, "looks up %.0f domains", value);
-		else if (!strcmp(f, "n_ips"))
-			strbuf_addf(&sb, "contacts %.0f addresses", value);
-		else
-			strbuf_addf(&sb, "%s = %g", feature, value);
+		/* The run-wide baseline: name what was counted. */
+		const char *section = !strcmp(f, "n_commands")	? "commands"
+				      : !strcmp(f, "n_domains") ? "dns"
+				      : !strcmp(f, "n_ips")	? "sockets"
+								: NULL;
+		strbuf_addf(&sb, "%s %.0f %s",
+			    !strcmp(f, "n_commands")  ? "runs"
+			    : !strcmp(f, "n_domains") ? "looks up"
+						      : "contacts",
+			    value,
+			    !strcmp(f, "n_commands")  ? "commands"
+			    : !strcmp(f, "n_domains") ? "names"
+						      : "addresses");
+		json_t *phv;
+		json_array_foreach(json_object_get(report, "phases"), i, phv)
+		{
+			size_t j;
+			json_array_foreach(section ? json_object_get(phv, section) : NULL, j, v)
+			{
+				const char *item = !strcmp(section, "commands")
+							   ? json_string_value(json_array_get(
+								     json_object_get(v, "argv"), 0))
+						   : !strcmp(section, "dns") ? s(v, "hostname")
+									     : s(v, "address");
+				if (!item || !*item || n >= 4)
+					continue;
+				strbuf_addf(&sb, "%s%s", n++ ? ", " : ": ", base_name(item));
+			}
+		}
 		return strbuf_detach(&sb, NULL);
 	}
 	if (!strncmp(f, "canary_", 7)) {
