@@ -16,9 +16,10 @@
 	X(cmd_total)                                                                                 \
 	X(cmd_failed)                                                                                \
 	X(cmd_shell)                                                                                 \
-	X(cmd_net) X(cmd_recon) X(cmd_persist) X(cmd_encode) X(cmd_build) X(cmd_interp) X(           \
-		cmd_foreign) X(exec_written) X(chmod_written) X(setsid) X(kill) X(memfd) X(denied)   \
-		X(timeout) X(failed) X(read_cred) X(read_browser) X(read_wallet) X(read_discord) X(  \
+	X(cmd_net)                                                                                   \
+	X(cmd_recon) X(cmd_persist) X(cmd_encode) X(cmd_build) X(cmd_interp) X(cmd_foreign) X(       \
+		exec_written) X(chmod_written) X(setsid) X(kill) X(memfd) X(denied) X(timeout)       \
+		X(failed) X(read_cred) X(read_browser) X(read_wallet) X(read_discord) X(             \
 			read_envfile) X(read_system) X(read_history) X(read_documents) X(read_kinds) \
 			X(write_persist) X(write_documents) X(write_other_pkg) X(write_outside) X(   \
 				delete_count) X(delete_outside) X(dns_count) X(dns_max_label)        \
@@ -36,7 +37,21 @@
 										exec_after_write)    \
 										X(stdout_bytes)
 
-#define GLOBAL_FEATURES(X) X(n_commands) X(n_domains) X(n_ips)
+#define GLOBAL_FEATURES(X)                                                                         \
+	X(n_commands)                                                                              \
+	X(n_domains) X(n_ips) X(static_scripts) X(static_script_curl) X(static_script_wget) X(     \
+		static_script_node_e) X(static_script_base64) X(static_script_url)                 \
+		X(static_script_pipe_sh) X(static_script_devnull) X(static_script_background) X(   \
+			static_script_subshell) X(static_script_python) X(static_script_recon)     \
+			X(static_binding_gyp) X(static_code_files) X(static_code_kb)               \
+				X(static_max_line) X(static_long_lines) X(static_eval) X(          \
+					static_function_ctor) X(static_hex_identifiers)            \
+					X(static_fromcharcode) X(static_base64_decode) X(          \
+						static_child_process) X(static_env_refs)           \
+						X(static_hex_escapes) X(static_long_base64) X(     \
+							static_long_hex) X(static_max_entropy)     \
+							X(static_url_hosts) X(static_url_ips)      \
+								X(static_url_service)
 
 enum {
 #define X(n) G_##n,
@@ -72,8 +87,11 @@ static void init_names(void)
 	};
 	if (names[0])
 		return;
-	for (size_t i = 0; i < G__COUNT; i++)
+	for (size_t i = 0; i < G__COUNT; i++) {
 		names[i] = xstrdup(g[i]);
+		if (!strncmp(names[i], "static_", 7))
+			names[i][6] = '.';
+	}
 	for (size_t ph = 0; ph < NPHASES; ph++)
 		for (size_t i = 0; i < P__COUNT; i++)
 			names[G__COUNT + ph * P__COUNT + i] =
@@ -586,6 +604,53 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 	f[P_t_first_net] = t_first_net < 0 ? -1.0f : (float)(t_first_net - (t0 < 0 ? 0 : t0));
 }
 
+static void static_features(const json_t *st, float *out)
+{
+	const json_t *sc = json_object_get(st, "install_scripts");
+	const json_t *marks = json_object_get(sc, "marks");
+	size_t i;
+	json_t *v;
+
+	if (!json_is_object(st))
+		return;
+	out[G_static_scripts] = (float)num(sc, "count");
+	out[G_static_script_curl] = json_is_true(json_object_get(marks, "curl"));
+	out[G_static_script_wget] = json_is_true(json_object_get(marks, "wget"));
+	out[G_static_script_node_e] = json_is_true(json_object_get(marks, "node_e"));
+	out[G_static_script_base64] = json_is_true(json_object_get(marks, "base64"));
+	out[G_static_script_url] = json_is_true(json_object_get(marks, "url"));
+	out[G_static_script_pipe_sh] = json_is_true(json_object_get(marks, "pipe_sh")) ||
+				       json_is_true(json_object_get(marks, "pipe_bash"));
+	out[G_static_script_devnull] = json_is_true(json_object_get(marks, "devnull"));
+	out[G_static_script_background] = json_is_true(json_object_get(marks, "background"));
+	out[G_static_script_subshell] = json_is_true(json_object_get(marks, "subshell"));
+	out[G_static_script_python] = json_is_true(json_object_get(marks, "python"));
+	out[G_static_script_recon] = json_is_true(json_object_get(marks, "nslookup")) +
+				     json_is_true(json_object_get(marks, "ping")) +
+				     json_is_true(json_object_get(marks, "whoami")) +
+				     json_is_true(json_object_get(marks, "hostname"));
+	out[G_static_binding_gyp] = json_is_true(json_object_get(sc, "binding_gyp"));
+	out[G_static_code_files] = (float)num(st, "code_files");
+	out[G_static_code_kb] = (float)(num(st, "code_bytes") / 1024.0);
+	out[G_static_max_line] = (float)num(st, "max_line");
+	out[G_static_long_lines] = (float)num(st, "long_lines");
+	out[G_static_eval] = (float)num(st, "eval");
+	out[G_static_function_ctor] = (float)num(st, "function_ctor");
+	out[G_static_hex_identifiers] = (float)num(st, "hex_identifiers");
+	out[G_static_fromcharcode] = (float)num(st, "fromcharcode");
+	out[G_static_base64_decode] = (float)num(st, "base64_decode");
+	out[G_static_child_process] = (float)num(st, "child_process");
+	out[G_static_env_refs] = (float)num(st, "env_refs");
+	out[G_static_hex_escapes] = (float)num(st, "hex_escapes");
+	out[G_static_long_base64] = (float)num(st, "long_base64");
+	out[G_static_long_hex] = (float)num(st, "long_hex");
+	out[G_static_max_entropy] = (float)num(st, "max_entropy");
+	out[G_static_url_hosts] = (float)json_array_size(json_object_get(st, "url_hosts"));
+	out[G_static_url_ips] = (float)json_array_size(json_object_get(st, "ips"));
+	json_array_foreach(json_object_get(st, "url_hosts"), i, v) out[G_static_url_service] +=
+		host_under(json_string_value(v), DNS_SERVICES);
+}
+
 int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 {
 	struct ctx c;
@@ -627,6 +692,7 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 			if (!strcmp(str(ph, "name"), phase_names[k]))
 				phase_features(&c, ph, out + G__COUNT + k * P__COUNT);
 	}
+	static_features(json_object_get(report, "static"), out);
 	out[G_n_domains] = (float)json_object_size(domains);
 	out[G_n_ips] = (float)json_object_size(ips);
 	json_decref(domains);

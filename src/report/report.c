@@ -490,6 +490,10 @@ json_t *report_build(const struct run_result *res)
 			    json_pack("{s:I, s:o, s:o}", "installed",
 				      (json_int_t)res->ndeps_installed, "unresolved", unres,
 				      "error", str_or_null(res->deps_error)));
+	if (res->static_info)
+		json_object_set(r, "static", res->static_info);
+	else
+		json_object_set_new(r, "static", json_object());
 	const struct sandbox_enforced *en = &res->enforced;
 	json_object_set_new(
 		r, "environment",

@@ -22,6 +22,7 @@
 #include "fetch/registry.h"
 #include "fetch/unpack.h"
 #include "run/run.h"
+#include "static/static.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/strvec.h"
@@ -323,6 +324,7 @@ int run_prepare(const char *target, const struct run_options *opts, struct run_r
 			 strerror(errno));
 		goto out_pj;
 	}
+	res->static_info = static_scan(dest);
 	link_bins(&pj, app);
 	install_deps(&pj, opts, res, app);
 	r = 0;

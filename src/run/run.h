@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "report/event.h"
 #include "sandbox/identity.h"
 #include "sandbox/sandbox.h"
@@ -70,6 +72,7 @@ struct run_result {
 	struct dep_info *unresolved; /* not fetched: git, url, file specs */
 	size_t nunresolved;
 	char *deps_error;
+	json_t *static_info; /* static_scan() of the package's own files */
 	/* environment */
 	struct identity id;
 	char node_version[32], npm_version[32];

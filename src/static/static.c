@@ -1,0 +1,247 @@
+#define _XOPEN_SOURCE 700
+#include <ctype.h>
+#include <ftw.h>
+#include <math.h>
+#include <regex.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fetch/pkgjson.h"
+#include "static/static.h"
+#include "util/fsutil.h"
+#include "util/xalloc.h"
+
+#define MAX_FILES 3000
+#define MAX_FILE_BYTES (2u << 20)
+#define MAX_TOTAL_BYTES (32u << 20)
+
+struct acc {
+	unsigned files, js_files;
+	unsigned long long js_bytes;
+	unsigned max_line;
+	unsigned eval, function_ctor, hex_idents, fromcharcode, atob_b64, child_process, env_refs;
+	unsigned long_b64, long_hex, hex_escapes, minified_lines;
+	double max_entropy;
+	json_t *hosts, *ips;
+	unsigned long long budget;
+	size_t dirlen;
+};
+
+static struct acc *cur;
+
+static unsigned count(const char *text, const char *needle)
+{
+	unsigned n = 0;
+	size_t l = strlen(needle);
+	for (const char *p = text; (p = strstr(p, needle)); p += l)
+		n++;
+	return n;
+}
+
+static double entropy(const char *s, size_t n)
+{
+	int c[256] = {0};
+	double h = 0;
+	for (size_t i = 0; i < n; i++)
+		c[(unsigned char)s[i]]++;
+	for (int k = 0; k < 256; k++)
+		if (c[k]) {
+			double p = (double)c[k] / (double)n;
+			h -= p * log2(p);
+		}
+	return h;
+}
+
+/* Long runs of base64 or hex characters, and the entropy of the longest. */
+static void runs(struct acc *a, const char *t, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t j = i, hex = 0;
+		while (j < len && (isalnum((unsigned char)t[j]) || t[j] == '+' || t[j] == '/' ||
+				   t[j] == '=' || t[j] == '_' || t[j] == '-')) {
+			hex += isxdigit((unsigned char)t[j]) != 0;
+			j++;
+		}
+		size_t n = j - i;
+		if (n >= 100 && hex == n)
+			a->long_hex++;
+		else if (n >= 200)
+			a->long_b64++;
+		if (n >= 64) {
+			double e = entropy(t + i, n);
+			if (e > a->max_entropy)
+				a->max_entropy = e;
+		}
+		i = j + 1;
+	}
+}
+
+static void urls_and_ips(struct acc *a, const char *t)
+{
+	for (const char *p = t; (p = strstr(p, "://"));) {
+		const char *h = p + 3;
+		size_t n = strcspn(h, "/:'\"` \n)?#\\,;");
+		if (n > 0 && n < 128 && (p - t >= 4) &&
+		    (!strncmp(p - 4, "http", 4) || !strncmp(p - 2, "ws", 2) ||
+		     (p - t >= 5 && !strncmp(p - 5, "https", 5)))) {
+			char host[128];
+			snprintf(host, sizeof(host), "%.*s", (int)n, h);
+			bool ip = strspn(host, "0123456789.") == strlen(host) &&
+				  count(host, ".") == 3;
+			json_t *set = ip ? a->ips : a->hosts;
+			if (json_object_size(set) < 32)
+				json_object_set_new(set, host, json_true());
+		}
+		p = h;
+	}
+	/* bare dotted quads outside URLs */
+	for (const char *p = t; *p; p++) {
+		unsigned b[4];
+		int used = 0;
+		if ((p == t || !isdigit((unsigned char)p[-1])) && isdigit((unsigned char)*p) &&
+		    sscanf(p, "%3u.%3u.%3u.%3u%n", &b[0], &b[1], &b[2], &b[3], &used) == 4 &&
+		    b[0] < 256 && b[1] < 256 && b[2] < 256 && b[3] < 256 && b[0] != 0 &&
+		    !isdigit((unsigned char)p[used]) && p[used] != '.') {
+			char ip[32];
+			snprintf(ip, sizeof(ip), "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+			if (strcmp(ip, "127.0.0.1") != 0 && json_object_size(a->ips) < 32)
+				json_object_set_new(a->ips, ip, json_true());
+			p += used - 1;
+		}
+	}
+}
+
+static void scan_text(struct acc *a, const char *t, size_t len)
+{
+	unsigned line = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (t[i] == '\n') {
+			if (line > a->max_line)
+				a->max_line = line;
+			a->minified_lines += line > 1000;
+			line = 0;
+		} else {
+			line++;
+		}
+	}
+	if (line > a->max_line)
+		a->max_line = line;
+	a->eval += count(t, "eval(");
+	a->function_ctor +=
+		count(t, "new Function(") + count(t, "Function(\"") + count(t, "Function('");
+	a->fromcharcode += count(t, "fromCharCode");
+	a->atob_b64 += count(t, "atob(") + count(t, "'base64')") + count(t, "\"base64\")");
+	a->child_process += count(t, "child_process");
+	a->env_refs += count(t, "process.env");
+	a->hex_escapes += count(t, "\\x");
+	for (const char *p = t; (p = strstr(p, "_0x")); p += 3)
+		if (isxdigit((unsigned char)p[3]) && isxdigit((unsigned char)p[4]) &&
+		    isxdigit((unsigned char)p[5]) && isxdigit((unsigned char)p[6]))
+			a->hex_idents++;
+	runs(a, t, len);
+	urls_and_ips(a, t);
+}
+
+static int visit(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	struct acc *a = cur;
+	const char *dot = strrchr(path, '.');
+	(void)ftw;
+
+	if (flag != FTW_F || !S_ISREG(st->st_mode))
+		return 0;
+	if (strstr(path + a->dirlen, "/node_modules/"))
+		return 0; /* bundled dependencies are not the package's own code */
+	if (++a->files > MAX_FILES)
+		return 1;
+	bool js = dot && (!strcmp(dot, ".js") || !strcmp(dot, ".cjs") || !strcmp(dot, ".mjs") ||
+			  !strcmp(dot, ".ts") || !strcmp(dot, ".sh") || !strcmp(dot, ".py"));
+	if (!js || (size_t)st->st_size > MAX_FILE_BYTES ||
+	    (unsigned long long)st->st_size > a->budget)
+		return 0;
+	size_t len;
+	char *text = fs_read_file(path, MAX_FILE_BYTES, &len);
+	if (!text)
+		return 0;
+	a->budget -= len;
+	a->js_files++;
+	a->js_bytes += len;
+	scan_text(a, text, len);
+	free(text);
+	return 0;
+}
+
+static json_t *script_facts(const struct pkgjson *pj)
+{
+	static const char *const events[] = {"preinstall", "install", "postinstall"};
+	static const struct {
+		const char *key, *needle;
+	} marks[] = {{"curl", "curl "},	      {"wget", "wget "},	{"node_e", "node -e"},
+		     {"base64", "base64"},    {"url", "://"},		{"pipe_sh", "| sh"},
+		     {"pipe_bash", "| bash"}, {"devnull", "/dev/null"}, {"background", "&"},
+		     {"subshell", "$("},      {"python", "python"},	{"nslookup", "nslookup"},
+		     {"ping", "ping "},	      {"whoami", "whoami"},	{"hostname", "hostname"}};
+	json_t *o = json_object(), *m = json_object();
+	unsigned n = 0;
+
+	for (size_t i = 0; i < 3; i++) {
+		const char *s = pkgjson_script(pj, events[i]);
+		if (!s)
+			continue;
+		n++;
+		for (size_t k = 0; k < sizeof(marks) / sizeof(marks[0]); k++)
+			if (strstr(s, marks[k].needle))
+				json_object_set_new(m, marks[k].key, json_true());
+	}
+	json_object_set_new(o, "count", json_integer(n));
+	json_object_set_new(o, "binding_gyp", json_boolean(pj->has_binding_gyp));
+	json_object_set_new(o, "marks", m);
+	return o;
+}
+
+json_t *static_scan(const char *dir)
+{
+	struct acc a = {.hosts = json_object(),
+			.ips = json_object(),
+			.budget = MAX_TOTAL_BYTES,
+			.dirlen = strlen(dir)};
+	struct pkgjson pj;
+	char err[256];
+	json_t *o = json_object(), *hosts = json_array(), *ips = json_array();
+	const char *k;
+	json_t *v;
+
+	cur = &a;
+	nftw(dir, visit, 32, FTW_PHYS);
+	cur = NULL;
+	json_object_foreach(a.hosts, k, v) json_array_append_new(hosts, json_string(k));
+	json_object_foreach(a.ips, k, v) json_array_append_new(ips, json_string(k));
+	json_decref(a.hosts);
+	json_decref(a.ips);
+	if (pkgjson_load(dir, &pj, err, sizeof(err)) == 0)
+		json_object_set_new(o, "install_scripts", script_facts(&pj));
+	pkgjson_release(&pj);
+	json_object_set_new(o, "files", json_integer(a.files));
+	json_object_set_new(o, "code_files", json_integer(a.js_files));
+	json_object_set_new(o, "code_bytes", json_integer((json_int_t)a.js_bytes));
+	json_object_set_new(o, "max_line", json_integer(a.max_line));
+	json_object_set_new(o, "long_lines", json_integer(a.minified_lines));
+	json_object_set_new(o, "eval", json_integer(a.eval));
+	json_object_set_new(o, "function_ctor", json_integer(a.function_ctor));
+	json_object_set_new(o, "hex_identifiers", json_integer(a.hex_idents));
+	json_object_set_new(o, "fromcharcode", json_integer(a.fromcharcode));
+	json_object_set_new(o, "base64_decode", json_integer(a.atob_b64));
+	json_object_set_new(o, "child_process", json_integer(a.child_process));
+	json_object_set_new(o, "env_refs", json_integer(a.env_refs));
+	json_object_set_new(o, "hex_escapes", json_integer(a.hex_escapes));
+	json_object_set_new(o, "long_base64", json_integer(a.long_b64));
+	json_object_set_new(o, "long_hex", json_integer(a.long_hex));
+	json_object_set_new(o, "max_entropy", json_real(a.max_entropy));
+	json_object_set_new(o, "url_hosts", hosts);
+	json_object_set_new(o, "ips", ips);
+	return o;
+}
