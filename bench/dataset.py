@@ -24,6 +24,7 @@ ap.add_argument('--snare', default=os.path.join(here, '../build/snare'))
 ap.add_argument('--dir', default='/tmp/snare-dataset')
 ap.add_argument('--out', default=os.path.join(here, '../data/features.tsv'))
 ap.add_argument('-j', type=int, default=2)
+ap.add_argument('--only', choices=['benign', 'malicious'], help='detonate one side only (the table is written from all reports present)')
 args = ap.parse_args()
 
 LIT = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`(?:[^`\\]|\\.)*`|\b\d+(?:\.\d+)*\b')
@@ -72,6 +73,8 @@ with open(os.path.join(args.corpus, 'index.tsv')) as f:
         jobs.append(('malicious', 1, r['family'], os.path.join(args.corpus, 'pkgs', r['file']), harness.get(r['file'], {})))
 
 wall = ['unshare', '--net'] if os.geteuid() == 0 else ['unshare', '-rn']
+if args.only:
+    jobs = [j for j in jobs if j[0] == args.only]
 
 
 def detonate(job):
