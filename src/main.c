@@ -16,6 +16,7 @@ static const struct command commands[] = {
 	{"scan", cmd_scan, "detonate a package and tell malicious from benign, with evidence"},
 	{"trace", cmd_trace, "detonate a package and write its behaviour report"},
 	{"fetch", cmd_fetch, "download registry tarballs, verified, for later scans"},
+	{"score", cmd_score, "re-score stored reports with a model"},
 	{"features", cmd_features, "turn reports into a features table"},
 	{"train", cmd_train, "train a model from a features table"},
 	{"eval", cmd_eval, "cross-validate a model against the three-feature baseline"},

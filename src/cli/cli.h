@@ -13,6 +13,7 @@ int cmd_train(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
+int cmd_score(int argc, char **argv);
 
 struct model;
 /* The model at |path|, else $SNARE_MODEL, else models/snare.json beside

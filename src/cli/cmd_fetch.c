@@ -66,7 +66,8 @@ int cmd_fetch(int argc, char **argv)
 			from = optarg;
 			break;
 		default:
-			fputs("usage: snare fetch SPEC... [--from FILE] [--dir DIR] [--registry URL]\n", stderr);
+			fputs("usage: snare fetch SPEC... [--from FILE] [--dir DIR] [--registry URL]\n",
+			      stderr);
 			return 2;
 		}
 	}
