@@ -3,7 +3,8 @@
 # package (package/, or a tarball built by its optional make.sh) and an
 # expect.json.  Every case is detonated by snare's sandbox, never run
 # directly.  The target is package/, the tarball make.sh prints, or
-# expect.json's "target" (e.g. name@version).
+# expect.json's "target" (e.g. name@version).  "command": "scan" runs
+# snare scan instead of trace; its exit code is the verdict.
 # Usage: tests/e2e/run.sh BUILD_DIR [CASE...]
 build=${1:-build}
 shift
@@ -17,10 +18,11 @@ cases=${*:-$(ls "$here/cases")}
 for name in $cases; do
 	dir=$here/cases/$name
 	# target, args, want (exit code) and sub (stderr substring), in one go
-	target='' args='' want=0 sub=''
+	target='' args='' want=0 sub='' command=trace
 	eval "$(python3 -c '
 import json, shlex, sys
 e = json.load(open(sys.argv[1]))
+print("command=%s" % shlex.quote(e.get("command", "trace")))
 print("target=%s" % shlex.quote(e.get("target", "")))
 print("args=%s" % shlex.quote(" ".join(e.get("args", []))))
 print("want=%d" % e.get("exit_code", 0))
@@ -33,7 +35,7 @@ print("sub=%s" % shlex.quote(e.get("stderr", "")))' "$dir/expect.json")"
 	# must be empty again afterwards: nothing left behind, nothing escaped.
 	mkdir "$tmp/$name.tmp"
 	# shellcheck disable=SC2086
-	TMPDIR=$tmp/$name.tmp "$snare" trace "$target" -q -o "$tmp/$name.json" --seed 42 $args 2>"$tmp/$name.err"
+	TMPDIR=$tmp/$name.tmp "$snare" "$command" "$target" -q -o "$tmp/$name.json" --seed 42 $args >"$tmp/$name.out" 2>"$tmp/$name.err"
 	rc=$?
 	msg=""
 	left=$(ls -A "$tmp/$name.tmp")
@@ -41,6 +43,9 @@ print("sub=%s" % shlex.quote(e.get("stderr", "")))' "$dir/expect.json")"
 		msg="left behind in TMPDIR: $left"
 	elif [ "$rc" -ne "$want" ]; then
 		msg="exit code $rc, want $want: $(head -c 300 "$tmp/$name.err")"
+	elif [ "$command" = scan ]; then
+		# a verdict: 0 benign, 1 malicious, with the report and its verdict
+		msg=$(python3 "$here/check.py" "$dir/expect.json" "$tmp/$name.json")
 	elif [ "$want" -ne 0 ] && [ -e "$tmp/$name.json" ]; then
 		msg="failed run wrote a report"
 	elif [ "$want" -ne 0 ]; then
