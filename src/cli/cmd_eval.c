@@ -127,6 +127,23 @@ static void per_family(const struct table *t, const float *score, double thresho
 	for (size_t i = 0; i < t->nrows; i++)
 		if (t->y[i] < 0.5f && score[i] >= threshold)
 			printf("false positive: %s (p=%.3f)\n", t->id[i], score[i]);
+	/* The benign packages closest to the line, for choosing a threshold. */
+	size_t shown = 0;
+	float last = INFINITY;
+	while (shown < 10) {
+		float best = -1;
+		size_t bi = 0;
+		for (size_t i = 0; i < t->nrows; i++)
+			if (t->y[i] < 0.5f && score[i] < last && score[i] > best) {
+				best = score[i];
+				bi = i;
+			}
+		if (best < 0)
+			break;
+		printf("benign, highest scores: %s (p=%.4f)\n", t->id[bi], best);
+		last = best;
+		shown++;
+	}
 	for (size_t i = 0; i < t->nrows; i++)
 		if (t->y[i] > 0.5f && score[i] < threshold)
 			printf("missed: %s [%s] (p=%.3f)\n", t->id[i], t->family[i], score[i]);
@@ -194,6 +211,8 @@ int cmd_eval(int argc, char **argv)
 	if (!train_path || (test_path == NULL && optind != argc - 1 && !train_path))
 		return cli_error("usage: snare eval TABLE | --train TABLE --test TABLE");
 
+	struct train_params pb = p; /* the baseline uses its three columns */
+	pb.all_features = true;
 	struct table tr, te;
 	if (table_read(&tr, train_path, err, sizeof(err)) < 0)
 		return cli_error("%s", err);
@@ -209,7 +228,7 @@ int cmd_eval(int argc, char **argv)
 
 	if (test_path) {
 		if (fit_predict(tr.X, tr.y, tr.nrows, ncols, NULL, 0, te.X, te.nrows, &p, full) ||
-		    fit_predict(Btr, tr.y, tr.nrows, ncols, NULL, 0, Bte, te.nrows, &p, base))
+		    fit_predict(Btr, tr.y, tr.nrows, ncols, NULL, 0, Bte, te.nrows, &pb, base))
 			goto out;
 		printf("train: %zu rows, test: %zu rows\n\n", tr.nrows, te.nrows);
 	} else {
@@ -225,7 +244,7 @@ int cmd_eval(int argc, char **argv)
 		}
 		for (int f = 0; f < k; f++)
 			if (fit_predict(tr.X, tr.y, n, ncols, fold, f, NULL, 0, &p, full) ||
-			    fit_predict(Btr, tr.y, n, ncols, fold, f, NULL, 0, &p, base)) {
+			    fit_predict(Btr, tr.y, n, ncols, fold, f, NULL, 0, &pb, base)) {
 				free(fold);
 				goto out;
 			}

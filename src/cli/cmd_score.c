@@ -26,10 +26,11 @@ int cmd_score(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"model", required_argument, NULL, 'm'},
 		{"timing", no_argument, NULL, 't'},
+		{"explain", no_argument, NULL, 'e'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *model_path = NULL;
-	bool timing = false;
+	bool timing = false, explain = false;
 	int c, rc = 0, any_malicious = 0;
 	double spent = 0;
 	size_t scored = 0, n = features_count();
@@ -40,8 +41,11 @@ int cmd_score(int argc, char **argv)
 			model_path = optarg;
 		else if (c == 't')
 			timing = true;
+		else if (c == 'e')
+			explain = true;
 		else {
-			fputs("usage: snare score REPORT... [--model FILE] [--timing]\n", stderr);
+			fputs("usage: snare score REPORT... [--model FILE] [--timing] [--explain]\n",
+			      stderr);
 			return 2;
 		}
 	}
@@ -77,6 +81,13 @@ int cmd_score(int argc, char **argv)
 		printf("%-9s %.4f  %s@%s\n", mal ? "malicious" : "benign", prob,
 		       json_string_value(json_object_get(pkg, "name")) ?: "?",
 		       json_string_value(json_object_get(pkg, "version")) ?: "?");
+		if (explain) {
+			json_t *v = cli_verdict(m, r, err, sizeof(err));
+			if (v) {
+				json_object_set_new(r, "verdict", v);
+				cli_print_verdict(r, stdout);
+			}
+		}
 		json_decref(r);
 	}
 	if (timing && scored)

@@ -102,6 +102,62 @@ char *explain_feature(const json_t *report, const char *feature, float value)
 		ph = phase(report, phname);
 		f = dot + 1;
 	}
+	if (!strncmp(feature, "static.", 7)) {
+		static const struct {
+			const char *name, *text;
+		} st[] = {
+			{"static.scripts", "has %g install-time script(s)"},
+			{"static.script_curl", "its install script calls curl"},
+			{"static.script_wget", "its install script calls wget"},
+			{"static.script_node_e", "its install script runs inline node -e code"},
+			{"static.script_base64", "its install script decodes base64"},
+			{"static.script_url", "its install script holds a URL"},
+			{"static.script_pipe_sh", "its install script pipes into a shell"},
+			{"static.script_devnull", "its install script hides its output"},
+			{"static.script_background", "its install script backgrounds a process"},
+			{"static.script_subshell", "its install script uses command substitution"},
+			{"static.script_python", "its install script runs python"},
+			{"static.script_recon", "its install script runs %g recon command(s)"},
+			{"static.binding_gyp", "ships a native addon (binding.gyp)"},
+			{"static.code_files", "has %g code file(s)"},
+			{"static.code_kb", "has %g KiB of code"},
+			{"static.max_line", "has a line of %g characters"},
+			{"static.long_lines", "has %g line(s) over 1000 characters"},
+			{"static.eval", "calls eval %g time(s)"},
+			{"static.function_ctor",
+			 "builds code with the Function constructor %g time(s)"},
+			{"static.hex_identifiers", "has %g _0x-style obfuscated identifiers"},
+			{"static.fromcharcode", "decodes strings with fromCharCode %g time(s)"},
+			{"static.base64_decode", "decodes base64 %g time(s)"},
+			{"static.child_process", "uses child_process %g time(s)"},
+			{"static.env_refs", "reads process.env %g time(s)"},
+			{"static.hex_escapes", "has %g \\x escapes"},
+			{"static.long_base64", "holds %g long base64 blob(s)"},
+			{"static.long_hex", "holds %g long hex blob(s)"},
+			{"static.max_entropy", "holds a string of entropy %.2g bits per character"},
+			{"static.url_hosts", "names %g host(s) in URLs"},
+			{"static.url_ips", "names %g IP address(es) in its code"},
+			{"static.url_service", "names %g OAST, webhook, paste or tunnel host(s)"},
+		};
+		const char *text = NULL;
+		for (size_t k = 0; k < sizeof(st) / sizeof(st[0]); k++)
+			if (!strcmp(feature, st[k].name))
+				text = st[k].text;
+		if (text) {
+			/* the texts hold at most one %g */
+			char buf[160];
+			const char *pct = strstr(text, "%");
+			if (pct)
+				snprintf(buf, sizeof(buf), "%.*s%g%s", (int)(pct - text), text,
+					 (double)value, pct + (pct[1] == '.' ? 4 : 2));
+			else
+				snprintf(buf, sizeof(buf), "%s", text);
+			strbuf_addf(&sb, "%s [static]", buf);
+		} else {
+			strbuf_addf(&sb, "%s = %g [static]", feature, (double)value);
+		}
+		return strbuf_detach(&sb, NULL);
+	}
 	if (!ph) {
 		/* The run-wide baseline: name what was counted. */
 		const char *section = !strcmp(f, "n_commands")	? "commands"
@@ -284,8 +340,11 @@ json_t *explain_verdict(const json_t *report, const float *x, const float *contr
 	struct contrib *c = xcalloc(n, sizeof(*c));
 	json_t *ex = json_array();
 
+	/* Behaviours that happened: a feature at zero pushes the score too,
+	 * but "did not do X" is no evidence to show. */
 	for (size_t i = 0; i < n; i++)
-		if ((malicious && contribs[i] > 0) || (!malicious && contribs[i] < 0))
+		if (((malicious && contribs[i] > 0) || (!malicious && contribs[i] < 0)) &&
+		    x[i] != 0 && !(x[i] < 0 && strstr(features_name(i), "t_first_net")))
 			c[k++] = (struct contrib){i, contribs[i]};
 	qsort(c, k, sizeof(*c), by_abs_desc);
 	for (size_t i = 0; i < k && i < top; i++) {

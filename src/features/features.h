@@ -5,6 +5,7 @@
 #ifndef SNARE_FEATURES_H
 #define SNARE_FEATURES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
 
@@ -15,6 +16,12 @@ size_t features_count(void);
 const char *features_name(size_t i);
 /* Index of |name|, or -1. */
 int features_index(const char *name);
+
+/* Whether the model uses feature |i|.  Counts of how much a package does
+ * (commands, names, addresses, connections, bytes, code size, "has an
+ * install script") stay in the table and the baseline but not in the
+ * model: they separate the training corpora, not malice from benign. */
+bool features_for_model(size_t i);
 
 /* Fills |out| (features_count() floats) from |report|.  Returns 0, or -1
  * with one line in |err| for a report that is not a snare report. */

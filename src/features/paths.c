@@ -1,5 +1,4 @@
 #include <fnmatch.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "features/paths.h"
@@ -76,19 +75,18 @@ static const struct rule rules[] = {
 
 enum path_class path_classify(const char *path, const char *home)
 {
-	char pat[512];
 	size_t hl = strlen(home);
+	/* "~/x" rules match the part of |path| below the home */
+	const char *rel = hl && !strncmp(path, home, hl) && path[hl] == '/' ? path + hl + 1 : NULL;
 
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		const char *g = rules[i].glob;
 		if (g[0] == '~') {
-			if (strncmp(path, home, hl) != 0)
-				continue;
-			snprintf(pat, sizeof(pat), "%s%s", home, g + 1);
-			g = pat;
-		}
-		if (fnmatch(g, path, 0) == 0)
+			if (rel && fnmatch(g + 2, rel, 0) == 0)
+				return rules[i].cls;
+		} else if (fnmatch(g, path, 0) == 0) {
 			return rules[i].cls;
+		}
 	}
 	return PATH_OTHER;
 }

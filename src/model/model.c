@@ -14,6 +14,7 @@
 struct model {
 	BoosterHandle booster;
 	size_t ncols;
+	bool masked; /* columns outside features_for_model() are zeroed */
 	double threshold;
 	char *meta;
 };
@@ -47,6 +48,19 @@ static char *feature_names_json(void)
 	return s;
 }
 
+/* A copy of |X| with the columns the model does not use zeroed: constant
+ * columns are never split on. */
+static float *masked_copy(const float *X, size_t nrows, size_t ncols)
+{
+	float *M = xmalloc((nrows ? nrows : 1) * ncols * sizeof(float));
+	memcpy(M, X, nrows * ncols * sizeof(float));
+	for (size_t j = 0; j < ncols; j++)
+		if (!features_for_model(j))
+			for (size_t i = 0; i < nrows; i++)
+				M[i * ncols + j] = 0;
+	return M;
+}
+
 static int set_param(BoosterHandle b, const char *k, double v)
 {
 	char buf[64];
@@ -66,8 +80,11 @@ struct model *model_train(const float *X, const float *y, size_t nrows, size_t n
 			   FEATURES_SCHEMA, features_count());
 		return NULL;
 	}
-	if (XGDMatrixCreateFromMat(X, nrows, ncols, NAN, &d) ||
-	    XGDMatrixSetFloatInfo(d, "label", y, nrows)) {
+	float *M = p->all_features ? NULL : masked_copy(X, nrows, ncols);
+	int bad = XGDMatrixCreateFromMat(M ? M : X, nrows, ncols, NAN, &d) ||
+		  XGDMatrixSetFloatInfo(d, "label", y, nrows);
+	free(M);
+	if (bad) {
 		xgb_fail(err, errlen, "cannot build the training matrix");
 		if (d)
 			XGDMatrixFree(d);
@@ -77,6 +94,7 @@ struct model *model_train(const float *X, const float *y, size_t nrows, size_t n
 		pos += y[i] > 0.5f;
 	m = xcalloc(1, sizeof(*m));
 	m->ncols = ncols;
+	m->masked = !p->all_features;
 	m->threshold = 0.5;
 	m->meta = xstrdup(meta ? meta : "{}");
 	if (XGBoosterCreate(&d, 1, &m->booster)) {
@@ -124,6 +142,8 @@ int model_save(const struct model *m, const char *path, char *err, size_t errlen
 	if (XGBoosterSetAttr(m->booster, "snare_schema", buf) ||
 	    XGBoosterSetAttr(m->booster, "snare_features", names) ||
 	    XGBoosterSetAttr(m->booster, "snare_meta", m->meta))
+		r = xgb_fail(err, errlen, "cannot store the model's metadata");
+	if (!r && XGBoosterSetAttr(m->booster, "snare_masked", m->masked ? "1" : "0"))
 		r = xgb_fail(err, errlen, "cannot store the model's metadata");
 	snprintf(buf, sizeof(buf), "%.17g", m->threshold);
 	if (!r && XGBoosterSetAttr(m->booster, "snare_threshold", buf))
@@ -186,9 +206,13 @@ struct model *model_load(const char *path, char *err, size_t errlen)
 		errbuf_set(err, errlen, "model '%s' has an invalid threshold", path);
 		goto fail;
 	}
+	v = attr(m->booster, "snare_masked");
+	m->masked = !v || strcmp(v, "0") != 0;
 	v = attr(m->booster, "snare_meta");
 	m->meta = xstrdup(v ? v : "{}");
 	m->ncols = features_count();
+	/* One report at a time: a thread pool costs more than it saves. */
+	XGBoosterSetParam(m->booster, "nthread", "1");
 	return m;
 fail:
 	model_free(m);
@@ -203,7 +227,10 @@ int model_predict(const struct model *m, const float *X, size_t nrows, float *pr
 	const float *out = NULL;
 	int r = -1;
 
-	if (XGDMatrixCreateFromMat(X, nrows, m->ncols, NAN, &d))
+	float *M = m->masked ? masked_copy(X, nrows, m->ncols) : NULL;
+	int bad = XGDMatrixCreateFromMat(M ? M : X, nrows, m->ncols, NAN, &d);
+	free(M);
+	if (bad)
 		return xgb_fail(err, errlen, "cannot build the prediction matrix");
 	if (XGBoosterPredict(m->booster, d, 0, 0, 0, &len, &out) || len != nrows) {
 		xgb_fail(err, errlen, "prediction failed");

@@ -5,6 +5,7 @@
 #ifndef SNARE_MODEL_H
 #define SNARE_MODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct model;
@@ -19,6 +20,7 @@ struct train_params {
 	double scale_pos_weight; /* 0: derived from the label balance */
 	int nthread;		 /* 0: all cores */
 	unsigned seed;
+	bool all_features; /* train on every column, not only features_for_model() */
 };
 
 void train_params_default(struct train_params *p);

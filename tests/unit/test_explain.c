@@ -83,6 +83,9 @@ static void test_verdict_direction(void **state)
 	float *x = calloc(n, sizeof(float)), *c = calloc(n + 1, sizeof(float));
 	(void)state;
 	c[features_index("install.canary_cred")] = 3.0f;
+	x[features_index("install.canary_cred")] = 1;
+	x[features_index("install.dns_service")] = 1;
+	x[features_index("n_commands")] = 1;
 	c[features_index("install.dns_service")] = 1.0f;
 	c[features_index("n_commands")] = -0.5f;
 	json_t *v = explain_verdict(report, x, c, 0.98f, 0.5, 5);
