@@ -159,11 +159,12 @@ int cmd_eval(int argc, char **argv)
 		{"train", required_argument, NULL, 'T'},
 		{"test", required_argument, NULL, 'E'},
 		{"rounds", required_argument, NULL, 'R'},
+		{"scores", required_argument, NULL, 'S'},
 		{"threads", required_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
 	struct train_params p;
-	const char *roc = NULL, *train_path = NULL, *test_path = NULL;
+	const char *roc = NULL, *train_path = NULL, *test_path = NULL, *scores = NULL;
 	double threshold = 0.5;
 	int k = 5, c, rc = 2;
 	unsigned seed = 1;
@@ -194,11 +195,14 @@ int cmd_eval(int argc, char **argv)
 		case 'R':
 			p.rounds = atoi(optarg);
 			break;
+		case 'S':
+			scores = optarg;
+			break;
 		case 'j':
 			p.nthread = atoi(optarg);
 			break;
 		default:
-			fputs("usage: snare eval TABLE [--folds K] [--roc roc.svg] [--threshold P]\n"
+			fputs("usage: snare eval TABLE [--folds K] [--roc roc.svg] [--scores FILE] [--threshold P]\n"
 			      "       snare eval --train TABLE --test TABLE [--roc roc.svg]\n",
 			      stderr);
 			return 2;
@@ -255,6 +259,18 @@ int cmd_eval(int argc, char **argv)
 	}
 	report_metrics(full, base, ev->y, n, threshold);
 	per_family(ev, full, threshold);
+	if (scores) {
+		FILE *f = fopen(scores, "we");
+		if (!f) {
+			rc = cli_error("cannot write '%s': %m", scores);
+			goto out;
+		}
+		fputs("id\tlabel\tfamily\tscore\tbaseline\n", f);
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "%s\t%d\t%s\t%.6f\t%.6f\n", ev->id[i], (int)ev->y[i], ev->family[i],
+				full[i], base[i]);
+		fclose(f);
+	}
 	if (roc) {
 		FILE *f = fopen(roc, "we");
 		if (!f) {
