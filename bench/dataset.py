@@ -16,6 +16,9 @@ usage: bench/dataset.py [-j 2] [--dir /tmp/snare-dataset] [--out data/features.t
 """
 import argparse, concurrent.futures as cf, hashlib, json, os, re, subprocess, sys, tarfile, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from corpus import harness as load_harness, harness_args, wall as corpus_wall  # noqa: E402
+
 ap = argparse.ArgumentParser()
 here = os.path.dirname(os.path.abspath(__file__))
 ap.add_argument('--corpus', default=os.path.join(here, '../../shared/corpus/malicious'))
@@ -65,14 +68,14 @@ jobs = []
 for fn in sorted(os.listdir(args.benign_tarballs)) if os.path.isdir(args.benign_tarballs) else []:
     if fn.endswith('.tgz'):
         jobs.append(('benign', 0, 'benign', os.path.join(args.benign_tarballs, fn), {}))
-harness = {m['file']: m.get('harness', {}) for m in json.load(open(os.path.join(args.corpus, 'verify/manifest.json')))}
+harness = load_harness(args.corpus)
 with open(os.path.join(args.corpus, 'index.tsv')) as f:
     head = f.readline().rstrip('\n').split('\t')
     for line in f:
         r = dict(zip(head, line.rstrip('\n').split('\t')))
         jobs.append(('malicious', 1, r['family'], os.path.join(args.corpus, 'pkgs', r['file']), harness.get(r['file'], {})))
 
-wall = ['unshare', '--net'] if os.geteuid() == 0 else ['unshare', '-rn']
+wall = corpus_wall()
 if args.only:
     jobs = [j for j in jobs if j[0] == args.only]
 
@@ -83,12 +86,7 @@ def detonate(job):
     if not os.path.exists(out):
         os.makedirs(os.path.dirname(out), exist_ok=True)
         cmd = wall + [args.snare, 'trace', tgz, '-q', '-o', out + '.part', '--offline']
-        if h.get('geo'):
-            cmd += ['--geo', h['geo']]
-        for e in h.get('env', []):
-            cmd += ['--env', e]
-        if h.get('run'):
-            cmd += ['--run', h['run']]
+        cmd += harness_args(h)
         p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if p.returncode != 0:
             return job, None, p.stderr.strip()[-200:]

@@ -15,6 +15,9 @@ Dependencies of the samples come from npm's cache: run with --warm once
 import argparse, base64, collections, concurrent.futures as cf, fnmatch, json, os
 import subprocess, sys, tarfile, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from corpus import harness as load_harness, harness_args, wall as corpus_wall  # noqa: E402
+
 ap = argparse.ArgumentParser()
 here = os.path.dirname(os.path.abspath(__file__))
 ap.add_argument('--corpus', default=os.path.join(here, '../../shared/corpus/malicious'))
@@ -34,7 +37,7 @@ with open(os.path.join(args.corpus, 'index.tsv')) as f:
     head = f.readline().rstrip('\n').split('\t')
     for line in f:
         rows.append(dict(zip(head, line.rstrip('\n').split('\t'))))
-harness = {m['file']: m.get('harness', {}) for m in json.load(open(os.path.join(args.corpus, 'verify/manifest.json')))}
+harness = load_harness(args.corpus)
 tls_only = set()
 with open(os.path.join(args.corpus, 'verify/results.tsv')) as f:
     f.readline()
@@ -69,7 +72,7 @@ if args.warm:
     sys.exit(0)
 
 os.makedirs(args.reports, exist_ok=True)
-wall = ['unshare', '--net'] if os.geteuid() == 0 else ['unshare', '-rn']
+wall = corpus_wall()
 
 
 def detonate(r):
@@ -79,12 +82,7 @@ def detonate(r):
     h = harness.get(r['file'], {})
     cmd = wall + [args.snare, 'trace', os.path.join(args.corpus, 'pkgs', r['file']), '-q', '-o', out,
                   '--offline', '--install-timeout', args.install_timeout, '--import-timeout', args.import_timeout]
-    if h.get('geo'):
-        cmd += ['--geo', h['geo']]
-    for e in h.get('env', []):
-        cmd += ['--env', e]
-    if h.get('run'):
-        cmd += ['--run', h['run']]
+    cmd += harness_args(h)
     t = time.time()
     p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     return r, out, p.returncode, time.time() - t, p.stderr.strip()[-300:]
