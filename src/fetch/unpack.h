@@ -11,13 +11,13 @@
 
 /* A zero field means the default. */
 struct unpack_limits {
-	uint64_t max_total_bytes; /* sum of entry sizes; default 512 MiB */
-	uint64_t max_file_bytes;  /* one entry; default 256 MiB */
+	uint64_t max_total_bytes; /* sum of entry sizes; default 2 GiB */
+	uint64_t max_file_bytes;  /* one entry; default 1 GiB */
 	size_t max_entries;	  /* headers, directories included; default 100000 */
 };
 
-#define UNPACK_MAX_TOTAL_BYTES (512ULL << 20)
-#define UNPACK_MAX_FILE_BYTES (256ULL << 20)
+#define UNPACK_MAX_TOTAL_BYTES (2048ULL << 20)
+#define UNPACK_MAX_FILE_BYTES (1024ULL << 20)
 #define UNPACK_MAX_ENTRIES 100000
 
 /* Extracts |tarball| (a gzip-compressed or plain tar archive) into the
