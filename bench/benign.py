@@ -14,6 +14,9 @@ usage: bench/benign.py [--fetch] [-n 200] [-j 2] [--dir /tmp/snare-benign]
 """
 import argparse, concurrent.futures as cf, json, os, shutil, subprocess, sys, tempfile, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from corpus import wall as corpus_wall  # noqa: E402
+
 ap = argparse.ArgumentParser()
 here = os.path.dirname(os.path.abspath(__file__))
 ap.add_argument('--list', default=os.path.join(here, '../../shared/corpus/benign/packages.txt'))
@@ -59,7 +62,7 @@ if args.fetch:
                         print('deps of %s could not be cached' % spec)
     sys.exit(0)
 
-wall = ['unshare', '--net'] if os.geteuid() == 0 else ['unshare', '-rn']
+wall = corpus_wall()
 
 
 def detonate(spec):

@@ -90,24 +90,24 @@ static void thr_remove(struct tracer *t, pid_t tid)
 	}
 }
 
-static int read_status_field(pid_t pid, const char *field)
+/* Tgid and PPid of a new tracee, from one read of /proc/<tid>/status. */
+static void read_ids(pid_t tid, int *tgid, int *ppid)
 {
 	char path[64], line[256];
-	size_t flen = strlen(field);
-	int v = -1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	*tgid = *ppid = -1;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
 	f = fopen(path, "re");
 	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, field, flen) && line[flen] == ':') {
-			v = atoi(line + flen + 1);
-			break;
-		}
+		return;
+	while (fgets(line, sizeof(line), f) && (*tgid < 0 || *ppid < 0)) {
+		if (!strncmp(line, "Tgid:", 5))
+			*tgid = atoi(line + 5);
+		else if (!strncmp(line, "PPid:", 5))
+			*ppid = atoi(line + 5);
+	}
 	fclose(f);
-	return v;
 }
 
 static size_t proc_find(const struct tracer *t, int pid)
@@ -136,10 +136,10 @@ static size_t proc_new(struct tracer *t, int pid, int ppid, int step)
 static struct thr *thr_new(struct tracer *t, pid_t tid)
 {
 	struct thr *h = xcalloc(1, sizeof(*h));
-	int tgid = read_status_field(tid, "Tgid");
-	int ppid = read_status_field(tid, "PPid");
+	int tgid, ppid;
 	size_t pi;
 
+	read_ids(tid, &tgid, &ppid);
 	h->tid = tid;
 	h->dupfd = -1;
 	if (tgid <= 0)
