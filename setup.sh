@@ -6,7 +6,8 @@ cd "$(dirname "$0")"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 PKGS="build-essential pkg-config libseccomp-dev libarchive-dev libcurl4-openssl-dev
-      libjansson-dev libssl-dev libcmocka-dev libxgboost-dev python3 ca-certificates
+      libjansson-dev libssl-dev libcmocka-dev libxgboost-dev libsqlite3-dev zlib1g-dev
+      python3 ca-certificates
       curl wget dnsutils netcat-openbsd iputils-ping git cron util-linux"
 missing=""
 for p in $PKGS; do

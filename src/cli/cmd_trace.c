@@ -41,6 +41,7 @@ static const char usage[] =
 	"      --seed N           reproducible identity and canaries\n"
 	"      --run CMD          also run CMD (sh -c, in the project) in the import phase\n"
 	"      --offline          install dependencies from npm's cache only\n"
+	"      --no-tls-intercept do not decrypt TLS (the sink refuses the handshake)\n"
 	"      --model FILE       (scan) the model; default: $SNARE_MODEL, then models/snare.json\n"
 	"      --json             (scan) print the report with its verdict on stdout\n"
 	"  -q, --quiet            no summary on stderr\n"
@@ -73,6 +74,7 @@ static int trace_or_scan(int argc, char **argv, bool scan)
 		{"seed", required_argument, NULL, 's'},
 		{"run", required_argument, NULL, 'R'},
 		{"offline", no_argument, NULL, 'O'},
+		{"no-tls-intercept", no_argument, NULL, 'T'},
 		{"model", required_argument, NULL, 'm'},
 		{"json", no_argument, NULL, 'J'},
 		{"quiet", no_argument, NULL, 'q'},
@@ -135,6 +137,9 @@ static int trace_or_scan(int argc, char **argv, bool scan)
 			break;
 		case 'O':
 			opts.npm_offline = true;
+			break;
+		case 'T':
+			opts.no_tls_intercept = true;
 			break;
 		case 'm':
 			model_path = optarg;

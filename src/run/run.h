@@ -54,6 +54,7 @@ struct run_options {
 	char **extra_env;    /* NULL-terminated, appended to every step's environment */
 	const char *run_cmd; /* extra import-phase step: sh -c CMD in the project */
 	bool npm_offline;    /* dependencies from npm's cache only */
+	bool no_tls_intercept; /* the sink answers TLS with an alert instead of terminating it */
 };
 
 struct dep_info {
