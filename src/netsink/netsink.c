@@ -13,9 +13,14 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/sha.h>
+#include <openssl/ssl.h>
+
 #include "netsink/dns.h"
 #include "netsink/netsink.h"
 #include "netsink/sniff.h"
+#include "tls/mitm.h"
 #include "report/event.h"
 #include "util/xalloc.h"
 
@@ -26,12 +31,21 @@
 
 enum slot_kind { SLOT_CHAN, SLOT_DNS, SLOT_TCP_LISTEN, SLOT_UDP, SLOT_CONN };
 
+/* What the client turned out to speak. */
+enum conn_mode { MODE_UNKNOWN, MODE_HTTP, MODE_WS, MODE_RAW };
+enum tls_state { TLS_NONE, TLS_HANDSHAKE, TLS_UP, TLS_FAILED };
+
 struct conn {
-	unsigned char *buf; /* first NETSINK_CAPTURE_MAX bytes */
+	unsigned char *buf; /* first NETSINK_CAPTURE_MAX bytes (decrypted once TLS is up) */
 	size_t len;
+	size_t served; /* bytes of |buf| taken by the requests answered */
 	uint64_t total;
 	uint64_t t_accept, t_last;
 	bool replied, captured, prompted;
+	enum conn_mode mode;
+	enum tls_state tls;
+	SSL *ssl; /* its memory BIOs carry the records */
+	BIO *rbio, *wbio;
 	struct ns_msg hdr;
 };
 
@@ -45,6 +59,7 @@ struct slot {
 struct sink {
 	int chan;
 	const char *geo;
+	struct mitm *mitm;
 	struct slot slots[MAX_FDS];
 	size_t n;
 };
@@ -239,7 +254,8 @@ static void conn_capture(struct sink *s, struct conn *c)
 		return;
 	c->captured = true;
 	c->hdr.total = c->total;
-	c->hdr.flags = (c->total > c->len ? NSF_TRUNCATED : 0) | (c->replied ? NSF_REPLIED : 0);
+	c->hdr.flags = (c->total > c->len ? NSF_TRUNCATED : 0) | (c->replied ? NSF_REPLIED : 0) |
+		       (c->tls == TLS_UP ? NSF_TLS : 0) | (c->tls == TLS_FAILED ? NSF_TLS_FAILED : 0);
 	send_msg(s, &c->hdr, c->buf, c->len);
 }
 
@@ -249,6 +265,7 @@ static void conn_close(struct sink *s, size_t i)
 
 	conn_capture(s, sl->c);
 	close(sl->fd);
+	SSL_free(sl->c->ssl); /* and its BIOs */
 	free(sl->c->buf);
 	free(sl->c);
 	s->slots[i] = s->slots[--s->n];
@@ -265,54 +282,220 @@ static void reply(int fd, const void *buf, size_t len)
 	}
 }
 
-/* Decides whether to answer now, given what the client sent so far. */
-static void conn_respond(struct sink *s, struct conn *c, int fd)
+static void take(struct conn *c, const unsigned char *p, size_t n)
 {
-	char sni[256], alpn[64], out[2048];
-	struct http_req req;
-	int r;
+	size_t room = NETSINK_CAPTURE_MAX - c->len;
+	size_t k = n < room ? n : room;
 
-	(void)s;
-	if (c->replied)
-		return;
-	r = sniff_http(c->buf, c->len, &req);
-	if (r == 1) {
-		size_t want =
-			req.header_len + (req.content_length > 0 ? (size_t)req.content_length : 0);
-		if (c->len < want && c->len < NETSINK_CAPTURE_MAX && !req.chunked) {
-			http_req_release(&req);
-			return; /* wait for the body */
-		}
-		size_t n = netsink_http_reply(req.method, req.target, req.host, s->geo, out,
-					      sizeof(out));
-		reply(fd, out, n);
-		http_req_release(&req);
-		c->replied = true;
-		return;
-	}
-	if (r == 0)
-		return;
-	r = sniff_tls_client_hello(c->buf, c->len, sni, sizeof(sni), alpn, sizeof(alpn));
-	if (r == 1) {
-		/* No TLS termination: a handshake_failure alert ends it. */
-		static const unsigned char alert[] = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
-		reply(fd, alert, sizeof(alert));
-		c->replied = true;
+	memcpy(c->buf + c->len, p, k);
+	c->len += k;
+	c->total += n;
+}
+
+/* Sends what the TLS engine has written to the socket. */
+static void tls_flush(struct conn *c, int fd)
+{
+	char out[16384];
+	int n;
+
+	while ((n = BIO_read(c->wbio, out, sizeof(out))) > 0)
+		reply(fd, out, (size_t)n);
+}
+
+static void conn_send(struct conn *c, int fd, const void *buf, size_t len)
+{
+	if (!c->ssl) {
+		reply(fd, buf, len);
 		return;
 	}
-	if (r == 0)
-		return;
-	/* Raw protocol: miners get a stratum job, shells two commands. */
+	ERR_clear_error();
+	if (len && SSL_write(c->ssl, buf, (int)len) > 0)
+		tls_flush(c, fd);
+}
+
+static void tls_failed(struct conn *c, int fd, const char *why)
+{
+	unsigned long e = ERR_peek_last_error();
+	const char *reason = e ? ERR_reason_error_string(e) : NULL;
+
+	snprintf(c->hdr.tls_error, sizeof(c->hdr.tls_error), "%s", reason ? reason : why);
+	ERR_clear_error();
+	tls_flush(c, fd); /* our alert, if any */
+	c->tls = TLS_FAILED;
+	c->replied = true;
+}
+
+static void raw_reply(struct conn *c, int fd)
+{
+	/* Miners get a stratum job, shells two harmless commands. */
 	if (c->hdr.dport == 3333 || c->hdr.dport == 14444 || c->hdr.dport == 5555 ||
 	    c->hdr.dport == 45700 || memmem(c->buf, c->len, "mining.", 7) ||
 	    memmem(c->buf, c->len, "\"login\"", 7)) {
 		static const char job[] =
 			"{\"id\":1,\"jsonrpc\":\"2.0\",\"error\":null,\"result\":{\"id\":\"1\",\"job\":{\"blob\":\"00\",\"job_id\":\"1\",\"target\":\"ffffff00\"},\"status\":\"OK\"}}\n";
-		reply(fd, job, sizeof(job) - 1);
+		conn_send(c, fd, job, sizeof(job) - 1);
 	} else {
-		reply(fd, "id\nuname -a\nexit\n", 17);
+		conn_send(c, fd, "id\nuname -a\nexit\n", 17);
 	}
 	c->replied = true;
+	c->mode = MODE_RAW;
+}
+
+static size_t ws_accept_reply(const char *key, char *out, size_t cap)
+{
+	static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+	unsigned char md[SHA_DIGEST_LENGTH];
+	unsigned char accept[64];
+	char cat[256];
+	int n;
+
+	snprintf(cat, sizeof(cat), "%.200s%s", key, guid);
+	SHA1((const unsigned char *)cat, strlen(cat), md);
+	EVP_EncodeBlock(accept, md, sizeof(md));
+	n = snprintf(out, cap,
+		     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+		     "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n",
+		     (const char *)accept);
+	return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
+}
+
+/* Answers every complete HTTP request in the buffer.  Returns -EINVAL
+ * when the first bytes are not HTTP. */
+static int http_serve(struct sink *s, struct conn *c, int fd)
+{
+	char out[2048];
+	struct http_req req;
+
+	while (c->mode != MODE_WS && c->served < c->len) {
+		const unsigned char *p = c->buf + c->served;
+		size_t avail = c->len - c->served, used = avail;
+		bool full = c->len == NETSINK_CAPTURE_MAX;
+		int r = sniff_http(p, avail, &req);
+		if (r < 0)
+			return c->mode == MODE_HTTP ? 0 : -EINVAL;
+		if (r == 0) {
+			if (!full)
+				return 0;
+			c->served = c->len; /* a head bigger than the capture */
+			return 0;
+		}
+		c->mode = MODE_HTTP;
+		r = http_request_extent(p, avail, &req, &used);
+		if (r == 0 && !full) {
+			http_req_release(&req);
+			return 0; /* wait for the body */
+		}
+		if (r <= 0)
+			used = avail;
+		size_t n;
+		if (req.upgrade_websocket && req.ws_key) {
+			n = ws_accept_reply(req.ws_key, out, sizeof(out));
+			c->mode = MODE_WS;
+		} else {
+			n = netsink_http_reply(req.method, req.target, req.host, s->geo, out,
+					       sizeof(out));
+		}
+		conn_send(c, fd, out, n);
+		c->served += used;
+		c->replied = true;
+		http_req_release(&req);
+	}
+	return 0;
+}
+
+static void tls_start(struct sink *s, struct conn *c, int fd)
+{
+	c->ssl = SSL_new(mitm_server_ctx(s->mitm));
+	c->rbio = BIO_new(BIO_s_mem());
+	c->wbio = BIO_new(BIO_s_mem());
+	if (!c->ssl || !c->rbio || !c->wbio) {
+		BIO_free(c->rbio);
+		BIO_free(c->wbio);
+		c->rbio = c->wbio = NULL;
+		tls_failed(c, fd, "out of memory");
+		return;
+	}
+	SSL_set_bio(c->ssl, c->rbio, c->wbio);
+	SSL_set_accept_state(c->ssl);
+	mitm_set_fallback_name(c->ssl, c->hdr.addr);
+	BIO_write(c->rbio, c->buf, (int)c->len);
+	c->tls = TLS_HANDSHAKE;
+}
+
+/* Moves the TLS session on: handshake, then decrypt what came in. */
+static void tls_pump(struct sink *s, struct conn *c, int fd)
+{
+	unsigned char tmp[16384];
+	int n, e;
+
+	if (c->tls == TLS_HANDSHAKE) {
+		ERR_clear_error();
+		n = SSL_do_handshake(c->ssl);
+		tls_flush(c, fd);
+		if (n != 1) {
+			e = SSL_get_error(c->ssl, n);
+			if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+				tls_failed(c, fd, "handshake failed");
+			return;
+		}
+		/* From here on the capture is the decrypted stream; the
+		 * ClientHello's names are in the header. */
+		c->tls = TLS_UP;
+		c->len = c->served = 0;
+		c->total = 0;
+	}
+	if (c->tls != TLS_UP)
+		return;
+	ERR_clear_error();
+	while ((n = SSL_read(c->ssl, tmp, sizeof(tmp))) > 0)
+		take(c, tmp, (size_t)n);
+	e = SSL_get_error(c->ssl, n);
+	if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_ZERO_RETURN && c->total == 0) {
+		/* An alert after our Finished: a client that checks the
+		 * certificate late (TLS 1.3) or pins it. */
+		tls_failed(c, fd, "session failed");
+		return;
+	}
+	ERR_clear_error();
+	tls_flush(c, fd);
+	if (c->len > c->served && http_serve(s, c, fd) < 0 && !c->replied)
+		raw_reply(c, fd);
+}
+
+/* Decides whether to answer now, given what the client sent so far. */
+static void conn_respond(struct sink *s, struct conn *c, int fd)
+{
+	char sni[256], alpn[64];
+	int r;
+
+	if (c->tls != TLS_NONE) {
+		tls_pump(s, c, fd);
+		return;
+	}
+	if (c->mode == MODE_RAW || c->mode == MODE_WS)
+		return;
+	if (http_serve(s, c, fd) == 0)
+		return;
+	r = sniff_tls_client_hello(c->buf, c->len, sni, sizeof(sni), alpn, sizeof(alpn));
+	if (r == 1) {
+		snprintf(c->hdr.sni, sizeof(c->hdr.sni), "%s", sni);
+		snprintf(c->hdr.alpn, sizeof(c->hdr.alpn), "%s", alpn);
+		if (s->mitm) {
+			tls_start(s, c, fd);
+			tls_pump(s, c, fd);
+			return;
+		}
+		/* No interception: a handshake_failure alert ends it. */
+		static const unsigned char alert[] = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
+		reply(fd, alert, sizeof(alert));
+		snprintf(c->hdr.tls_error, sizeof(c->hdr.tls_error), "not intercepted");
+		c->tls = TLS_FAILED;
+		c->replied = true;
+		return;
+	}
+	if (r == 0)
+		return;
+	raw_reply(c, fd);
 }
 
 static void on_conn(struct sink *s, size_t i)
@@ -321,18 +504,21 @@ static void on_conn(struct sink *s, size_t i)
 	struct conn *c = sl->c;
 	unsigned char tmp[16384];
 	ssize_t n;
+	int rerr;
 
 	while ((n = recv(sl->fd, tmp, sizeof(tmp), 0)) > 0) {
-		size_t room = NETSINK_CAPTURE_MAX - c->len;
-		size_t take = (size_t)n < room ? (size_t)n : room;
-		memcpy(c->buf + c->len, tmp, take);
-		c->len += take;
-		c->total += (uint64_t)n;
 		c->t_last = ev_now_us();
+		if (c->tls == TLS_HANDSHAKE || c->tls == TLS_UP) {
+			BIO_write(c->rbio, tmp, (int)n);
+			tls_pump(s, c, sl->fd);
+		} else if (c->tls == TLS_NONE) {
+			take(c, tmp, (size_t)n);
+		}
 	}
-	if (c->len)
+	rerr = errno; /* before the TLS engine changes it */
+	if (c->len && c->tls == TLS_NONE)
 		conn_respond(s, c, sl->fd);
-	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+	if (n == 0 || (n < 0 && rerr != EAGAIN && rerr != EWOULDBLOCK))
 		conn_close(s, i);
 }
 
@@ -371,10 +557,8 @@ static void timers(struct sink *s)
 			/* A client that waits for the server to speak first (a
 			 * reverse shell): give it its commands. */
 			c->prompted = true;
-			if (c->len == 0) {
-				reply(sl->fd, "id\nuname -a\nexit\n", 17);
-				c->replied = true;
-			}
+			if (c->len == 0 && (c->tls == TLS_NONE || c->tls == TLS_UP))
+				raw_reply(c, sl->fd);
 		}
 		if ((c->replied && now - c->t_last > IDLE_CLOSE_US) ||
 		    now - c->t_accept > MAX_LIFETIME_US) {
@@ -393,6 +577,7 @@ int netsink_main(int chan, void *arg)
 
 	s->chan = chan;
 	s->geo = opts && opts->geo ? opts->geo : "US";
+	s->mitm = opts ? opts->mitm : NULL;
 	add_slot(s, SLOT_CHAN, chan, 0);
 	int dns = bind_any(SOCK_DGRAM, 53);
 	if (dns < 0)

@@ -2,8 +2,9 @@
  * network namespace.  Every DNS question is answered (A with a sinkhole
  * address in 198.18.0.0/15, TXT with a harmless string, others NODATA) and
  * recorded; every connection is accepted on the port asked for, answered
- * like a plausible server (HTTP replies, a TLS alert after the ClientHello,
- * two harmless shell commands on raw sockets) and what the client sent is
+ * like a plausible server (HTTP replies, WebSocket upgrades, TLS terminated
+ * with a leaf minted by the run's own authority, two harmless shell
+ * commands on raw sockets) and what the client sent (decrypted, for TLS) is
  * captured, up to NETSINK_CAPTURE_MAX bytes.
  *
  * It talks to the supervisor over a SOCK_SEQPACKET channel: requests
@@ -34,16 +35,27 @@ struct ns_msg {
 	uint64_t t_us;	/* CLOCK_MONOTONIC, microseconds */
 	uint64_t total; /* NS_CAPTURE: bytes received in all */
 	char addr[48];	/* destination address, numeric */
-	uint32_t len;	/* payload bytes that follow */
+	/* NS_CAPTURE of a TLS connection: the ClientHello's server name and
+	 * first ALPN protocol, and why the handshake or session failed. */
+	char sni[256];
+	char alpn[32];
+	char tls_error[96];
+	uint32_t len; /* payload bytes that follow */
 };
 
 enum ns_flags {
 	NSF_TRUNCATED = 1 << 0, /* total > captured */
 	NSF_REPLIED = 1 << 1,	/* the sink answered the client */
+	NSF_TLS = 1 << 2,	/* TLS terminated: the payload is the decrypted stream */
+	NSF_TLS_FAILED = 1 << 3, /* the client refused the sink's certificate (payload:
+				    its ClientHello), see tls_error */
 };
 
+struct mitm;
+
 struct netsink_options {
-	const char *geo; /* country code the geo-IP answers give, e.g. "US" */
+	const char *geo;   /* country code the geo-IP answers give, e.g. "US" */
+	struct mitm *mitm; /* terminates TLS with it; NULL: a handshake_failure alert */
 };
 
 /* Runs the netsink until the channel closes.  Returns an exit status. */

@@ -1,5 +1,6 @@
 /* First-bytes classification for the TCP sink: HTTP/1.x heads and TLS
  * ClientHellos (RFC 9112, RFC 8446). */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
@@ -197,6 +198,10 @@ static void http_header(const uint8_t *line, size_t n, struct http_req *req, str
 		http_set_str(&req->content_type, v, vlen);
 	} else if (http_name_is(line, name_len, "user-agent")) {
 		http_set_str(&req->user_agent, v, vlen);
+	} else if (http_name_is(line, name_len, "content-encoding")) {
+		http_set_str(&req->content_encoding, v, vlen);
+	} else if (http_name_is(line, name_len, "sec-websocket-key")) {
+		http_set_str(&req->ws_key, v, vlen);
 	} else if (http_name_is(line, name_len, "content-length")) {
 		/* Disagreeing copies are a smuggling attempt, not a length. */
 		l = http_parse_length(v, vlen);
@@ -255,7 +260,72 @@ void http_req_release(struct http_req *req)
 	free(req->host);
 	free(req->content_type);
 	free(req->user_agent);
+	free(req->content_encoding);
+	free(req->ws_key);
 	memset(req, 0, sizeof(*req));
+}
+
+/* The size of a chunked body from |buf| (after the head): 1 with |*used|
+ * set once the last chunk and the trailers are in, 0 for more, -EINVAL. */
+static int chunked_extent(const uint8_t *buf, size_t len, size_t *used)
+{
+	size_t off = 0;
+
+	for (;;) {
+		size_t line_len, next, size = 0, i = 0;
+		if (!http_next_line(buf, len, off, &line_len, &next))
+			return 0;
+		for (; i < line_len && isxdigit(buf[off + i]); i++) {
+			if (size > (SIZE_MAX >> 4))
+				return -EINVAL;
+			size = size * 16 + (size_t)(isdigit(buf[off + i])
+							    ? buf[off + i] - '0'
+							    : (tolower(buf[off + i]) - 'a' + 10));
+		}
+		if (i == 0 || (i < line_len && buf[off + i] != ';' && !http_is_ows(buf[off + i])))
+			return -EINVAL;
+		off = next;
+		if (size == 0)
+			break;
+		if (size > len - off)
+			return 0;
+		off += size;
+		if (!http_next_line(buf, len, off, &line_len, &next))
+			return 0;
+		if (line_len != 0)
+			return -EINVAL;
+		off = next;
+	}
+	for (;;) { /* trailers, then the blank line */
+		size_t line_len, next;
+		if (!http_next_line(buf, len, off, &line_len, &next))
+			return 0;
+		off = next;
+		if (line_len == 0)
+			break;
+	}
+	*used = off;
+	return 1;
+}
+
+int http_request_extent(const uint8_t *buf, size_t len, const struct http_req *req, size_t *used)
+{
+	size_t body = 0;
+	int r;
+
+	if (req->header_len > len)
+		return -EINVAL;
+	if (req->chunked) {
+		r = chunked_extent(buf + req->header_len, len - req->header_len, &body);
+		if (r <= 0)
+			return r;
+	} else if (req->content_length > 0) {
+		if ((uint64_t)req->content_length > len - req->header_len)
+			return 0;
+		body = (size_t)req->content_length;
+	}
+	*used = req->header_len + body;
+	return 1;
 }
 
 /* --- TLS ----------------------------------------------------------------- */

@@ -19,6 +19,8 @@ struct http_req {
 	char *host;		/* owned; first Host header value or NULL */
 	char *content_type;	/* owned; first Content-Type value or NULL */
 	char *user_agent;	/* owned; first User-Agent value or NULL */
+	char *content_encoding; /* owned; first Content-Encoding value or NULL */
+	char *ws_key;		/* owned; first Sec-WebSocket-Key value or NULL */
 	long content_length;	/* -1 if absent or invalid: not all digits, overflow, conflicting */
 	bool chunked;		/* Transfer-Encoding lists "chunked" */
 	bool upgrade_websocket; /* Upgrade lists "websocket" */
@@ -42,6 +44,12 @@ int sniff_http(const uint8_t *buf, size_t len, struct http_req *req);
 /* Frees the strings of |req| (any may be NULL) and leaves |req| zeroed;
  * |req| itself may be NULL. */
 void http_req_release(struct http_req *req);
+
+/* How many bytes of |buf| the request whose head |req| describes takes,
+ * its body included (Content-Length, or chunked up to the last chunk and
+ * the trailers): 1 with |*used| set, 0 when the body is not all there yet,
+ * -EINVAL for a malformed chunked body. */
+int http_request_extent(const uint8_t *buf, size_t len, const struct http_req *req, size_t *used);
 
 /* Parses a TLS ClientHello (RFC 8446 4.1.2) from the records at the start
  * of |buf|.  Returns 1 when a ClientHello was parsed, writing the first

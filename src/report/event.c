@@ -31,6 +31,9 @@ void event_release(struct event *e)
 	free(e->host);
 	free(e->proto);
 	free(e->data);
+	free(e->sni);
+	free(e->alpn);
+	free(e->tls_error);
 	memset(e, 0, sizeof(*e));
 }
 

@@ -62,6 +62,9 @@ struct event {
 	size_t data_len;
 	bool truncated;
 	long arg; /* signal, prctl option, qtype, target pid */
+	/* capture of a TLS connection */
+	enum ev_tls { EV_TLS_NONE, EV_TLS_DECRYPTED, EV_TLS_REFUSED } tls;
+	char *sni, *alpn, *tls_error; /* owned, NULL when absent */
 };
 
 struct evlog {

@@ -150,34 +150,78 @@ static void file_entry(json_t *files, const char *path, unsigned fflags, long re
 			    json_integer(json_integer_value(json_object_get(f, "count")) + 1));
 }
 
+static json_t *http_json(const struct http_req *req, size_t body_bytes)
+{
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:I}", "method", req->method, "target",
+			 req->target, "host", str_or_null(req->host), "content_type",
+			 str_or_null(req->content_type), "content_encoding",
+			 str_or_null(req->content_encoding), "user_agent",
+			 str_or_null(req->user_agent), "body_bytes", (json_int_t)body_bytes);
+}
+
+/* Every HTTP request in a client's stream (keep-alive, pipelining), and
+ * whether it became a WebSocket. */
+static json_t *http_requests(const unsigned char *d, size_t n, bool *websocket)
+{
+	json_t *arr = json_array();
+	size_t off = 0;
+
+	*websocket = false;
+	while (off < n && json_array_size(arr) < 64) {
+		struct http_req req;
+		size_t used;
+		if (sniff_http(d + off, n - off, &req) != 1)
+			break;
+		if (http_request_extent(d + off, n - off, &req, &used) != 1)
+			used = n - off;
+		json_array_append_new(arr, http_json(&req, used - req.header_len));
+		*websocket = req.upgrade_websocket;
+		http_req_release(&req);
+		off += used;
+		if (*websocket)
+			break;
+	}
+	return arr;
+}
+
 static void capture_json(json_t *o, const struct event *e)
 {
-	struct http_req req;
 	char sni[256], alpn[64];
+	bool ws = false;
 
 	if (e->socktype != SOCK_STREAM) {
 		json_object_set_new(o, "kind", json_string("udp"));
 		return;
 	}
-	if (sniff_http(e->data, e->data_len, &req) == 1) {
-		json_object_set_new(o, "kind", json_string("http"));
-		json_object_set_new(o, "http",
-				    json_pack("{s:s, s:s, s:o, s:o, s:o, s:I}", "method",
-					      req.method, "target", req.target, "host",
-					      str_or_null(req.host), "content_type",
-					      str_or_null(req.content_type), "user_agent",
-					      str_or_null(req.user_agent), "body_bytes",
-					      (json_int_t)(e->data_len > req.header_len
-								   ? e->data_len - req.header_len
-								   : 0)));
-		http_req_release(&req);
-	} else if (sniff_tls_client_hello(e->data, e->data_len, sni, sizeof(sni), alpn,
+	if (e->tls != EV_TLS_NONE)
+		json_object_set_new(o, "tls",
+				    json_pack("{s:s, s:s, s:b, s:o}", "sni", e->sni ? e->sni : "",
+					      "alpn", e->alpn ? e->alpn : "", "intercepted",
+					      e->tls == EV_TLS_DECRYPTED, "error",
+					      str_or_null(e->tls_error)));
+	json_t *reqs = e->tls == EV_TLS_REFUSED ? json_array()
+						 : http_requests(e->data, e->data_len, &ws);
+	if (json_array_size(reqs)) {
+		json_object_set_new(o, "kind",
+				    json_string(e->tls == EV_TLS_DECRYPTED ? "https" : "http"));
+		json_object_set(o, "http", json_array_get(reqs, 0));
+		json_object_set(o, "requests", reqs);
+		if (ws)
+			json_object_set_new(o, "websocket", json_true());
+	} else if (e->tls == EV_TLS_DECRYPTED) {
+		json_object_set_new(o, "kind", json_string(e->data_len ? "tls-raw" : "tls-empty"));
+	} else if (e->tls == EV_TLS_REFUSED ||
+		   sniff_tls_client_hello(e->data, e->data_len, sni, sizeof(sni), alpn,
 					  sizeof(alpn)) == 1) {
 		json_object_set_new(o, "kind", json_string("tls"));
-		json_object_set_new(o, "tls", json_pack("{s:s, s:s}", "sni", sni, "alpn", alpn));
+		if (e->tls == EV_TLS_NONE)
+			json_object_set_new(o, "tls",
+					    json_pack("{s:s, s:s, s:b, s:n}", "sni", sni, "alpn",
+						      alpn, "intercepted", 0, "error"));
 	} else {
 		json_object_set_new(o, "kind", json_string(e->data_len ? "raw" : "empty"));
 	}
+	json_decref(reqs);
 }
 
 /* One hit per canary, channel and destination: a name looked up for A

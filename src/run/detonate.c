@@ -15,6 +15,8 @@
 
 #include "netsink/netsink.h"
 #include "run/run.h"
+#include "tls/mitm.h"
+#include "tls/nodeca.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -29,6 +31,7 @@ struct ctx {
 	int sigfd, chan, out_fd, err_fd;
 	int phase; /* the running phase, for output attribution */
 	uint64_t t0;
+	struct nodeca *nodeca; /* NULL: TLS not intercepted, or node not found */
 };
 
 const char *phase_name(enum phase_id p)
@@ -40,6 +43,55 @@ const char *step_state_name(enum step_state s)
 {
 	static const char *const n[] = {"not_run", "ok", "failed", "timeout", "error"};
 	return (unsigned)s < 5 ? n[s] : "unknown";
+}
+
+static void on_exec(void *arg, pid_t pid)
+{
+	struct ctx *c = arg;
+	int r;
+
+	if (!c->nodeca)
+		return;
+	r = nodeca_patch(c->nodeca, pid);
+	if (r < 0)
+		log_warn("cannot give node process %d the interception CA: %s", (int)pid,
+			 strerror(-r));
+	else if (r > 0)
+		c->res->node_ca_patched++;
+}
+
+static char *cache_dir(void)
+{
+	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+	if (x && *x == '/')
+		return xasprintf("%s/snare", x);
+	if (home && *home == '/')
+		return xasprintf("%s/.cache/snare", home);
+	return NULL;
+}
+
+/* The run's interception CA, and node made to trust it. */
+static int tls_setup(struct ctx *c, const struct run_options *opts, struct mitm **mitm, char *err,
+		     size_t errlen)
+{
+	uint64_t seed = 1469598103934665603ULL;
+	char nerr[512];
+
+	if (opts->no_tls_intercept)
+		return 0;
+	for (const char *p = c->res->id.canaries[0].value; *p; p++)
+		seed = (seed ^ (unsigned char)*p) * 1099511628211ULL;
+	*mitm = mitm_new(seed, err, errlen);
+	if (!*mitm)
+		return -1;
+	c->res->tls_intercept = true;
+	char *dir = cache_dir();
+	c->nodeca = nodeca_new("/usr/bin/node", mitm_ca_pem(*mitm), dir, nerr, sizeof(nerr));
+	free(dir);
+	if (!c->nodeca)
+		log_warn("node will not trust the interception CA: %s", nerr);
+	return 0;
 }
 
 static int step_of_pid(struct ctx *c, int pid)
@@ -76,6 +128,14 @@ static void handle_ns_msg(struct ctx *c, const struct ns_msg *m, const unsigned 
 		e->data_len = len;
 		e->truncated = (m->flags & NSF_TRUNCATED) != 0;
 		e->pid = tracer_pid_for_port(c->tracer, m->socktype, m->cport);
+		if (m->flags & (NSF_TLS | NSF_TLS_FAILED)) {
+			e->tls = m->flags & NSF_TLS ? EV_TLS_DECRYPTED : EV_TLS_REFUSED;
+			e->sni = xstrndup(m->sni, strnlen(m->sni, sizeof(m->sni)));
+			e->alpn = xstrndup(m->alpn, strnlen(m->alpn, sizeof(m->alpn)));
+			if (m->tls_error[0])
+				e->tls_error = xstrndup(m->tls_error,
+							strnlen(m->tls_error, sizeof(m->tls_error)));
+		}
 	} else {
 		return;
 	}
@@ -303,6 +363,7 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 		 char *err, size_t errlen)
 {
 	struct netsink_options nso = {.geo = opts->geo};
+	struct mitm *mitm = NULL;
 	struct sandbox_config cfg;
 	struct ctx c = {.res = res, .sigfd = -1, .chan = -1, .out_fd = -1, .err_fd = -1};
 	int out[2] = {-1, -1}, errp[2] = {-1, -1}, chan[2] = {-1, -1};
@@ -329,6 +390,9 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	}
 	if (run_prepare(target, opts, res, err, errlen) < 0 || run_plan(opts, res, err, errlen) < 0)
 		goto out;
+	if (tls_setup(&c, opts, &mitm, err, errlen) < 0)
+		goto out;
+	nso.mitm = mitm;
 
 	char app[4096];
 	snprintf(app, sizeof(app), "%s/app", res->workdir);
@@ -363,6 +427,7 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	cfg.net_ipv6 = true;
 	cfg.netsink_main = netsink_main;
 	cfg.netsink_arg = &nso;
+	cfg.ca_pem = mitm ? mitm_ca_pem(mitm) : NULL;
 	/* The steps live in |res|; the sandbox reads them through a view. */
 	struct sandbox_step *view = xcalloc(res->nsteps ? res->nsteps : 1, sizeof(*view));
 	for (size_t i = 0; i < res->nsteps; i++)
@@ -389,7 +454,8 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	c.chan = chan[0];
 	c.out_fd = out[0];
 	c.err_fd = errp[0];
-	struct tracer_hooks hooks = {.ensure_listener = ensure_listener, .ctx = &c};
+	struct tracer_hooks hooks = {
+		.ensure_listener = ensure_listener, .on_exec = on_exec, .ctx = &c};
 	c.tracer = tracer_new(&res->log, &hooks, c.t0);
 	if ((r = tracer_seize(c.tracer, sandbox_init_pid(c.sb))) < 0) {
 		snprintf(err, errlen, "cannot trace the sandbox: %s; refusing to run",
@@ -434,6 +500,8 @@ out:
 			close(chan[i]);
 	}
 	res->t_total_us = ev_now_us() - c.t0;
+	nodeca_free(c.nodeca);
+	mitm_free(mitm);
 	if (res->workdir[0] && !opts->keep_workdir) {
 		fs_rm_rf(res->workdir);
 	}

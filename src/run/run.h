@@ -88,6 +88,8 @@ struct run_result {
 	size_t nprocs;
 	struct tracer_stats stats;
 	uint64_t t_setup_us, t_total_us;
+	bool tls_intercept;	    /* TLS was terminated with the run's own CA */
+	unsigned node_ca_patched; /* node processes given that CA */
 	char workdir[4096];
 };
 

@@ -4,7 +4,9 @@
  * directory bound read-write, then pivot_root and the old root detached. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -14,6 +16,7 @@
 #include "sandbox/identity.h"
 #include "sandbox/internal.h"
 #include "sys/sys.h"
+#include "util/fsutil.h"
 #include "util/log.h"
 
 #define FAIL(...)                                                                                  \
@@ -182,6 +185,43 @@ static int overlay_etc(const char *root, const struct identity *id, char *err, s
 	return 0;
 }
 
+/* The system CA bundle (what curl, wget, python, openssl and Go read) with
+ * |pem| among its certificates, bound over the host's. */
+static int trust_ca(const char *root, const char *pem, char *err, size_t errlen)
+{
+	static const char bundle[] = "/etc/ssl/certs/ca-certificates.crt";
+	char src[4096], dst[4096];
+	size_t len = 0;
+	struct stat st;
+
+	snprintf(dst, sizeof(dst), "%s%s", root, bundle);
+	if (lstat(dst, &st) < 0 || !S_ISREG(st.st_mode)) {
+		log_debug("no system CA bundle at %s: nothing to add the CA to", bundle);
+		return 0;
+	}
+	char *host = fs_read_file(dst, 16u << 20, &len);
+	if (!host)
+		FAIL("cannot read '%s'", bundle);
+	/* In the middle of the bundle, not at its end. */
+	size_t cut = len / 2;
+	const char *mark = memmem(host + cut, len - cut, "-----END CERTIFICATE-----\n", 26);
+	cut = mark ? (size_t)(mark - host) + 26 : len;
+	snprintf(src, sizeof(src), "%s/run/.etc/ca-certificates.crt", root);
+	int fd = open(src, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	bool ok = fd >= 0 && write(fd, host, cut) == (ssize_t)cut &&
+		  write(fd, pem, strlen(pem)) == (ssize_t)strlen(pem) &&
+		  write(fd, host + cut, len - cut) == (ssize_t)(len - cut);
+	free(host);
+	if (fd >= 0 && close(fd) < 0)
+		ok = false;
+	if (!ok)
+		FAIL("cannot write '%s'", src);
+	if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
+		FAIL("cannot bind '%s'", bundle);
+	make_ro(dst);
+	return 0;
+}
+
 static int build_dev(const char *root, char *err, size_t errlen)
 {
 	static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
@@ -257,6 +297,8 @@ int mount_build_root(const struct sandbox_config *cfg, const char *newroot, uid_
 	if (tmpfs_at(newroot, "/home", opts, 0755) < 0)
 		FAIL("cannot mount /home");
 	if (overlay_etc(newroot, id, err, errlen) < 0)
+		return -errno;
+	if (cfg->ca_pem && trust_ca(newroot, cfg->ca_pem, err, errlen) < 0)
 		return -errno;
 	for (size_t i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
 		snprintf(path, sizeof(path), "%s%s", newroot, empty[i]);

@@ -63,6 +63,8 @@ struct sandbox_config {
 	 * bind any port).  Returns the process's exit status. */
 	int (*netsink_main)(int fd, void *arg);
 	void *netsink_arg;
+	/* PEM of a CA the sandbox trusts (added to the system bundle), or NULL. */
+	const char *ca_pem;
 };
 
 struct sandbox;

@@ -21,6 +21,8 @@ struct tracer_hooks {
 	 * before the call runs: make sure something accepts on |port|.
 	 * |socktype| is SOCK_STREAM or SOCK_DGRAM. */
 	void (*ensure_listener)(void *ctx, int socktype, int port);
+	/* Called when |pid| has just exec'd, while it is stopped; NULL ok. */
+	void (*on_exec)(void *ctx, pid_t pid);
 	void *ctx;
 };
 

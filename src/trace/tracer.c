@@ -783,6 +783,8 @@ static void on_exec_event(struct tracer *t, pid_t tid)
 		finish_event(t, h, 0);
 	if (h)
 		h->in_syscall = false;
+	if (t->hooks.on_exec)
+		t->hooks.on_exec(t->hooks.ctx, tid);
 	ptrace(PTRACE_CONT, tid, 0, 0);
 }
 
