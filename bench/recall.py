@@ -4,8 +4,9 @@
 Detonates every tarball of ../shared/corpus/malicious/pkgs with `snare
 trace` (inside an outer `unshare --net`, as a second wall) and checks the
 `expect` column of index.tsv against each report.  send: items that the
-corpus saw only inside TLS (verify/results.tsv source "tls...") belong to
-the TLS work and are left out.  Prints the per-kind table.
+corpus saw only inside TLS (verify/results.tsv source "tls...") are counted
+on a row of their own, "send (https)": they are observed only when snare
+decrypts TLS.  Prints the per-kind table.
 
 usage: bench/recall.py [--corpus DIR] [--snare build/snare] [-j 2]
                        [--only NAME ...] [--reports DIR] [--limit N]
@@ -88,6 +89,10 @@ def detonate(r):
     return r, out, p.returncode, time.time() - t, p.stderr.strip()[-300:]
 
 
+def observed_any(report, kind, value):
+    return observed(report, 'send' if kind == 'send (https)' else kind, value)
+
+
 CANARY_OF_PLACEHOLDER = [
     ('npm_FAKE', ('npm_token',)),
     ('AKIAFAKE', ('aws_access_key_id',)),
@@ -158,7 +163,8 @@ def observed(report, kind, value):
                     break
             needle = value.encode()
             for s in ph['sent']:
-                if needle in base64.b64decode(s.get('data_base64') or ''):
+                forms = [s.get('data_base64')] + [d.get('data_base64') for d in s.get('decoded') or []]
+                if any(needle in base64.b64decode(f or '') for f in forms):
                     return True
             for d in ph['dns']:
                 if value.lower() in d['hostname'].lower():
@@ -178,11 +184,13 @@ with cf.ThreadPoolExecutor(args.j) as ex:
             continue
         report = json.load(open(out))
         for item in r['expect'].split(';'):
-            if not item or (r['file'], item) in tls_only:
+            if not item:
                 continue
             kind, value = item.split(':', 1)
+            if (r['file'], item) in tls_only:
+                kind = 'send (https)'
             per_kind[kind] += 1
-            if observed(report, kind, value):
+            if observed_any(report, kind, value):
                 per_kind_ok[kind] += 1
             else:
                 misses.append((r['file'], item))

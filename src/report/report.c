@@ -11,6 +11,7 @@
 #include "netsink/dns.h"
 #include "netsink/sniff.h"
 #include "report/canary.h"
+#include "report/payload.h"
 #include "report/report.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -246,14 +247,34 @@ static bool hit_seen(json_t *hits, json_t *h)
 	return false;
 }
 
+/* Decoded forms of a TCP capture (see payload.h). */
+static size_t event_views(const struct event *e, struct payload_view *v)
+{
+	if (e->type != EV_CAPTURE || e->socktype != SOCK_STREAM || !e->data_len ||
+	    e->tls == EV_TLS_REFUSED)
+		return 0;
+	return payload_views(e->data, e->data_len, v, PAYLOAD_VIEWS_MAX);
+}
+
 static void canary_hits(const struct run_result *res, const struct event *e, json_t *hits)
 {
+	struct payload_view views[PAYLOAD_VIEWS_MAX];
+	size_t nviews = event_views(e, views);
+	char encbuf[64];
+
 	for (int k = 0; k < CANARY_COUNT; k++) {
 		const struct canary *c = &res->id.canaries[k];
 		const char *enc = NULL;
 		json_t *h = NULL;
 		if (e->type == EV_CAPTURE && e->data_len) {
 			enc = canary_find(e->data, e->data_len, c->value);
+			for (size_t v = 0; !enc && v < nviews; v++) {
+				enc = canary_find(views[v].data, views[v].len, c->value);
+				if (enc) {
+					snprintf(encbuf, sizeof(encbuf), "%s+%s", views[v].how, enc);
+					enc = encbuf;
+				}
+			}
 			if (enc) {
 				const char *host = host_for_addr(res, e->addr);
 				h = json_pack("{s:s, s:s, s:s, s:s, s:i}", "canary", c->name,
@@ -261,6 +282,8 @@ static void canary_hits(const struct run_result *res, const struct event *e, jso
 					      "port", e->port);
 				if (host)
 					json_object_set_new(h, "hostname", json_string(host));
+				if (e->tls == EV_TLS_DECRYPTED)
+					json_object_set_new(h, "tls", json_true());
 			}
 		} else if (e->type == EV_DNS && e->host) {
 			enc = canary_find_dns(e->host, c->value);
@@ -291,6 +314,7 @@ static void canary_hits(const struct run_result *res, const struct event *e, jso
 			json_array_append_new(hits, h);
 		}
 	}
+	payload_views_release(views, nviews);
 }
 
 static json_t *timeline_entry(const struct run_result *res, const struct event *e)
@@ -436,6 +460,25 @@ static json_t *phase_json(const struct run_result *res, int ph)
 				(json_int_t)e->len, "captured", (json_int_t)e->data_len,
 				"truncated", e->truncated, "preview", pv, "data_base64", raw);
 			capture_json(c, e);
+			struct payload_view views[PAYLOAD_VIEWS_MAX];
+			size_t nv = event_views(e, views);
+			if (nv) {
+				json_t *dec = json_array();
+				for (size_t v = 0; v < nv; v++) {
+					size_t cut = views[v].len < 65536 ? views[v].len : 65536;
+					char *vp = preview(views[v].data, cut), *vb = b64(views[v].data, cut);
+					json_array_append_new(
+						dec, json_pack("{s:s, s:I, s:b, s:s, s:s}", "how",
+							       views[v].how, "size",
+							       (json_int_t)views[v].len, "truncated",
+							       cut < views[v].len, "preview", vp,
+							       "data_base64", vb));
+					free(vp);
+					free(vb);
+				}
+				json_object_set_new(c, "decoded", dec);
+				payload_views_release(views, nv);
+			}
 			attr(c, res, e);
 			json_array_append_new(sent, c);
 			free(pv);

@@ -1,0 +1,233 @@
+/* Decoding request bodies and WebSocket frames for the canary search. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <zlib.h>
+
+#include "netsink/sniff.h"
+#include "report/payload.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+size_t payload_inflate(const unsigned char *d, size_t n, int raw, unsigned char **out)
+{
+	z_stream z;
+	unsigned char *buf;
+	size_t cap = 64 * 1024, len = 0;
+	int r;
+
+	*out = NULL;
+	if (!n || n > UINT32_MAX)
+		return 0;
+	memset(&z, 0, sizeof(z));
+	/* 15 + 32: gzip or zlib, told by the header; -15: raw deflate. */
+	if (inflateInit2(&z, raw ? -15 : 15 + 32) != Z_OK)
+		return 0;
+	buf = xmalloc(cap);
+	z.next_in = (unsigned char *)d;
+	z.avail_in = (uInt)n;
+	do {
+		if (len == cap) {
+			if (cap >= PAYLOAD_VIEW_MAX)
+				break;
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		z.next_out = buf + len;
+		z.avail_out = (uInt)(cap - len);
+		r = inflate(&z, Z_NO_FLUSH);
+		len = cap - z.avail_out;
+		if (r == Z_STREAM_END && z.avail_in > 0 && !raw) {
+			/* concatenated gzip members */
+			if (inflateReset(&z) != Z_OK)
+				break;
+			r = Z_OK;
+		}
+	} while (r == Z_OK && (z.avail_in > 0 || z.avail_out == 0));
+	inflateEnd(&z);
+	if (len == 0) {
+		free(buf);
+		return 0;
+	}
+	*out = buf;
+	return len;
+}
+
+/* De-chunks a chunked body (as far as it goes). */
+static size_t dechunk(const unsigned char *d, size_t n, unsigned char **out)
+{
+	struct strbuf sb;
+	size_t off = 0;
+
+	strbuf_init(&sb, PAYLOAD_VIEW_MAX);
+	while (off < n) {
+		size_t size = 0, i = off;
+		while (i < n && i - off < 16 &&
+		       ((d[i] >= '0' && d[i] <= '9') || ((d[i] | 0x20) >= 'a' && (d[i] | 0x20) <= 'f'))) {
+			unsigned c = d[i] | 0x20;
+			size = size * 16 + (c <= '9' ? c - '0' : c - 'a' + 10);
+			i++;
+		}
+		if (i == off)
+			break;
+		const unsigned char *nl = memchr(d + i, '\n', n - i);
+		if (!nl || size == 0)
+			break;
+		off = (size_t)(nl - d) + 1;
+		size_t take = size < n - off ? size : n - off;
+		strbuf_add(&sb, d + off, take);
+		off += take;
+		if (off < n && d[off] == '\r')
+			off++;
+		if (off < n && d[off] == '\n')
+			off++;
+	}
+	if (!sb.len) {
+		strbuf_release(&sb);
+		*out = NULL;
+		return 0;
+	}
+	size_t len;
+	*out = (unsigned char *)strbuf_detach(&sb, &len);
+	return len;
+}
+
+size_t payload_websocket(const unsigned char *d, size_t n, unsigned char **out)
+{
+	struct strbuf sb;
+	size_t off = 0;
+
+	strbuf_init(&sb, PAYLOAD_VIEW_MAX);
+	while (n - off >= 2) {
+		unsigned char b0 = d[off], b1 = d[off + 1];
+		uint64_t plen = b1 & 0x7f;
+		size_t h = 2;
+		if (plen == 126) {
+			if (n - off < 4)
+				break;
+			plen = (uint64_t)d[off + 2] << 8 | d[off + 3];
+			h = 4;
+		} else if (plen == 127) {
+			if (n - off < 10)
+				break;
+			plen = 0;
+			for (int i = 0; i < 8; i++)
+				plen = plen << 8 | d[off + 2 + i];
+			h = 10;
+		}
+		const unsigned char *mask = NULL;
+		if (b1 & 0x80) {
+			if (n - off < h + 4)
+				break;
+			mask = d + off + h;
+			h += 4;
+		}
+		off += h;
+		size_t take = plen < n - off ? (size_t)plen : n - off;
+		unsigned op = b0 & 0x0f;
+		if (op <= 2) { /* continuation, text, binary */
+			unsigned char *p = xmalloc(take ? take : 1);
+			for (size_t i = 0; i < take; i++)
+				p[i] = mask ? d[off + i] ^ mask[i & 3] : d[off + i];
+			if (b0 & 0x40) { /* RSV1: permessage-deflate */
+				unsigned char *z;
+				unsigned char *tail = xmalloc(take + 4);
+				memcpy(tail, p, take);
+				memcpy(tail + take, "\x00\x00\xff\xff", 4);
+				size_t zl = payload_inflate(tail, take + 4, 1, &z);
+				free(tail);
+				if (zl)
+					strbuf_add(&sb, z, zl);
+				free(z);
+			} else {
+				strbuf_add(&sb, p, take);
+			}
+			strbuf_addstr(&sb, "\n");
+			free(p);
+		}
+		off += take;
+	}
+	if (!sb.len) {
+		strbuf_release(&sb);
+		*out = NULL;
+		return 0;
+	}
+	size_t len;
+	*out = (unsigned char *)strbuf_detach(&sb, &len);
+	return len;
+}
+
+static bool add_view(struct payload_view *out, size_t *k, size_t max, const char *how,
+		     unsigned char *data, size_t len)
+{
+	if (!data || !len || *k >= max) {
+		free(data);
+		return false;
+	}
+	out[(*k)++] = (struct payload_view){how, data, len};
+	return true;
+}
+
+size_t payload_views(const unsigned char *d, size_t n, struct payload_view *out, size_t max)
+{
+	size_t off = 0, k = 0;
+
+	while (off < n && k < max) {
+		struct http_req req;
+		size_t used;
+		if (sniff_http(d + off, n - off, &req) != 1)
+			break;
+		if (http_request_extent(d + off, n - off, &req, &used) != 1)
+			used = n - off;
+		const unsigned char *body = d + off + req.header_len;
+		size_t blen = used - req.header_len;
+		unsigned char *plain = NULL;
+		if (req.upgrade_websocket) {
+			unsigned char *ws;
+			size_t wl = payload_websocket(d + off + used, n - off - used, &ws);
+			add_view(out, &k, max, "websocket", ws, wl);
+			http_req_release(&req);
+			break;
+		}
+		if (req.chunked && blen) {
+			size_t pl = dechunk(body, blen, &plain);
+			if (pl) {
+				body = plain;
+				blen = pl;
+			}
+		}
+		const char *enc = req.content_encoding;
+		bool gz = blen >= 2 && body[0] == 0x1f && body[1] == 0x8b;
+		bool zlib_hdr = blen >= 2 && (body[0] & 0x0f) == 8 && ((body[0] << 8) | body[1]) % 31 == 0;
+		unsigned char *z = NULL;
+		size_t zl = 0;
+		const char *how = NULL;
+		if (gz || (enc && strcasestr(enc, "gzip"))) {
+			zl = payload_inflate(body, blen, 0, &z);
+			how = "gzip";
+		} else if (enc && strcasestr(enc, "deflate")) {
+			zl = payload_inflate(body, blen, !zlib_hdr, &z);
+			how = "deflate";
+		}
+		if (zl) {
+			add_view(out, &k, max, how, z, zl);
+			free(plain);
+		} else if (plain) {
+			add_view(out, &k, max, "chunked", plain, blen);
+		}
+		http_req_release(&req);
+		off += used;
+	}
+	return k;
+}
+
+void payload_views_release(struct payload_view *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].data);
+		v[i].data = NULL;
+	}
+}
