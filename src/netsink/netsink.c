@@ -262,8 +262,20 @@ static void conn_capture(struct sink *s, struct conn *c)
 static void conn_close(struct sink *s, size_t i)
 {
 	struct slot *sl = &s->slots[i];
+	struct conn *c = sl->c;
 
-	conn_capture(s, sl->c);
+	if (c->tls == TLS_UP && c->total == 0 && !c->replied) {
+		/* Handshake done, then nothing: under TLS 1.3 that is how a
+		 * client that checks the certificate itself (a pin) leaves. */
+		snprintf(c->hdr.tls_error, sizeof(c->hdr.tls_error),
+			 "closed by the client after the handshake, nothing sent");
+		c->tls = TLS_FAILED;
+	} else if (c->tls == TLS_HANDSHAKE) {
+		snprintf(c->hdr.tls_error, sizeof(c->hdr.tls_error),
+			 "closed by the client during the handshake");
+		c->tls = TLS_FAILED;
+	}
+	conn_capture(s, c);
 	close(sl->fd);
 	SSL_free(sl->c->ssl); /* and its BIOs */
 	free(sl->c->buf);
