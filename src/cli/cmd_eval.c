@@ -267,8 +267,8 @@ int cmd_eval(int argc, char **argv)
 		}
 		fputs("id\tlabel\tfamily\tscore\tbaseline\n", f);
 		for (size_t i = 0; i < n; i++)
-			fprintf(f, "%s\t%d\t%s\t%.6f\t%.6f\n", ev->id[i], (int)ev->y[i], ev->family[i],
-				full[i], base[i]);
+			fprintf(f, "%s\t%d\t%s\t%.6f\t%.6f\n", ev->id[i], (int)ev->y[i],
+				ev->family[i], full[i], base[i]);
 		fclose(f);
 	}
 	if (roc) {

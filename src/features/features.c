@@ -12,48 +12,52 @@
 #include "util/errbuf.h"
 #include "util/xalloc.h"
 
-#define PHASE_FEATURES(X)                                                                          \
-	X(cmd_total)                                                                               \
-	X(cmd_failed)                                                                              \
-	X(cmd_shell)                                                                               \
-	X(cmd_net)                                                                                 \
-	X(cmd_recon)                                                                               \
-	X(cmd_persist) X(cmd_encode) X(cmd_build) X(cmd_interp) X(cmd_foreign) X(exec_written) X(  \
-		chmod_written) X(setsid) X(kill) X(memfd) X(denied) X(timeout) X(failed)           \
-		X(read_cred) X(read_browser) X(read_wallet) X(read_discord) X(read_envfile) X(     \
-			read_system) X(read_history) X(read_documents) X(read_kinds)               \
-			X(write_persist) X(write_documents) X(write_other_pkg) X(write_outside) X( \
-				delete_count) X(delete_outside) X(dns_count) X(dns_max_label)      \
-				X(dns_max_entropy) X(dns_hexlike) X(dns_b32like) X(dns_b64like) X( \
-					dns_service) X(dns_ipcheck) X(dns_txt) X(conn_count)       \
-					X(conn_raw_ip) X(conn_dest) X(conn_nonstd_port) X(         \
-						conn_unix) X(sent_count) X(sent_bytes)             \
-						X(http_post) X(http_get) X(sent_tls) X(            \
-							sent_raw) X(sent_env_dump) X(sent_recon)   \
-							X(canary_hits) X(canary_cred) X(           \
-								canary_cloud) X(canary_wallet)     \
-								X(canary_discord) X(canary_env) X( \
-									canary_dns) X(t_first_net) \
-									X(net_after_read) X(       \
-										exec_after_write)  \
-										X(stdout_bytes)
+#define PHASE_FEATURES(X)                                                                                    \
+	X(cmd_total)                                                                                         \
+	X(cmd_failed)                                                                                        \
+	X(cmd_shell)                                                                                         \
+	X(cmd_net)                                                                                           \
+	X(cmd_recon)                                                                                         \
+	X(cmd_persist)                                                                                       \
+	X(cmd_encode) X(cmd_build) X(cmd_interp) X(cmd_foreign) X(exec_written) X(chmod_written) X(          \
+		setsid) X(kill) X(memfd) X(denied) X(timeout) X(failed) X(read_cred) X(read_browser)         \
+		X(read_wallet) X(read_discord) X(read_envfile) X(read_system) X(read_history) X(             \
+			read_documents) X(read_kinds) X(write_persist) X(write_documents)                    \
+			X(write_other_pkg) X(write_outside) X(delete_count) X(delete_outside) X(             \
+				dns_count) X(dns_max_label) X(dns_max_entropy) X(dns_hexlike) X(dns_b32like) \
+				X(dns_b64like) X(dns_service) X(dns_ipcheck) X(dns_txt) X(                   \
+					conn_count) X(conn_raw_ip) X(conn_dest) X(conn_nonstd_port)          \
+					X(conn_unix) X(sent_count) X(sent_bytes) X(http_post) X(             \
+						http_get) X(sent_tls) X(sent_raw) X(sent_env_dump)           \
+						X(sent_recon) X(https_requests) X(http_exfil_path) X(        \
+							http_form) X(http_body_max) X(websocket)             \
+							X(tls_refused) X(sent_decoded) X(                    \
+								canary_hits) X(canary_cred)                  \
+								X(canary_cloud) X(canary_wallet) X(          \
+									canary_discord) X(canary_env)        \
+									X(canary_dns) X(canary_tls) X(       \
+										t_first_net)                 \
+										X(net_after_read) X(         \
+											exec_after_write)    \
+											X(stdout_bytes)
 
 #define GLOBAL_FEATURES(X)                                                                         \
 	X(n_commands)                                                                              \
 	X(n_domains)                                                                               \
-	X(n_ips) X(static_scripts) X(static_script_curl) X(static_script_wget) X(                  \
-		static_script_node_e) X(static_script_base64) X(static_script_url)                 \
-		X(static_script_pipe_sh) X(static_script_devnull) X(static_script_background) X(   \
-			static_script_subshell) X(static_script_python) X(static_script_recon)     \
-			X(static_binding_gyp) X(static_code_files) X(static_code_kb)               \
-				X(static_max_line) X(static_long_lines) X(static_eval) X(          \
-					static_function_ctor) X(static_hex_identifiers)            \
-					X(static_fromcharcode) X(static_base64_decode) X(          \
-						static_child_process) X(static_env_refs)           \
-						X(static_hex_escapes) X(static_long_base64) X(     \
-							static_long_hex) X(static_max_entropy)     \
-							X(static_url_hosts) X(static_url_ips)      \
-								X(static_url_service)
+	X(n_ips)                                                                                   \
+	X(static_scripts) X(static_script_curl) X(static_script_wget) X(static_script_node_e) X(   \
+		static_script_base64) X(static_script_url) X(static_script_pipe_sh)                \
+		X(static_script_devnull) X(static_script_background) X(static_script_subshell)     \
+			X(static_script_python) X(static_script_recon) X(static_binding_gyp)       \
+				X(static_code_files) X(static_code_kb) X(static_max_line) X(       \
+					static_long_lines) X(static_eval) X(static_function_ctor)  \
+					X(static_hex_identifiers) X(static_fromcharcode) X(        \
+						static_base64_decode) X(static_child_process)      \
+						X(static_env_refs) X(static_hex_escapes) X(        \
+							static_long_base64) X(static_long_hex)     \
+							X(static_max_entropy) X(static_url_hosts)  \
+								X(static_url_ips)                  \
+									X(static_url_service)
 
 enum {
 #define X(n) G_##n,
@@ -122,13 +126,25 @@ int features_index(const char *name)
 
 bool features_for_model(size_t i)
 {
-	static const char *const volume[] = {
-		"n_commands",	   "n_domains",	       "n_ips",
-		"static.scripts",  "static.code_kb",   "static.code_files",
-		"static.max_line", "static.url_hosts", ".cmd_total",
-		".conn_count",	   ".conn_dest",       ".dns_count",
-		".sent_count",	   ".sent_bytes",      ".t_first_net",
-		".stdout_bytes",   ".failed",	       NULL};
+	static const char *const volume[] = {"n_commands",
+					     "n_domains",
+					     "n_ips",
+					     "static.scripts",
+					     "static.code_kb",
+					     "static.code_files",
+					     "static.max_line",
+					     "static.url_hosts",
+					     ".cmd_total",
+					     ".conn_count",
+					     ".conn_dest",
+					     ".dns_count",
+					     ".sent_count",
+					     ".sent_bytes",
+					     ".t_first_net",
+					     ".stdout_bytes",
+					     ".failed",
+					     ".http_body_max",
+					     NULL};
 	const char *name = features_name(i);
 
 	if (!name)
@@ -365,6 +381,28 @@ static size_t b64dec(const char *in, unsigned char *out, size_t cap)
 	return o;
 }
 
+/* A request target shaped like a drop: a webhook or bot API, an upload or
+ * collector endpoint, or a long encoded blob in the path or query. */
+static bool exfil_like_target(const char *t)
+{
+	static const char *const words[] = {
+		"webhook", "sendmessage", "senddocument", "/upload", "/collect",
+		"/exfil",  "/steal",	  "/grab",	  "/beacon", "/log?",
+		"/ping?",  "/callback",	  "/hook",	  "/submit", NULL};
+	size_t run = 0;
+
+	for (const char *const *w = words; *w; w++)
+		if (strcasestr(t, *w))
+			return true;
+	for (const char *p = t; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		run = isalnum(c) || c == '+' || c == '_' || c == '-' || c == '%' ? run + 1 : 0;
+		if (run >= 40)
+			return true;
+	}
+	return false;
+}
+
 static bool mem_has(const unsigned char *d, size_t n, const char *needle)
 {
 	return *needle && memmem(d, n, needle, strlen(needle)) != NULL;
@@ -541,12 +579,27 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 		const char *kind = str(v, "kind");
 		f[P_sent_count]++;
 		f[P_sent_bytes] += (float)num(v, "size");
-		f[P_sent_tls] += !strcmp(kind, "tls");
-		f[P_sent_raw] += !strcmp(kind, "raw") || !strcmp(kind, "udp");
-		if (!strcmp(kind, "http")) {
-			const char *m = str(json_object_get(v, "http"), "method");
+		const json_t *tls = json_object_get(v, "tls");
+		f[P_sent_tls] += tls != NULL;
+		f[P_tls_refused] += tls && !json_is_true(json_object_get(tls, "intercepted"));
+		f[P_sent_raw] +=
+			!strcmp(kind, "raw") || !strcmp(kind, "udp") || !strcmp(kind, "tls-raw");
+		f[P_websocket] += json_is_true(json_object_get(v, "websocket"));
+		f[P_sent_decoded] += json_array_size(json_object_get(v, "decoded")) > 0;
+		size_t ri;
+		const json_t *rq;
+		json_array_foreach(json_object_get(v, "requests"), ri, rq)
+		{
+			const char *m = str(rq, "method"), *ct = str(rq, "content_type");
+			double body = num(rq, "body_bytes");
 			f[P_http_post] += !strcmp(m, "POST") || !strcmp(m, "PUT");
 			f[P_http_get] += !strcmp(m, "GET");
+			f[P_https_requests] += !strcmp(kind, "https");
+			f[P_http_exfil_path] += exfil_like_target(str(rq, "target"));
+			f[P_http_form] += strcasestr(ct, "multipart/form-data") ||
+					  strcasestr(ct, "x-www-form-urlencoded");
+			if (body > f[P_http_body_max])
+				f[P_http_body_max] = (float)body;
 		}
 		size_t n = b64dec(str(v, "data_base64"), buf, 70000);
 		int envkeys = mem_has(buf, n, "PATH") + mem_has(buf, n, "HOME") +
@@ -564,6 +617,8 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 		f[P_canary_hits]++;
 		if (!strcmp(str(v, "where"), "dns"))
 			f[P_canary_dns]++;
+		if (json_is_true(json_object_get(v, "tls")))
+			f[P_canary_tls]++;
 		if (!strcmp(k, "npm_token") || !strcmp(k, "github_token") ||
 		    !strcmp(k, "gh_oauth_token") || !strcmp(k, "ssh_private_key"))
 			f[P_canary_cred]++;

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <jansson.h>
 
-#define FEATURES_SCHEMA 1
+#define FEATURES_SCHEMA 2
 
 /* The number of features and their names, in vector order. */
 size_t features_count(void);

@@ -255,7 +255,8 @@ static void conn_capture(struct sink *s, struct conn *c)
 	c->captured = true;
 	c->hdr.total = c->total;
 	c->hdr.flags = (c->total > c->len ? NSF_TRUNCATED : 0) | (c->replied ? NSF_REPLIED : 0) |
-		       (c->tls == TLS_UP ? NSF_TLS : 0) | (c->tls == TLS_FAILED ? NSF_TLS_FAILED : 0);
+		       (c->tls == TLS_UP ? NSF_TLS : 0) |
+		       (c->tls == TLS_FAILED ? NSF_TLS_FAILED : 0);
 	send_msg(s, &c->hdr, c->buf, c->len);
 }
 

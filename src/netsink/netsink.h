@@ -44,9 +44,9 @@ struct ns_msg {
 };
 
 enum ns_flags {
-	NSF_TRUNCATED = 1 << 0, /* total > captured */
-	NSF_REPLIED = 1 << 1,	/* the sink answered the client */
-	NSF_TLS = 1 << 2,	/* TLS terminated: the payload is the decrypted stream */
+	NSF_TRUNCATED = 1 << 0,	 /* total > captured */
+	NSF_REPLIED = 1 << 1,	 /* the sink answered the client */
+	NSF_TLS = 1 << 2,	 /* TLS terminated: the payload is the decrypted stream */
 	NSF_TLS_FAILED = 1 << 3, /* the client refused the sink's certificate (payload:
 				    its ClientHello), see tls_error */
 };

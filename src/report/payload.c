@@ -66,7 +66,8 @@ static size_t dechunk(const unsigned char *d, size_t n, unsigned char **out)
 	while (off < n) {
 		size_t size = 0, i = off;
 		while (i < n && i - off < 16 &&
-		       ((d[i] >= '0' && d[i] <= '9') || ((d[i] | 0x20) >= 'a' && (d[i] | 0x20) <= 'f'))) {
+		       ((d[i] >= '0' && d[i] <= '9') ||
+			((d[i] | 0x20) >= 'a' && (d[i] | 0x20) <= 'f'))) {
 			unsigned c = d[i] | 0x20;
 			size = size * 16 + (c <= '9' ? c - '0' : c - 'a' + 10);
 			i++;
@@ -201,7 +202,8 @@ size_t payload_views(const unsigned char *d, size_t n, struct payload_view *out,
 		}
 		const char *enc = req.content_encoding;
 		bool gz = blen >= 2 && body[0] == 0x1f && body[1] == 0x8b;
-		bool zlib_hdr = blen >= 2 && (body[0] & 0x0f) == 8 && ((body[0] << 8) | body[1]) % 31 == 0;
+		bool zlib_hdr =
+			blen >= 2 && (body[0] & 0x0f) == 8 && ((body[0] << 8) | body[1]) % 31 == 0;
 		unsigned char *z = NULL;
 		size_t zl = 0;
 		const char *how = NULL;

@@ -17,7 +17,7 @@
 #define PAYLOAD_VIEWS_MAX 16
 
 struct payload_view {
-	const char *how; /* "chunked", "gzip", "deflate", "websocket" (static) */
+	const char *how;     /* "chunked", "gzip", "deflate", "websocket" (static) */
 	unsigned char *data; /* owned */
 	size_t len;
 };

@@ -200,8 +200,8 @@ static void capture_json(json_t *o, const struct event *e)
 					      "alpn", e->alpn ? e->alpn : "", "intercepted",
 					      e->tls == EV_TLS_DECRYPTED, "error",
 					      str_or_null(e->tls_error)));
-	json_t *reqs = e->tls == EV_TLS_REFUSED ? json_array()
-						 : http_requests(e->data, e->data_len, &ws);
+	json_t *reqs =
+		e->tls == EV_TLS_REFUSED ? json_array() : http_requests(e->data, e->data_len, &ws);
 	if (json_array_size(reqs)) {
 		json_object_set_new(o, "kind",
 				    json_string(e->tls == EV_TLS_DECRYPTED ? "https" : "http"));
@@ -271,7 +271,8 @@ static void canary_hits(const struct run_result *res, const struct event *e, jso
 			for (size_t v = 0; !enc && v < nviews; v++) {
 				enc = canary_find(views[v].data, views[v].len, c->value);
 				if (enc) {
-					snprintf(encbuf, sizeof(encbuf), "%s+%s", views[v].how, enc);
+					snprintf(encbuf, sizeof(encbuf), "%s+%s", views[v].how,
+						 enc);
 					enc = encbuf;
 				}
 			}
@@ -466,13 +467,14 @@ static json_t *phase_json(const struct run_result *res, int ph)
 				json_t *dec = json_array();
 				for (size_t v = 0; v < nv; v++) {
 					size_t cut = views[v].len < 65536 ? views[v].len : 65536;
-					char *vp = preview(views[v].data, cut), *vb = b64(views[v].data, cut);
+					char *vp = preview(views[v].data, cut),
+					     *vb = b64(views[v].data, cut);
 					json_array_append_new(
 						dec, json_pack("{s:s, s:I, s:b, s:s, s:s}", "how",
 							       views[v].how, "size",
-							       (json_int_t)views[v].len, "truncated",
-							       cut < views[v].len, "preview", vp,
-							       "data_base64", vb));
+							       (json_int_t)views[v].len,
+							       "truncated", cut < views[v].len,
+							       "preview", vp, "data_base64", vb));
 					free(vp);
 					free(vb);
 				}

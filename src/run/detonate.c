@@ -133,8 +133,8 @@ static void handle_ns_msg(struct ctx *c, const struct ns_msg *m, const unsigned 
 			e->sni = xstrndup(m->sni, strnlen(m->sni, sizeof(m->sni)));
 			e->alpn = xstrndup(m->alpn, strnlen(m->alpn, sizeof(m->alpn)));
 			if (m->tls_error[0])
-				e->tls_error = xstrndup(m->tls_error,
-							strnlen(m->tls_error, sizeof(m->tls_error)));
+				e->tls_error = xstrndup(
+					m->tls_error, strnlen(m->tls_error, sizeof(m->tls_error)));
 		}
 	} else {
 		return;

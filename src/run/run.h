@@ -51,9 +51,9 @@ struct run_options {
 	const char *geo;
 	bool keep_workdir;
 	unsigned long long seed;
-	char **extra_env;    /* NULL-terminated, appended to every step's environment */
-	const char *run_cmd; /* extra import-phase step: sh -c CMD in the project */
-	bool npm_offline;    /* dependencies from npm's cache only */
+	char **extra_env;      /* NULL-terminated, appended to every step's environment */
+	const char *run_cmd;   /* extra import-phase step: sh -c CMD in the project */
+	bool npm_offline;      /* dependencies from npm's cache only */
 	bool no_tls_intercept; /* the sink answers TLS with an alert instead of terminating it */
 };
 
@@ -88,7 +88,7 @@ struct run_result {
 	size_t nprocs;
 	struct tracer_stats stats;
 	uint64_t t_setup_us, t_total_us;
-	bool tls_intercept;	    /* TLS was terminated with the run's own CA */
+	bool tls_intercept;	  /* TLS was terminated with the run's own CA */
 	unsigned node_ca_patched; /* node processes given that CA */
 	char workdir[4096];
 };

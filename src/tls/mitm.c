@@ -34,7 +34,7 @@ struct mitm {
 };
 
 static const char *const ca_orgs[] = {
-	"Meridian Data Services", "Halvorsen Networks",	   "Brightline Infrastructure",
+	"Meridian Data Services", "Halvorsen Networks",	       "Brightline Infrastructure",
 	"Kestrel Labs",		  "Oakridge Consulting Group", "Bluepeak Software",
 	"Northgate Solutions",	  "Tessaract Engineering",
 };
@@ -160,10 +160,10 @@ struct mitm *mitm_new(uint64_t seed, char *err, size_t errlen)
 	if (!m->ca_key || !m->leaf_key || !m->ca_name ||
 	    !X509_NAME_add_entry_by_txt(m->ca_name, "C", MBSTRING_ASC, (const unsigned char *)"US",
 					-1, -1, 0) ||
-	    !X509_NAME_add_entry_by_txt(m->ca_name, "O", MBSTRING_ASC,
-					(const unsigned char *)org, -1, -1, 0) ||
-	    !X509_NAME_add_entry_by_txt(m->ca_name, "CN", MBSTRING_ASC,
-					(const unsigned char *)cn, -1, -1, 0))
+	    !X509_NAME_add_entry_by_txt(m->ca_name, "O", MBSTRING_ASC, (const unsigned char *)org,
+					-1, -1, 0) ||
+	    !X509_NAME_add_entry_by_txt(m->ca_name, "CN", MBSTRING_ASC, (const unsigned char *)cn,
+					-1, -1, 0))
 		goto fail;
 	m->ca = cert_new(m->ca_key, m->ca_name, -age, 20L * 365 * 86400 - age);
 	if (!m->ca || !X509_set_issuer_name(m->ca, m->ca_name) ||
@@ -234,9 +234,9 @@ static X509 *mint(struct mitm *m, const char *name)
 
 	snprintf(san, sizeof(san), "%s:%s", is_ip ? "IP" : "DNS", name);
 	/* CN is at most 64 characters; the SAN carries the name anyway. */
-	if (!subj || !X509_NAME_add_entry_by_txt(subj, "CN", MBSTRING_ASC,
-						 (const unsigned char *)name,
-						 strlen(name) > 64 ? 64 : -1, -1, 0))
+	if (!subj ||
+	    !X509_NAME_add_entry_by_txt(subj, "CN", MBSTRING_ASC, (const unsigned char *)name,
+					strlen(name) > 64 ? 64 : -1, -1, 0))
 		goto out;
 	x = cert_new(m->leaf_key, subj, -86400L * 30, 86400L * 335);
 	if (!x || !X509_set_issuer_name(x, m->ca_name) ||

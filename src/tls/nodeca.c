@@ -69,8 +69,9 @@ static bool cache_lookup(const char *dir, const struct stat *st, size_t need, ui
 		return false;
 	while (!hit && fgets(line, sizeof(line), f)) {
 		uint64_t dev, ino, size, mt, n, o, l;
-		if (sscanf(line, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
-				 " %" SCNu64 " %" SCNu64,
+		if (sscanf(line,
+			   "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
+			   " %" SCNu64,
 			   &dev, &ino, &size, &mt, &n, &o, &l) != 7)
 			continue;
 		if (dev == (uint64_t)st->st_dev && ino == (uint64_t)st->st_ino &&
@@ -109,8 +110,8 @@ static void cache_store(const char *dir, const struct stat *st, size_t need, uin
 	close(fd);
 }
 
-struct nodeca *nodeca_new(const char *node_path, const char *pem, const char *cache_dir,
-			  char *err, size_t errlen)
+struct nodeca *nodeca_new(const char *node_path, const char *pem, const char *cache_dir, char *err,
+			  size_t errlen)
 {
 	size_t need = strlen(pem);
 	struct nodeca *nc;
@@ -127,12 +128,11 @@ struct nodeca *nodeca_new(const char *node_path, const char *pem, const char *ca
 		return NULL;
 	}
 	if (!cache_dir || !cache_lookup(cache_dir, &st, need, &off, &len)) {
-		void *p = st.st_size > 0 ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
-						fd, 0)
-					 : MAP_FAILED;
+		void *p = st.st_size > 0
+				  ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)
+				  : MAP_FAILED;
 		if (p == MAP_FAILED) {
-			errbuf_set(err, errlen, "cannot map '%s': %s", node_path,
-				   strerror(errno));
+			errbuf_set(err, errlen, "cannot map '%s': %s", node_path, strerror(errno));
 			close(fd);
 			return NULL;
 		}

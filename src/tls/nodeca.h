@@ -30,8 +30,8 @@ struct nodeca;
  * and modification time), so the 100 MB binary is scanned once.  NULL with
  * one line in |err| when the binary cannot be read or holds no bundled
  * root long enough. */
-struct nodeca *nodeca_new(const char *node_path, const char *pem, const char *cache_dir,
-			  char *err, size_t errlen);
+struct nodeca *nodeca_new(const char *node_path, const char *pem, const char *cache_dir, char *err,
+			  size_t errlen);
 
 /* If |pid| (stopped by its tracer, just after an exec) runs the node
  * binary, writes the CA into its slot.  Returns 1 when patched, 0 when

@@ -109,8 +109,8 @@ static int handshake(SSL *cl, SSL *sv)
 	return 0;
 }
 
-static void run_client(struct mitm *m, const char *sni, const unsigned char *alpn,
-		       unsigned alpnlen, const char *want_alpn, int want)
+static void run_client(struct mitm *m, const char *sni, const unsigned char *alpn, unsigned alpnlen,
+		       const char *want_alpn, int want)
 {
 	SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
 	X509 *ca = ca_of(m);

@@ -43,9 +43,10 @@ static void test_gzip_body(void **state)
 	unsigned char gz[512], req[1024];
 	char head[256];
 	size_t gl = deflate_as(secret, strlen(secret), 15 + 16, gz, sizeof(gz));
-	snprintf(head, sizeof(head),
-		 "POST /c HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: %zu\r\n\r\n",
-		 gl);
+	snprintf(
+		head, sizeof(head),
+		"POST /c HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: %zu\r\n\r\n",
+		gl);
 	size_t n = request(req, head, gz, gl);
 	struct payload_view v[PAYLOAD_VIEWS_MAX];
 	size_t k = payload_views(req, n, v, PAYLOAD_VIEWS_MAX);
@@ -72,9 +73,10 @@ static void test_deflate_zlib_and_raw(void **state)
 	char head[256];
 	for (int bits = 15; bits >= -15; bits -= 30) {
 		size_t zl = deflate_as(secret, strlen(secret), bits, z, sizeof(z));
-		snprintf(head, sizeof(head),
-			 "POST / HTTP/1.1\r\nContent-Encoding: deflate\r\nContent-Length: %zu\r\n\r\n",
-			 zl);
+		snprintf(
+			head, sizeof(head),
+			"POST / HTTP/1.1\r\nContent-Encoding: deflate\r\nContent-Length: %zu\r\n\r\n",
+			zl);
 		size_t n = request(req, head, z, zl);
 		struct payload_view v[2];
 		size_t k = payload_views(req, n, v, 2);
@@ -135,8 +137,9 @@ static size_t ws_frame(unsigned char *out, int opcode, int rsv1, const void *p, 
 static void test_websocket_masked_and_deflated(void **state)
 {
 	(void)state;
-	static const char head[] = "GET /ws HTTP/1.1\r\nHost: c2\r\nUpgrade: websocket\r\n"
-				   "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+	static const char head[] =
+		"GET /ws HTTP/1.1\r\nHost: c2\r\nUpgrade: websocket\r\n"
+		"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
 	static const char m1[] = "hello", m2[] = "AKIAFAKEKEY0123456789";
 	unsigned char buf[4096], big[300], zb[256];
 	size_t n = strlen(head);
