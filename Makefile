@@ -60,6 +60,8 @@ compile_commands.json:
 clean:
 	rm -rf build build-san
 
+include fuzz/fuzz.mk
+
 .PHONY: all check test fmt tidy clean
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
