@@ -143,6 +143,13 @@ static bool semver_parse(const char *s, struct semver *v)
 	return end && !*end && n == 3;
 }
 
+bool pkgspec_version_valid(const char *v)
+{
+	struct semver sv;
+
+	return v && v[0] >= '0' && v[0] <= '9' && semver_parse(v, &sv);
+}
+
 /* Compares the release |a| with |b|, which may be a prerelease: a release
  * sorts after the prereleases of the same numbers. */
 static int semver_cmp(const struct semver *a, const struct semver *b)

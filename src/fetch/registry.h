@@ -9,6 +9,7 @@
 #ifndef SNARE_FETCH_REGISTRY_H
 #define SNARE_FETCH_REGISTRY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -33,6 +34,10 @@ struct pkg_ref {
  * must be valid (pkgjson_name_problem()).  Returns 0, or -1 with one line
  * in |err| and both outputs NULL. */
 int pkgspec_parse(const char *spec, char **name, char **version_or_tag, char *err, size_t errlen);
+
+/* Whether |v| is an exact version "1.2.3", "1.2.3-rc.1" or "1.2.3+build"
+ * (no range, no leading "v" or "=", no blanks). */
+bool pkgspec_version_valid(const char *v);
 
 /* Picks a version of |name| from its parsed |packument| (not modified):
  * |want| is an exact version (a leading "v" or "=" is allowed), a dist-tag,
