@@ -118,7 +118,19 @@ const char *canary_find(const unsigned char *buf, size_t len, const char *value)
 	u[o] = '\0';
 	bool ue = strcmp(u, value) != 0 && contains_ci(buf, len, u, true);
 	free(u);
-	return ue ? "urlencoded" : NULL;
+	if (ue)
+		return "urlencoded";
+	/* Cut or re-framed by the stealer (a regex that takes part of the
+	 * token, a line wrapped): 20 characters from the middle of a long
+	 * random value are as unique as the whole. */
+	if (n >= 32) {
+		char mid[21];
+		memcpy(mid, value + n / 2 - 10, 20);
+		mid[20] = '\0';
+		if (contains_ci(buf, len, mid, false))
+			return "partial";
+	}
+	return NULL;
 }
 
 static int b32val(int c)

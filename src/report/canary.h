@@ -8,7 +8,8 @@
 #include <stddef.h>
 
 /* Returns the encoding under which |value| occurs in |buf| ("plain", "hex",
- * "base64", "urlencoded"), or NULL. */
+ * "base64", "urlencoded"; "partial" when only the middle 20 characters of
+ * a value of 32 or more occur, as is: a token cut by the stealer), or NULL. */
 const char *canary_find(const unsigned char *buf, size_t len, const char *value);
 /* The same for a DNS name: labels joined and decoded first ("dns-hex",
  * "dns-base32", "dns-base64", or "plain" for a value in a label as is). */

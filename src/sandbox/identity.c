@@ -114,9 +114,11 @@ void identity_generate(struct identity *id, enum profile profile, unsigned long 
 	    b);
 	rand_chars(&r, a, 24, B62);
 	set(&k[CANARY_DOCKER_AUTH], "docker_password", "~/.docker/config.json", "dckr_pat_%s", a);
-	rand_chars(&r, a, 24, B62);
+	/* 24.6.27: what the common stealer regexes match whole
+	 * ([\w-]{24}\.[\w-]{6}\.[\w-]{27}); "MT" + 22 is a base64 user id. */
+	rand_chars(&r, a, 22, B62);
 	rand_chars(&r, b, 6, B64URL);
-	rand_chars(&r, c, 38, B64URL);
+	rand_chars(&r, c, 27, B64URL);
 	set(&k[CANARY_DISCORD_TOKEN], "discord_token", "~/.config/discord/Local Storage/leveldb",
 	    "MT%s.%s.%s", a, b, c);
 	{

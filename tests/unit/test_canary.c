@@ -48,7 +48,23 @@ static void test_absent(void **state)
 {
 	(void)state;
 	assert_null(find("GET / HTTP/1.1\r\nHost: example.test\r\n\r\n"));
-	assert_null(find("npm_Q2x8Rk3mZp7TtY1wLc9VbN4sHj6Ge0Ua5Xd")); /* one short */
+	/* one short: not the whole value, but its middle went out */
+	assert_string_equal(find("npm_Q2x8Rk3mZp7TtY1wLc9VbN4sHj6Ge0Ua5Xd"), "partial");
+	assert_null(find("npm_Q2x8Rk3mZp7TtY1w")); /* half of it */
+}
+
+static void test_partial_cut_token(void **state)
+{
+	(void)state;
+	/* a stealer regex that took 24.6.27 out of a longer token */
+	static const char tok[] = "MTeRApN6dLILDh6Oel2uHH3zRo.3OJijv.CMOKnghaabH80q5oaVfjxQOZNQwvXW3cG4yR6u";
+	static const char sent[] = "{\"content\":\"eRApN6dLILDh6Oel2uHH3zRo.3OJijv.CMOKnghaabH80q5oaVfjxQOZNQw\"}";
+	assert_string_equal(canary_find((const unsigned char *)sent, strlen(sent), tok), "partial");
+	/* short values need the whole */
+	assert_null(canary_find((const unsigned char *)"npm_abcdefghij", 14, "npm_abcdefghijKLMNOP"));
+	/* the middle alone, cut in two, is not enough */
+	static const char cut[] = "eRApN6dLILDh6Oel2uHH3z Ro.3OJijv.CMOKnghaab";
+	assert_null(canary_find((const unsigned char *)cut, strlen(cut), tok));
 }
 
 static void test_dns_hex_labels(void **state)
@@ -81,6 +97,7 @@ int main(void)
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_base64_every_alignment),
 		cmocka_unit_test(test_absent),
+		cmocka_unit_test(test_partial_cut_token),
 		cmocka_unit_test(test_dns_hex_labels),
 		cmocka_unit_test(test_dns_plain_label),
 	};
