@@ -340,10 +340,10 @@ static void tls_failed(struct conn *c, int fd, const char *why)
 
 static void raw_reply(struct conn *c, int fd)
 {
-	/* Miners get a stratum job, shells two harmless commands. */
-	if (c->hdr.dport == 3333 || c->hdr.dport == 14444 || c->hdr.dport == 5555 ||
-	    c->hdr.dport == 45700 || memmem(c->buf, c->len, "mining.", 7) ||
-	    memmem(c->buf, c->len, "\"login\"", 7)) {
+	/* Miners (they speak first, stratum's login or subscribe) get a job;
+	 * everything else, reverse shells above all, two harmless commands.
+	 * The port says nothing: shells listen on miners' ports too. */
+	if (memmem(c->buf, c->len, "mining.", 7) || memmem(c->buf, c->len, "\"login\"", 7)) {
 		static const char job[] =
 			"{\"id\":1,\"jsonrpc\":\"2.0\",\"error\":null,\"result\":{\"id\":\"1\",\"job\":{\"blob\":\"00\",\"job_id\":\"1\",\"target\":\"ffffff00\"},\"status\":\"OK\"}}\n";
 		conn_send(c, fd, job, sizeof(job) - 1);
