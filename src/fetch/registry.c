@@ -432,6 +432,36 @@ static void curl_init(void)
 	curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+/* The concurrency limit: a counting semaphore of transfers. */
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t slots_free = PTHREAD_COND_INITIALIZER;
+static unsigned slots_max, slots_used;
+
+void registry_set_concurrency(unsigned n)
+{
+	pthread_mutex_lock(&slots_lock);
+	slots_max = n;
+	pthread_cond_broadcast(&slots_free);
+	pthread_mutex_unlock(&slots_lock);
+}
+
+static void slot_take(void)
+{
+	pthread_mutex_lock(&slots_lock);
+	while (slots_max && slots_used >= slots_max)
+		pthread_cond_wait(&slots_free, &slots_lock);
+	slots_used++;
+	pthread_mutex_unlock(&slots_lock);
+}
+
+static void slot_give(void)
+{
+	pthread_mutex_lock(&slots_lock);
+	slots_used--;
+	pthread_cond_signal(&slots_free);
+	pthread_mutex_unlock(&slots_lock);
+}
+
 /* Where a response body goes: memory or a file, never past |cap|. */
 struct sink {
 	struct strbuf *mem;
@@ -556,7 +586,9 @@ static CURLcode http_get(const char *url, const char *accept, long timeout, stru
 			break;
 		}
 		*status = 0;
+		slot_take();
 		code = curl_easy_perform(c);
+		slot_give();
 		if (code == CURLE_OK)
 			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
 		if (attempt == HTTP_RETRIES || !retryable(code, *status))
@@ -684,7 +716,8 @@ int registry_download(const struct pkg_ref *ref, const char *path, char *err, si
 		errbuf_set(err, errlen, "no integrity or shasum for '%s'", ref->tarball_url);
 		return -1;
 	}
-	tmp = xasprintf("%s.part", path);
+	/* one .part per process: two scans may fetch into the same cache */
+	tmp = xasprintf("%s.%ld.part", path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		errbuf_set(err, errlen, "cannot write '%s': %s", tmp, strerror(errno));

@@ -60,13 +60,18 @@ int registry_pick(json_t *packument, const char *name, const char *want, struct 
 int registry_resolve(const char *registry, const char *spec, struct pkg_ref *ref, char *err,
 		     size_t errlen);
 
-/* Downloads ref->tarball_url to |path|: writes |path|.part, verifies it
+/* Downloads ref->tarball_url to |path|: writes |path|.<pid>.part, verifies it
  * against ref->integrity (or else ref->shasum; one of them is required)
  * with integrity_check(), and only then renames it to |path|.  At most
  * REGISTRY_MAX_TARBALL_BYTES; gives up when slower than 1 KiB/s for 30 s or
  * after 10 min.  Returns 0, or -1 with one line in |err| and no file left
  * behind. */
 int registry_download(const struct pkg_ref *ref, const char *path, char *err, size_t errlen);
+
+/* At most |n| registry transfers (packuments and tarballs) at once in this
+ * process, from any thread; the others wait their turn.  0: no limit (the
+ * default).  Scans in child processes are limited by their number. */
+void registry_set_concurrency(unsigned n);
 
 /* Frees the fields of |ref| and zeroes it; NULL ok. */
 void pkg_ref_release(struct pkg_ref *ref);

@@ -174,6 +174,23 @@ static void assert_pick_fails(struct fixture *fx, const char *want, const char *
 	assert_null(fx->ref.tarball_url);
 }
 
+static void test_version_valid(void **state)
+{
+	(void)state;
+	assert_true(pkgspec_version_valid("1.2.3"));
+	assert_true(pkgspec_version_valid("0.0.0-use.local"));
+	assert_true(pkgspec_version_valid("1.2.3-rc.1+build.5"));
+	assert_false(pkgspec_version_valid(NULL));
+	assert_false(pkgspec_version_valid(""));
+	assert_false(pkgspec_version_valid("v1.2.3"));
+	assert_false(pkgspec_version_valid("=1.2.3"));
+	assert_false(pkgspec_version_valid("^1.2.3"));
+	assert_false(pkgspec_version_valid("1.2"));
+	assert_false(pkgspec_version_valid("1.2.x"));
+	assert_false(pkgspec_version_valid("1.2.3 || 2"));
+	assert_false(pkgspec_version_valid("--help"));
+}
+
 static void test_pick_exact(void **state)
 {
 	struct fixture *fx = *state;
@@ -446,7 +463,7 @@ static int http_setup(void **state)
 static int http_teardown(void **state)
 {
 	struct http_fixture *fx = *state;
-	char *part = xasprintf("%s.part", fx->path);
+	char *part = xasprintf("%s.%ld.part", fx->path, (long)getpid());
 
 	server_stop(&fx->srv);
 	pkg_ref_release(&fx->ref);
@@ -507,7 +524,7 @@ static void test_download_shasum_only(void **state)
 
 static void assert_no_files(struct http_fixture *fx)
 {
-	char *part = xasprintf("%s.part", fx->path);
+	char *part = xasprintf("%s.%ld.part", fx->path, (long)getpid());
 	struct stat st;
 
 	assert_int_equal(stat(fx->path, &st), -1);
@@ -618,6 +635,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pkgspec_parse),
 		cmocka_unit_test(test_pkgspec_parse_errors),
+		cmocka_unit_test(test_version_valid),
 		cmocka_unit_test_setup_teardown(test_pick_exact, pick_setup, pick_teardown),
 		cmocka_unit_test_setup_teardown(test_pick_tags, pick_setup, pick_teardown),
 		cmocka_unit_test_setup_teardown(test_pick_ranges, pick_setup, pick_teardown),
