@@ -587,8 +587,11 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 		f[P_websocket] += json_is_true(json_object_get(v, "websocket"));
 		f[P_sent_decoded] += json_array_size(json_object_get(v, "decoded")) > 0;
 		size_t ri;
-		const json_t *rq;
-		json_array_foreach(json_object_get(v, "requests"), ri, rq)
+		const json_t *rq, *reqs = json_object_get(v, "requests");
+		json_t *one = NULL;
+		if (!reqs && json_object_get(v, "http")) /* reports before "requests" */
+			reqs = one = json_pack("[O]", json_object_get(v, "http"));
+		json_array_foreach(reqs, ri, rq)
 		{
 			const char *m = str(rq, "method"), *ct = str(rq, "content_type");
 			double body = num(rq, "body_bytes");
@@ -601,6 +604,7 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 			if (body > f[P_http_body_max])
 				f[P_http_body_max] = (float)body;
 		}
+		json_decref(one);
 		size_t n = b64dec(str(v, "data_base64"), buf, 70000);
 		int envkeys = mem_has(buf, n, "PATH") + mem_has(buf, n, "HOME") +
 			      mem_has(buf, n, "SHELL") + mem_has(buf, n, "npm_config") +
