@@ -318,6 +318,29 @@ static void canary_hits(const struct run_result *res, const struct event *e, jso
 	payload_views_release(views, nviews);
 }
 
+static const char *family_name(int f)
+{
+	switch (f) {
+	case AF_INET:
+		return "ipv4";
+	case AF_INET6:
+		return "ipv6";
+	case AF_UNIX:
+		return "unix";
+	case AF_NETLINK:
+		return "netlink";
+	case AF_PACKET:
+		return "packet";
+	default:
+		return "other";
+	}
+}
+
+static const char *socktype_name(int t)
+{
+	return t == SOCK_STREAM ? "tcp" : t == SOCK_DGRAM ? "udp" : t == SOCK_RAW ? "raw" : "other";
+}
+
 static json_t *timeline_entry(const struct run_result *res, const struct event *e)
 {
 	char fl[128];
@@ -334,6 +357,10 @@ static json_t *timeline_entry(const struct run_result *res, const struct event *
 	if (e->type == EV_FILE)
 		json_object_set_new(o, "flags",
 				    json_string(file_flags_str(e->fflags, fl, sizeof(fl))));
+	if (e->type == EV_SOCKET) {
+		json_object_set_new(o, "family", json_string(family_name(e->family)));
+		json_object_set_new(o, "protocol", json_string(socktype_name(e->socktype)));
+	}
 	if (e->addr[0]) {
 		json_object_set_new(o, "address", json_string(e->addr));
 		json_object_set_new(o, "port", json_integer(e->port));
@@ -405,23 +432,23 @@ static json_t *phase_json(const struct run_result *res, int ph)
 				file_entry(files, e->path, e->fflags, e->ret);
 			}
 			break;
+		case EV_SOCKET:
+			/* Only the unusual ones: raw, packet, netlink, or refused. */
+			if (e->ret >= 0 && e->socktype != SOCK_RAW &&
+			    (e->family == AF_INET || e->family == AF_INET6 || e->family == AF_UNIX))
+				break;
+			/* fall through */
 		case EV_CONNECT:
 		case EV_BIND:
 		case EV_LISTEN:
 		case EV_SEND: {
 			if (e->type == EV_SEND && !e->addr[0])
 				break; /* data on a connected socket: see "sent" */
-			json_t *s = json_pack("{s:f, s:s, s:o, s:o, s:o}", "t_ms", ms(e->t_us),
+			json_t *s = json_pack("{s:f, s:s, s:s, s:s, s:o}", "t_ms", ms(e->t_us),
 					      "syscall", e->syscall, "family",
-					      json_string(e->family == AF_INET	  ? "ipv4"
-							  : e->family == AF_INET6 ? "ipv6"
-							  : e->family == AF_UNIX  ? "unix"
-										  : "other"),
-					      "protocol",
-					      json_string(e->socktype == SOCK_STREAM  ? "tcp"
-							  : e->socktype == SOCK_DGRAM ? "udp"
-										      : "other"),
-					      "result", result_json(e->ret));
+					      family_name(e->family), "protocol",
+					      socktype_name(e->socktype), "result",
+					      result_json(e->ret));
 			if (e->addr[0]) {
 				json_object_set_new(s, "address", json_string(e->addr));
 				json_object_set_new(s, "port", json_integer(e->port));
