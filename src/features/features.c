@@ -1,6 +1,7 @@
 /* Feature extraction.  Global features first (the seed paper's baseline),
  * then the same block of per-phase features for install and for import. */
 #include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -779,5 +780,10 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 	out[G_n_ips] = (float)json_object_size(ips);
 	json_decref(domains);
 	json_decref(ips);
+	/* Absurd numbers in a report (1e308 bytes) must not give a vector that
+	 * the features table and the model refuse. */
+	for (i = 0; i < NFEATURES; i++)
+		if (!isfinite(out[i]))
+			out[i] = isnan(out[i]) ? 0.0f : copysignf(FLT_MAX, out[i]);
 	return 0;
 }

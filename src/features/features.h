@@ -23,7 +23,8 @@ int features_index(const char *name);
  * model: they separate the training corpora, not malice from benign. */
 bool features_for_model(size_t i);
 
-/* Fills |out| (features_count() floats) from |report|.  Returns 0, or -1
+/* Fills |out| (features_count() floats) from |report|; every value is
+ * finite (an overflow becomes +-FLT_MAX, a NaN 0).  Returns 0, or -1
  * with one line in |err| for a report that is not a snare report. */
 int features_extract(const json_t *report, float *out, char *err, size_t errlen);
 
