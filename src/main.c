@@ -15,6 +15,9 @@ struct command {
 static const struct command commands[] = {
 	{"scan", cmd_scan, "detonate a package and tell malicious from benign, with evidence"},
 	{"trace", cmd_trace, "detonate a package and write its behaviour report"},
+	{"audit", cmd_audit, "scan every package a project's lockfiles pin"},
+	{"show", cmd_show, "print the stored verdict of name@version"},
+	{"import", cmd_import, "add reports to the results store, scored by the current model"},
 	{"fetch", cmd_fetch, "download registry tarballs, verified, for later scans"},
 	{"score", cmd_score, "re-score stored reports with a model"},
 	{"features", cmd_features, "turn reports into a features table"},

@@ -14,8 +14,14 @@ int cmd_scan(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
 int cmd_score(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 struct model;
+/* The path of the model: |path|, else $SNARE_MODEL, else models/snare.json
+ * beside the build (written into |buf|); NULL when none can be named. */
+const char *cli_model_path(const char *path, char *buf, size_t len);
 /* The model at |path|, else $SNARE_MODEL, else models/snare.json beside
  * the build; NULL after printing why not. */
 struct model *cli_load_model(const char *path);

@@ -1,17 +1,31 @@
-/* snare trace TARGET [-o report.json]: detonate and write the report. */
+/* snare trace TARGET [-o report.json]: detonate and write the report.
+ * snare scan TARGET... [--from FILE]: the same with a verdict.  One target
+ * is detonated in this process; several are scanned in parallel child
+ * processes.  Registry packages the results store already knows are
+ * answered from it. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/scan.h"
+#include "fetch/registry.h"
+#include "lockfile/lockfile.h"
 #include "model/model.h"
 #include "report/report.h"
 #include "run/run.h"
+#include "store/store.h"
 #include "util/log.h"
 #include "util/strvec.h"
+#include "util/xalloc.h"
+
+/* Longest line of a --from file. */
+#define FROM_LINE_MAX 4096
 
 int cli_error(const char *fmt, ...)
 {
@@ -27,6 +41,7 @@ int cli_error(const char *fmt, ...)
 
 static const char usage[] =
 	"usage: snare trace|scan TARGET [options]\n"
+	"       snare scan TARGET... | --from FILE [options]\n"
 	"  TARGET                 a directory with package.json, a .tgz, or name[@version]\n"
 	"  -o, --output FILE      write the JSON report to FILE (default: stdout)\n"
 	"      --profile dev|ci   environment to present (default: dev)\n"
@@ -44,8 +59,27 @@ static const char usage[] =
 	"      --no-tls-intercept do not decrypt TLS (the sink refuses the handshake)\n"
 	"      --model FILE       (scan) the model; default: $SNARE_MODEL, then models/snare.json\n"
 	"      --json             (scan) print the report with its verdict on stdout\n"
+	"      --from FILE        (scan) targets from FILE, one per line (# comments)\n"
+	"      --format F         (scan) text, jsonl or sarif (default: text)\n"
+	"  -j, --jobs N           (scan) scans at once for several targets (default: CPUs, max 4)\n"
+	"      --store FILE       (scan) results store (default: $XDG_CACHE_HOME/snare/results.db)\n"
+	"      --no-store         (scan) neither read nor write the results store\n"
+	"      --rescan           (scan) detonate even what the store knows\n"
 	"  -q, --quiet            no summary on stderr\n"
 	"  -v, --verbose          more logging\n";
+
+struct scan_opts {
+	struct run_options run;
+	struct strvec env;
+	const char *output, *model_path, *from, *store;
+	const char *timeout_arg[PHASE_COUNT], *seed_arg;
+	enum out_format format;
+	unsigned jobs;
+	bool quiet, json_out, no_store, rescan, scan_only;
+	/* no option changes what the package sees, so its result may be
+	 * stored and a stored one used (timeouts and the seed do not count) */
+	bool neutral;
+};
 
 static int parse_secs(const char *s, unsigned *ms)
 {
@@ -58,7 +92,8 @@ static int parse_secs(const char *s, unsigned *ms)
 	return 0;
 }
 
-static int trace_or_scan(int argc, char **argv, bool scan)
+/* 0, 1 after --help, or 2 after printing the error. */
+static int parse_opts(int argc, char **argv, struct scan_opts *o)
 {
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
@@ -77,145 +112,525 @@ static int trace_or_scan(int argc, char **argv, bool scan)
 		{"no-tls-intercept", no_argument, NULL, 'T'},
 		{"model", required_argument, NULL, 'm'},
 		{"json", no_argument, NULL, 'J'},
+		{"from", required_argument, NULL, 'F'},
+		{"format", required_argument, NULL, 'f'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"store", required_argument, NULL, 'S'},
+		{"no-store", no_argument, NULL, 'N'},
+		{"rescan", no_argument, NULL, 'X'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct run_options opts = {
-		.profile = PROFILE_DEV, .timeout_ms = {60000, 20000}, .geo = "US"};
-	struct strvec env = STRVEC_INIT;
-	const char *output = NULL, *model_path = NULL;
-	bool quiet = false, json_out = false;
-	char err[1024];
-	int c, rc = 2;
+	int c;
 
+	o->run = (struct run_options){
+		.profile = PROFILE_DEV, .timeout_ms = {60000, 20000}, .geo = "US"};
+	o->jobs = batch_default_jobs();
+	o->neutral = true;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:j:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			output = optarg;
+			o->output = optarg;
 			break;
 		case 'p':
 			if (!strcmp(optarg, "ci"))
-				opts.profile = PROFILE_CI;
+				o->run.profile = PROFILE_CI;
 			else if (strcmp(optarg, "dev") != 0)
 				return cli_error("unknown profile '%s' (dev or ci)", optarg);
+			o->neutral &= o->run.profile == PROFILE_DEV;
 			break;
 		case 'I':
-		case 'M':
-			if (parse_secs(optarg,
-				       &opts.timeout_ms[c == 'I' ? PHASE_INSTALL : PHASE_IMPORT]) <
-			    0)
+		case 'M': {
+			enum phase_id ph = c == 'I' ? PHASE_INSTALL : PHASE_IMPORT;
+
+			if (parse_secs(optarg, &o->run.timeout_ms[ph]) < 0)
 				return cli_error("invalid timeout '%s'", optarg);
+			o->timeout_arg[ph] = optarg;
 			break;
+		}
 		case 'e':
 			if (!strchr(optarg, '=') || optarg[0] == '=')
 				return cli_error("invalid --env '%s' (NAME=VALUE)", optarg);
-			strvec_push(&env, optarg);
+			strvec_push(&o->env, optarg);
+			o->neutral = false;
 			break;
 		case 'g':
-			opts.geo = optarg;
+			o->run.geo = optarg;
+			o->neutral &= !strcmp(optarg, "US");
 			break;
 		case 'r':
-			opts.registry = optarg;
+			o->run.registry = optarg;
 			break;
 		case 'c':
-			opts.cache_dir = optarg;
+			o->run.cache_dir = optarg;
 			break;
 		case 'w':
-			opts.workdir = optarg;
+			o->run.workdir = optarg;
 			break;
 		case 'k':
-			opts.keep_workdir = true;
+			o->run.keep_workdir = true;
 			break;
 		case 's':
-			opts.seed = strtoull(optarg, NULL, 10);
+			o->run.seed = strtoull(optarg, NULL, 10);
+			o->seed_arg = optarg;
 			break;
 		case 'R':
-			opts.run_cmd = optarg;
+			o->run.run_cmd = optarg;
+			o->neutral = false;
 			break;
 		case 'O':
-			opts.npm_offline = true;
+			o->run.npm_offline = true;
+			o->neutral = false;
 			break;
 		case 'T':
-			opts.no_tls_intercept = true;
+			o->run.no_tls_intercept = true;
+			o->neutral = false;
 			break;
 		case 'm':
-			model_path = optarg;
+			o->model_path = optarg;
 			break;
 		case 'J':
-			json_out = true;
+			o->json_out = true;
+			break;
+		case 'F':
+			o->from = optarg;
+			o->scan_only = true;
+			break;
+		case 'f':
+			if (out_format_parse(optarg, &o->format) < 0)
+				return cli_error("unknown format '%s' (text, jsonl or sarif)",
+						 optarg);
+			o->scan_only = true;
+			break;
+		case 'j': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end || v < 1 || v > 64)
+				return cli_error("invalid --jobs '%s' (1 to 64)", optarg);
+			o->jobs = (unsigned)v;
+			o->scan_only = true;
+			break;
+		}
+		case 'S':
+			o->store = optarg;
+			o->scan_only = true;
+			break;
+		case 'N':
+			o->no_store = true;
+			o->scan_only = true;
+			break;
+		case 'X':
+			o->rescan = true;
+			o->scan_only = true;
 			break;
 		case 'q':
-			quiet = true;
+			o->quiet = true;
 			break;
 		case 'v':
 			log_threshold = LOG_DEBUG;
 			break;
 		case 'h':
 			fputs(usage, stdout);
-			return 0;
+			return 1;
 		default:
 			fputs(usage, stderr);
 			return 2;
 		}
 	}
-	if (optind != argc - 1) {
-		fputs(usage, stderr);
-		return 2;
-	}
-	opts.extra_env = env.n ? strvec_argv(&env) : NULL;
+	if (o->store && o->no_store)
+		return cli_error("--store and --no-store cannot be combined");
+	if (o->json_out && o->format != FORMAT_TEXT)
+		return cli_error("--json prints the report; it cannot be combined with --format");
+	o->run.extra_env = o->env.n ? strvec_argv(&o->env) : NULL;
+	return 0;
+}
 
-	struct model *model = NULL;
-	if (scan) {
-		model = cli_load_model(model_path);
-		if (!model) {
-			strvec_clear(&env);
-			return 2;
+/* A name[@version] rather than a path (run_prepare()'s rule). */
+static bool is_registry_target(const char *t)
+{
+	struct stat st;
+
+	return stat(t, &st) < 0 && !strstr(t, ".tgz") && !strstr(t, ".tar") && t[0] != '.' &&
+	       !(strchr(t, '/') && t[0] != '@');
+}
+
+/* The stored report of a registry |target| with its verdict (only the
+ * package and the verdict unless |full|), or NULL.  NULL with |*failed|
+ * set after printing the error when the registry cannot resolve |target|. */
+static json_t *stored_report(struct scan_ctx *c, const char *target, const struct scan_opts *o,
+			     bool full, int *failed)
+{
+	char *name = NULL, *want = NULL, err[1024];
+	struct pkg_ref ref = {0};
+	const char *version, *integrity = NULL;
+	json_t *verdict = NULL, *report = NULL;
+	enum pkg_origin origin;
+	int found;
+
+	if (!c->store || o->rescan || !is_registry_target(target) ||
+	    pkgspec_parse(target, &name, &want, err, sizeof(err)) < 0)
+		goto out;
+	version = want;
+	if (!pkgspec_version_valid(want)) {
+		/* a tag or a range: which version it means today */
+		if (registry_resolve(o->run.registry, target, &ref, err, sizeof(err)) < 0) {
+			*failed = cli_error("%s", err);
+			goto out;
 		}
+		free(name);
+		name = xstrdup(ref.name);
+		version = ref.version;
+		integrity = ref.integrity;
 	}
+	found = scan_ctx_lookup(c, name, version, integrity, false, &verdict, full ? &report : NULL,
+				&origin, err, sizeof(err));
+	if (found < 0)
+		log_warn("%s", err);
+	if (found <= 0)
+		goto out;
+	if (!report)
+		report = json_pack("{s:{s:s, s:s}}", "package", "name", name, "version", version);
+	json_object_set_new(report, "verdict", verdict);
+	log_info("%s@%s: %s result of model %s", name, version,
+		 origin == ORIGIN_STORE ? "stored" : "re-scored stored", c->model_version);
+out:
+	pkg_ref_release(&ref);
+	free(name);
+	free(want);
+	return report;
+}
+
+static int write_report(const json_t *report, const char *output)
+{
+	FILE *f = output ? fopen(output, "we") : stdout;
+
+	if (!f)
+		return cli_error("cannot write '%s': %m", output);
+	if (json_dumpf(report, f, JSON_INDENT(1) | JSON_ENSURE_ASCII) < 0 ||
+	    fputc('\n', f) == EOF || (output ? fclose(f) : fflush(f)) != 0)
+		return cli_error("cannot write '%s': %m", output ? output : "stdout");
+	return 0;
+}
+
+/* The verdict of one scanned target in --format jsonl or sarif. */
+static void print_one(const char *target, const json_t *report, const struct scan_opts *o)
+{
+	const json_t *pkg = json_object_get(report, "package");
+	struct pkg_result r = {0};
+	struct stat st;
+
+	r.target = xstrdup(target);
+	r.name = xstrdup(json_string_value(json_object_get(pkg, "name")) ?: "?");
+	r.version = xstrdup(json_string_value(json_object_get(pkg, "version")) ?: "?");
+	if (stat(target, &st) == 0)
+		r.file = S_ISDIR(st.st_mode) ? xasprintf("%s/package.json", target)
+					     : xstrdup(target);
+	pkg_result_set_verdict(&r, json_incref(json_object_get(report, "verdict")), ORIGIN_SCAN);
+	results_print(&r, 1, o->format, NULL, "snare scan", stdout);
+	pkg_result_release(&r);
+}
+
+static int run_one(const char *target, struct scan_opts *o, bool scan)
+{
+	struct scan_ctx ctx = {0};
 	struct run_result res;
-	if (run_detonate(argv[optind], &opts, &res, err, sizeof(err)) < 0) {
-		strvec_clear(&env);
-		model_free(model);
-		return cli_error("%s", err);
-	}
-	json_t *report = report_build(&res);
-	run_result_release(&res);
+	json_t *report = NULL;
+	char err[1024];
+	int rc = 2;
+
 	if (scan) {
-		json_t *verdict = cli_verdict(model, report, err, sizeof(err));
-		if (!verdict) {
-			rc = cli_error("%s", err);
+		if (scan_ctx_init(&ctx, o->model_path, o->store, o->no_store || !o->neutral,
+				  o->run.registry, err, sizeof(err)) < 0)
+			return cli_error("%s", err);
+		if (!scan_ctx_model(&ctx, err, sizeof(err))) {
+			cli_error("%s", err);
 			goto out;
 		}
-		json_object_set_new(report, "verdict", verdict);
+		int unresolved = 0;
+
+		report = stored_report(&ctx, target, o, o->json_out || o->output, &unresolved);
+		if (unresolved)
+			goto out;
 	}
-	if (!scan || json_out || output) {
-		FILE *f = output ? fopen(output, "we") : stdout;
-		if (!f) {
-			rc = cli_error("cannot write '%s': %m", output);
+	if (!report) {
+		if (run_detonate(target, &o->run, &res, err, sizeof(err)) < 0) {
+			cli_error("%s", err);
 			goto out;
 		}
-		if (json_dumpf(report, f, JSON_INDENT(1) | JSON_ENSURE_ASCII) < 0 ||
-		    fputc('\n', f) == EOF || (output ? fclose(f) : fflush(f)) != 0) {
-			rc = cli_error("cannot write '%s': %m", output ? output : "stdout");
-			goto out;
+		report = report_build(&res);
+		run_result_release(&res);
+		if (scan) {
+			json_t *verdict = cli_verdict(ctx.model, report, err, sizeof(err));
+
+			if (!verdict) {
+				cli_error("%s", err);
+				goto out;
+			}
+			json_object_set_new(report, "verdict", verdict);
+			if (scan_ctx_record(&ctx, report, err, sizeof(err)) < 0)
+				log_warn("%s", err);
 		}
 	}
+	if ((!scan || o->json_out || o->output) && write_report(report, o->output))
+		goto out;
 	rc = 0;
 	if (scan) {
-		cli_print_verdict(report, json_out ? stderr : stdout);
+		if (o->format == FORMAT_TEXT)
+			cli_print_verdict(report, o->json_out ? stderr : stdout);
+		else
+			print_one(target, report, o);
 		rc = !strcmp(json_string_value(
 				     json_object_get(json_object_get(report, "verdict"), "label")),
 			     "malicious");
-	} else if (!quiet) {
+	} else if (!o->quiet) {
 		report_summary(report, stderr);
 	}
 out:
 	json_decref(report);
-	model_free(model);
-	strvec_clear(&env);
+	if (scan)
+		scan_ctx_release(&ctx);
+	return rc;
+}
+
+/* Adds a result for |target| listed at |file|:|line| (NULL, 0 on the
+ * command line). */
+static void add_target(struct pkg_result **r, size_t *n, size_t *alloc, const char *target,
+		       const char *file, unsigned line)
+{
+	struct stat st;
+	struct pkg_result *x;
+
+	xgrow(r, alloc, *n + 1, sizeof(**r));
+	x = &(*r)[(*n)++];
+	memset(x, 0, sizeof(*x));
+	x->target = xstrdup(target);
+	x->status = PKG_ERROR; /* until it has a verdict */
+	if (file) {
+		x->file = xstrdup(file);
+		x->line = line;
+	} else if (stat(target, &st) == 0) {
+		x->file = S_ISDIR(st.st_mode) ? xasprintf("%s/package.json", target)
+					      : xstrdup(target);
+	}
+}
+
+static int read_from(const char *path, struct pkg_result **r, size_t *n, size_t *alloc)
+{
+	FILE *f = fopen(path, "re");
+	char line[FROM_LINE_MAX];
+	unsigned no = 0;
+
+	if (!f)
+		return cli_error("cannot read '%s': %m", path);
+	while (fgets(line, sizeof(line), f)) {
+		char *s, *e;
+
+		no++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			fclose(f);
+			return cli_error("'%s': line %u is longer than %d bytes", path, no,
+					 FROM_LINE_MAX - 2);
+		}
+		line[strcspn(line, "\r\n#")] = '\0';
+		s = line + strspn(line, " \t");
+		for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			e[-1] = '\0';
+		if (*s)
+			add_target(r, n, alloc, s, path, no);
+	}
+	if (ferror(f)) {
+		fclose(f);
+		return cli_error("cannot read '%s': %m", path);
+	}
+	fclose(f);
+	return 0;
+}
+
+static void child_args(struct strvec *a, const struct scan_ctx *c, const struct scan_opts *o)
+{
+	strvec_push(a, "--no-store");
+	strvec_push(a, "--model");
+	strvec_push(a, c->model_path);
+	strvec_push(a, "--registry");
+	strvec_push(a, c->registry);
+	if (o->run.profile == PROFILE_CI)
+		strvec_push(a, "--profile=ci");
+	if (o->timeout_arg[PHASE_INSTALL])
+		strvec_pushf(a, "--install-timeout=%s", o->timeout_arg[PHASE_INSTALL]);
+	if (o->timeout_arg[PHASE_IMPORT])
+		strvec_pushf(a, "--import-timeout=%s", o->timeout_arg[PHASE_IMPORT]);
+	for (size_t i = 0; i < o->env.n; i++)
+		strvec_pushf(a, "--env=%s", o->env.v[i]);
+	strvec_pushf(a, "--geo=%s", o->run.geo);
+	if (o->run.cache_dir)
+		strvec_pushf(a, "--cache=%s", o->run.cache_dir);
+	if (o->run.workdir)
+		strvec_pushf(a, "--workdir=%s", o->run.workdir);
+	if (o->run.keep_workdir)
+		strvec_push(a, "--keep");
+	if (o->seed_arg)
+		strvec_pushf(a, "--seed=%s", o->seed_arg);
+	if (o->run.run_cmd)
+		strvec_pushf(a, "--run=%s", o->run.run_cmd);
+	if (o->run.npm_offline)
+		strvec_push(a, "--offline");
+	if (o->run.no_tls_intercept)
+		strvec_push(a, "--no-tls-intercept");
+}
+
+/* Fills registry targets' names and versions (resolving tags and ranges)
+ * and answers what the store knows; the rest go to |todo|. */
+static void plan_targets(struct scan_ctx *c, struct pkg_result *r, size_t n,
+			 const struct scan_opts *o, size_t *todo, size_t *ntodo)
+{
+	char **specs = xcalloc(n + 1, sizeof(char *)), err[1024];
+	size_t *idx = xcalloc(n + 1, sizeof(size_t)), nspec = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char *name, *want;
+
+		if (!is_registry_target(r[i].target))
+			continue;
+		if (pkgspec_parse(r[i].target, &name, &want, err, sizeof(err)) < 0) {
+			pkg_result_set_error(&r[i], err);
+			continue;
+		}
+		if (pkgspec_version_valid(want)) {
+			r[i].name = name;
+			r[i].version = want;
+		} else {
+			specs[nspec] = r[i].target;
+			idx[nspec++] = i;
+			free(name);
+			free(want);
+		}
+	}
+	if (nspec) {
+		char **names = xcalloc(nspec, sizeof(char *)),
+		     **vers = xcalloc(nspec, sizeof(char *));
+		char **ints = xcalloc(nspec, sizeof(char *)),
+		     **errs = xcalloc(nspec, sizeof(char *));
+
+		batch_resolve(specs, nspec, c->registry, o->jobs, names, vers, ints, errs);
+		for (size_t k = 0; k < nspec; k++) {
+			struct pkg_result *x = &r[idx[k]];
+
+			if (errs[k]) {
+				pkg_result_set_error(x, errs[k]);
+				free(errs[k]);
+				continue;
+			}
+			x->name = names[k];
+			x->version = vers[k];
+			x->integrity = lock_sri_sha512(ints[k]);
+			free(ints[k]);
+			free(x->target);
+			x->target = xasprintf("%s@%s", x->name, x->version);
+		}
+		free(names);
+		free(vers);
+		free(ints);
+		free(errs);
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_t *v;
+		enum pkg_origin origin;
+		int found = 0;
+
+		if (r[i].reason)
+			continue; /* could not be resolved */
+		if (r[i].name && !o->rescan)
+			found = scan_ctx_lookup(c, r[i].name, r[i].version, r[i].integrity, false,
+						&v, NULL, &origin, err, sizeof(err));
+		if (found < 0)
+			log_warn("%s", err);
+		if (found > 0)
+			pkg_result_set_verdict(&r[i], v, origin);
+		else
+			todo[(*ntodo)++] = i;
+	}
+	free(specs);
+	free(idx);
+}
+
+static int scan_many(char **targets, int ntargets, struct scan_opts *o)
+{
+	struct pkg_result *r = NULL;
+	size_t n = 0, alloc = 0, *todo = NULL, ntodo = 0;
+	struct strvec args = STRVEC_INIT;
+	struct results_summary sum;
+	struct scan_ctx ctx;
+	char err[1024], line[512];
+	int rc = 2;
+
+	if (o->json_out || o->output)
+		return cli_error("--json and -o take one target; use --format jsonl for several");
+	for (int i = 0; i < ntargets; i++)
+		add_target(&r, &n, &alloc, targets[i], NULL, 0);
+	if (o->from && read_from(o->from, &r, &n, &alloc))
+		goto out;
+	if (!n) {
+		cli_error("no targets in '%s'", o->from);
+		goto out;
+	}
+	if (scan_ctx_init(&ctx, o->model_path, o->store, o->no_store || !o->neutral,
+			  o->run.registry, err, sizeof(err)) < 0) {
+		cli_error("%s", err);
+		goto out;
+	}
+	todo = xcalloc(n, sizeof(*todo));
+	plan_targets(&ctx, r, n, o, todo, &ntodo);
+	if (ntodo) {
+		struct batch b = {.jobs = o->jobs, .progress = !o->quiet && isatty(2)};
+
+		child_args(&args, &ctx, o);
+		b.args = strvec_argv(&args);
+		if (scan_children(&ctx, r, todo, ntodo, &b, err, sizeof(err)) < 0)
+			cli_error("%s", err);
+	}
+	results_print(r, n, o->format, NULL, "snare scan", stdout);
+	fflush(stdout);
+	results_count(r, n, &sum);
+	if (o->format != FORMAT_TEXT && !o->quiet) {
+		results_summary_line(&sum, line, sizeof(line));
+		fprintf(stderr, "snare: %s\n", line);
+	}
+	rc = results_exit_code(&sum, false);
+	scan_ctx_release(&ctx);
+out:
+	for (size_t i = 0; i < n; i++)
+		pkg_result_release(&r[i]);
+	free(r);
+	free(todo);
+	strvec_clear(&args);
+	return rc;
+}
+
+static int trace_or_scan(int argc, char **argv, bool scan)
+{
+	struct scan_opts o = {.env = STRVEC_INIT};
+	int rc = parse_opts(argc, argv, &o), ntargets = argc - optind;
+
+	if (rc) {
+		strvec_clear(&o.env);
+		return rc == 1 ? 0 : rc;
+	}
+	if (!scan && o.scan_only) {
+		rc = cli_error("--from, --format, --jobs, --store, --no-store and --rescan are "
+			       "options of snare scan");
+	} else if (ntargets == 1 && !o.from) {
+		rc = run_one(argv[optind], &o, scan);
+	} else if (!scan || (ntargets == 0 && !o.from)) {
+		fputs(usage, stderr);
+		rc = 2;
+	} else {
+		rc = scan_many(argv + optind, ntargets, &o);
+	}
+	strvec_clear(&o.env);
 	return rc;
 }
 

@@ -12,27 +12,34 @@
 #include "model/model.h"
 #include "util/xalloc.h"
 
-struct model *cli_load_model(const char *path)
+const char *cli_model_path(const char *path, char *buf, size_t len)
 {
-	char exe[PATH_MAX], guess[PATH_MAX + 64], err[512];
-	struct model *m;
+	char exe[PATH_MAX];
 
 	if (!path)
 		path = getenv("SNARE_MODEL");
-	if (!path) {
-		/* <prefix>/build/snare -> <prefix>/models/snare.json */
-		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		if (n > 0) {
-			exe[n] = '\0';
-			char *slash = strrchr(exe, '/');
-			if (slash)
-				*slash = '\0';
-			snprintf(guess, sizeof(guess), "%s/../models/snare.json", exe);
-			if (access(guess, R_OK) != 0)
-				snprintf(guess, sizeof(guess), "%s/../share/snare/snare.json", exe);
-			path = guess;
-		}
-	}
+	if (path)
+		return path;
+	/* <prefix>/build/snare -> <prefix>/models/snare.json */
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(buf, len, "%s/../models/snare.json", exe);
+	if (access(buf, R_OK) != 0)
+		snprintf(buf, len, "%s/../share/snare/snare.json", exe);
+	return buf;
+}
+
+struct model *cli_load_model(const char *path)
+{
+	char guess[PATH_MAX + 64], err[512];
+	struct model *m;
+
+	path = cli_model_path(path, guess, sizeof(guess));
 	if (!path) {
 		cli_error("no model: give --model FILE or set SNARE_MODEL");
 		return NULL;

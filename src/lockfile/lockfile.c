@@ -37,7 +37,7 @@ const char *lock_source_reason(enum lock_source s)
 		"linked directory",
 		"remote tarball",
 		"bundled in its parent's tarball",
-		"no version in the lockfile",
+		"no exact version in the lockfile",
 		"invalid package name",
 	};
 

@@ -1,0 +1,391 @@
+/* Many scans at once.  Each scan is a child process running snare itself
+ * ("snare scan -q -o FILE ... -- TARGET"): the tracer's signal handling is
+ * process-wide, and a child that crashes or hangs takes only its own scan
+ * with it.  The parent waits for SIGCHLD with sigtimedwait(), reaps its
+ * own children by pid, and reads each one's report or last error line. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/scan.h"
+#include "fetch/registry.h"
+#include "store/store.h"
+#include "util/log.h"
+#include "util/errbuf.h"
+#include "util/fsutil.h"
+#include "util/strvec.h"
+#include "util/xalloc.h"
+
+/* The tail of a child's stderr that is read for its error line. */
+#define ERR_TAIL_BYTES 4096
+#define BAR_WIDTH 24
+
+unsigned batch_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 4 ? 4 : (unsigned)n;
+}
+
+void batch_job_release(struct batch_job *j)
+{
+	if (!j)
+		return;
+	free(j->target);
+	json_decref(j->report);
+	free(j->error);
+	free(j->out_path);
+	free(j->err_path);
+	memset(j, 0, sizeof(*j));
+}
+
+/* The last non-empty line of the child's stderr, without "snare: ". */
+static char *last_error_line(const char *path)
+{
+	char buf[ERR_TAIL_BYTES + 1];
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		off_t size = lseek(fd, 0, SEEK_END);
+
+		if (size > ERR_TAIL_BYTES)
+			lseek(fd, size - ERR_TAIL_BYTES, SEEK_SET);
+		else
+			lseek(fd, 0, SEEK_SET);
+		n = read(fd, buf, ERR_TAIL_BYTES);
+		close(fd);
+	}
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	char *line = strrchr(buf, '\n');
+	line = line ? line + 1 : buf;
+	if (!strncmp(line, "snare: ", 7))
+		line += 7;
+	return *line ? xstrdup(line) : NULL;
+}
+
+static pid_t spawn(struct batch_job *j, const struct batch *b, const sigset_t *oldmask,
+		   const char *dir, size_t idx, char *err, size_t errlen)
+{
+	struct strvec argv = STRVEC_INIT;
+	int errfd, nul;
+	pid_t pid;
+
+	j->out_path = xasprintf("%s/%zu.json", dir, idx);
+	j->err_path = xasprintf("%s/%zu.err", dir, idx);
+	errfd = open(j->err_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (errfd < 0 || nul < 0) {
+		errbuf_set(err, errlen, "cannot create '%s': %s", j->err_path, strerror(errno));
+		if (errfd >= 0)
+			close(errfd);
+		if (nul >= 0)
+			close(nul);
+		return -1;
+	}
+	strvec_push(&argv, "snare");
+	strvec_push(&argv, "scan");
+	strvec_push(&argv, "-q");
+	strvec_push(&argv, "-o");
+	strvec_push(&argv, j->out_path);
+	for (char **a = b->args; a && *a; a++)
+		strvec_push(&argv, *a);
+	strvec_push(&argv, "--");
+	strvec_push(&argv, j->target);
+	char **av = strvec_argv(&argv);
+	pid = fork();
+	if (pid == 0) {
+		/* no allocation here: dup2, the signal mask, exec */
+		sigprocmask(SIG_SETMASK, oldmask, NULL);
+		if (dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(errfd, 2) < 0)
+			_exit(127);
+		execv(b->self ? b->self : "/proc/self/exe", av);
+		_exit(127);
+	}
+	if (pid < 0)
+		errbuf_set(err, errlen, "cannot start a scan: %s", strerror(errno));
+	close(errfd);
+	close(nul);
+	strvec_clear(&argv);
+	return pid;
+}
+
+static void collect(struct batch_job *j, int status)
+{
+	char *line = last_error_line(j->err_path);
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) <= 1) {
+		json_error_t je;
+
+		j->report = json_load_file(j->out_path, 0, &je);
+		if (json_is_object(j->report) && json_object_get(j->report, "verdict")) {
+			j->exit_code = WEXITSTATUS(status);
+		} else {
+			json_decref(j->report);
+			j->report = NULL;
+			j->exit_code = 2;
+			j->error =
+				xasprintf("the scan of '%s' wrote no readable report", j->target);
+		}
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
+		j->exit_code = 2;
+		j->error = line ? xstrdup(line) : xasprintf("the scan of '%s' failed", j->target);
+	} else if (WIFEXITED(status)) {
+		j->exit_code = 2;
+		j->error = xasprintf("the scan of '%s' exited with status %d%s%s", j->target,
+				     WEXITSTATUS(status), line ? ": " : "", line ? line : "");
+	} else {
+		j->exit_code = -1;
+		j->error = xasprintf("the scan of '%s' was killed by signal %d (%s)", j->target,
+				     WTERMSIG(status), strsignal(WTERMSIG(status)));
+	}
+	free(line);
+	unlink(j->out_path);
+	unlink(j->err_path);
+}
+
+static void draw(const struct batch *b, size_t done, size_t n, size_t running,
+		 const struct batch_job *last, time_t t0)
+{
+	char bar[BAR_WIDTH + 1];
+	size_t fill = n ? done * BAR_WIDTH / n : BAR_WIDTH;
+	long secs = (long)(time(NULL) - t0);
+
+	if (!b->progress)
+		return;
+	memset(bar, '=', fill);
+	memset(bar + fill, ' ', BAR_WIDTH - fill);
+	bar[BAR_WIDTH] = '\0';
+	fprintf(stderr, "\r\033[K[%s] %zu/%zu scanned, %zu running, %ld:%02ld  %.40s", bar, done, n,
+		running, secs / 60, secs % 60, last ? last->target : "");
+	fflush(stderr);
+}
+
+int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err, size_t errlen)
+{
+	char dir[4096];
+	const char *tmp = getenv("TMPDIR");
+	sigset_t set, old;
+	size_t next = 0, running = 0, done = 0;
+	unsigned limit = b->jobs ? b->jobs : 1;
+	bool stop = false;
+	int ret = 0;
+	time_t t0 = time(NULL);
+	const struct batch_job *last = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].exit_code = -1;
+		jobs[i].pid = 0;
+	}
+	if (!n)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s/snare-batch-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		errbuf_set(err, errlen, "cannot create a directory in '%s': %s",
+			   tmp && tmp[0] ? tmp : "/tmp", strerror(errno));
+		return -1;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	while (running || (!stop && next < n)) {
+		while (!stop && running < limit && next < n) {
+			struct batch_job *j = &jobs[next];
+
+			j->pid = spawn(j, b, &old, dir, next, err, errlen);
+			next++;
+			if (j->pid < 0) {
+				j->pid = 0;
+				j->exit_code = 2;
+				j->error = xstrdup(err);
+				stop = true;
+				ret = -1;
+				break;
+			}
+			running++;
+		}
+		draw(b, done, n, running, last, t0);
+		siginfo_t si;
+		int sig = sigtimedwait(&set, &si, &(struct timespec){0, 250 * 1000000L});
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+			if (!stop)
+				for (size_t i = 0; i < n; i++)
+					if (jobs[i].pid > 0)
+						kill(jobs[i].pid, SIGTERM);
+			stop = true;
+			ret = -1;
+			errbuf_set(err, errlen, "interrupted");
+		}
+		for (size_t i = 0; i < next; i++) {
+			int status;
+
+			if (jobs[i].pid <= 0 ||
+			    waitpid(jobs[i].pid, &status, WNOHANG) != jobs[i].pid)
+				continue;
+			jobs[i].pid = 0;
+			collect(&jobs[i], status);
+			running--;
+			done++;
+			last = &jobs[i];
+		}
+	}
+	draw(b, done, n, 0, NULL, t0);
+	if (b->progress)
+		fputs("\r\033[K", stderr);
+	/* drop a SIGCHLD left pending, then restore the caller's mask */
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	while (sigtimedwait(&chld, NULL, &(struct timespec){0, 0}) > 0)
+		;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	fs_rm_rf(dir);
+	return ret;
+}
+
+/*
+ * Registry resolution in threads
+ */
+
+struct resolve_pool {
+	char *const *specs;
+	size_t n;
+	const char *registry;
+	char **names, **versions, **integrity, **errors;
+	atomic_size_t next;
+};
+
+static void *resolve_worker(void *arg)
+{
+	struct resolve_pool *p = arg;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&p->next, 1);
+		struct pkg_ref ref;
+		char err[1024];
+
+		if (i >= p->n)
+			return NULL;
+		if (registry_resolve(p->registry, p->specs[i], &ref, err, sizeof(err)) < 0) {
+			p->errors[i] = xstrdup(err);
+			continue;
+		}
+		p->names[i] = xstrdup(ref.name);
+		p->versions[i] = xstrdup(ref.version);
+		p->integrity[i] = ref.integrity ? xstrdup(ref.integrity) : NULL;
+		pkg_ref_release(&ref);
+	}
+}
+
+void batch_resolve(char *const *specs, size_t n, const char *registry, unsigned jobs, char **names,
+		   char **versions, char **integrity, char **errors)
+{
+	struct resolve_pool p = {.specs = specs,
+				 .n = n,
+				 .registry = registry,
+				 .names = names,
+				 .versions = versions,
+				 .integrity = integrity,
+				 .errors = errors};
+	pthread_t th[16];
+	size_t nth = jobs < 1 ? 1 : jobs > 16 ? 16 : jobs, started = 0;
+
+	atomic_init(&p.next, 0);
+	for (size_t i = 0; i < n; i++)
+		names[i] = versions[i] = integrity[i] = errors[i] = NULL;
+	if (nth > n)
+		nth = n;
+	registry_set_concurrency((unsigned)nth);
+	for (size_t i = 0; i < nth; i++)
+		if (pthread_create(&th[started], NULL, resolve_worker, &p) == 0)
+			started++;
+	if (!started)
+		resolve_worker(&p);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	registry_set_concurrency(0);
+}
+
+/*
+ * Results from child scans
+ */
+
+/* Fills |r| from the report of its scan. */
+static void take_report(struct scan_ctx *c, struct pkg_result *r, json_t *report)
+{
+	const json_t *pkg = json_object_get(report, "package");
+	const char *name = json_string_value(json_object_get(pkg, "name"));
+	const char *version = json_string_value(json_object_get(pkg, "version"));
+	char err[1024], *got;
+
+	if (!name || !version) {
+		pkg_result_set_error(r, "the scan wrote a report without a package");
+		return;
+	}
+	if (r->name && r->version && (strcmp(r->name, name) || strcmp(r->version, version))) {
+		char *msg = xasprintf("the registry's tarball of '%s@%s' holds '%s@%s'", r->name,
+				      r->version, name, version);
+
+		pkg_result_set_error(r, msg);
+		free(msg);
+		return;
+	}
+	got = store_report_integrity(report);
+	if (r->integrity && got && strcmp(r->integrity, got) != 0) {
+		char *msg = xasprintf("the tarball of '%s@%s' from '%s' does not match the "
+				      "lockfile's integrity (%s, got %s)",
+				      name, version, c->registry, r->integrity, got);
+
+		pkg_result_set_error(r, msg);
+		free(msg);
+		free(got);
+		return;
+	}
+	free(got);
+	if (!r->name)
+		r->name = xstrdup(name);
+	if (!r->version)
+		r->version = xstrdup(version);
+	pkg_result_set_verdict(r, json_incref(json_object_get(report, "verdict")), ORIGIN_SCAN);
+	if (scan_ctx_record(c, report, err, sizeof(err)) < 0)
+		log_warn("%s", err);
+}
+
+int scan_children(struct scan_ctx *c, struct pkg_result *r, const size_t *todo, size_t n,
+		  const struct batch *b, char *err, size_t errlen)
+{
+	struct batch_job *jobs = xcalloc(n ? n : 1, sizeof(*jobs));
+	int ret;
+
+	for (size_t i = 0; i < n; i++)
+		jobs[i].target = xstrdup(r[todo[i]].target);
+	ret = batch_run(jobs, n, b, err, errlen);
+	for (size_t i = 0; i < n; i++) {
+		struct pkg_result *x = &r[todo[i]];
+
+		if (jobs[i].report)
+			take_report(c, x, jobs[i].report);
+		else
+			pkg_result_set_error(x, jobs[i].error ? jobs[i].error
+							      : "not scanned: interrupted");
+		batch_job_release(&jobs[i]);
+	}
+	free(jobs);
+	return ret;
+}

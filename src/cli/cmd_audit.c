@@ -1,0 +1,349 @@
+/* snare audit [DIR|LOCKFILE]: every package a project's lockfiles pin,
+ * answered from the results store or detonated (in parallel), with a
+ * verdict per package; what cannot be scanned is listed, never skipped in
+ * silence. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/scan.h"
+#include "lockfile/lockfile.h"
+#include "store/store.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+#include "util/strvec.h"
+#include "util/xalloc.h"
+
+static const char usage[] =
+	"usage: snare audit [DIR|LOCKFILE] [options]\n"
+	"  DIR                    a project with package-lock.json, npm-shrinkwrap.json, yarn.lock\n"
+	"                         or pnpm-lock.yaml (default: .)\n"
+	"  -j, --jobs N           scans at once (default: the CPUs, at most 4)\n"
+	"      --format F         text, jsonl or sarif (default: text)\n"
+	"      --store FILE       results store (default: $XDG_CACHE_HOME/snare/results.db)\n"
+	"      --no-store         neither read nor write the results store\n"
+	"      --rescan           detonate packages the store already knows\n"
+	"      --strict           exit 2 when anything was not scanned\n"
+	"      --registry URL     npm registry (default: https://registry.npmjs.org)\n"
+	"      --cache DIR        tarball cache (default: $XDG_CACHE_HOME/snare/tarballs)\n"
+	"      --model FILE       the model; default: $SNARE_MODEL, then models/snare.json\n"
+	"      --install-timeout S   install phase deadline per package (default: 60)\n"
+	"      --import-timeout S    import phase deadline per package (default: 20)\n"
+	"  -q, --quiet            no progress bar or summary on stderr\n"
+	"  -v, --verbose          more logging\n";
+
+struct audit_opts {
+	unsigned jobs;
+	enum out_format format;
+	const char *store, *registry, *cache, *model;
+	const char *install_timeout, *import_timeout;
+	bool no_store, rescan, strict, quiet;
+};
+
+/* The lockfiles to read: |target| itself, or those in the directory. */
+static int find_lockfiles(const char *target, char ***paths, size_t *n)
+{
+	struct stat st;
+	int r;
+
+	if (stat(target, &st) < 0)
+		return cli_error("cannot read '%s': %s", target, strerror(errno));
+	if (!S_ISDIR(st.st_mode)) {
+		*paths = xcalloc(2, sizeof(char *));
+		(*paths)[0] = xstrdup(target);
+		*n = 1;
+		return 0;
+	}
+	r = lockfile_find(target, paths, n);
+	if (r < 0)
+		return cli_error("cannot read '%s': %s", target, strerror(-r));
+	if (!*n) {
+		free(*paths);
+		return cli_error("no lockfile in '%s' (package-lock.json, npm-shrinkwrap.json, "
+				 "yarn.lock or pnpm-lock.yaml)",
+				 target);
+	}
+	return 0;
+}
+
+/* One result per package, unique across the lockfiles. */
+static struct pkg_result *collect(struct lockfile *lfs, size_t nlf, size_t *n)
+{
+	json_t *seen = json_object();
+	struct pkg_result *r = NULL;
+	size_t alloc = 0;
+
+	*n = 0;
+	for (size_t f = 0; f < nlf; f++) {
+		for (size_t i = 0; i < lfs[f].n; i++) {
+			const struct lock_entry *e = &lfs[f].entries[i];
+			char *key = xasprintf("%d\n%s\n%s\n%s", (int)e->source, e->name,
+					      e->version ? e->version : "",
+					      e->source == LOCK_REGISTRY ? ""
+					      : e->resolved		 ? e->resolved
+									 : "");
+
+			if (json_object_get(seen, key)) {
+				free(key);
+				continue;
+			}
+			json_object_set_new(seen, key, json_true());
+			free(key);
+			xgrow(&r, &alloc, *n + 1, sizeof(*r));
+			struct pkg_result *x = &r[(*n)++];
+			memset(x, 0, sizeof(*x));
+			x->name = xstrdup(e->name);
+			x->version = e->version ? xstrdup(e->version) : NULL;
+			x->file = xstrdup(lfs[f].path);
+			x->line = e->line;
+			if (e->source == LOCK_REGISTRY) {
+				x->target = xasprintf("%s@%s", e->name, e->version);
+				x->integrity = lock_sri_sha512(e->integrity);
+				x->status = PKG_ERROR; /* until it has a verdict */
+			} else {
+				x->target = xstrdup(e->resolved ? e->resolved : e->name);
+				x->status = PKG_NOT_SCANNED;
+				x->kind = xstrdup(lock_source_name(e->source));
+				/* "git dependency 'git+https://...'", "no exact version
+				 * in the lockfile ('latest')" */
+				bool what =
+					e->source == LOCK_NO_VERSION || e->source == LOCK_INVALID;
+
+				x->reason = e->resolved ? xasprintf(what ? "%s ('%s')" : "%s '%s'",
+								    lock_source_reason(e->source),
+								    e->resolved)
+							: xstrdup(lock_source_reason(e->source));
+			}
+		}
+	}
+	json_decref(seen);
+	return r;
+}
+
+static void child_args(struct strvec *args, const struct scan_ctx *c, const struct audit_opts *o)
+{
+	char path[PATH_MAX], why[256];
+
+	strvec_push(args, "--no-store");
+	strvec_push(args, "--model");
+	strvec_push(args, c->model_path);
+	strvec_push(args, "--registry");
+	strvec_push(args, c->registry);
+	if (o->cache) {
+		strvec_push(args, "--cache");
+		strvec_push(args, o->cache);
+	} else if (store_cache_path("tarballs", path, sizeof(path), why, sizeof(why)) == 0) {
+		strvec_push(args, "--cache");
+		strvec_push(args, path);
+	}
+	if (o->install_timeout) {
+		strvec_push(args, "--install-timeout");
+		strvec_push(args, o->install_timeout);
+	}
+	if (o->import_timeout) {
+		strvec_push(args, "--import-timeout");
+		strvec_push(args, o->import_timeout);
+	}
+}
+
+static int parse_opts(int argc, char **argv, struct audit_opts *o)
+{
+	static const struct option longopts[] = {
+		{"jobs", required_argument, NULL, 'j'},
+		{"format", required_argument, NULL, 'f'},
+		{"store", required_argument, NULL, 'S'},
+		{"no-store", no_argument, NULL, 'N'},
+		{"rescan", no_argument, NULL, 'X'},
+		{"strict", no_argument, NULL, 's'},
+		{"registry", required_argument, NULL, 'r'},
+		{"cache", required_argument, NULL, 'c'},
+		{"model", required_argument, NULL, 'm'},
+		{"install-timeout", required_argument, NULL, 'I'},
+		{"import-timeout", required_argument, NULL, 'M'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->jobs = batch_default_jobs();
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "j:qvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end || v < 1 || v > 64)
+				return cli_error("invalid --jobs '%s' (1 to 64)", optarg);
+			o->jobs = (unsigned)v;
+			break;
+		}
+		case 'f':
+			if (out_format_parse(optarg, &o->format) < 0)
+				return cli_error("unknown format '%s' (text, jsonl or sarif)",
+						 optarg);
+			break;
+		case 'S':
+			o->store = optarg;
+			break;
+		case 'N':
+			o->no_store = true;
+			break;
+		case 'X':
+			o->rescan = true;
+			break;
+		case 's':
+			o->strict = true;
+			break;
+		case 'r':
+			o->registry = optarg;
+			break;
+		case 'c':
+			o->cache = optarg;
+			break;
+		case 'm':
+			o->model = optarg;
+			break;
+		case 'I':
+		case 'M': {
+			char *end;
+			double v = strtod(optarg, &end);
+
+			if (end == optarg || *end || v <= 0 || v > 86400)
+				return cli_error("invalid timeout '%s'", optarg);
+			*(c == 'I' ? &o->install_timeout : &o->import_timeout) = optarg;
+			break;
+		}
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			log_threshold = LOG_DEBUG;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 1;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (o->store && o->no_store)
+		return cli_error("--store and --no-store cannot be combined");
+	if (argc - optind > 1) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	return 0;
+}
+
+/* "snare audit --format sarif ." for SARIF's invocation (|argv| starts
+ * with the command's name). */
+static char *command_line(int argc, char **argv)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb, 4096);
+	strbuf_addstr(&sb, "snare");
+	for (int i = 0; i < argc; i++)
+		strbuf_addf(&sb, " %s", argv[i]);
+	return strbuf_detach(&sb, NULL);
+}
+
+int cmd_audit(int argc, char **argv)
+{
+	struct audit_opts o;
+	struct lockfile *lfs = NULL;
+	struct pkg_result *r = NULL;
+	struct scan_ctx ctx;
+	struct strvec args = STRVEC_INIT;
+	struct results_summary sum;
+	struct strbuf title;
+	char **paths = NULL, err[1024], line[512];
+	size_t npaths = 0, nlf = 0, n = 0, *todo = NULL, ntodo = 0;
+	int rc = parse_opts(argc, argv, &o);
+
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (find_lockfiles(optind < argc ? argv[optind] : ".", &paths, &npaths))
+		return 2;
+	lfs = xcalloc(npaths, sizeof(*lfs));
+	rc = 2;
+	for (; nlf < npaths; nlf++) {
+		if (lockfile_load(paths[nlf], &lfs[nlf], err, sizeof(err)) < 0) {
+			cli_error("%s", err);
+			goto out;
+		}
+	}
+	if (scan_ctx_init(&ctx, o.model, o.store, o.no_store, o.registry, err, sizeof(err)) < 0) {
+		cli_error("%s", err);
+		goto out;
+	}
+	r = collect(lfs, nlf, &n);
+	todo = xcalloc(n ? n : 1, sizeof(*todo));
+	for (size_t i = 0; i < n; i++) {
+		json_t *v;
+		enum pkg_origin origin;
+		int found = 0;
+
+		if (r[i].status == PKG_NOT_SCANNED)
+			continue;
+		if (!o.rescan)
+			found = scan_ctx_lookup(&ctx, r[i].name, r[i].version, r[i].integrity,
+						false, &v, NULL, &origin, err, sizeof(err));
+		if (found < 0)
+			log_warn("%s", err); /* a damaged row: scan again */
+		if (found > 0)
+			pkg_result_set_verdict(&r[i], v, origin);
+		else
+			todo[ntodo++] = i;
+	}
+	if (ntodo) {
+		struct batch b = {.jobs = o.jobs, .progress = !o.quiet && isatty(2)};
+
+		child_args(&args, &ctx, &o);
+		b.args = strvec_argv(&args);
+		if (!o.quiet)
+			fprintf(stderr, "snare: %zu of %zu packages to scan\n", ntodo, n);
+		if (scan_children(&ctx, r, todo, ntodo, &b, err, sizeof(err)) < 0)
+			cli_error("%s", err);
+	}
+	strbuf_init(&title, 0);
+	strbuf_addstr(&title, "snare audit:");
+	for (size_t i = 0; i < nlf; i++)
+		strbuf_addf(&title, "%s %s (%s)", i ? "," : "", lfs[i].path, lfs[i].format);
+	char *cmd = command_line(argc, argv);
+	results_print(r, n, o.format, title.buf, cmd, stdout);
+	free(cmd);
+	strbuf_release(&title);
+	fflush(stdout);
+	results_count(r, n, &sum);
+	if (o.format != FORMAT_TEXT && !o.quiet) {
+		results_summary_line(&sum, line, sizeof(line));
+		fprintf(stderr, "snare: %s\n", line);
+	}
+	rc = results_exit_code(&sum, o.strict);
+	scan_ctx_release(&ctx);
+out:
+	for (size_t i = 0; i < n; i++)
+		pkg_result_release(&r[i]);
+	free(r);
+	free(todo);
+	for (size_t i = 0; i < nlf; i++)
+		lockfile_release(&lfs[i]);
+	free(lfs);
+	for (size_t i = 0; i < npaths; i++)
+		free(paths[i]);
+	free(paths);
+	strvec_clear(&args);
+	return rc;
+}

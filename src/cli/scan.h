@@ -1,0 +1,175 @@
+/* What snare scan (several targets), snare audit and snare show share:
+ * package results and their output formats, the results store with
+ * re-scoring, and scans run as child processes in parallel. */
+#ifndef SNARE_CLI_SCAN_H
+#define SNARE_CLI_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+struct model;
+struct store;
+
+/*
+ * Results (results.c)
+ */
+
+enum pkg_status { PKG_MALICIOUS, PKG_ERROR, PKG_NOT_SCANNED, PKG_BENIGN };
+
+enum pkg_origin {
+	ORIGIN_NONE,	 /* not scored */
+	ORIGIN_SCAN,	 /* detonated now */
+	ORIGIN_STORE,	 /* the stored verdict of this model */
+	ORIGIN_RESCORED, /* a stored report scored again by this model */
+};
+
+struct pkg_result {
+	char *name;    /* NULL when unknown (a target that could not be read) */
+	char *version; /* NULL when unknown */
+	char *target;  /* what was or would be scanned */
+	enum pkg_status status;
+	enum pkg_origin origin;
+	json_t *verdict; /* malicious and benign: {label, probability, threshold, explanations} */
+	char *kind;	 /* not scanned: "git", "file", ... (lock_source_name()) */
+	char *reason;	 /* not scanned and error: one line */
+	char *file;	 /* where it was listed: a lockfile, a targets file, a package.json */
+	unsigned line;	 /* 1-based line in |file|; 0 unknown */
+	char *integrity; /* the SRI its lockfile expects (sha512 token), or NULL */
+};
+
+enum out_format { FORMAT_TEXT, FORMAT_JSONL, FORMAT_SARIF };
+
+/* "text", "jsonl", "sarif" -> 0 and |*f|; else -1. */
+int out_format_parse(const char *s, enum out_format *f);
+
+/* Sets the result's verdict (takes ownership) and its status from the
+ * verdict's label. */
+void pkg_result_set_verdict(struct pkg_result *r, json_t *verdict, enum pkg_origin origin);
+/* Marks it an error with a one-line reason (copied). */
+void pkg_result_set_error(struct pkg_result *r, const char *reason);
+void pkg_result_release(struct pkg_result *r);
+
+/* "name@version", or the target. */
+const char *pkg_result_id(const struct pkg_result *r, char *buf, size_t len);
+
+struct results_summary {
+	size_t total, malicious, benign, errors, not_scanned;
+	size_t from_store, rescored, scanned;
+};
+void results_count(const struct pkg_result *r, size_t n, struct results_summary *s);
+
+/* 1 when anything is malicious, else 2 when anything failed (or, with
+ * |strict|, was not scanned), else 0. */
+int results_exit_code(const struct results_summary *s, bool strict);
+
+/* The result as one JSON object (a jsonl line). */
+json_t *pkg_result_json(const struct pkg_result *r);
+
+/* A SARIF 2.1.0 log: one result per malicious package (rule
+ * "snare/malicious-package", level error), located in its file when
+ * known; packages that were not scanned or failed become tool
+ * notifications, and the run says whether it was partial.  A relative
+ * file is relative to the source root (uriBaseId %SRCROOT%). */
+json_t *results_sarif(const struct pkg_result *r, size_t n, const char *command);
+
+/* Prints |n| results (sorted: malicious, errors, not scanned, benign) in
+ * |format|; |title| heads the text table. */
+void results_print(struct pkg_result *r, size_t n, enum out_format format, const char *title,
+		   const char *command, FILE *f);
+
+/* The one-line summary: "6 packages: 1 malicious, 4 benign, 1 not scanned
+ * (partial result)". */
+void results_summary_line(const struct results_summary *s, char *buf, size_t len);
+
+/*
+ * The results store and the model (lookup.c)
+ */
+
+struct scan_ctx {
+	char *model_path;
+	char model_version[17]; /* first 16 hex digits of the model file's SHA-256 */
+	struct model *model;	/* loaded when first needed */
+	struct store *store;	/* NULL: no store */
+	char *store_path;
+	char *registry; /* normalized: no trailing '/' */
+	bool in_tx;
+};
+
+/* Finds the model (|model_opt|, $SNARE_MODEL, the default) and its version,
+ * and opens the store (|store_opt|, else the default path, whose directory
+ * is created; none with |no_store|).  0, or -1 with |err|. */
+int scan_ctx_init(struct scan_ctx *c, const char *model_opt, const char *store_opt, bool no_store,
+		  const char *registry, char *err, size_t errlen);
+/* Commits pending re-scores and frees everything. */
+void scan_ctx_release(struct scan_ctx *c);
+/* The model, loaded on first use; NULL with |err|. */
+struct model *scan_ctx_model(struct scan_ctx *c, char *err, size_t errlen);
+
+/* The stored verdict of name@version for the current model: by tarball
+ * |integrity| (an SRI; only its sha512 token counts) when given, else the
+ * newest row fetched from the context's registry (|any_source|: any row).
+ * A report scored by another model with the same feature and report
+ * schemas is re-scored and stored.  Returns 1 with |*verdict| (and
+ * |*report| when asked; both new references) and |*origin|, 0 when there
+ * is nothing usable, -1 with |err|. */
+int scan_ctx_lookup(struct scan_ctx *c, const char *name, const char *version,
+		    const char *integrity, bool any_source, json_t **verdict, json_t **report,
+		    enum pkg_origin *origin, char *err, size_t errlen);
+
+/* Stores a scanned |report| that carries its "verdict".  A report without
+ * a tarball digest (a directory) is not stored (returns 0).  0 or -1. */
+int scan_ctx_record(struct scan_ctx *c, const json_t *report, char *err, size_t errlen);
+
+/* The SHA-256 of the file |path|, first 16 hex digits.  0 or -errno. */
+int model_file_version(const char *path, char out[17]);
+
+/*
+ * Scans in child processes (batch.c)
+ */
+
+struct batch_job {
+	char *target; /* given to the child after "--" */
+	/* results */
+	int exit_code;	/* the child's: 0 benign, 1 malicious, 2 error; -1 it did not finish */
+	json_t *report; /* exit 0 and 1: the report with its verdict */
+	char *error;	/* otherwise: one line */
+	/* internal */
+	pid_t pid;
+	char *out_path, *err_path;
+};
+
+struct batch {
+	char **args;	  /* options for every child's "snare scan", before "--"; NULL-terminated */
+	unsigned jobs;	  /* children at once */
+	bool progress;	  /* a progress bar on stderr */
+	const char *self; /* the snare binary; NULL: /proc/self/exe */
+};
+
+/* Runs "snare scan -q -o FILE ARGS -- TARGET" for every job, |b->jobs| at
+ * a time, and collects each child's report or one-line error.  SIGINT and
+ * SIGTERM stop the children and return -1 ("interrupted").  0 or -1 with
+ * |err| (jobs are filled either way). */
+int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err, size_t errlen);
+void batch_job_release(struct batch_job *j);
+
+/* Scans the targets of the results |r[todo[0..n-1]]| in child processes
+ * (batch_run()) and fills each with its verdict, recorded in the store, or
+ * with its error.  A registry package's report must name the same package
+ * and, when the result has an |integrity|, match it.  0, or -1 with |err|
+ * when the batch was interrupted (the results say what was not scanned). */
+int scan_children(struct scan_ctx *c, struct pkg_result *r, const size_t *todo, size_t n,
+		  const struct batch *b, char *err, size_t errlen);
+
+/* Resolves |n| registry specs with registry_resolve(), |jobs| at a time:
+ * |versions[i]| and |integrity[i]| (newly allocated, NULL when absent), or
+ * |errors[i]| (one line). */
+void batch_resolve(char *const *specs, size_t n, const char *registry, unsigned jobs, char **names,
+		   char **versions, char **integrity, char **errors);
+
+/* The default -j: the number of CPUs, at most 4. */
+unsigned batch_default_jobs(void);
+
+#endif
