@@ -58,11 +58,22 @@ void table_write_header(FILE *f)
 	fputc('\n', f);
 }
 
+/* Writes |s| as one field: a tab, newline or other control character (a
+ * package's version may hold one) would break the row, so it becomes '?'. */
+static void put_field(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+}
+
 void table_write_row(FILE *f, const char *id, int label, const char *family, const char *group,
 		     const float *x, size_t ncols)
 {
-	fprintf(f, "%s\t%d\t%s\t%s", id, label, family && *family ? family : "-",
-		group && *group ? group : id);
+	put_field(f, id);
+	fprintf(f, "\t%d\t", label);
+	put_field(f, family && *family ? family : "-");
+	fputc('\t', f);
+	put_field(f, group && *group ? group : id);
 	for (size_t i = 0; i < ncols; i++)
 		fprintf(f, "\t%.6g", x[i]);
 	fputc('\n', f);

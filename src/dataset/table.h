@@ -28,6 +28,8 @@ int table_read(struct table *t, const char *path, char *err, size_t errlen);
 int table_write(const struct table *t, FILE *f);
 /* Writes the header line only. */
 void table_write_header(FILE *f);
+/* Writes one row; control characters in the strings are written as '?',
+ * so that the row stays one line of tab-separated fields. */
 void table_write_row(FILE *f, const char *id, int label, const char *family, const char *group,
 		     const float *x, size_t ncols);
 
