@@ -157,23 +157,60 @@ static void ensure_listener(struct sink *s, int socktype, int port)
 	add_slot(s, socktype == SOCK_STREAM ? SLOT_TCP_LISTEN : SLOT_UDP, fd, port);
 }
 
+/* Answers from the address the query was sent to (whatever the sandbox's
+ * resolv.conf names): a resolver drops replies from any other. */
+static ssize_t reply_from(int fd, const void *buf, size_t len, const struct sockaddr_storage *to,
+			  socklen_t tl, const struct msghdr *in)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	struct iovec iov = {(void *)buf, len};
+	struct msghdr mh = {
+		.msg_name = (void *)to, .msg_namelen = tl, .msg_iov = &iov, .msg_iovlen = 1};
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(in); c; c = CMSG_NXTHDR((struct msghdr *)in, c)) {
+		if (c->cmsg_level != IPPROTO_IPV6 || c->cmsg_type != IPV6_PKTINFO)
+			continue;
+		struct in6_pktinfo pi;
+		memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+		pi.ipi6_ifindex = 0;
+		memset(cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		struct cmsghdr *o = CMSG_FIRSTHDR(&mh);
+		o->cmsg_level = IPPROTO_IPV6;
+		o->cmsg_type = IPV6_PKTINFO;
+		o->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(o), &pi, sizeof(pi));
+		break;
+	}
+	return sendmsg(fd, &mh, MSG_NOSIGNAL);
+}
+
 static void on_dns(struct sink *s, int fd)
 {
 	uint8_t pkt[1500], out[1500];
+	char cbuf[256];
 	struct sockaddr_storage from;
-	socklen_t fl = sizeof(from);
 	struct dns_query q;
 	ssize_t n;
 
-	while ((n = recvfrom(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&from, &fl)) > 0) {
+	for (;;) {
+		struct iovec iov = {pkt, sizeof(pkt)};
+		struct msghdr mh = {.msg_name = &from,
+				    .msg_namelen = sizeof(from),
+				    .msg_iov = &iov,
+				    .msg_iovlen = 1,
+				    .msg_control = cbuf,
+				    .msg_controllen = sizeof(cbuf)};
+		n = recvmsg(fd, &mh, 0);
+		if (n <= 0)
+			break;
 		struct ns_msg m = {.kind = NS_DNS, .socktype = SOCK_DGRAM, .dport = 53};
 		char ignored[48];
 		m.t_us = ev_now_us();
 		addr_str(&from, ignored, sizeof(ignored), &m.cport);
-		if (dns_parse_query(pkt, (size_t)n, &q) < 0) {
-			fl = sizeof(from);
+		if (dns_parse_query(pkt, (size_t)n, &q) < 0)
 			continue;
-		}
 		uint32_t a4 = dns_sinkhole_addr(q.name);
 		struct dns_answer ans = {.addr4 = a4,
 					 .txt = "aWQ=" /* base64("id"): loaders that run what TXT
@@ -185,9 +222,8 @@ static void on_dns(struct sink *s, int fd)
 			inet_ntop(AF_INET, &a4, m.addr, sizeof(m.addr));
 		ssize_t rl = dns_build_response(&q, pkt, (size_t)n, &ans, out, sizeof(out));
 		if (rl > 0)
-			sendto(fd, out, (size_t)rl, 0, (struct sockaddr *)&from, fl);
+			reply_from(fd, out, (size_t)rl, &from, mh.msg_namelen, &mh);
 		send_msg(s, &m, q.name, strlen(q.name));
-		fl = sizeof(from);
 	}
 }
 
@@ -595,6 +631,8 @@ int netsink_main(int chan, void *arg)
 	int dns = bind_any(SOCK_DGRAM, 53);
 	if (dns < 0)
 		return 3;
+	int one = 1;
+	setsockopt(dns, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one));
 	add_slot(s, SLOT_DNS, dns, 53);
 	ensure_listener(s, SOCK_STREAM, 53);
 	ensure_listener(s, SOCK_STREAM, 80);

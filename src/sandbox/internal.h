@@ -16,7 +16,7 @@ int mount_build_root(const struct sandbox_config *cfg, const char *newroot, uid_
 
 /* net.c: brings loopback up and routes every IPv4 (and IPv6) address to
  * it, then checks that loopback is the only interface.  Runs in init. */
-int net_setup_loopback_only(bool ipv6, char *err, size_t errlen);
+int net_setup_loopback_only(bool ipv6, uint32_t decoy_seed, char *err, size_t errlen);
 
 /* seccomp.c: compiles the filter.  SECCOMP_RET_TRACE for traced syscalls
  * (data 0) and for denied ones (data SECCOMP_DENY_DATA), allow otherwise.

@@ -2,8 +2,18 @@
  * only interface; we bring it up and add "local 0.0.0.0/0 dev lo" (and
  * "local ::/0") so that every destination address is delivered locally,
  * where the netsink answers.  Nothing can leave: there is no other
- * interface, which we check before reporting success. */
+ * interface, which we check before reporting success.
+ *
+ * Then, for a package that looks for a network card (a machine with only
+ * "lo" is a sandbox), a decoy "eth0" with a LAN address: one end of a veth
+ * pair whose other end (named as Docker names them) is in the same
+ * namespace, made by us where the only other interface is lo, so it
+ * reaches nothing outside; its address comes without an on-link route, so the
+ * local route above still takes every packet.  The
+ * interface list is checked again afterwards. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -12,11 +22,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/netlink.h>
+#include <linux/if_link.h>
+#include <linux/veth.h>
 #include <linux/rtnetlink.h>
 
 #include "sandbox/identity.h"
 #include "sandbox/internal.h"
 #include "util/cleanup.h"
+#include "util/log.h"
 
 static int loopback_up(void)
 {
@@ -81,9 +94,160 @@ static int add_local_route(int family, int ifindex)
 	return -EPROTO;
 }
 
-int net_setup_loopback_only(bool ipv6, char *err, size_t errlen)
+/* Sends one rtnetlink request and reads its ACK: 0 or -errno. */
+static int nl_request(struct nlmsghdr *nh)
 {
-	struct if_nameindex *ifs, *i;
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+	cleanup_fd int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	char reply[512];
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	nh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	if (sendto(fd, nh, nh->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	n = recv(fd, reply, sizeof(reply), 0);
+	if (n < 0)
+		return -errno;
+	struct nlmsghdr *r = (struct nlmsghdr *)reply;
+	if (n >= (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) && r->nlmsg_type == NLMSG_ERROR)
+		return ((struct nlmsgerr *)NLMSG_DATA(r))->error;
+	return -EPROTO;
+}
+
+static struct rtattr *nl_attr(struct nlmsghdr *nh, size_t cap, unsigned short type,
+			      const void *data, size_t len)
+{
+	struct rtattr *rta = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
+	if (NLMSG_ALIGN(nh->nlmsg_len) + RTA_SPACE(len) > cap)
+		return NULL;
+	rta->rta_type = type;
+	rta->rta_len = (unsigned short)RTA_LENGTH(len);
+	if (len)
+		memcpy(RTA_DATA(rta), data, len);
+	nh->nlmsg_len = (unsigned)(NLMSG_ALIGN(nh->nlmsg_len) + RTA_SPACE(len));
+	return rta;
+}
+
+static int link_up(const char *name)
+{
+	cleanup_fd int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr;
+
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return -errno;
+	ifr.ifr_flags |= IFF_UP;
+	return ioctl(fd, SIOCSIFFLAGS, &ifr) < 0 ? -errno : 0;
+}
+
+static char decoy_peer[IFNAMSIZ];
+
+static int add_decoy(uint32_t seed)
+{
+	struct {
+		struct nlmsghdr nh;
+		union {
+			struct ifinfomsg ifi;
+			struct ifaddrmsg ifa;
+		};
+		char attrs[256];
+	} req;
+	/* Intel's OUI: what a laptop's card says. */
+	unsigned char mac[6] = {0x3c,
+				0x22,
+				0xfb,
+				(unsigned char)(seed >> 16),
+				(unsigned char)(seed >> 8),
+				(unsigned char)seed};
+	struct in_addr addr = {.s_addr = htonl(0xc0a80100u | (20 + seed % 200))};
+	struct in_addr brd = {.s_addr = htonl(0xc0a801ffu)};
+	unsigned char plen = 24;
+	int r;
+
+	/* eth0 and its peer, a veth pair: the peer up gives eth0 a carrier
+	 * (tools list only interfaces that are up and running).  Both ends
+	 * stay in this namespace: a packet out of one comes back in the other. */
+	char peer[IFNAMSIZ];
+	snprintf(peer, sizeof(peer), "veth%07x", (unsigned)(seed >> 4) & 0xfffffffu);
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	req.nh.nlmsg_type = RTM_NEWLINK;
+	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	req.ifi.ifi_family = AF_UNSPEC;
+	nl_attr(&req.nh, sizeof(req), IFLA_IFNAME, "eth0", 5);
+	nl_attr(&req.nh, sizeof(req), IFLA_ADDRESS, mac, sizeof(mac));
+	struct rtattr *li = nl_attr(&req.nh, sizeof(req), IFLA_LINKINFO, NULL, 0);
+	nl_attr(&req.nh, sizeof(req), IFLA_INFO_KIND, "veth", 5);
+	struct rtattr *data = nl_attr(&req.nh, sizeof(req), IFLA_INFO_DATA, NULL, 0);
+	struct rtattr *pi = nl_attr(&req.nh, sizeof(req), VETH_INFO_PEER, NULL, 0);
+	struct ifinfomsg pifi = {.ifi_family = AF_UNSPEC};
+	/* the peer's ifinfomsg, then its attributes */
+	memcpy((char *)&req + req.nh.nlmsg_len, &pifi, sizeof(pifi));
+	req.nh.nlmsg_len += NLMSG_ALIGN(sizeof(pifi));
+	nl_attr(&req.nh, sizeof(req), IFLA_IFNAME, peer, strlen(peer) + 1);
+	char *end = (char *)&req + req.nh.nlmsg_len;
+	pi->rta_len = (unsigned short)(end - (char *)pi);
+	data->rta_len = (unsigned short)(end - (char *)data);
+	li->rta_len = (unsigned short)(end - (char *)li);
+	if ((r = nl_request(&req.nh)) < 0)
+		return r;
+	snprintf(decoy_peer, sizeof(decoy_peer), "%s", peer);
+	if ((r = link_up("eth0")) < 0 || (r = link_up(peer)) < 0)
+		return r;
+
+	unsigned idx = if_nametoindex("eth0");
+	if (!idx)
+		return -ENODEV;
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
+	req.nh.nlmsg_type = RTM_NEWADDR;
+	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	req.ifa.ifa_family = AF_INET;
+	req.ifa.ifa_prefixlen = plen;
+	req.ifa.ifa_scope = RT_SCOPE_UNIVERSE;
+	req.ifa.ifa_index = idx;
+	nl_attr(&req.nh, sizeof(req), IFA_LOCAL, &addr, sizeof(addr));
+	nl_attr(&req.nh, sizeof(req), IFA_ADDRESS, &addr, sizeof(addr));
+	nl_attr(&req.nh, sizeof(req), IFA_BROADCAST, &brd, sizeof(brd));
+	/* No on-link route for the /24: the kernel merges the local and main
+	 * tables, and 192.168.1.0/24 would win over "local 0.0.0.0/0" for
+	 * the LAN (the resolver of resolv.conf among it). */
+	uint32_t flags = IFA_F_NOPREFIXROUTE;
+	nl_attr(&req.nh, sizeof(req), IFA_FLAGS, &flags, sizeof(flags));
+	return nl_request(&req.nh);
+}
+
+/* Every interface is lo or, when |decoy|, the decoy pair. */
+static int check_interfaces(bool decoy, char *err, size_t errlen)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+
+	if (!ifs) {
+		snprintf(err, errlen, "cannot list network interfaces: %s", strerror(errno));
+		return -errno;
+	}
+	for (i = ifs; i->if_index; i++) {
+		if (strcmp(i->if_name, "lo") != 0 &&
+		    !(decoy && (!strcmp(i->if_name, "eth0") || !strcmp(i->if_name, decoy_peer)))) {
+			snprintf(
+				err, errlen,
+				"network isolation failed: interface '%s' is visible in the sandbox",
+				i->if_name);
+			if_freenameindex(ifs);
+			return -EEXIST;
+		}
+	}
+	if_freenameindex(ifs);
+	return 0;
+}
+
+int net_setup_loopback_only(bool ipv6, uint32_t decoy_seed, char *err, size_t errlen)
+{
 	unsigned lo;
 	int r;
 
@@ -117,21 +281,11 @@ int net_setup_loopback_only(bool ipv6, char *err, size_t errlen)
 			(void)0; /* ping then fails inside; recorded as such */
 		close(fd);
 	}
-	ifs = if_nameindex();
-	if (!ifs) {
-		snprintf(err, errlen, "cannot list network interfaces: %s", strerror(errno));
-		return -errno;
-	}
-	for (i = ifs; i->if_index; i++) {
-		if (strcmp(i->if_name, "lo") != 0) {
-			snprintf(
-				err, errlen,
-				"network isolation failed: interface '%s' is visible in the sandbox",
-				i->if_name);
-			if_freenameindex(ifs);
-			return -EEXIST;
-		}
-	}
-	if_freenameindex(ifs);
+	if ((r = check_interfaces(false, err, errlen)) < 0)
+		return r;
+	/* The decoy is realism, not isolation: without it the run goes on. */
+	if ((r = add_decoy(decoy_seed)) == 0)
+		return check_interfaces(true, err, errlen);
+	log_debug("no decoy network interface: %s", strerror(-r));
 	return 0;
 }

@@ -39,6 +39,14 @@ struct sandbox {
 	char root[4096];
 };
 
+static uint32_t str_seed(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 static int write_proc(pid_t pid, const char *file, const char *val)
 {
 	char path[64];
@@ -132,7 +140,8 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 	close(sync_fd);
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		log_debug("no cgroup namespace: %s", strerror(errno));
-	if (net_setup_loopback_only(cfg->net_ipv6, err, sizeof(err)) < 0)
+	if (net_setup_loopback_only(cfg->net_ipv6, str_seed(cfg->id->hostname), err, sizeof(err)) <
+	    0)
 		goto fail;
 	if (sethostname(cfg->id->hostname, strlen(cfg->id->hostname)) < 0 ||
 	    setdomainname("(none)", 6) < 0) {

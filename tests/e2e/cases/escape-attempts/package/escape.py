@@ -42,10 +42,16 @@ for fam, typ, proto, name in [(socket.AF_PACKET, socket.SOCK_RAW, 0x0300, 'packe
     except OSError as e:
         print('socket-' + name, errno.errorcode[e.errno])
 
-# netlink works, and shows only loopback
+# netlink works, and shows loopback and the decoy pair (eth0 and its veth peer)
 s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
 s.close()
-print('interfaces', ','.join(sorted(n for _, n in socket.if_nameindex())))
+names = [n for _, n in socket.if_nameindex()]
+print('interfaces', ','.join(sorted(n for n in names if not n.startswith('veth'))),
+      sum(n.startswith('veth') for n in names))
+# the decoy's LAN is not a way out: its addresses are the sink's too
+c = socket.create_connection(('192.168.1.1', 8080), timeout=3)
+c.sendall(b'lan probe\n')
+c.close()
 
 # host paths are not in the sandbox's view
 for p in ['/work', '/root/.ssh/id_rsa', '/home/../root/.bash_history', '/proc/1/root/work']:
