@@ -13,40 +13,42 @@
 #include "util/errbuf.h"
 #include "util/xalloc.h"
 
-#define PHASE_FEATURES(X)                                                                                    \
-	X(cmd_total)                                                                                         \
-	X(cmd_failed)                                                                                        \
-	X(cmd_shell)                                                                                         \
-	X(cmd_net)                                                                                           \
-	X(cmd_recon)                                                                                         \
-	X(cmd_persist)                                                                                       \
-	X(cmd_encode) X(cmd_build) X(cmd_interp) X(cmd_foreign) X(exec_written) X(chmod_written) X(          \
-		setsid) X(kill) X(memfd) X(denied) X(timeout) X(failed) X(read_cred) X(read_browser)         \
-		X(read_wallet) X(read_discord) X(read_envfile) X(read_system) X(read_history) X(             \
-			read_documents) X(read_kinds) X(write_persist) X(write_documents)                    \
-			X(write_other_pkg) X(write_outside) X(delete_count) X(delete_outside) X(             \
-				dns_count) X(dns_max_label) X(dns_max_entropy) X(dns_hexlike) X(dns_b32like) \
-				X(dns_b64like) X(dns_service) X(dns_ipcheck) X(dns_txt) X(                   \
-					conn_count) X(conn_raw_ip) X(conn_dest) X(conn_nonstd_port)          \
-					X(conn_unix) X(sent_count) X(sent_bytes) X(http_post) X(             \
-						http_get) X(sent_tls) X(sent_raw) X(sent_env_dump)           \
-						X(sent_recon) X(https_requests) X(http_exfil_path) X(        \
-							http_form) X(http_body_max) X(websocket)             \
-							X(tls_refused) X(sent_decoded) X(                    \
-								canary_hits) X(canary_cred)                  \
-								X(canary_cloud) X(canary_wallet) X(          \
-									canary_discord) X(canary_env)        \
-									X(canary_dns) X(canary_tls) X(       \
-										t_first_net)                 \
-										X(net_after_read) X(         \
-											exec_after_write)    \
+#define PHASE_FEATURES(X)                                                                                 \
+	X(cmd_total)                                                                                      \
+	X(cmd_failed)                                                                                     \
+	X(cmd_shell)                                                                                      \
+	X(cmd_net)                                                                                        \
+	X(cmd_recon)                                                                                      \
+	X(cmd_persist)                                                                                    \
+	X(cmd_encode)                                                                                     \
+	X(cmd_build) X(cmd_interp) X(cmd_foreign) X(exec_written) X(chmod_written) X(setsid) X(kill) X(   \
+		memfd) X(denied) X(timeout) X(failed) X(read_cred) X(read_browser) X(read_wallet)         \
+		X(read_discord) X(read_envfile) X(read_system) X(read_history) X(read_documents) X(       \
+			read_kinds) X(write_persist) X(write_documents) X(write_other_pkg)                \
+			X(write_outside) X(delete_count) X(delete_outside) X(dns_count) X(                \
+				dns_max_label) X(dns_max_entropy) X(dns_hexlike) X(dns_b32like)           \
+				X(dns_b64like) X(dns_service) X(dns_ipcheck) X(dns_txt) X(                \
+					conn_count) X(conn_raw_ip) X(conn_dest) X(conn_nonstd_port)       \
+					X(conn_unix) X(sent_count) X(sent_bytes) X(http_post) X(          \
+						http_get) X(sent_tls) X(sent_raw) X(sent_env_dump)        \
+						X(sent_recon) X(https_requests) X(http_exfil_path) X(     \
+							http_form) X(http_body_max) X(websocket)          \
+							X(tls_refused) X(sent_decoded) X(                 \
+								canary_hits) X(canary_cred)               \
+								X(canary_cloud) X(canary_wallet) X(       \
+									canary_discord) X(canary_env)     \
+									X(canary_dns) X(canary_tls) X(    \
+										t_first_net)              \
+										X(net_after_read) X(      \
+											exec_after_write) \
 											X(stdout_bytes)
 
 #define GLOBAL_FEATURES(X)                                                                         \
 	X(n_commands)                                                                              \
 	X(n_domains)                                                                               \
 	X(n_ips)                                                                                   \
-	X(static_scripts) X(static_script_curl) X(static_script_wget) X(static_script_node_e) X(   \
+	X(static_scripts)                                                                          \
+	X(static_script_curl) X(static_script_wget) X(static_script_node_e) X(                     \
 		static_script_base64) X(static_script_url) X(static_script_pipe_sh)                \
 		X(static_script_devnull) X(static_script_background) X(static_script_subshell)     \
 			X(static_script_python) X(static_script_recon) X(static_binding_gyp)       \

@@ -444,11 +444,10 @@ static json_t *phase_json(const struct run_result *res, int ph)
 		case EV_SEND: {
 			if (e->type == EV_SEND && !e->addr[0])
 				break; /* data on a connected socket: see "sent" */
-			json_t *s = json_pack("{s:f, s:s, s:s, s:s, s:o}", "t_ms", ms(e->t_us),
-					      "syscall", e->syscall, "family",
-					      family_name(e->family), "protocol",
-					      socktype_name(e->socktype), "result",
-					      result_json(e->ret));
+			json_t *s = json_pack(
+				"{s:f, s:s, s:s, s:s, s:o}", "t_ms", ms(e->t_us), "syscall",
+				e->syscall, "family", family_name(e->family), "protocol",
+				socktype_name(e->socktype), "result", result_json(e->ret));
 			if (e->addr[0]) {
 				json_object_set_new(s, "address", json_string(e->addr));
 				json_object_set_new(s, "port", json_integer(e->port));

@@ -57,11 +57,14 @@ static void test_partial_cut_token(void **state)
 {
 	(void)state;
 	/* a stealer regex that took 24.6.27 out of a longer token */
-	static const char tok[] = "MTeRApN6dLILDh6Oel2uHH3zRo.3OJijv.CMOKnghaabH80q5oaVfjxQOZNQwvXW3cG4yR6u";
-	static const char sent[] = "{\"content\":\"eRApN6dLILDh6Oel2uHH3zRo.3OJijv.CMOKnghaabH80q5oaVfjxQOZNQw\"}";
+	static const char tok[] =
+		"MTeRApN6dLILDh6Oel2uHH3zRo.3OJijv.CMOKnghaabH80q5oaVfjxQOZNQwvXW3cG4yR6u";
+	static const char sent[] =
+		"{\"content\":\"eRApN6dLILDh6Oel2uHH3zRo.3OJijv.CMOKnghaabH80q5oaVfjxQOZNQw\"}";
 	assert_string_equal(canary_find((const unsigned char *)sent, strlen(sent), tok), "partial");
 	/* short values need the whole */
-	assert_null(canary_find((const unsigned char *)"npm_abcdefghij", 14, "npm_abcdefghijKLMNOP"));
+	assert_null(
+		canary_find((const unsigned char *)"npm_abcdefghij", 14, "npm_abcdefghijKLMNOP"));
 	/* the middle alone, cut in two, is not enough */
 	static const char cut[] = "eRApN6dLILDh6Oel2uHH3z Ro.3OJijv.CMOKnghaab";
 	assert_null(canary_find((const unsigned char *)cut, strlen(cut), tok));
