@@ -1,0 +1,361 @@
+#!/usr/bin/env python3
+"""End-to-end tests of snare audit, show and scan of several targets.
+
+A fake registry (registry.py) serves the fixture packages under
+tests/e2e/audit/packages on 127.0.0.1: three harmless ones (one of them
+depends on another, so the dependency install goes to the registry too)
+and planted-beacon, a harmless imitation of a beacon that reads the
+sandbox's fake ~/.npmrc and posts it to a made-up domain.  The fixture
+project's lockfiles (package-lock.json, yarn.lock, pnpm-lock.yaml) are
+written from what the registry serves, with a git and a linked dependency
+that cannot be scanned.  Packages are only ever detonated by snare.
+
+Each case prints "ok NAME" or "FAIL NAME" and the last line is
+"e2e-audit: N passed, N failed".
+Usage: tests/e2e/audit.py BUILD_DIR [CASE...]"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+GIT = 'git+ssh://git@github.com/example/from-git.git#0123456789abcdef0123456789abcdef01234567'
+HARMLESS = ['harmless-dep', 'harmless-left', 'harmless-util']
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+class Env:
+    def __init__(self, build):
+        self.snare = os.path.join(os.path.abspath(build), 'snare')
+        self.tmp = tempfile.mkdtemp(prefix='snare-e2e-audit-')
+        self.store = os.path.join(self.tmp, 'results.db')
+        self.cache = os.path.join(self.tmp, 'tarballs')
+        self.proj = os.path.join(self.tmp, 'project')
+        self.reglog = os.path.join(self.tmp, 'registry.log')
+        os.mkdir(self.proj)
+        port_file = os.path.join(self.tmp, 'port')
+        manifest = os.path.join(self.tmp, 'manifest.json')
+        self.registry_proc = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, 'registry.py'),
+             '--packages', os.path.join(HERE, 'audit', 'packages'),
+             '--port-file', port_file, '--manifest', manifest, '--log', self.reglog])
+        for _ in range(100):
+            if os.path.exists(port_file):
+                break
+            time.sleep(0.05)
+        self.port = int(open(port_file).read())
+        self.registry = 'http://127.0.0.1:%d' % self.port
+        self.manifest = json.load(open(manifest))
+        open(self.reglog, 'a').close()
+        self.write_lockfiles()
+
+    def close(self):
+        self.registry_proc.terminate()
+        self.registry_proc.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def write_lockfiles(self):
+        m = self.manifest
+        pkgs = {'': {'name': 'audit-fixture', 'version': '1.0.0'}}
+        for name in sorted(m):
+            pkgs['node_modules/' + name] = {'version': m[name]['version'],
+                                            'resolved': m[name]['tarball'],
+                                            'integrity': m[name]['integrity']}
+        pkgs['node_modules/from-git'] = {'version': '1.0.0', 'resolved': GIT}
+        pkgs['node_modules/local-lib'] = {'resolved': '../local-lib', 'link': True}
+        lock = {'name': 'audit-fixture', 'version': '1.0.0', 'lockfileVersion': 3,
+                'requires': True, 'packages': pkgs}
+        with open(os.path.join(self.proj, 'package-lock.json'), 'w') as f:
+            json.dump(lock, f, indent=2)
+        # the same packages as yarn.lock (v1) and pnpm-lock.yaml (9.0)
+        os.mkdir(os.path.join(self.tmp, 'yarn'))
+        with open(os.path.join(self.tmp, 'yarn', 'yarn.lock'), 'w') as f:
+            f.write('# yarn lockfile v1\n\n')
+            for name in sorted(m):
+                f.write('%s@^%s:\n  version "%s"\n  resolved "%s"\n  integrity %s\n\n'
+                        % (name, m[name]['version'], m[name]['version'], m[name]['tarball'],
+                           m[name]['integrity']))
+            f.write('"from-git@%s":\n  version "1.0.0"\n  resolved "%s"\n' % (GIT, GIT))
+        os.mkdir(os.path.join(self.tmp, 'pnpm'))
+        with open(os.path.join(self.tmp, 'pnpm', 'pnpm-lock.yaml'), 'w') as f:
+            f.write("lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n"
+                    "      local-lib:\n        specifier: link:../local-lib\n"
+                    "        version: link:../local-lib\n\npackages:\n\n")
+            for name in sorted(m):
+                f.write('  %s@%s:\n    resolution: {integrity: %s}\n\n'
+                        % (name, m[name]['version'], m[name]['integrity']))
+
+    def requests(self):
+        return open(self.reglog).read().splitlines()
+
+    def run(self, *args, env=None):
+        """Runs snare with a TMPDIR of its own that must be empty again
+        afterwards.  Returns (exit code, stdout, stderr)."""
+        tmpdir = tempfile.mkdtemp(dir=self.tmp, prefix='tmpdir-')
+        e = dict(os.environ, TMPDIR=tmpdir, XDG_CACHE_HOME=os.path.join(self.tmp, 'xdg'))
+        e.update(env or {})
+        p = subprocess.run([self.snare] + list(args), capture_output=True, text=True, env=e,
+                           timeout=600)
+        left = os.listdir(tmpdir)
+        check(not left, 'left behind in TMPDIR: %s' % left)
+        os.rmdir(tmpdir)
+        return p.returncode, p.stdout, p.stderr
+
+    def audit(self, *args, target=None):
+        return self.run('audit', target or self.proj, '--registry', self.registry,
+                        '--store', self.store, '--cache', self.cache, *args)
+
+
+def jsonl(out):
+    lines = [json.loads(l) for l in out.splitlines() if l.strip()]
+    check(lines and 'summary' in lines[-1], 'no summary line: %r' % out[-300:])
+    return {r['name']: r for r in lines[:-1]}, lines[-1]['summary']
+
+
+def one_line_error(rc, err, want):
+    check(rc == 2, 'exit code %d, want 2: %s' % (rc, err[:300]))
+    check(want in err, 'stderr lacks %r: %r' % (want, err[:300]))
+    check(err.count('\n') == 1, 'error is not one line: %r' % err)
+
+
+def expect_verdicts(res, sumry, origin):
+    """planted-beacon and only it is malicious, with its evidence."""
+    beacon = res.get('planted-beacon')
+    check(beacon and beacon['status'] == 'malicious',
+          'planted-beacon: %s' % json.dumps(beacon)[:300])
+    evidence = json.dumps(beacon['evidence'])
+    check('beacon.audit-collector.test' in evidence or '.npmrc' in evidence,
+          'evidence does not show the beacon: %s' % evidence[:300])
+    for name in HARMLESS:
+        check(res.get(name, {}).get('status') == 'benign',
+              '%s: %s' % (name, json.dumps(res.get(name))[:300]))
+    for name in ['planted-beacon'] + HARMLESS:
+        check(res[name].get('origin') == origin,
+              '%s came from %s, want %s' % (name, res[name].get('origin'), origin))
+    check(sumry['malicious'] == 1, 'malicious: %d' % sumry['malicious'])
+
+
+def case_first_audit(env):
+    rc, out, err = env.audit('--format', 'jsonl', '-j', '2')
+    check(rc == 1, 'exit code %d, want 1: %s' % (rc, err[-500:]))
+    res, sumry = jsonl(out)
+    expect_verdicts(res, sumry, 'scan')
+    check(res['from-git']['status'] == 'not_scanned' and res['from-git']['kind'] == 'git',
+          'from-git: %s' % res['from-git'])
+    check(res['local-lib']['status'] == 'not_scanned' and res['local-lib']['kind'] == 'link',
+          'local-lib: %s' % res['local-lib'])
+    check(sumry['partial'] and sumry['not_scanned'] == 2 and sumry['failed'] == 0,
+          'summary: %s' % sumry)
+    line = res['planted-beacon']['location']
+    lock = open(os.path.join(env.proj, 'package-lock.json')).read().splitlines()
+    check(line['file'].endswith('package-lock.json') and
+          '"node_modules/planted-beacon"' in lock[line['line'] - 1],
+          'location: %s' % line)
+    reqs = env.requests()
+    # every package fetched from the registry; harmless-util's dependency
+    # installed through it too
+    for name in ['planted-beacon'] + HARMLESS:
+        check(any(r.startswith('GET /%s/-/' % name) for r in reqs), 'no tarball of %s' % name)
+    check(sum(1 for r in reqs if r == 'GET /harmless-dep') >= 2,
+          'the dependency install did not use the registry: %s' % reqs)
+    check('partial result' in err, 'no summary on stderr: %r' % err[-300:])
+
+
+def case_second_audit_from_store(env):
+    before = len(env.requests())
+    t0 = time.time()
+    rc, out, err = env.audit('--format', 'jsonl')
+    took = time.time() - t0
+    check(rc == 1, 'exit code %d, want 1: %s' % (rc, err[-500:]))
+    res, sumry = jsonl(out)
+    expect_verdicts(res, sumry, 'store')
+    check(sumry['stored'] == 4 and sumry['scanned'] == 0, 'summary: %s' % sumry)
+    check(len(env.requests()) == before, 'registry requests: %s' % env.requests()[before:])
+    check(took < 5, 'took %.1f s' % took)
+    # the text table
+    rc, out, err = env.audit()
+    check(rc == 1, 'exit code %d' % rc)
+    first = out.splitlines()[2]
+    check(first.startswith('MALICIOUS') and 'planted-beacon@1.0.0' in first and 'stored' in first,
+          'first row: %r' % first)
+    check('NOT SCANNED' in out and GIT in out and "linked directory '../local-lib'" in out,
+          'not scanned rows missing: %r' % out)
+    check(out.rstrip().endswith('6 packages: 1 malicious, 3 benign, 2 not scanned (partial result)'),
+          'summary: %r' % out[-200:])
+
+
+def case_sarif(env):
+    rc, out, err = env.audit('--format', 'sarif')
+    check(rc == 1, 'exit code %d' % rc)
+    log = json.loads(out)
+    check(log['version'] == '2.1.0' and '$schema' in log, 'not SARIF 2.1.0')
+    run = log['runs'][0]
+    rules = run['tool']['driver']['rules']
+    check(run['tool']['driver']['name'] == 'snare', 'tool')
+    check(len(run['results']) == 1, 'results: %d' % len(run['results']))
+    r = run['results'][0]
+    check(r['ruleId'] == 'snare/malicious-package' and rules[r['ruleIndex']]['id'] == r['ruleId'],
+          'rule: %s' % r['ruleId'])
+    check(r['level'] == 'error', 'level')
+    check(r['message']['text'].startswith('planted-beacon@1.0.0 is malicious (probability '),
+          'message: %s' % r['message']['text'])
+    loc = r['locations'][0]['physicalLocation']
+    check(loc['artifactLocation']['uri'] == 'file://' + env.proj + '/package-lock.json',
+          'uri: %s' % loc['artifactLocation'])
+    lock = open(os.path.join(env.proj, 'package-lock.json')).read().splitlines()
+    check('"node_modules/planted-beacon"' in lock[loc['region']['startLine'] - 1], 'region')
+    notes = run['invocations'][0]['toolExecutionNotifications']
+    check(len(notes) == 2 and all(n['level'] == 'warning' for n in notes), 'notes: %s' % notes)
+    check(run['invocations'][0]['executionSuccessful'] is True, 'executionSuccessful')
+    check(run['properties']['partial'] is True, 'partial')
+
+
+def case_other_lockfiles(env):
+    before = len(env.requests())
+    for sub, n in (('yarn', 5), ('pnpm', 5)):
+        rc, out, err = env.audit('--format', 'jsonl', target=os.path.join(env.tmp, sub))
+        check(rc == 1, '%s: exit code %d: %s' % (sub, rc, err[-300:]))
+        res, sumry = jsonl(out)
+        expect_verdicts(res, sumry, 'store')
+        check(sumry['packages'] == n and sumry['not_scanned'] == 1, '%s: %s' % (sub, sumry))
+    check(len(env.requests()) == before, 'registry requests: %s' % env.requests()[before:])
+
+
+def case_rescore(env):
+    """Another model of the same feature schema: stored reports are scored
+    again, nothing is detonated."""
+    path = os.environ.get('SNARE_MODEL') or os.path.join(ROOT, 'models', 'snare.json')
+    other = os.path.join(env.tmp, 'model-copy.json')
+    with open(other, 'w') as f:
+        json.dump(json.load(open(path)), f, indent=1)  # same model, other bytes
+    before = len(env.requests())
+    rc, out, err = env.audit('--format', 'jsonl', '--model', other)
+    check(rc == 1, 'exit code %d: %s' % (rc, err[-300:]))
+    res, sumry = jsonl(out)
+    expect_verdicts(res, sumry, 'rescored')
+    rc, out, err = env.audit('--format', 'jsonl', '--model', other)
+    res, sumry = jsonl(out)
+    expect_verdicts(res, sumry, 'store')
+    check(len(env.requests()) == before, 'registry requests: %s' % env.requests()[before:])
+
+
+def case_show(env):
+    rc, out, err = env.run('show', 'planted-beacon@1.0.0', '--store', env.store)
+    check(rc == 1 and out.startswith('MALICIOUS  planted-beacon@1.0.0  probability'),
+          'show: %d %r %r' % (rc, out[:200], err[:200]))
+    check(len(out.splitlines()) > 1, 'no evidence: %r' % out)
+    rc, out, err = env.run('show', 'harmless-left@1.0.0', '--store', env.store)
+    check(rc == 0 and out.startswith('benign  harmless-left@1.0.0'), 'show benign: %r' % out)
+    rc, out, err = env.run('show', 'planted-beacon@1.0.0', '--store', env.store, '--json')
+    r = json.loads(out)
+    check(rc == 1 and r['verdict']['label'] == 'malicious' and
+          r['package']['name'] == 'planted-beacon' and r['phases'], 'show --json')
+    rc, out, err = env.run('show', 'unknown-pkg@1.0.0', '--store', env.store)
+    one_line_error(rc, err, "snare: no stored result for 'unknown-pkg@1.0.0'")
+
+
+def case_scan_many(env):
+    lst = os.path.join(env.tmp, 'targets.txt')
+    with open(lst, 'w') as f:
+        f.write('# packages to check\nharmless-left@1.0.0\n\n  planted-beacon@1.0.0  # the beacon\n')
+    before = len(env.requests())
+    rc, out, err = env.run('scan', '--from', lst, 'harmless-util@^2.0.0', '--registry',
+                           env.registry, '--store', env.store, '--format', 'jsonl')
+    check(rc == 1, 'exit code %d: %s' % (rc, err[-300:]))
+    res, sumry = jsonl(out)
+    check(res['planted-beacon']['status'] == 'malicious' and
+          res['planted-beacon']['origin'] == 'store', 'beacon: %s' % res['planted-beacon'])
+    check(res['planted-beacon']['location'] == {'file': lst, 'line': 4},
+          'location: %s' % res['planted-beacon'].get('location'))
+    check(res['harmless-util']['version'] == '2.1.0' and
+          res['harmless-util']['status'] == 'benign', 'range: %s' % res['harmless-util'])
+    # only the range was resolved; nothing was downloaded
+    check(env.requests()[before:] == ['GET /harmless-util'],
+          'registry requests: %s' % env.requests()[before:])
+    # one stored target: today's single-target output and exit code
+    rc, out, err = env.run('scan', 'planted-beacon@1.0.0', '--registry', env.registry,
+                           '--store', env.store)
+    check(rc == 1 and out.startswith('MALICIOUS  planted-beacon@1.0.0'), 'single: %r' % out)
+
+
+def case_errors(env):
+    bad = os.path.join(env.tmp, 'bad')
+    os.mkdir(bad)
+    with open(os.path.join(bad, 'package-lock.json'), 'w') as f:
+        f.write('{"lockfileVersion": 3,\n "packages": {\n')
+    rc, out, err = env.audit(target=bad)
+    one_line_error(rc, err, "snare: malformed lockfile '%s/package-lock.json': line 3:" % bad)
+    check(out == '', 'stdout: %r' % out)
+    empty = os.path.join(env.tmp, 'empty')
+    os.mkdir(empty)
+    rc, out, err = env.audit(target=empty)
+    one_line_error(rc, err, "snare: no lockfile in '%s'" % empty)
+    corrupt = os.path.join(env.tmp, 'corrupt.db')
+    with open(corrupt, 'w') as f:
+        f.write('not a database, only text that is long enough to have a header\n')
+    rc, out, err = env.run('audit', env.proj, '--store', corrupt)
+    one_line_error(rc, err, "snare: cannot open results store '%s': file is not a database"
+                   % corrupt)
+    # an unreachable registry: a partial result that says why, exit 2
+    rc, out, err = env.run('audit', env.proj, '--registry', 'http://127.0.0.1:1', '--no-store',
+                           '--format', 'jsonl', '-j', '4')
+    check(rc == 2, 'exit code %d, want 2' % rc)
+    res, sumry = jsonl(out)
+    for name in ['planted-beacon'] + HARMLESS:
+        check(res[name]['status'] == 'error' and
+              "cannot reach registry 'http://127.0.0.1:1'" in res[name]['reason'],
+              '%s: %s' % (name, res[name]))
+    check(sumry['partial'] and sumry['failed'] == 4, 'summary: %s' % sumry)
+
+
+CASES = [
+    ('first-audit', case_first_audit),
+    ('second-audit-from-store', case_second_audit_from_store),
+    ('sarif', case_sarif),
+    ('yarn-and-pnpm-lockfiles', case_other_lockfiles),
+    ('rescore-other-model', case_rescore),
+    ('show', case_show),
+    ('scan-several-targets', case_scan_many),
+    ('errors', case_errors),
+]
+
+
+def main():
+    build = sys.argv[1] if len(sys.argv) > 1 else 'build'
+    only = sys.argv[2:]
+    env = Env(build)
+    passed = failed = 0
+    try:
+        for name, fn in CASES:
+            if only and name not in only:
+                continue
+            try:
+                fn(env)
+                print('ok   audit/%s' % name)
+                passed += 1
+            except Failure as e:
+                print('FAIL audit/%s\n  %s' % (name, e))
+                failed += 1
+            except Exception as e:  # a broken case must not stop the others
+                print('FAIL audit/%s\n  %s: %s' % (name, type(e).__name__, e))
+                failed += 1
+    finally:
+        env.close()
+    print('e2e-audit: %d passed, %d failed' % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,1 @@
+exports.capitalize = (w) => w.charAt(0).toUpperCase() + w.slice(1);
