@@ -52,7 +52,7 @@ static void dns_fuzz_answer(const struct dns_query *q, const uint8_t *pkt, size_
 		   (q->flags & (DNS_FLAG_OPCODE | DNS_FLAG_RD)));
 	FUZZ_CHECK(dns_fuzz_get16(big + 4) == 1);
 	FUZZ_CHECK(dns_fuzz_get16(big + 6) == (answered ? 1 : 0));
-	big[2] &= (uint8_t)~(DNS_FLAG_QR >> 8);
+	big[2] &= (uint8_t) ~(DNS_FLAG_QR >> 8);
 	FUZZ_CHECK(dns_parse_query(big, (size_t)n, &back) == 0);
 	FUZZ_CHECK(strcmp(back.name, q->name) == 0);
 	FUZZ_CHECK(back.qtype == q->qtype && back.qclass == q->qclass && back.id == q->id);

@@ -79,8 +79,9 @@ static bool unpack_fuzz_link_stays(int rootfd, const char *rel)
 /* Checks every entry below |rel| ("" for the root). */
 static void unpack_fuzz_walk(int rootfd, struct strbuf *rel)
 {
-	int fd = rel->len ? openat(rootfd, rel->buf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-			  : openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = rel->len
+			 ? openat(rootfd, rel->buf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+			 : openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d;
 	struct dirent *de;
 

@@ -30,6 +30,7 @@ static const char *replaying = "";
 #include "../../fuzz/common.c"
 #include "../../fuzz/fuzz_dns.c"
 #include "../../fuzz/fuzz_features.c"
+#include "../../fuzz/fuzz_lockfile.c"
 #include "../../fuzz/fuzz_packument.c"
 #include "../../fuzz/fuzz_pkgjson.c"
 #include "../../fuzz/fuzz_sniff.c"
@@ -132,6 +133,12 @@ static void test_features(void **state)
 	replay("features", fuzz_features);
 }
 
+static void test_lockfile(void **state)
+{
+	(void)state;
+	replay("lockfile", fuzz_lockfile);
+}
+
 static void test_table(void **state)
 {
 	(void)state;
@@ -144,7 +151,7 @@ int main(void)
 		cmocka_unit_test(test_dns),	  cmocka_unit_test(test_sniff),
 		cmocka_unit_test(test_unpack),	  cmocka_unit_test(test_pkgjson),
 		cmocka_unit_test(test_packument), cmocka_unit_test(test_features),
-		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_table),	  cmocka_unit_test(test_lockfile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
