@@ -101,6 +101,9 @@ static pid_t spawn(struct batch_job *j, const struct batch *b, const sigset_t *o
 	strvec_push(&argv, "-q");
 	strvec_push(&argv, "-o");
 	strvec_push(&argv, j->out_path);
+	/* the run's work directory inside ours, so that nothing is left
+	 * behind when a child is stopped (a --workdir in |args| wins) */
+	strvec_pushf(&argv, "--workdir=%s", dir);
 	for (char **a = b->args; a && *a; a++)
 		strvec_push(&argv, *a);
 	strvec_push(&argv, "--");
@@ -147,6 +150,9 @@ static void collect(struct batch_job *j, int status)
 		j->exit_code = 2;
 		j->error = xasprintf("the scan of '%s' exited with status %d%s%s", j->target,
 				     WEXITSTATUS(status), line ? ": " : "", line ? line : "");
+	} else if (j->stopped) {
+		j->exit_code = -1;
+		j->error = xstrdup("not scanned: interrupted");
 	} else {
 		j->exit_code = -1;
 		j->error = xasprintf("the scan of '%s' was killed by signal %d (%s)", j->target,
@@ -189,6 +195,7 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 	for (size_t i = 0; i < n; i++) {
 		jobs[i].exit_code = -1;
 		jobs[i].pid = 0;
+		jobs[i].stopped = false;
 	}
 	if (!n)
 		return 0;
@@ -226,8 +233,10 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
 			if (!stop)
 				for (size_t i = 0; i < n; i++)
-					if (jobs[i].pid > 0)
+					if (jobs[i].pid > 0) {
+						jobs[i].stopped = true;
 						kill(jobs[i].pid, SIGTERM);
+					}
 			stop = true;
 			ret = -1;
 			errbuf_set(err, errlen, "interrupted");

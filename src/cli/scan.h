@@ -138,6 +138,7 @@ struct batch_job {
 	char *error;	/* otherwise: one line */
 	/* internal */
 	pid_t pid;
+	bool stopped; /* sent SIGTERM after an interruption */
 	char *out_path, *err_path;
 };
 

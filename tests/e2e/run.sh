@@ -34,8 +34,10 @@ print("sub=%s" % shlex.quote(e.get("stderr", "")))' "$dir/expect.json")"
 	# snare's work directory goes under a TMPDIR of the case's own, which
 	# must be empty again afterwards: nothing left behind, nothing escaped.
 	mkdir "$tmp/$name.tmp"
+	# The results store too: a case is always detonated, never answered
+	# from a store of an earlier run.
 	# shellcheck disable=SC2086
-	TMPDIR=$tmp/$name.tmp "$snare" "$command" "$target" -q -o "$tmp/$name.json" --seed 42 $args >"$tmp/$name.out" 2>"$tmp/$name.err"
+	TMPDIR=$tmp/$name.tmp XDG_CACHE_HOME=$tmp/$name.cache "$snare" "$command" "$target" -q -o "$tmp/$name.json" --seed 42 $args >"$tmp/$name.out" 2>"$tmp/$name.err"
 	rc=$?
 	msg=""
 	left=$(ls -A "$tmp/$name.tmp")
