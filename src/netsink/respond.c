@@ -68,11 +68,20 @@ size_t netsink_http_reply(const char *method, const char *target, const char *ho
 			 geo, geo, geo, geo);
 		body = dyn;
 	} else if (contains(host, "registry.npmjs") || contains(host, "registry.yarnpkg")) {
+		/* A registry: the token is good (worms go on to publish, and
+		 * the sink sees it), searches are empty, and packages and
+		 * tarballs are not found, as for a name the registry lacks. */
 		ctype = "application/json";
-		if (ends_with(path, plen, "/-/whoami"))
+		if (ends_with(path, plen, "/-/whoami")) {
 			body = "{\"username\":\"npm-user\"}";
-		else
+		} else if (contains(path, "/-/v1/search")) {
 			body = "{\"objects\":[],\"total\":0}";
+		} else if (method && (!strcmp(method, "PUT") || !strcmp(method, "POST"))) {
+			body = "{\"ok\":true}";
+		} else {
+			status = "404 Not Found";
+			body = "{\"error\":\"Not found\"}";
+		}
 	} else if (contains(host, "api.github.com")) {
 		ctype = "application/json";
 		body = "{\"login\":\"octo-dev\",\"id\":1,\"html_url\":\"https://github.com/octo-dev\"}";

@@ -50,6 +50,22 @@ static void test_discord_webhook_204(void **state)
 	assert_non_null(strstr(out, "Content-Length: 0\r\n"));
 }
 
+static void test_registry(void **state)
+{
+	(void)state;
+	assert_string_equal(body("GET", "/-/whoami", "registry.npmjs.org"),
+			    "{\"username\":\"npm-user\"}");
+	assert_string_equal(body("PUT", "/@scope%2fworm", "registry.npmjs.org"), "{\"ok\":true}");
+	assert_string_equal(body("GET", "/-/v1/search?text=x", "registry.npmjs.org"),
+			    "{\"objects\":[],\"total\":0}");
+	assert_string_equal(body("GET", "/@esbuild/linux-x64/-/linux-x64-0.28.2.tgz",
+				 "registry.npmjs.org"),
+			    "{\"error\":\"Not found\"}");
+	assert_memory_equal(out, "HTTP/1.1 404 Not Found\r\n", 24);
+	body("GET", "/left-pad", "registry.yarnpkg.com");
+	assert_memory_equal(out, "HTTP/1.1 404 Not Found\r\n", 24);
+}
+
 static void test_absolute_form_target(void **state)
 {
 	(void)state;
@@ -72,6 +88,7 @@ int main(void)
 		cmocka_unit_test(test_ip_echo),
 		cmocka_unit_test(test_script_stage_by_extension),
 		cmocka_unit_test(test_discord_webhook_204),
+		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_absolute_form_target),
 		cmocka_unit_test(test_content_length_matches),
 	};
