@@ -54,7 +54,10 @@ static void add_unresolved(struct run_result *res, const char *name, const char 
 		(struct dep_info){xstrdup(name), xstrdup(spec), xstrdup(reason)};
 }
 
-static int run_npm(const char *cwd, const char *registry, bool offline, const char *logpath)
+/* |scopes|: "@scope" of the dependencies; when a registry is given, each
+ * is sent there too, whatever the user's npmrc says about the scope. */
+static int run_npm(const char *cwd, const char *registry, bool offline, const char *logpath,
+		   const struct strvec *scopes)
 {
 	struct strvec argv = STRVEC_INIT;
 	char *host = NULL;
@@ -79,6 +82,8 @@ static int run_npm(const char *cwd, const char *registry, bool offline, const ch
 	if (offline)
 		strvec_push(&argv, "--offline");
 	strvec_pushf(&argv, "--registry=%s", reg);
+	for (size_t i = 0; registry && i < scopes->n; i++)
+		strvec_pushf(&argv, "--%s:registry=%s", scopes->v[i], reg);
 	strvec_push(&argv, "--proxy=http://127.0.0.1:9");
 	strvec_push(&argv, "--https-proxy=http://127.0.0.1:9");
 	strvec_pushf(&argv, "--noproxy=%s", host);
@@ -145,6 +150,7 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 {
 	json_t *root = json_object(), *deps = json_object();
 	char dir[4096], path[4096], logp[4096];
+	struct strvec scopes = STRVEC_INIT;
 	size_t n = 0;
 
 	for (size_t i = 0; i < pj->ndeps; i++) {
@@ -156,11 +162,14 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 		} else {
 			json_object_set_new(deps, name, json_string(spec));
 			n++;
+			if (name[0] == '@')
+				strvec_push_nodup(&scopes, xstrndup(name, strcspn(name, "/")));
 		}
 	}
 	if (!n) {
 		json_decref(deps);
 		json_decref(root);
+		strvec_clear(&scopes);
 		return;
 	}
 	json_object_set_new(root, "name", json_string("snare-deps"));
@@ -174,10 +183,12 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 	if (json_dump_file(root, path, JSON_INDENT(2)) < 0) {
 		res->deps_error = xstrdup("cannot write the dependency manifest");
 		json_decref(root);
+		strvec_clear(&scopes);
 		return;
 	}
 	json_decref(root);
-	int st = run_npm(dir, opts->registry, opts->npm_offline, logp);
+	int st = run_npm(dir, opts->registry, opts->npm_offline, logp, &scopes);
+	strvec_clear(&scopes);
 	if (st != 0) {
 		size_t len = 0;
 		char *log = fs_read_file(logp, 1 << 20, &len);

@@ -2,10 +2,11 @@
 """End-to-end tests of snare audit, show and scan of several targets.
 
 A fake registry (registry.py) serves the fixture packages under
-tests/e2e/audit/packages on 127.0.0.1: three harmless ones (one of them
-depends on another, so the dependency install goes to the registry too)
-and planted-beacon, a harmless imitation of a beacon that reads the
-sandbox's fake ~/.npmrc and posts it to a made-up domain.  The fixture
+tests/e2e/audit/packages on 127.0.0.1: four harmless ones (one of them
+depends on two others, one scoped, so the dependency install goes to the
+registry too, even when the user's npmrc sends the scope elsewhere) and
+planted-beacon, a harmless imitation of a beacon that reads the sandbox's
+fake ~/.npmrc and posts it to a made-up domain.  The fixture
 project's lockfiles (package-lock.json, yarn.lock, pnpm-lock.yaml) are
 written from what the registry serves, with a git and a linked dependency
 that cannot be scanned.  Packages are only ever detonated by snare.
@@ -24,7 +25,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 GIT = 'git+ssh://git@github.com/example/from-git.git#0123456789abcdef0123456789abcdef01234567'
-HARMLESS = ['harmless-dep', 'harmless-left', 'harmless-util']
+HARMLESS = ['@audit-fixture/scoped-dep', 'harmless-dep', 'harmless-left', 'harmless-util']
 
 
 class Failure(Exception):
@@ -84,7 +85,7 @@ class Env:
         with open(os.path.join(self.tmp, 'yarn', 'yarn.lock'), 'w') as f:
             f.write('# yarn lockfile v1\n\n')
             for name in sorted(m):
-                f.write('%s@^%s:\n  version "%s"\n  resolved "%s"\n  integrity %s\n\n'
+                f.write('"%s@^%s":\n  version "%s"\n  resolved "%s"\n  integrity %s\n\n'
                         % (name, m[name]['version'], m[name]['version'], m[name]['tarball'],
                            m[name]['integrity']))
             f.write('"from-git@%s":\n  version "1.0.0"\n  resolved "%s"\n' % (GIT, GIT))
@@ -94,7 +95,7 @@ class Env:
                     "      local-lib:\n        specifier: link:../local-lib\n"
                     "        version: link:../local-lib\n\npackages:\n\n")
             for name in sorted(m):
-                f.write('  %s@%s:\n    resolution: {integrity: %s}\n\n'
+                f.write("  '%s@%s':\n    resolution: {integrity: %s}\n\n"
                         % (name, m[name]['version'], m[name]['integrity']))
 
     def requests(self):
@@ -148,7 +149,14 @@ def expect_verdicts(res, sumry, origin):
 
 
 def case_first_audit(env):
-    rc, out, err = env.audit('--format', 'jsonl', '-j', '2')
+    # the user's npmrc sends the fixture's scope to a dead registry: the
+    # dependency install must use --registry all the same
+    npmrc = os.path.join(env.tmp, 'npmrc')
+    with open(npmrc, 'w') as f:
+        f.write('@audit-fixture:registry=http://127.0.0.1:1/\n')
+    rc, out, err = env.run('audit', env.proj, '--registry', env.registry, '--store', env.store,
+                           '--cache', env.cache, '--format', 'jsonl', '-j', '2',
+                           env={'NPM_CONFIG_USERCONFIG': npmrc})
     check(rc == 1, 'exit code %d, want 1: %s' % (rc, err[-500:]))
     res, sumry = jsonl(out)
     expect_verdicts(res, sumry, 'scan')
@@ -168,9 +176,13 @@ def case_first_audit(env):
     # installed through it too
     for name in ['planted-beacon'] + HARMLESS:
         check(any(r.startswith('GET /%s/-/' % name) for r in reqs), 'no tarball of %s' % name)
-    check(sum(1 for r in reqs if r == 'GET /harmless-dep') >= 2,
+    check(sum(1 for r in reqs if r == 'GET /harmless-dep') >= 2 and
+          sum(1 for r in reqs if r.lower() == 'get /@audit-fixture%2fscoped-dep') >= 2,
           'the dependency install did not use the registry: %s' % reqs)
     check('partial result' in err, 'no summary on stderr: %r' % err[-300:])
+    rc, out, err = env.run('show', 'harmless-util@2.1.0', '--store', env.store, '--json')
+    deps = json.loads(out)['dependencies']
+    check(deps['installed'] == 2 and deps['error'] is None, 'dependencies: %s' % deps)
 
 
 def case_second_audit_from_store(env):
@@ -181,7 +193,7 @@ def case_second_audit_from_store(env):
     check(rc == 1, 'exit code %d, want 1: %s' % (rc, err[-500:]))
     res, sumry = jsonl(out)
     expect_verdicts(res, sumry, 'store')
-    check(sumry['stored'] == 4 and sumry['scanned'] == 0, 'summary: %s' % sumry)
+    check(sumry['stored'] == 5 and sumry['scanned'] == 0, 'summary: %s' % sumry)
     check(len(env.requests()) == before, 'registry requests: %s' % env.requests()[before:])
     check(took < 5, 'took %.1f s' % took)
     # the text table
@@ -192,7 +204,7 @@ def case_second_audit_from_store(env):
           'first row: %r' % first)
     check('NOT SCANNED' in out and GIT in out and "linked directory '../local-lib'" in out,
           'not scanned rows missing: %r' % out)
-    check(out.rstrip().endswith('6 packages: 1 malicious, 3 benign, 2 not scanned (partial result)'),
+    check(out.rstrip().endswith('7 packages: 1 malicious, 4 benign, 2 not scanned (partial result)'),
           'summary: %r' % out[-200:])
 
 
@@ -224,7 +236,7 @@ def case_sarif(env):
 
 def case_other_lockfiles(env):
     before = len(env.requests())
-    for sub, n in (('yarn', 5), ('pnpm', 5)):
+    for sub, n in (('yarn', 6), ('pnpm', 6)):
         rc, out, err = env.audit('--format', 'jsonl', target=os.path.join(env.tmp, sub))
         check(rc == 1, '%s: exit code %d: %s' % (sub, rc, err[-300:]))
         res, sumry = jsonl(out)
@@ -317,7 +329,7 @@ def case_errors(env):
         check(res[name]['status'] == 'error' and
               "cannot reach registry 'http://127.0.0.1:1'" in res[name]['reason'],
               '%s: %s' % (name, res[name]))
-    check(sumry['partial'] and sumry['failed'] == 4, 'summary: %s' % sumry)
+    check(sumry['partial'] and sumry['failed'] == 5, 'summary: %s' % sumry)
 
 
 CASES = [

@@ -1,2 +1,3 @@
 const dep = require('harmless-dep');
-exports.title = (s) => s.split(' ').map(dep.capitalize).join(' ');
+const scoped = require('@audit-fixture/scoped-dep');
+exports.title = (s) => scoped.trim(s).split(' ').map(dep.capitalize).join(' ');
