@@ -181,8 +181,8 @@ static char *uri_path(const char *prefix, const char *path)
 	strbuf_init(&sb, 0);
 	strbuf_addstr(&sb, prefix);
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~/@", *p))
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/@", *p))
 			strbuf_add(&sb, p, 1);
 		else
 			strbuf_addf(&sb, "%%%02X", *p);
