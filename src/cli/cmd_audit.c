@@ -307,6 +307,12 @@ int cmd_audit(int argc, char **argv)
 		else
 			todo[ntodo++] = i;
 	}
+	/* a model that cannot be loaded fails once, not in every scan */
+	if (ntodo && !scan_ctx_model(&ctx, err, sizeof(err))) {
+		cli_error("%s", err);
+		scan_ctx_release(&ctx);
+		goto out;
+	}
 	if (ntodo) {
 		struct batch b = {.jobs = o.jobs, .progress = !o.quiet && isatty(2)};
 

@@ -584,6 +584,12 @@ static int scan_many(char **targets, int ntargets, struct scan_opts *o)
 	}
 	todo = xcalloc(n, sizeof(*todo));
 	plan_targets(&ctx, r, n, o, todo, &ntodo);
+	/* a model that cannot be loaded fails once, not in every scan */
+	if (ntodo && !scan_ctx_model(&ctx, err, sizeof(err))) {
+		cli_error("%s", err);
+		scan_ctx_release(&ctx);
+		goto out;
+	}
 	if (ntodo) {
 		struct batch b = {.jobs = o->jobs, .progress = !o->quiet && isatty(2)};
 
