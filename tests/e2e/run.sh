@@ -31,6 +31,11 @@ print("sub=%s" % shlex.quote(e.get("stderr", "")))' "$dir/expect.json")"
 	if [ -x "$dir/make.sh" ]; then
 		target=$("$dir/make.sh" "$tmp/$name") || { echo "FAIL $name: make.sh"; failed=$((failed + 1)); continue; }
 	fi
+	# A case's host.sh sets up something on the host before the run
+	# ("start") and checks afterwards ("check": any output is a failure)
+	# that the sandbox did not reach it.
+	host_msg=""
+	[ -x "$dir/host.sh" ] && "$dir/host.sh" start "$tmp/$name.host"
 	# snare's work directory goes under a TMPDIR of the case's own, which
 	# must be empty again afterwards: nothing left behind, nothing escaped.
 	mkdir "$tmp/$name.tmp"
@@ -40,8 +45,11 @@ print("sub=%s" % shlex.quote(e.get("stderr", "")))' "$dir/expect.json")"
 	TMPDIR=$tmp/$name.tmp XDG_CACHE_HOME=$tmp/$name.cache "$snare" "$command" "$target" -q -o "$tmp/$name.json" --seed 42 $args >"$tmp/$name.out" 2>"$tmp/$name.err"
 	rc=$?
 	msg=""
+	[ -x "$dir/host.sh" ] && host_msg=$("$dir/host.sh" check "$tmp/$name.host" 2>&1)
 	left=$(ls -A "$tmp/$name.tmp")
-	if [ -n "$left" ]; then
+	if [ -n "$host_msg" ]; then
+		msg="host: $host_msg"
+	elif [ -n "$left" ]; then
 		msg="left behind in TMPDIR: $left"
 	elif [ "$rc" -ne "$want" ]; then
 		msg="exit code $rc, want $want: $(head -c 300 "$tmp/$name.err")"
