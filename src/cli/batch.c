@@ -347,7 +347,8 @@ static void take_report(struct scan_ctx *c, struct pkg_result *r, json_t *report
 		pkg_result_set_error(r, "the scan wrote a report without a package");
 		return;
 	}
-	if (r->name && r->version && (strcmp(r->name, name) || strcmp(r->version, version))) {
+	if (r->name && r->version &&
+	    (strcmp(r->name, name) != 0 || strcmp(r->version, version) != 0)) {
 		char *msg = xasprintf("the registry's tarball of '%s@%s' holds '%s@%s'", r->name,
 				      r->version, name, version);
 

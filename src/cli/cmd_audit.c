@@ -65,6 +65,7 @@ static int find_lockfiles(const char *target, char ***paths, size_t *n)
 		return cli_error("cannot read '%s': %s", target, strerror(-r));
 	if (!*n) {
 		free(*paths);
+		*paths = NULL;
 		return cli_error("no lockfile in '%s' (package-lock.json, npm-shrinkwrap.json, "
 				 "yarn.lock or pnpm-lock.yaml)",
 				 target);
@@ -124,6 +125,34 @@ static struct pkg_result *collect(struct lockfile *lfs, size_t nlf, size_t *n)
 	}
 	json_decref(seen);
 	return r;
+}
+
+/* Fills what the store knows; the indices of the rest go to |todo|.
+ * Returns how many. */
+static size_t answer_from_store(struct scan_ctx *c, struct pkg_result *r, size_t n, bool rescan,
+				size_t *todo)
+{
+	char err[1024];
+	size_t ntodo = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *v;
+		enum pkg_origin origin;
+		int found = 0;
+
+		if (r[i].status == PKG_NOT_SCANNED)
+			continue;
+		if (!rescan)
+			found = scan_ctx_lookup(c, r[i].name, r[i].version, r[i].integrity, false,
+						&v, NULL, &origin, err, sizeof(err));
+		if (found < 0)
+			log_warn("%s", err); /* a damaged row: scan again */
+		if (found > 0)
+			pkg_result_set_verdict(&r[i], v, origin);
+		else
+			todo[ntodo++] = i;
+	}
+	return ntodo;
 }
 
 static void child_args(struct strvec *args, const struct scan_ctx *c, const struct audit_opts *o)
@@ -290,23 +319,7 @@ int cmd_audit(int argc, char **argv)
 	}
 	r = collect(lfs, nlf, &n);
 	todo = xcalloc(n ? n : 1, sizeof(*todo));
-	for (size_t i = 0; i < n; i++) {
-		json_t *v;
-		enum pkg_origin origin;
-		int found = 0;
-
-		if (r[i].status == PKG_NOT_SCANNED)
-			continue;
-		if (!o.rescan)
-			found = scan_ctx_lookup(&ctx, r[i].name, r[i].version, r[i].integrity,
-						false, &v, NULL, &origin, err, sizeof(err));
-		if (found < 0)
-			log_warn("%s", err); /* a damaged row: scan again */
-		if (found > 0)
-			pkg_result_set_verdict(&r[i], v, origin);
-		else
-			todo[ntodo++] = i;
-	}
+	ntodo = answer_from_store(&ctx, r, n, o.rescan, todo);
 	/* a model that cannot be loaded fails once, not in every scan */
 	if (ntodo && !scan_ctx_model(&ctx, err, sizeof(err))) {
 		cli_error("%s", err);

@@ -156,7 +156,8 @@ int cmd_import(int argc, char **argv)
 		}
 		integrity = store_report_integrity(r);
 		if (!json_is_object(r) ||
-		    strcmp(json_string_value(json_object_get(r, "schema")) ?: "", REPORT_SCHEMA)) {
+		    strcmp(json_string_value(json_object_get(r, "schema")) ?: "", REPORT_SCHEMA) !=
+			    0) {
 			rc = cli_error("'%s' is not a %s report", argv[i], REPORT_SCHEMA);
 		} else if (!integrity) {
 			rc = cli_error("'%s' has no tarball digest (a directory scan cannot be "

@@ -66,7 +66,9 @@ void lf_add(struct lf_build *b, const char *name, const char *version, const cha
 		free(key);
 		return;
 	}
-	json_object_set_new(b->seen, key, json_true());
+	/* Lockfile bytes need not be UTF-8, which json_object_set_new() would
+	 * refuse; these keys are never written out. */
+	json_object_set_new_nocheck(b->seen, key, json_true());
 	free(key);
 	xgrow(&lf->entries, &b->alloc, lf->n + 1, sizeof(*lf->entries));
 	e = &lf->entries[lf->n++];
@@ -128,6 +130,47 @@ int lf_malformed(char *err, size_t errlen, const char *path, unsigned line, cons
 	return -1;
 }
 
+/* The mapping key that line |s| (|rl| bytes) starts with at |indent|
+ * (see lf_key_lines()), newly allocated, or NULL. */
+static char *line_key(const char *s, size_t rl, int indent)
+{
+	const char *e = s + rl, *k, *ke;
+	int ind = 0;
+
+	while (ind < (int)rl && (s[ind] == ' ' || (indent < 0 && s[ind] == '\t')))
+		ind++;
+	if ((indent >= 0 && ind != indent) || ind >= (int)rl)
+		return NULL;
+	k = s + ind;
+	if (*k == '"' || *k == '\'') {
+		char q = *k++;
+
+		for (ke = k; ke < e && *ke != q; ke++)
+			if (*ke == '\\' && q == '"' && ke + 1 < e)
+				ke++;
+		if (ke + 1 >= e || ke[1] != ':')
+			return NULL;
+	} else {
+		/* the ':' that ends the key is followed by a blank or the end */
+		while (e > k && (e[-1] == '\r' || e[-1] == ' '))
+			e--;
+		for (ke = k; ke < e && !(*ke == ':' && (ke + 1 == e || ke[1] == ' ')); ke++)
+			;
+		if (ke >= e)
+			return NULL;
+	}
+	if (indent < 0) {
+		/* JSON: only keys whose value is an object */
+		const char *v = ke + 2;
+
+		while (v < e && (*v == ' ' || *v == ':'))
+			v++;
+		if (v >= e || *v != '{')
+			return NULL;
+	}
+	return xstrndup(k, (size_t)(ke - k));
+}
+
 json_t *lf_key_lines(const char *text, size_t len, int indent)
 {
 	json_t *lines = json_object();
@@ -136,54 +179,17 @@ json_t *lf_key_lines(const char *text, size_t len, int indent)
 	for (size_t i = 0; i < len;) {
 		const char *s = text + i, *nl = memchr(s, '\n', len - i);
 		size_t rl = nl ? (size_t)(nl - s) : len - i;
-		int ind = 0;
+		char *key = line_key(s, rl, indent);
 
 		no++;
 		i += rl + 1;
-		while (ind < (int)rl && (s[ind] == ' ' || (indent < 0 && s[ind] == '\t')))
-			ind++;
-		if ((indent >= 0 && ind != indent) || ind >= (int)rl)
+		if (!key)
 			continue;
-		const char *k = s + ind, *e = s + rl, *ke;
-		if (*k == '"' || *k == '\'') {
-			char q = *k++;
-
-			ke = k;
-			while (ke < e && *ke != q) {
-				if (*ke == '\\' && q == '"' && ke + 1 < e)
-					ke++;
-				ke++;
-			}
-			if (ke >= e || ke + 1 >= e || ke[1] != ':')
-				continue;
-		} else {
-			/* the ':' that ends the key is followed by a blank or the end */
-			const char *c = NULL;
-
-			while (e > k && (e[-1] == '\r' || e[-1] == ' '))
-				e--;
-			for (ke = k; ke < e; ke++)
-				if (*ke == ':' && (ke + 1 == e || ke[1] == ' ')) {
-					c = ke;
-					break;
-				}
-			if (!c)
-				continue;
-		}
-		if (indent < 0) {
-			/* JSON: only keys whose value is an object */
-			const char *v = ke + 2;
-
-			while (v < e && (*v == ' ' || *v == ':'))
-				v++;
-			if (v >= e || *v != '{')
-				continue;
-		}
-		char *key = xstrndup(k, (size_t)(ke - k));
 		json_t *all = json_object_get(lines, key);
 		if (!all) {
 			all = json_array();
-			json_object_set_new(lines, key, all);
+			/* Not UTF-8-checked: a refused key would free |all|. */
+			json_object_set_new_nocheck(lines, key, all);
 		}
 		json_array_append_new(all, json_integer(no));
 		free(key);

@@ -376,9 +376,11 @@ static long key_colon(const char *s, size_t len)
 		char q = *s;
 
 		for (i = 1; i < len; i++) {
-			if (q == '"' && s[i] == '\\')
-				i++;
-			else if (s[i] == q && q == '\'' && i + 1 < len && s[i + 1] == '\'')
+			/* a backslash escape, or '' inside single quotes */
+			bool pair = (q == '"' && s[i] == '\\') ||
+				    (q == '\'' && s[i] == q && i + 1 < len && s[i + 1] == q);
+
+			if (pair)
 				i++;
 			else if (s[i] == q)
 				break;

@@ -108,6 +108,55 @@ static char *y1_token(const char **sp, const char *e, const char *stops)
 	return t;
 }
 
+/* A header line "name@range, ...:" (|s| to |e|): flushes the previous
+ * entry and starts one.  NULL, or what is wrong with the line. */
+static const char *y1_header(struct lf_build *b, struct y1_entry *cur, const char *s, const char *e,
+			     unsigned no)
+{
+	y1_flush(b, cur);
+	if (e[-1] != ':')
+		return "expected an entry such as 'name@range:'";
+	cur->spec = y1_token(&s, e - 1, ",:");
+	if (!cur->spec)
+		return "unterminated quoted string";
+	cur->line = no;
+	return NULL;
+}
+
+/* A field line "key value" or "key:" (|p| to |e|, after the indentation).
+ * NULL, or what is wrong with the line. */
+static const char *y1_field(struct y1_entry *cur, const char *p, const char *e)
+{
+	char *key = y1_token(&p, e, " :"), *val, **slot;
+
+	if (!key)
+		return "unterminated quoted string";
+	if (p < e && *p == ':') {
+		free(key); /* "dependencies:" and the like */
+		return NULL;
+	}
+	while (p < e && *p == ' ')
+		p++;
+	val = y1_token(&p, e, "");
+	if (!val || p != e) {
+		free(key);
+		free(val);
+		return val ? "unexpected text after a quoted string" : "unterminated quoted string";
+	}
+	slot = !strcmp(key, "version")	   ? &cur->version
+	       : !strcmp(key, "resolved")  ? &cur->resolved
+	       : !strcmp(key, "integrity") ? &cur->integrity
+					   : NULL;
+	if (slot) {
+		free(*slot);
+		*slot = val;
+	} else {
+		free(val);
+	}
+	free(key);
+	return NULL;
+}
+
 static int parse_classic(const char *path, const char *text, size_t len, struct lf_build *b,
 			 char *err, size_t errlen)
 {
@@ -116,85 +165,34 @@ static int parse_classic(const char *path, const char *text, size_t len, struct 
 
 	b->lf->format = "yarn.lock v1";
 	for (size_t i = 0; i < len;) {
-		const char *s = text + i, *nl = memchr(s, '\n', len - i);
-		size_t rl = nl ? (size_t)(nl - s) : len - i;
+		const char *s = text + i, *nl = memchr(s, '\n', len - i), *why = NULL;
+		size_t rl = nl ? (size_t)(nl - s) : len - i, ind = 0;
 		const char *e = s + rl;
-		size_t ind = 0;
 
 		no++;
 		i += rl + 1;
-		if (rl && e[-1] == '\r')
-			e--;
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		while (e > s && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
 			e--;
 		while (s + ind < e && s[ind] == ' ')
 			ind++;
 		if (s + ind == e || s[ind] == '#')
 			continue;
 		if (s[ind] == '\t')
-			goto tab;
-		if (ind == 0) {
-			const char *p = s;
-
-			y1_flush(b, &cur);
-			if (e[-1] != ':') {
-				y1_reset(&cur);
-				return lf_malformed(err, errlen, path, no,
-						    "expected an entry such as 'name@range:'");
-			}
-			cur.spec = y1_token(&p, e - 1, ",:");
-			if (!cur.spec) {
-				y1_reset(&cur);
-				return lf_malformed(err, errlen, path, no,
-						    "unterminated quoted string");
-			}
-			cur.line = no;
-			continue;
-		}
-		if (!cur.spec)
-			return lf_malformed(err, errlen, path, no,
-					    "indented line outside an entry");
-		if (ind != 2)
-			continue; /* dependency lists */
-		const char *p = s + ind;
-		char *key = y1_token(&p, e, " :"), *val;
-
-		if (!key) {
+			why = "tab in indentation";
+		else if (ind == 0)
+			why = y1_header(b, &cur, s, e, no);
+		else if (!cur.spec)
+			why = "indented line outside an entry";
+		else if (ind == 2)
+			why = y1_field(&cur, s + ind, e);
+		/* deeper lines are dependency lists */
+		if (why) {
 			y1_reset(&cur);
-			return lf_malformed(err, errlen, path, no, "unterminated quoted string");
+			return lf_malformed(err, errlen, path, no, "%s", why);
 		}
-		if (p < e && *p == ':') {
-			free(key); /* "dependencies:" and the like */
-			continue;
-		}
-		while (p < e && *p == ' ')
-			p++;
-		val = y1_token(&p, e, "");
-		if (!val || p != e) {
-			free(key);
-			free(val);
-			y1_reset(&cur);
-			return lf_malformed(err, errlen, path, no,
-					    val ? "unexpected text after a quoted string"
-						: "unterminated quoted string");
-		}
-		char **slot = !strcmp(key, "version")	  ? &cur.version
-			      : !strcmp(key, "resolved")  ? &cur.resolved
-			      : !strcmp(key, "integrity") ? &cur.integrity
-							  : NULL;
-		if (slot) {
-			free(*slot);
-			*slot = val;
-		} else {
-			free(val);
-		}
-		free(key);
 	}
 	y1_flush(b, &cur);
 	return 0;
-tab:
-	y1_reset(&cur);
-	return lf_malformed(err, errlen, path, no, "tab in indentation");
 }
 
 /* "%3A" -> ':' and "%40" -> '@' (in patch: references). */
