@@ -41,6 +41,9 @@ static int read_packages(const char *path, json_t *packages, json_t *lines, stru
 					    "entry '%s' is not an object", key);
 		resolved = str(v, "resolved");
 		version = str(v, "version");
+		if (json_is_true(json_object_get(v, "link")) && resolved &&
+		    json_object_get(packages, resolved))
+			continue; /* a link to one of the project's workspaces */
 		if (json_is_true(json_object_get(v, "link")))
 			src = LOCK_LINK;
 		else if (json_is_true(json_object_get(v, "inBundle")))

@@ -111,8 +111,41 @@ static void add_package(struct lf_build *b, const char *key, json_t *v, long maj
 	free(resolved);
 }
 
-/* Linked directories of one importer's dependency lists. */
-static void add_links(struct lf_build *b, json_t *importer)
+/* |dir|/|rel| without "." and ".." parts, newly allocated ("" for the
+ * project's root); NULL when it leaves the project. */
+static char *join_path(const char *dir, const char *rel)
+{
+	char *all = xasprintf("%s/%s", dir, rel), *out = xcalloc(strlen(all) + 2, 1), *save = NULL;
+	size_t len = 0;
+
+	for (char *part = strtok_r(all, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(part, "."))
+			continue;
+		if (!strcmp(part, "..")) {
+			if (!len) {
+				free(all);
+				free(out);
+				return NULL;
+			}
+			while (len && out[len - 1] != '/')
+				len--;
+			if (len)
+				len--;
+			out[len] = '\0';
+			continue;
+		}
+		if (len)
+			out[len++] = '/';
+		memcpy(out + len, part, strlen(part) + 1);
+		len += strlen(part);
+	}
+	free(all);
+	return out;
+}
+
+/* Linked directories of the importer at |dir|'s dependency lists, but for
+ * links to other importers (the project's own workspaces). */
+static void add_links(struct lf_build *b, const char *dir, json_t *importer, json_t *importers)
 {
 	static const char *const lists[] = {"dependencies", "devDependencies",
 					    "optionalDependencies"};
@@ -126,7 +159,13 @@ static void add_links(struct lf_build *b, json_t *importer)
 			const char *ver =
 				json_is_string(d) ? json_string_value(d) : str(d, "version");
 
-			if (ver && !strncmp(ver, "link:", 5))
+			if (!ver || strncmp(ver, "link:", 5) != 0)
+				continue;
+			char *to = join_path(dir, ver + 5);
+			bool own = to && json_object_get(importers, to[0] ? to : ".");
+
+			free(to);
+			if (!own)
 				lf_add(b, name, NULL, NULL, ver, LOCK_LINK, 0);
 		}
 	}
@@ -180,8 +219,13 @@ int lf_parse_pnpm(const char *path, const char *text, size_t len, struct lf_buil
 		}
 		add_package(b, key, v, major, lf_line_of(lines, key));
 	}
-	add_links(b, doc); /* 5.x without workspaces lists them at the top */
-	json_object_foreach(json_object_get(doc, "importers"), key, v) add_links(b, v);
+	/* 5.x without workspaces lists the dependencies at the top */
+	json_t *importers = json_object_get(doc, "importers");
+	add_links(b, ".", doc, importers);
+	json_object_foreach(importers, key, v)
+	{
+		add_links(b, key, v, importers);
+	}
 	r = 0;
 out:
 	json_decref(lines);

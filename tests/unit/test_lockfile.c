@@ -116,22 +116,22 @@ static void test_npm_v2_v3(void **state)
 	assert_lockfile(DATA "npm-v2/package-lock.json", "package-lock.json v2",
 			"14 left-pad@1.3.0 registry +i\n"
 			"19 @scope/thing@2.0.0 registry +i\n");
-	/* v3: the project and its workspace folders are not entries; the same
-	 * package at two paths is one entry */
+	/* v3: the project, its workspace folders and the links to them are
+	 * not entries; the same package at two paths is one entry */
 	assert_lockfile(DATA "npm-v3/package-lock.json", "package-lock.json v3",
 			"12 debug@4.3.4 registry +i\n"
 			"20 ms@2.1.2 registry +i\n"
 			"30 left-pad@1.1.3 registry +i\n"
-			"36 ws-a@- link\n"
-			"44 from-git@1.0.0 git\n"
-			"48 remote-tgz@1.0.0 url +i\n"
-			"53 local-tgz@1.0.0 file\n"
-			"57 inner@0.1.0 bundled\n"
-			"61 no-version@- no version\n"
-			"64 bad-version@- no version\n"
-			"67 --help@1.0.0 registry\n");
+			"40 outside@- link\n"
+			"48 from-git@1.0.0 git\n"
+			"52 remote-tgz@1.0.0 url +i\n"
+			"57 local-tgz@1.0.0 file\n"
+			"61 inner@0.1.0 bundled\n"
+			"65 no-version@- no version\n"
+			"68 bad-version@- no version\n"
+			"71 --help@1.0.0 registry\n");
 	assert_int_equal(lockfile_load(DATA "npm-v3/package-lock.json", &lf, err, sizeof(err)), 0);
-	assert_string_equal(find(&lf, "ws-a", NULL)->resolved, "packages/a");
+	assert_string_equal(find(&lf, "outside", NULL)->resolved, "../outside");
 	/* what the lockfile had instead of a version */
 	assert_string_equal(find(&lf, "bad-version", NULL)->resolved, "^1.0.0");
 	lockfile_release(&lf);
@@ -321,21 +321,23 @@ static void test_pnpm(void **state)
 	char err[256];
 
 	(void)state;
-	/* peer suffixes are dropped (one @babel/core); links come from the
-	 * importers */
+	/* peer suffixes are dropped (one @babel/core); links to directories
+	 * come from the importers */
 	assert_lockfile(DATA "pnpm-v5/pnpm-lock.yaml", "pnpm-lock.yaml v5",
 			"17 left-pad@1.3.0 registry +i\n"
 			"22 @babel/core@7.20.0 registry +i\n"
 			"35 from-git@- git\n"
 			"41 local-lib@- file\n"
 			"0 linked@- link\n");
+	/* links to the project's own importers are not entries */
 	assert_lockfile(DATA "pnpm-v6/pnpm-lock.yaml", "pnpm-lock.yaml v6",
-			"26 left-pad@1.3.0 registry +i\n"
-			"31 ms@2.1.3 registry +i\n"
-			"35 @babel/core@7.20.0 registry +i\n"
-			"41 from-git@- git\n"
-			"47 remote-tgz@- url\n"
-			"0 ws-b@- link\n");
+			"35 left-pad@1.3.0 registry +i\n"
+			"40 ms@2.1.3 registry +i\n"
+			"44 @babel/core@7.20.0 registry +i\n"
+			"50 from-git@- git\n"
+			"56 remote-tgz@- url\n"
+			"0 tools@- link\n"
+			"0 far@- link\n");
 	assert_lockfile(DATA "pnpm-v9/pnpm-lock.yaml", "pnpm-lock.yaml v9",
 			"29 @scope/thing@2.0.0 registry +i\n"
 			"32 left-pad@1.3.0 registry +i\n"
