@@ -2,6 +2,8 @@
 #   make fuzz-build                 build build-fuzz/fuzz_<name> for every fuzz/fuzz_<name>.c
 #   make fuzz [FUZZ_TIME=60]        run each on its seeds, one after the other
 #   make fuzz-dns FUZZ_TIME=600     run one
+#   make fuzz-valgrind              replay the seeds, regressions and any
+#                                   build-fuzz/corpus/ under Valgrind
 # The modules the harnesses reach are compiled again with clang into
 # build-fuzz/ (coverage, ASan, UBSan); build/ and build-san/ are left alone.  New inputs go to
 # build-fuzz/corpus/<name>/, crashes to build-fuzz/artifacts/<name>/.
@@ -42,6 +44,30 @@ $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/common.c fuzz/fuzz.h $(FUZZ_BUILD)/libs
 
 fuzz-build: $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 
+# The same harnesses without libFuzzer or sanitizers, for Valgrind.
+FUZZ_PLAIN_LIB := $(FUZZ_SRC:%.c=$(FUZZ_BUILD)/plain/%.o)
+FUZZ_PLAIN_CFLAGS := -O2 -g -std=c11 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS))
+
+$(FUZZ_BUILD)/plain/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(FUZZ_PLAIN_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_BUILD)/plain/libsnare.a: $(FUZZ_PLAIN_LIB)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_BUILD)/plain/replay_%: fuzz/fuzz_%.c fuzz/standalone.c fuzz/common.c fuzz/fuzz.h \
+			     $(FUZZ_BUILD)/plain/libsnare.a
+	$(CC) $(FUZZ_PLAIN_CFLAGS) -o $@ $< fuzz/standalone.c fuzz/common.c \
+		$(FUZZ_BUILD)/plain/libsnare.a $(LDLIBS)
+
+fuzz-valgrind: $(FUZZ_NAMES:%=$(FUZZ_BUILD)/plain/replay_%)
+	@for n in $(FUZZ_NAMES); do \
+		echo "valgrind: $$n"; \
+		valgrind -q --error-exitcode=99 $(FUZZ_BUILD)/plain/replay_$$n fuzz/corpus/$$n \
+			$$(for d in fuzz/regressions/$$n $(FUZZ_BUILD)/corpus/$$n; do \
+				[ -d $$d ] && echo $$d; done) || exit 1; \
+	done
+
 # One harness for FUZZ_TIME seconds; fails when it finds something.
 fuzz-%: $(FUZZ_BUILD)/fuzz_%
 	@mkdir -p $(FUZZ_BUILD)/corpus/$* $(FUZZ_BUILD)/artifacts/$*
@@ -57,5 +83,6 @@ fuzz: fuzz-build
 fuzz-clean:
 	rm -rf $(FUZZ_BUILD)
 
-.PHONY: fuzz fuzz-build fuzz-clean
+.PRECIOUS: $(FUZZ_BUILD)/libsnare.a $(FUZZ_BUILD)/plain/libsnare.a
+.PHONY: fuzz fuzz-build fuzz-clean fuzz-valgrind
 -include $(shell find $(FUZZ_BUILD) -name '*.d' 2>/dev/null)
