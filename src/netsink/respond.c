@@ -13,6 +13,21 @@ static const char SH_STAGE[] = "#!/bin/sh\nid >/dev/null 2>&1\nexit 0\n";
 static const char JS_STAGE[] = "module.exports = function () { return 0; };\n";
 static const char PY_STAGE[] = "import platform\nplatform.node()\n";
 
+static const char *country_name(const char *code)
+{
+	static const char *const names[][2] = {
+		{"RU", "Russia"},	 {"BY", "Belarus"},	   {"UA", "Ukraine"},
+		{"US", "United States"}, {"GB", "United Kingdom"}, {"DE", "Germany"},
+		{"FR", "France"},	 {"CN", "China"},	   {"IR", "Iran"},
+		{"IL", "Israel"},	 {"IN", "India"},	   {"KP", "North Korea"},
+		{"JP", "Japan"},	 {"BR", "Brazil"},	   {"CA", "Canada"},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcasecmp(code, names[i][0]))
+			return names[i][1];
+	return code;
+}
+
 static bool contains(const char *hay, const char *needle)
 {
 	return hay && strcasestr(hay, needle) != NULL;
@@ -62,10 +77,14 @@ size_t netsink_http_reply(const char *method, const char *target, const char *ho
 		   contains(host, "geolocation") || contains(host, "geoplugin") ||
 		   contains(host, "ipwho") || contains(host, "geojs") || contains(path, "geo")) {
 		ctype = "application/json";
+		/* ip-api names the country in "country"; ipinfo and most
+		 * others give the code there, and the name in country_name. */
+		const char *name = country_name(geo);
 		snprintf(dyn, sizeof(dyn),
 			 "{\"ip\":\"203.0.113.77\",\"country\":\"%s\",\"country_code\":\"%s\","
-			 "\"countryCode\":\"%s\",\"country_code2\":\"%s\",\"status\":\"success\"}",
-			 geo, geo, geo, geo);
+			 "\"countryCode\":\"%s\",\"country_code2\":\"%s\",\"country_name\":\"%s\","
+			 "\"countryName\":\"%s\",\"status\":\"success\"}",
+			 contains(host, "ip-api") ? name : geo, geo, geo, geo, name, name);
 		body = dyn;
 	} else if (contains(host, "registry.npmjs") || contains(host, "registry.yarnpkg")) {
 		/* A registry: the token is good (worms go on to publish, and

@@ -23,6 +23,10 @@ static void test_geo_answers_country(void **state)
 {
 	(void)state;
 	assert_non_null(strstr(body("GET", "/json/", "ip-api.com"), "\"countryCode\":\"RU\""));
+	assert_non_null(strstr(body("GET", "/json/", "ip-api.com"), "\"country\":\"Russia\""));
+	assert_non_null(strstr(body("GET", "/json", "ipinfo.io"), "\"country\":\"RU\""));
+	assert_non_null(strstr(body("GET", "/ipgeo?apiKey=1", "api.ipgeolocation.io"),
+			       "\"country_name\":\"Russia\""));
 }
 
 static void test_ip_echo(void **state)
@@ -58,9 +62,9 @@ static void test_registry(void **state)
 	assert_string_equal(body("PUT", "/@scope%2fworm", "registry.npmjs.org"), "{\"ok\":true}");
 	assert_string_equal(body("GET", "/-/v1/search?text=x", "registry.npmjs.org"),
 			    "{\"objects\":[],\"total\":0}");
-	assert_string_equal(body("GET", "/@esbuild/linux-x64/-/linux-x64-0.28.2.tgz",
-				 "registry.npmjs.org"),
-			    "{\"error\":\"Not found\"}");
+	assert_string_equal(
+		body("GET", "/@esbuild/linux-x64/-/linux-x64-0.28.2.tgz", "registry.npmjs.org"),
+		"{\"error\":\"Not found\"}");
 	assert_memory_equal(out, "HTTP/1.1 404 Not Found\r\n", 24);
 	body("GET", "/left-pad", "registry.yarnpkg.com");
 	assert_memory_equal(out, "HTTP/1.1 404 Not Found\r\n", 24);
