@@ -94,7 +94,7 @@ static struct pkg_result *collect(struct lockfile *lfs, size_t nlf, size_t *n)
 				free(key);
 				continue;
 			}
-			json_object_set_new(seen, key, json_true());
+			json_object_set_new_nocheck(seen, key, json_true());
 			free(key);
 			xgrow(&r, &alloc, *n + 1, sizeof(*r));
 			struct pkg_result *x = &r[(*n)++];
