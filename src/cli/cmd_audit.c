@@ -99,16 +99,16 @@ static struct pkg_result *collect(struct lockfile *lfs, size_t nlf, size_t *n)
 			xgrow(&r, &alloc, *n + 1, sizeof(*r));
 			struct pkg_result *x = &r[(*n)++];
 			memset(x, 0, sizeof(*x));
-			x->name = xstrdup(e->name);
-			x->version = e->version ? xstrdup(e->version) : NULL;
-			x->file = xstrdup(lfs[f].path);
+			x->name = text_utf8(e->name);
+			x->version = text_utf8(e->version);
+			x->file = text_utf8(lfs[f].path);
 			x->line = e->line;
 			if (e->source == LOCK_REGISTRY) {
 				x->target = xasprintf("%s@%s", e->name, e->version);
 				x->integrity = lock_sri_sha512(e->integrity);
 				x->status = PKG_ERROR; /* until it has a verdict */
 			} else {
-				x->target = xstrdup(e->resolved ? e->resolved : e->name);
+				x->target = text_utf8(e->resolved ? e->resolved : e->name);
 				x->status = PKG_NOT_SCANNED;
 				x->kind = xstrdup(lock_source_name(e->source));
 				/* "git dependency 'git+https://...'", "no exact version
@@ -116,10 +116,13 @@ static struct pkg_result *collect(struct lockfile *lfs, size_t nlf, size_t *n)
 				bool what =
 					e->source == LOCK_NO_VERSION || e->source == LOCK_INVALID;
 
-				x->reason = e->resolved ? xasprintf(what ? "%s ('%s')" : "%s '%s'",
+				char *why = e->resolved ? xasprintf(what ? "%s ('%s')" : "%s '%s'",
 								    lock_source_reason(e->source),
 								    e->resolved)
 							: xstrdup(lock_source_reason(e->source));
+
+				x->reason = text_utf8(why);
+				free(why);
 			}
 		}
 	}

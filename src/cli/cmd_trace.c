@@ -407,10 +407,10 @@ static void add_target(struct pkg_result **r, size_t *n, size_t *alloc, const ch
 	xgrow(r, alloc, *n + 1, sizeof(**r));
 	x = &(*r)[(*n)++];
 	memset(x, 0, sizeof(*x));
-	x->target = xstrdup(target);
-	x->status = PKG_ERROR; /* until it has a verdict */
+	x->target = xstrdup(target); /* the child needs it as it is */
+	x->status = PKG_ERROR;	     /* until it has a verdict */
 	if (file) {
-		x->file = xstrdup(file);
+		x->file = text_utf8(file);
 		x->line = line;
 	} else if (stat(target, &st) == 0) {
 		x->file = S_ISDIR(st.st_mode) ? xasprintf("%s/package.json", target)

@@ -24,6 +24,23 @@ int out_format_parse(const char *s, enum out_format *f)
 	return 0;
 }
 
+char *text_utf8(const char *s)
+{
+	json_t *j;
+	char *t;
+
+	if (!s)
+		return NULL;
+	j = json_string(s);
+	json_decref(j);
+	t = xstrdup(s);
+	if (!j)
+		for (char *p = t; *p; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+	return t;
+}
+
 void pkg_result_set_verdict(struct pkg_result *r, json_t *verdict, enum pkg_origin origin)
 {
 	const char *label = json_string_value(json_object_get(verdict, "label"));
@@ -37,7 +54,7 @@ void pkg_result_set_verdict(struct pkg_result *r, json_t *verdict, enum pkg_orig
 void pkg_result_set_error(struct pkg_result *r, const char *reason)
 {
 	free(r->reason);
-	r->reason = xstrdup(reason);
+	r->reason = text_utf8(reason);
 	r->status = PKG_ERROR;
 	r->origin = ORIGIN_NONE;
 	json_decref(r->verdict);
@@ -120,9 +137,30 @@ static const char *origin_name(enum pkg_origin o)
 	return names[o];
 }
 
+/* |s| made valid UTF-8 in place (see text_utf8()). */
+static char *utf8_inplace(char *s)
+{
+	json_t *j = json_string(s);
+
+	if (!j)
+		for (char *p = s; *p; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+	json_decref(j);
+	return s;
+}
+
 static json_t *str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	json_t *j;
+	char *t;
+
+	if (!s)
+		return json_null();
+	t = text_utf8(s);
+	j = json_string(t);
+	free(t);
+	return j;
 }
 
 json_t *pkg_result_json(const struct pkg_result *r)
@@ -140,11 +178,11 @@ json_t *pkg_result_json(const struct pkg_result *r)
 		json_object_set(o, "evidence", json_object_get(r->verdict, "explanations"));
 	}
 	if (r->kind)
-		json_object_set_new(o, "kind", json_string(r->kind));
+		json_object_set_new(o, "kind", str_or_null(r->kind));
 	if (r->reason)
-		json_object_set_new(o, "reason", json_string(r->reason));
+		json_object_set_new(o, "reason", str_or_null(r->reason));
 	if (r->file) {
-		json_t *loc = json_pack("{s:s}", "file", r->file);
+		json_t *loc = json_pack("{s:o}", "file", str_or_null(r->file));
 
 		if (r->line)
 			json_object_set_new(loc, "line", json_integer(r->line));
@@ -219,7 +257,7 @@ json_t *results_sarif(const struct pkg_result *r, size_t n, const char *command)
 
 	results_count(r, n, &s);
 	for (size_t i = 0; i < n; i++) {
-		pkg_result_id(&r[i], id, sizeof(id));
+		utf8_inplace((char *)pkg_result_id(&r[i], id, sizeof(id)));
 		if (r[i].status == PKG_MALICIOUS) {
 			double p = json_real_value(json_object_get(r[i].verdict, "probability"));
 			json_t *res;
@@ -227,6 +265,7 @@ json_t *results_sarif(const struct pkg_result *r, size_t n, const char *command)
 			evidence_text(&r[i], ev, sizeof(ev), 3);
 			snprintf(msg, sizeof(msg), "%s is malicious (probability %.3f)%s%s", id, p,
 				 ev[0] ? ": " : "", ev);
+			utf8_inplace(msg);
 			res = json_pack(
 				"{s:s, s:i, s:s, s:{s:s}, s:{s:s}, s:{s:s?, s:s?, s:f, s:s?, "
 				"s:O}}",
@@ -245,6 +284,7 @@ json_t *results_sarif(const struct pkg_result *r, size_t n, const char *command)
 				 r[i].status == PKG_ERROR ? "could not be scanned"
 							  : "was not scanned",
 				 r[i].reason ? r[i].reason : "?");
+			utf8_inplace(msg);
 			json_t *note = json_pack("{s:s, s:{s:s}}", "level",
 						 r[i].status == PKG_ERROR ? "error" : "warning",
 						 "message", "text", msg);
@@ -267,14 +307,16 @@ json_t *results_sarif(const struct pkg_result *r, size_t n, const char *command)
 		"the package could have read where it was installed.",
 		"defaultConfiguration", "level", "error", "properties", "tags", "security",
 		"precision", "high");
+	char *cmd = text_utf8(command ? command : "snare");
 	json_t *run = json_pack(
 		"{s:{s:{s:s, s:[o]}}, s:[{s:b, s:s, s:o}], s:o, s:{s:b, s:I, s:I, s:I, s:I, s:I}}",
 		"tool", "driver", "name", "snare", "rules", rule, "invocations",
-		"executionSuccessful", s.errors == 0, "commandLine", command ? command : "snare",
+		"executionSuccessful", s.errors == 0, "commandLine", cmd,
 		"toolExecutionNotifications", notes, "results", results, "properties", "partial",
 		s.errors || s.not_scanned, "packages", (json_int_t)s.total, "malicious",
 		(json_int_t)s.malicious, "benign", (json_int_t)s.benign, "failed",
 		(json_int_t)s.errors, "notScanned", (json_int_t)s.not_scanned);
+	free(cmd);
 	return json_pack("{s:s, s:s, s:[o]}", "$schema", SARIF_SCHEMA, "version", "2.1.0", "runs",
 			 run);
 }

@@ -45,6 +45,10 @@ enum out_format { FORMAT_TEXT, FORMAT_JSONL, FORMAT_SARIF };
 /* "text", "jsonl", "sarif" -> 0 and |*f|; else -1. */
 int out_format_parse(const char *s, enum out_format *f);
 
+/* A copy of |s| that is valid UTF-8 (JSON and SARIF need it): when it is
+ * not, every byte above 0x7f becomes '?'.  NULL for NULL. */
+char *text_utf8(const char *s);
+
 /* Sets the result's verdict (takes ownership) and its status from the
  * verdict's label. */
 void pkg_result_set_verdict(struct pkg_result *r, json_t *verdict, enum pkg_origin origin);

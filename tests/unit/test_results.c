@@ -260,6 +260,38 @@ static void test_sarif_clean(void **state)
 	json_decref(log);
 }
 
+static void test_not_utf8(void **state)
+{
+	struct pkg_result r = {0};
+	json_t *log, *o, *notes;
+
+	(void)state;
+	r.name = xstrdup("bad\xff");
+	r.target = xstrdup("file:../caf\xe9");
+	r.status = PKG_NOT_SCANNED;
+	r.kind = xstrdup("file");
+	r.reason = xstrdup("local dependency 'file:../caf\xe9'");
+	r.file = xstrdup("yarn.lock");
+	log = results_sarif(&r, 1, "snare audit \xff");
+	check_sarif(log);
+	notes = json_object_get(
+		json_array_get(json_object_get(json_array_get(json_object_get(log, "runs"), 0),
+					       "invocations"),
+			       0),
+		"toolExecutionNotifications");
+	assert_int_equal(json_array_size(notes), 1);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(json_array_get(notes, 0), "message"), "text")),
+			    "bad? was not scanned: local dependency 'file:../caf?'");
+	json_decref(log);
+	o = pkg_result_json(&r);
+	assert_string_equal(json_string_value(json_object_get(o, "name")), "bad?");
+	assert_string_equal(json_string_value(json_object_get(o, "reason")),
+			    "local dependency 'file:../caf?'");
+	json_decref(o);
+	pkg_result_release(&r);
+}
+
 static char *print(struct pkg_result *r, size_t n, enum out_format f, const char *title)
 {
 	char *buf = NULL;
@@ -380,7 +412,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sarif),	   cmocka_unit_test(test_sarif_clean),
 		cmocka_unit_test(test_jsonl),	   cmocka_unit_test(test_text),
-		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_exit_codes), cmocka_unit_test(test_not_utf8),
 	};
 
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);
