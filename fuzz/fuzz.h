@@ -36,9 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 	}
 #endif
 
-/* A new directory "snare-fuzz-<name>-XXXXXX" under $TMPDIR (else /tmp),
- * removed with everything in it when the process exits.  Aborts when it
- * cannot be made: a harness without its directory is of no use. */
+/* A new directory "snare-fuzz-<name>-<pid>-XXXXXX" under $TMPDIR (else
+ * /tmp), removed with everything in it when the process exits; those left
+ * by processes that crashed are removed first.  Aborts when it cannot be
+ * made: a harness without its directory is of no use. */
 char *fuzz_tmpdir(const char *name);
 
 int fuzz_unpack(const uint8_t *data, size_t size);
