@@ -49,7 +49,18 @@ struct portmap {
 	int socktype, port, pid;
 };
 
+/* A tracee whose exit came before the fork event that names it. */
+struct departed {
+	pid_t tid;
+	int status;
+	uint64_t t_end;
+};
+
+#define DEPARTED_MAX 64
+
 struct tracer {
+	struct departed departed[DEPARTED_MAX];
+	size_t ndeparted;
 	struct evlog *log;
 	struct tracer_hooks hooks;
 	uint64_t t0;
@@ -788,18 +799,10 @@ static void on_exec_event(struct tracer *t, pid_t tid)
 	ptrace(PTRACE_CONT, tid, 0, 0);
 }
 
-static void on_tracee_exit(struct tracer *t, pid_t tid, int status)
+static void proc_exited(struct tracer *t, struct tproc *p, int status, uint64_t t_end)
 {
-	struct thr *h = thr_find(t, tid);
-	if (!h)
-		return;
-	size_t pi = h->proc;
-	struct tproc *p = &t->procs[pi];
-	thr_remove(t, tid);
-	if (p->pid != tid || p->exited)
-		return; /* a thread; the process lives on */
 	p->exited = true;
-	p->t_end = ev_now_us() - t->t0;
+	p->t_end = t_end;
 	p->status = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 	struct event *e = evlog_add(t->log, EV_EXIT, "exit");
 	e->t_us = p->t_end;
@@ -807,6 +810,50 @@ static void on_tracee_exit(struct tracer *t, pid_t tid, int status)
 	e->ppid = p->ppid;
 	e->step = p->step;
 	e->ret = p->status;
+}
+
+static void on_tracee_exit(struct tracer *t, pid_t tid, int status)
+{
+	struct thr *h = thr_find(t, tid);
+	if (!h) {
+		/* A child that ran and died before its parent's fork event
+		 * was handled: keep its exit for that event. */
+		if (t->ndeparted == DEPARTED_MAX)
+			memmove(t->departed, t->departed + 1,
+				(DEPARTED_MAX - 1) * sizeof(t->departed[0]));
+		else
+			t->ndeparted++;
+		t->departed[t->ndeparted - 1] =
+			(struct departed){tid, status, ev_now_us() - t->t0};
+		return;
+	}
+	size_t pi = h->proc;
+	struct tproc *p = &t->procs[pi];
+	thr_remove(t, tid);
+	if (p->pid != tid || p->exited)
+		return; /* a thread; the process lives on */
+	proc_exited(t, p, status, ev_now_us() - t->t0);
+}
+
+/* The fork event of |child|, whose exit was seen first: a process of the
+ * parent's step, already gone.  Returns false if |child| is not departed. */
+static bool child_departed(struct tracer *t, struct thr *parent, pid_t child)
+{
+	for (size_t i = 0; i < t->ndeparted; i++) {
+		if (t->departed[i].tid != child)
+			continue;
+		struct departed d = t->departed[i];
+		memmove(t->departed + i, t->departed + i + 1,
+			(t->ndeparted - i - 1) * sizeof(t->departed[0]));
+		t->ndeparted--;
+		const struct tproc *pp = &t->procs[parent->proc];
+		int ppid = pp->pid == t->init ? 0 : pp->pid;
+		int step = pp->pid == t->init ? t->step : pp->step;
+		size_t pi = proc_new(t, child, ppid, step);
+		proc_exited(t, &t->procs[pi], d.status, d.t_end);
+		return true;
+	}
+	return false;
 }
 
 void tracer_handle(struct tracer *t, pid_t tid, int status)
@@ -843,7 +890,8 @@ void tracer_handle(struct tracer *t, pid_t tid, int status)
 		case PTRACE_EVENT_CLONE: {
 			unsigned long child = 0;
 			ptrace(PTRACE_GETEVENTMSG, tid, 0, &child);
-			if (child && !thr_find(t, (pid_t)child))
+			if (child && !thr_find(t, (pid_t)child) &&
+			    !child_departed(t, h, (pid_t)child))
 				thr_new(t, (pid_t)child);
 			ptrace(PTRACE_CONT, tid, 0, 0);
 			return;
