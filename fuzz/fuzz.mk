@@ -71,6 +71,7 @@ fuzz-valgrind: $(FUZZ_NAMES:%=$(FUZZ_BUILD)/plain/replay_%)
 # One harness for FUZZ_TIME seconds; fails when it finds something.
 fuzz-%: $(FUZZ_BUILD)/fuzz_%
 	@mkdir -p $(FUZZ_BUILD)/corpus/$* $(FUZZ_BUILD)/artifacts/$*
+	$(if $(filter unpack,$*),gzip -n -c fuzz/corpus/unpack/basic.tar >$(FUZZ_BUILD)/corpus/unpack/basic-gzip)
 	$(FUZZ_NICE) $< -max_total_time=$(FUZZ_TIME) -max_len=$(or $(FUZZ_MAXLEN_$*),4096) \
 		-rss_limit_mb=$(FUZZ_RSS_MB) -timeout=10 -print_final_stats=1 \
 		$(if $(wildcard fuzz/$*.dict),-dict=fuzz/$*.dict) \
