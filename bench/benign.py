@@ -15,7 +15,7 @@ usage: bench/benign.py [--fetch] [-n 200] [-j 2] [--dir /tmp/snare-benign]
 import argparse, concurrent.futures as cf, json, os, shutil, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from corpus import wall as corpus_wall  # noqa: E402
+from corpus import benign_specs, tarball_of as tarball_in, wall as corpus_wall  # noqa: E402
 
 ap = argparse.ArgumentParser()
 here = os.path.dirname(os.path.abspath(__file__))
@@ -27,7 +27,7 @@ ap.add_argument('--dir', default='/tmp/snare-benign')
 ap.add_argument('--fetch', action='store_true')
 args = ap.parse_args()
 
-specs = [l.strip() for l in open(args.list) if l.strip() and not l.startswith('#')][:args.n]
+specs = benign_specs(args.list, args.n)
 tgz_dir = os.path.join(args.dir, 'tarballs')
 rep_dir = os.path.join(args.dir, 'reports')
 os.makedirs(tgz_dir, exist_ok=True)
@@ -35,8 +35,7 @@ os.makedirs(rep_dir, exist_ok=True)
 
 
 def tarball_of(spec):
-    name, _, ver = spec.rpartition('@') if spec.count('@') > (1 if spec.startswith('@') else 0) else (spec, '', '')
-    return os.path.join(tgz_dir, name.lstrip('@').replace('/', '-') + '-' + ver + '.tgz')
+    return tarball_in(tgz_dir, spec)
 
 
 if args.fetch:

@@ -25,3 +25,15 @@ def harness_args(h):
     if h.get('run'):
         out += ['--run', h['run']]
     return out
+
+
+def benign_specs(path, n):
+    """The first |n| name@version lines of the benign list."""
+    with open(path) as f:
+        return [l.strip() for l in f if l.strip() and not l.startswith('#')][:n]
+
+
+def tarball_of(tgz_dir, spec):
+    """Where `snare fetch` puts the tarball of |spec| in |tgz_dir|."""
+    name, _, ver = spec.rpartition('@') if spec.count('@') > (1 if spec.startswith('@') else 0) else (spec, '', '')
+    return os.path.join(tgz_dir, name.lstrip('@').replace('/', '-') + '-' + ver + '.tgz')

@@ -13,7 +13,7 @@ usage: bench/tls_benign.py [-n 200] [-j 2] [--dir /tmp/snare-benign]
 import argparse, concurrent.futures as cf, json, os, subprocess, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from corpus import wall as corpus_wall  # noqa: E402
+from corpus import benign_specs, tarball_of as tarball_in, wall as corpus_wall  # noqa: E402
 
 ap = argparse.ArgumentParser()
 here = os.path.dirname(os.path.abspath(__file__))
@@ -24,7 +24,7 @@ ap.add_argument('-j', type=int, default=2)
 ap.add_argument('--dir', default='/tmp/snare-benign')
 args = ap.parse_args()
 
-specs = [l.strip() for l in open(args.list) if l.strip() and not l.startswith('#')][:args.n]
+specs = benign_specs(args.list, args.n)
 tgz_dir = os.path.join(args.dir, 'tarballs')
 out_dir = os.path.join(args.dir, 'tls-compare')
 os.makedirs(out_dir, exist_ok=True)
@@ -32,8 +32,7 @@ wall = corpus_wall()
 
 
 def tarball_of(spec):
-    name, _, ver = spec.rpartition('@') if spec.count('@') > (1 if spec.startswith('@') else 0) else (spec, '', '')
-    return os.path.join(tgz_dir, name.lstrip('@').replace('/', '-') + '-' + ver + '.tgz')
+    return tarball_in(tgz_dir, spec)
 
 
 def run(spec, intercept):

@@ -35,6 +35,9 @@ void cli_print_verdict(const json_t *report, FILE *f);
  * "name@version" into |id|.  0, or -1 after printing the error. */
 int cli_report_features(const char *path, float *x, char *id, size_t idlen);
 
+/* Seconds (0 < s <= 86400, fractions allowed) into |*ms|: 0, or -1. */
+int cli_parse_secs(const char *s, unsigned *ms);
+
 /* "snare: <msg>" on stderr; returns 2. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -247,10 +247,9 @@ static int parse_opts(int argc, char **argv, struct audit_opts *o)
 			break;
 		case 'I':
 		case 'M': {
-			char *end;
-			double v = strtod(optarg, &end);
+			unsigned ms;
 
-			if (end == optarg || *end || v <= 0 || v > 86400)
+			if (cli_parse_secs(optarg, &ms) < 0)
 				return cli_error("invalid timeout '%s'", optarg);
 			*(c == 'I' ? &o->install_timeout : &o->import_timeout) = optarg;
 			break;

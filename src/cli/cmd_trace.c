@@ -81,7 +81,7 @@ struct scan_opts {
 	bool neutral;
 };
 
-static int parse_secs(const char *s, unsigned *ms)
+int cli_parse_secs(const char *s, unsigned *ms)
 {
 	char *end;
 	double v = strtod(s, &end);
@@ -146,7 +146,7 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 		case 'M': {
 			enum phase_id ph = c == 'I' ? PHASE_INSTALL : PHASE_IMPORT;
 
-			if (parse_secs(optarg, &o->run.timeout_ms[ph]) < 0)
+			if (cli_parse_secs(optarg, &o->run.timeout_ms[ph]) < 0)
 				return cli_error("invalid timeout '%s'", optarg);
 			o->timeout_arg[ph] = optarg;
 			break;

@@ -256,10 +256,10 @@ static size_t event_views(const struct event *e, struct payload_view *v)
 	return payload_views(e->data, e->data_len, v, PAYLOAD_VIEWS_MAX);
 }
 
-static void canary_hits(const struct run_result *res, const struct event *e, json_t *hits)
+/* |views|: the decoded forms of a capture (event_views()), searched too. */
+static void canary_hits(const struct run_result *res, const struct event *e,
+			const struct payload_view *views, size_t nviews, json_t *hits)
 {
-	struct payload_view views[PAYLOAD_VIEWS_MAX];
-	size_t nviews = event_views(e, views);
 	char encbuf[64];
 
 	for (int k = 0; k < CANARY_COUNT; k++) {
@@ -315,7 +315,6 @@ static void canary_hits(const struct run_result *res, const struct event *e, jso
 			json_array_append_new(hits, h);
 		}
 	}
-	payload_views_release(views, nviews);
 }
 
 static const char *family_name(int f)
@@ -404,7 +403,9 @@ static json_t *phase_json(const struct run_result *res, int ph)
 			continue;
 		if (ntimeline++ < TIMELINE_MAX)
 			json_array_append_new(timeline, timeline_entry(res, e));
-		canary_hits(res, e, hits);
+		struct payload_view views[PAYLOAD_VIEWS_MAX];
+		size_t nv = event_views(e, views);
+		canary_hits(res, e, views, nv, hits);
 		switch (e->type) {
 		case EV_EXEC: {
 			json_t *c =
@@ -487,8 +488,6 @@ static json_t *phase_json(const struct run_result *res, int ph)
 				(json_int_t)e->len, "captured", (json_int_t)e->data_len,
 				"truncated", e->truncated, "preview", pv, "data_base64", raw);
 			capture_json(c, e);
-			struct payload_view views[PAYLOAD_VIEWS_MAX];
-			size_t nv = event_views(e, views);
 			if (nv) {
 				json_t *dec = json_array();
 				for (size_t v = 0; v < nv; v++) {
@@ -505,7 +504,6 @@ static json_t *phase_json(const struct run_result *res, int ph)
 					free(vb);
 				}
 				json_object_set_new(c, "decoded", dec);
-				payload_views_release(views, nv);
 			}
 			attr(c, res, e);
 			json_array_append_new(sent, c);
@@ -533,6 +531,7 @@ static json_t *phase_json(const struct run_result *res, int ph)
 		default:
 			break;
 		}
+		payload_views_release(views, nv);
 	}
 	/* The process output is a write to /dev/stdout and /dev/stderr. */
 	if (pr->out_bytes)

@@ -26,7 +26,6 @@ struct nodeca {
 	uint64_t off; /* of the slot in the file */
 	size_t len;   /* bytes of the slot, up to its NUL */
 	char *fill;   /* |len| bytes: the CA's PEM, then newlines */
-	char *orig_head;
 };
 
 /* The last PEM string (BEGIN..END then NUL) of at least |need| bytes. */
@@ -147,19 +146,18 @@ struct nodeca *nodeca_new(const char *node_path, const char *pem, const char *ca
 		if (cache_dir)
 			cache_store(cache_dir, &st, need, off, len);
 	}
-	nc = xcalloc(1, sizeof(*nc));
-	nc->orig_head = xcalloc(1, strlen(BEGIN) + 1);
-	/* The slot must still start as a PEM does: checked here and in each
-	 * process before writing. */
-	if (pread(fd, nc->orig_head, strlen(BEGIN), (off_t)off) != (ssize_t)strlen(BEGIN) ||
-	    memcmp(nc->orig_head, BEGIN, strlen(BEGIN)) != 0) {
+	/* The slot must still start as a PEM does (a stale cache line):
+	 * checked here and in each process before writing. */
+	char head[sizeof(BEGIN)];
+	if (pread(fd, head, strlen(BEGIN), (off_t)off) != (ssize_t)strlen(BEGIN) ||
+	    memcmp(head, BEGIN, strlen(BEGIN)) != 0) {
 		errbuf_set(err, errlen, "'%s': the bundled root at offset %" PRIu64 " moved",
 			   node_path, off);
 		close(fd);
-		nodeca_free(nc);
 		return NULL;
 	}
 	close(fd);
+	nc = xcalloc(1, sizeof(*nc));
 	nc->dev = st.st_dev;
 	nc->ino = st.st_ino;
 	nc->off = off;
@@ -227,6 +225,5 @@ void nodeca_free(struct nodeca *nc)
 	if (!nc)
 		return;
 	free(nc->fill);
-	free(nc->orig_head);
 	free(nc);
 }

@@ -823,8 +823,7 @@ static void on_tracee_exit(struct tracer *t, pid_t tid, int status)
 				(DEPARTED_MAX - 1) * sizeof(t->departed[0]));
 		else
 			t->ndeparted++;
-		t->departed[t->ndeparted - 1] =
-			(struct departed){tid, status, ev_now_us() - t->t0};
+		t->departed[t->ndeparted - 1] = (struct departed){tid, status, ev_now_us() - t->t0};
 		return;
 	}
 	size_t pi = h->proc;
