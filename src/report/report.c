@@ -547,7 +547,9 @@ static json_t *phase_json(const struct run_result *res, int ph)
 				      p->ppid, "exe", str_or_null(p->exe), "argv",
 				      argv_json(p->argv), "start_ms", ms(p->t_start), "end_ms",
 				      p->exited ? json_real(ms(p->t_end)) : json_null());
-		json_object_set_new(o, "exit", p->exited ? json_integer(p->status) : json_null());
+		json_object_set_new(o, "exit",
+				    p->exited && !p->status_lost ? json_integer(p->status)
+								 : json_null());
 		json_object_set_new(o, "package", json_string(res->steps[p->step].package));
 		json_object_set_new(o, "script", json_string(res->steps[p->step].script));
 		json_array_append_new(procs, o);

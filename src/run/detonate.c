@@ -22,6 +22,7 @@
 #include "util/xalloc.h"
 
 #define OUTPUT_CAP (64 * 1024)
+#define SWEEP_US 500000 /* how often a step's vanished processes are looked for */
 #define STEP_START_GRACE_US 10000000
 
 struct ctx {
@@ -240,7 +241,7 @@ static void pump(struct ctx *c, int ms)
 static void run_step(struct ctx *c, size_t k, uint64_t deadline)
 {
 	struct run_step *s = &c->res->steps[k];
-	uint64_t start = ev_now_us();
+	uint64_t start = ev_now_us(), last_sweep = start;
 	bool killed = false;
 	int status;
 
@@ -259,6 +260,10 @@ static void run_step(struct ctx *c, size_t k, uint64_t deadline)
 		now = ev_now_us();
 		bool root_done = tracer_step_status(c->tracer, (int)k, &status);
 		size_t alive = tracer_step_alive(c->tracer, (int)k);
+		if (alive && now - last_sweep > SWEEP_US) {
+			last_sweep = now;
+			alive -= tracer_sweep(c->tracer, (int)k);
+		}
 		if (root_done && alive == 0)
 			break;
 		if (!root_done && alive == 0 && now - start > STEP_START_GRACE_US) {

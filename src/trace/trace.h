@@ -32,8 +32,9 @@ struct tproc {
 	uint64_t t_start, t_end; /* t_end 0 while alive */
 	int status;		 /* exit code, or -signal; valid once t_end != 0 */
 	bool exited;
-	char *exe;   /* last successful exec, or NULL */
-	char **argv; /* of that exec */
+	bool status_lost; /* gone without its exit reaching us (see tracer_sweep()) */
+	char *exe;	  /* last successful exec, or NULL */
+	char **argv;	  /* of that exec */
 };
 
 struct tracer_stats {
@@ -58,6 +59,10 @@ void tracer_handle(struct tracer *t, pid_t pid, int status);
 size_t tracer_step_alive(const struct tracer *t, int step);
 /* The exit status of the first process of |step|; false while it runs. */
 bool tracer_step_status(const struct tracer *t, int step, int *status);
+/* Marks as exited the processes of |step| that no longer exist although
+ * their exit never reached the tracer (a lost notification must not keep
+ * a step alive until its deadline).  Returns how many. */
+size_t tracer_sweep(struct tracer *t, int step);
 /* SIGKILLs every process of |step|. */
 void tracer_kill_step(struct tracer *t, int step);
 /* The pid whose socket has local |port| (netsink attribution), or 0. */

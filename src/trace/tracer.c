@@ -938,6 +938,27 @@ void tracer_set_step(struct tracer *t, int step)
 	t->step = step;
 }
 
+size_t tracer_sweep(struct tracer *t, int step)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->nprocs; i++) {
+		struct tproc *p = &t->procs[i];
+		if (p->step != step || p->exited || p->pid == t->init)
+			continue;
+		/* A zombie still exists until we reap it: only a process that
+		 * is truly gone gives ESRCH. */
+		if (kill(p->pid, 0) == 0 || errno != ESRCH)
+			continue;
+		log_debug("process %d of step %d is gone, its exit was never seen", p->pid, step);
+		proc_exited(t, p, 0, ev_now_us() - t->t0);
+		p->status_lost = true;
+		thr_remove(t, p->pid);
+		n++;
+	}
+	return n;
+}
+
 size_t tracer_step_alive(const struct tracer *t, int step)
 {
 	size_t n = 0;
