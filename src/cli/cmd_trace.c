@@ -57,6 +57,8 @@ static const char usage[] =
 	"      --run CMD          also run CMD (sh -c, in the project) in the import phase\n"
 	"      --offline          install dependencies from npm's cache only\n"
 	"      --no-tls-intercept do not decrypt TLS (the sink refuses the handshake)\n"
+	"      --no-trace         (trace) the same steps in the sandbox with no tracer or\n"
+	"                         netsink: a baseline for benchmarks, no behaviour recorded\n"
 	"      --model FILE       (scan) the model; default: $SNARE_MODEL, then models/snare.json\n"
 	"      --json             (scan) print the report with its verdict on stdout\n"
 	"      --from FILE        (scan) targets from FILE, one per line (# comments)\n"
@@ -110,6 +112,7 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 		{"run", required_argument, NULL, 'R'},
 		{"offline", no_argument, NULL, 'O'},
 		{"no-tls-intercept", no_argument, NULL, 'T'},
+		{"no-trace", no_argument, NULL, 'U'},
 		{"model", required_argument, NULL, 'm'},
 		{"json", no_argument, NULL, 'J'},
 		{"from", required_argument, NULL, 'F'},
@@ -187,6 +190,10 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 			break;
 		case 'T':
 			o->run.no_tls_intercept = true;
+			o->neutral = false;
+			break;
+		case 'U':
+			o->run.no_trace = true;
 			o->neutral = false;
 			break;
 		case 'm':
@@ -625,7 +632,10 @@ static int trace_or_scan(int argc, char **argv, bool scan)
 		strvec_clear(&o.env);
 		return rc == 1 ? 0 : rc;
 	}
-	if (!scan && o.scan_only) {
+	if (scan && o.run.no_trace) {
+		rc = cli_error("--no-trace is an option of snare trace (a baseline with no "
+			       "behaviour to score)");
+	} else if (!scan && o.scan_only) {
 		rc = cli_error("--from, --format, --jobs, --store, --no-store and --rescan are "
 			       "options of snare scan");
 	} else if (ntargets == 1 && !o.from) {

@@ -211,19 +211,23 @@ static void drain_tracer(struct ctx *c)
 
 	while (read(c->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 		;
+	if (!c->tracer)
+		return; /* untraced: init, our only child, is reaped at teardown */
 	while ((pid = waitpid(-1, &status, __WALL | WNOHANG)) > 0)
 		tracer_handle(c->tracer, pid, status);
 }
 
-/* One round of the event loop, waiting at most |ms|. */
+/* One round of the event loop, waiting at most |ms|; untraced, also
+ * returns when init reports a step's end. */
 static void pump(struct ctx *c, int ms)
 {
-	struct pollfd p[4] = {{.fd = c->sigfd, .events = POLLIN},
+	struct pollfd p[5] = {{.fd = c->sigfd, .events = POLLIN},
 			      {.fd = c->chan, .events = POLLIN},
 			      {.fd = c->out_fd, .events = POLLIN},
-			      {.fd = c->err_fd, .events = POLLIN}};
+			      {.fd = c->err_fd, .events = POLLIN},
+			      {.fd = c->tracer ? -1 : sandbox_ctl_fd(c->sb), .events = POLLIN}};
 
-	int n = poll(p, 4, ms);
+	int n = poll(p, 5, ms);
 	/* Always reap: SIGCHLD may have gone to another thread of this
 	 * process (a library's worker), leaving the signalfd silent. */
 	drain_tracer(c);
@@ -236,6 +240,50 @@ static void pump(struct ctx *c, int ms)
 		read_output(c, c->out_fd, false);
 	if (p[3].revents)
 		read_output(c, c->err_fd, true);
+}
+
+/* A step with no tracer: done when its first process ends, as npm sees
+ * a script; what it leaves in the background runs on until teardown. */
+static void run_step_untraced(struct ctx *c, size_t k, uint64_t deadline)
+{
+	struct run_step *s = &c->res->steps[k];
+	bool killed = false, done = false;
+	int status = 0;
+
+	s->t_start = ev_now_us() - c->t0;
+	if (sandbox_run_step(c->sb, k) < 0) {
+		s->state = STEP_ERROR;
+		return;
+	}
+	while (!done) {
+		uint64_t now = ev_now_us();
+		int wait_ms = 50;
+		if (!killed && now < deadline && (deadline - now) / 1000 < 50)
+			wait_ms = (int)((deadline - now) / 1000) + 1;
+		pump(c, wait_ms);
+		size_t ended;
+		int st, r;
+		while ((r = sandbox_step_ended(c->sb, &ended, &st)) > 0)
+			if (ended == k) {
+				status = st;
+				done = true;
+			}
+		if (r < 0 && !done) {
+			s->state = STEP_ERROR; /* init is gone */
+			s->t_end = ev_now_us() - c->t0;
+			return;
+		}
+		now = ev_now_us();
+		if (!done && now >= deadline && !killed) {
+			sandbox_kill_step(c->sb, k);
+			killed = true;
+		}
+		if (!done && killed && now >= deadline + 3000000)
+			break;
+	}
+	s->t_end = ev_now_us() - c->t0;
+	s->status = status;
+	s->state = killed ? STEP_TIMEOUT : status == 0 ? STEP_OK : STEP_FAILED;
 }
 
 static void run_step(struct ctx *c, size_t k, uint64_t deadline)
@@ -303,7 +351,10 @@ static void run_phases(struct ctx *c)
 				continue;
 			if (ev_now_us() >= deadline)
 				break; /* left as not_run: the phase timed out */
-			run_step(c, k, deadline);
+			if (c->tracer)
+				run_step(c, k, deadline);
+			else
+				run_step_untraced(c, k, deadline);
 			any = true;
 			if (s->state > pr->state || pr->state == STEP_NOT_RUN)
 				if (!(pr->state == STEP_FAILED && s->state == STEP_OK))
@@ -393,9 +444,12 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 		res->workdir[0] = '\0';
 		goto out;
 	}
+	uint64_t t_prep = ev_now_us();
 	if (run_prepare(target, opts, res, err, errlen) < 0 || run_plan(opts, res, err, errlen) < 0)
 		goto out;
-	if (tls_setup(&c, opts, &mitm, err, errlen) < 0)
+	res->t_prepare_us = ev_now_us() - t_prep;
+	res->traced = !opts->no_trace;
+	if (!opts->no_trace && tls_setup(&c, opts, &mitm, err, errlen) < 0)
 		goto out;
 	nso.mitm = mitm;
 
@@ -430,8 +484,9 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	cfg.err_fd = errp[1];
 	cfg.netsink_fd = chan[1];
 	cfg.net_ipv6 = true;
-	cfg.netsink_main = netsink_main;
+	cfg.netsink_main = opts->no_trace ? NULL : netsink_main;
 	cfg.netsink_arg = &nso;
+	cfg.untraced = opts->no_trace;
 	cfg.ca_pem = mitm ? mitm_ca_pem(mitm) : NULL;
 	/* The steps live in |res|; the sandbox reads them through a view. */
 	struct sandbox_step *view = xcalloc(res->nsteps ? res->nsteps : 1, sizeof(*view));
@@ -456,9 +511,15 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 		goto out_sig;
 	}
 	res->enforced = *sandbox_enforced(c.sb);
-	c.chan = chan[0];
+	c.chan = opts->no_trace ? -1 : chan[0];
 	c.out_fd = out[0];
 	c.err_fd = errp[0];
+	if (opts->no_trace) {
+		res->t_setup_us = ev_now_us() - t_setup;
+		run_phases(&c);
+		r = 0;
+		goto out_sb;
+	}
 	struct tracer_hooks hooks = {
 		.ensure_listener = ensure_listener, .on_exec = on_exec, .ctx = &c};
 	c.tracer = tracer_new(&res->log, &hooks, c.t0);
@@ -473,9 +534,10 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	run_phases(&c);
 	ns_request(&c, NS_FLUSH, 0, 0);
 	r = 0;
-out_sb:
+out_sb:;
 	/* Every process inside dies with init: collect their exits, init's
 	 * last (it waits for its traced zombies, which only we can reap). */
+	uint64_t t_down = ev_now_us();
 	sandbox_kill(c.sb);
 	{
 		int status;
@@ -485,6 +547,7 @@ out_sb:
 				tracer_handle(c.tracer, pid, status);
 	}
 	sandbox_free(c.sb);
+	res->t_teardown_us = ev_now_us() - t_down;
 	if (c.tracer) {
 		copy_procs(&c);
 		tracer_free(c.tracer);
@@ -504,12 +567,14 @@ out:
 		if (chan[i] >= 0)
 			close(chan[i]);
 	}
-	res->t_total_us = ev_now_us() - c.t0;
 	nodeca_free(c.nodeca);
 	mitm_free(mitm);
 	if (res->workdir[0] && !opts->keep_workdir) {
+		uint64_t t_rm = ev_now_us();
 		fs_rm_rf(res->workdir);
+		res->t_cleanup_us = ev_now_us() - t_rm;
 	}
+	res->t_total_us = ev_now_us() - c.t0;
 	if (r < 0)
 		run_result_release(res);
 	return r;

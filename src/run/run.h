@@ -55,6 +55,8 @@ struct run_options {
 	const char *run_cmd;   /* extra import-phase step: sh -c CMD in the project */
 	bool npm_offline;      /* dependencies from npm's cache only */
 	bool no_tls_intercept; /* the sink answers TLS with an alert instead of terminating it */
+	bool no_trace;	       /* a baseline for benchmarks: the same steps in the sandbox
+				* with no tracer, netsink or interception; no behaviour */
 };
 
 struct dep_info {
@@ -87,7 +89,8 @@ struct run_result {
 	struct tproc *procs;
 	size_t nprocs;
 	struct tracer_stats stats;
-	uint64_t t_setup_us, t_total_us;
+	uint64_t t_prepare_us, t_setup_us, t_teardown_us, t_cleanup_us, t_total_us;
+	bool traced; /* false: run with no_trace, the report has no behaviour */
 	bool tls_intercept;	  /* TLS was terminated with the run's own CA */
 	unsigned node_ca_patched; /* node processes given that CA */
 	char workdir[4096];

@@ -112,16 +112,33 @@ static void __attribute__((noreturn)) run_step_child(const struct init_state *st
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		_exit(126);
+	if (st->cfg->untraced && setpgid(0, 0) < 0)
+		_exit(126);
 	if (sys_seccomp_set_filter(&st->prog) < 0)
 		_exit(126);
 	execve(step->argv[0], step->argv, step->envp);
 	_exit(127);
 }
 
-static void reap(void)
+/* Reaps orphans and, untraced, reports the end of each step's first
+ * process ("X<k> <status>"). */
+static void reap(const struct init_state *st, pid_t *step_pids)
 {
-	while (waitpid(-1, NULL, __WALL | WNOHANG) > 0)
-		;
+	int status;
+	pid_t p;
+
+	while ((p = waitpid(-1, &status, __WALL | WNOHANG)) > 0) {
+		if (!step_pids)
+			continue;
+		for (size_t k = 0; k < st->cfg->nsteps; k++) {
+			if (step_pids[k] != p)
+				continue;
+			char msg[48];
+			snprintf(msg, sizeof(msg), "X%zu %d", k,
+				 WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status));
+			send_status(st->ctl, msg);
+		}
+	}
 }
 
 static void __attribute__((noreturn))
@@ -152,16 +169,20 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 		goto fail;
 
 	/* The netsink: in the sandbox's network namespace, untraced. */
-	pid_t ns = fork();
-	if (ns < 0) {
-		snprintf(err, sizeof(err), "cannot start the netsink: %s", strerror(errno));
-		goto fail;
+	if (cfg->netsink_main) {
+		pid_t ns = fork();
+		if (ns < 0) {
+			snprintf(err, sizeof(err), "cannot start the netsink: %s",
+				 strerror(errno));
+			goto fail;
+		}
+		if (ns == 0) {
+			close(ctl);
+			_exit(cfg->netsink_main(cfg->netsink_fd, cfg->netsink_arg));
+		}
+		close(cfg->netsink_fd);
 	}
-	if (ns == 0) {
-		close(ctl);
-		_exit(cfg->netsink_main(cfg->netsink_fd, cfg->netsink_arg));
-	}
-	close(cfg->netsink_fd);
+	pid_t *step_pids = cfg->untraced ? xcalloc(cfg->nsteps + 1, sizeof(pid_t)) : NULL;
 	send_status(ctl, "R");
 
 	sigemptyset(&mask);
@@ -177,20 +198,34 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 			struct signalfd_siginfo si;
 			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 				;
-			reap();
+			reap(&st, step_pids);
 		}
 		if (pfd[0].revents & POLLIN) {
 			ssize_t n = recv(ctl, buf, sizeof(buf) - 1, 0);
 			if (n <= 0)
 				_exit(0); /* supervisor closed: tear everything down */
 			buf[n] = '\0';
-			size_t k = strtoul(buf, NULL, 10);
+			bool kill_it = buf[0] == 'K';
+			size_t k = strtoul(buf + kill_it, NULL, 10);
 			if (k >= cfg->nsteps)
 				continue;
+			if (kill_it) {
+				if (step_pids && step_pids[k] > 0)
+					kill(-step_pids[k], SIGKILL);
+				continue;
+			}
 			pid_t p = fork();
 			if (p == 0) {
 				sigprocmask(SIG_UNBLOCK, &mask, NULL);
 				run_step_child(&st, k);
+			}
+			if (p > 0 && step_pids) {
+				step_pids[k] = p;
+				setpgid(p, p); /* also here: a kill may come before the child's own */
+			} else if (p < 0 && step_pids) {
+				char msg[48];
+				snprintf(msg, sizeof(msg), "X%zu %d", k, 126);
+				send_status(ctl, msg);
 			}
 		} else if (pfd[0].revents & (POLLHUP | POLLERR)) {
 			_exit(0);
@@ -225,7 +260,7 @@ struct sandbox *sandbox_start(const struct sandbox_config *cfg, char *err, size_
 		snprintf(err, errlen, "cannot create '%s': %s", sb->root, strerror(errno));
 		goto fail;
 	}
-	if (seccomp_build(&prog, err, errlen) < 0)
+	if (seccomp_build(&prog, cfg->untraced, err, errlen) < 0)
 		goto fail;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) < 0 ||
 	    pipe2(sync, O_CLOEXEC) < 0) {
@@ -311,6 +346,36 @@ int sandbox_run_step(struct sandbox *sb, size_t k)
 {
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%zu", k);
+
+	if (send(sb->ctl_fd, buf, (size_t)n, MSG_NOSIGNAL) < 0)
+		return -errno;
+	return 0;
+}
+
+int sandbox_ctl_fd(const struct sandbox *sb)
+{
+	return sb->ctl_fd;
+}
+
+int sandbox_step_ended(struct sandbox *sb, size_t *k, int *status)
+{
+	char buf[64];
+	ssize_t n = recv(sb->ctl_fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -1;
+	if (n == 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "X%zu %d", k, status) != 2)
+		return 0;
+	return 1;
+}
+
+int sandbox_kill_step(struct sandbox *sb, size_t k)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "K%zu", k);
 
 	if (send(sb->ctl_fd, buf, (size_t)n, MSG_NOSIGNAL) < 0)
 		return -errno;

@@ -65,6 +65,11 @@ struct sandbox_config {
 	void *netsink_arg;
 	/* PEM of a CA the sandbox trusts (added to the system bundle), or NULL. */
 	const char *ca_pem;
+	/* No tracer (a baseline for benchmarks): the filter lets through what
+	 * it would hand to the tracer and still refuses the denied syscalls
+	 * (EPERM), each step runs in a process group of its own, and init
+	 * reports each step's end on the control channel. */
+	bool untraced;
 };
 
 struct sandbox;
@@ -87,6 +92,14 @@ const struct sandbox_enforced *sandbox_enforced(const struct sandbox *sb);
 
 /* Asks init to start step |k|.  0 or -errno. */
 int sandbox_run_step(struct sandbox *sb, size_t k);
+
+/* Untraced sandboxes.  The control channel, readable when a step ended. */
+int sandbox_ctl_fd(const struct sandbox *sb);
+/* Reads one step's end: 1 with |k| and |status| (exit code, or -signal),
+ * 0 if there is none yet, -1 if init is gone. */
+int sandbox_step_ended(struct sandbox *sb, size_t *k, int *status);
+/* SIGKILLs the process group of step |k|.  0 or -errno. */
+int sandbox_kill_step(struct sandbox *sb, size_t k);
 
 /* Kills init, and with it every process inside.  The caller then reaps
  * what it traces (waitpid(-1, ..., __WALL) until ECHILD): a traced

@@ -76,11 +76,12 @@ static const char *const denied[] = {
 	"uselib",
 };
 
-int seccomp_build(struct sock_fprog *prog, char *err, size_t errlen)
+int seccomp_build(struct sock_fprog *prog, bool untraced, char *err, size_t errlen)
 {
 	static const unsigned long ns_flags[] = {CLONE_NEWNS,	 CLONE_NEWUSER, CLONE_NEWPID,
 						 CLONE_NEWNET,	 CLONE_NEWUTS,	CLONE_NEWIPC,
 						 CLONE_NEWCGROUP};
+	const uint32_t deny = untraced ? SCMP_ACT_ERRNO(EPERM) : SCMP_ACT_TRACE(SECCOMP_DENY_DATA);
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	cleanup_fd int fd = -1;
 	const char *what = "";
@@ -91,7 +92,7 @@ int seccomp_build(struct sock_fprog *prog, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create the seccomp filter");
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < sizeof(traced) / sizeof(traced[0]) && !r; i++) {
+	for (size_t i = 0; i < sizeof(traced) / sizeof(traced[0]) && !r && !untraced; i++) {
 		what = traced[i];
 		int nr = seccomp_syscall_resolve_name(what);
 		if (nr != __NR_SCMP_ERROR)
@@ -101,14 +102,14 @@ int seccomp_build(struct sock_fprog *prog, char *err, size_t errlen)
 		what = denied[i];
 		int nr = seccomp_syscall_resolve_name(what);
 		if (nr != __NR_SCMP_ERROR)
-			r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(SECCOMP_DENY_DATA), nr, 0);
+			r = seccomp_rule_add(ctx, deny, nr, 0);
 	}
 	/* New namespaces through clone(2) are denied; clone3 passes its flags
 	 * in memory a filter cannot read, so it answers ENOSYS and libc falls
 	 * back to clone(2). */
 	for (size_t i = 0; i < sizeof(ns_flags) / sizeof(ns_flags[0]) && !r; i++) {
 		what = "clone";
-		r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(SECCOMP_DENY_DATA), SCMP_SYS(clone), 1,
+		r = seccomp_rule_add(ctx, deny, SCMP_SYS(clone), 1,
 				     SCMP_A0(SCMP_CMP_MASKED_EQ, ns_flags[i], ns_flags[i]));
 	}
 	if (!r) {

@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""Detonation cost, side by side (docs/performance.md).
+
+On a fixed set of benign packages (half with install scripts) and of
+malicious corpus tarballs, measures per package wall time, CPU time
+(user + system) and peak memory (largest process, as /usr/bin/time -v
+reports it) for:
+
+  floor    `snare trace --no-trace`: the same steps (dependencies unpacked,
+           each lifecycle script, require, bin --help) with no tracer, no
+           netsink and no interception, in the bare sandbox that the safety
+           rules demand for any package code;
+  snare    `snare trace`;
+  strace   `strace -f -s 256 -o LOG` around the floor: every syscall of the
+           same install and require traced and logged, as a strace-based
+           analysis does (package code still inside snare's sandbox);
+  install  `npm install --ignore-scripts` of the tarball on the host: the
+           install half alone, no package code runs;
+  gvisor   the same install half under `runsc --network=none do`.  Package
+           code never runs outside snare's sandbox, so gVisor runs only the
+           half that runs none: its time is a lower bound of gVisor's cost
+           for the whole install and require.
+
+Every command runs behind an outer `unshare --net`.  Modes are interleaved
+per package and their order rotates between repetitions, so all of them see
+the same machine.  Results go to DIR/results.tsv; the summary (medians,
+ratios to the floor, packages per hour, `snare scan -j N` scaling) is
+printed as Markdown.
+
+usage: bench/performance.py --fetch            # network: tarballs, npm cache
+       bench/performance.py [-r 3] [--modes floor,snare,strace,install,gvisor]
+                            [--scaling 1,2] [--dir /tmp/snare-perf]
+       bench/performance.py --summary          # from DIR/results.tsv again
+"""
+import argparse, json, os, shutil, statistics, subprocess, sys, tarfile, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from corpus import benign_specs, harness, harness_args, tarball_of, wall  # noqa: E402
+
+here = os.path.dirname(os.path.abspath(__file__))
+ap = argparse.ArgumentParser()
+ap.add_argument('--snare', default=os.path.join(here, '../build/snare'))
+ap.add_argument('--list', default=os.path.join(here, '../../shared/corpus/benign/packages.txt'))
+ap.add_argument('--corpus', default=os.path.join(here, '../../shared/corpus/malicious'))
+ap.add_argument('--dir', default='/tmp/snare-perf')
+ap.add_argument('--benign', type=int, default=30)
+ap.add_argument('--malicious', type=int, default=30)
+ap.add_argument('-r', '--reps', type=int, default=3)
+ap.add_argument('--modes', default='floor,snare,strace,install,gvisor')
+ap.add_argument('--scaling', default='1,2', help='snare scan -j values over the benign set ("" for none)')
+ap.add_argument('--install-timeout', default='20')
+ap.add_argument('--import-timeout', default='10')
+ap.add_argument('--fetch', action='store_true')
+ap.add_argument('--summary', action='store_true')
+args = ap.parse_args()
+
+tgz_dir = os.path.join(args.dir, 'tarballs')
+sel_path = os.path.join(args.dir, 'selection.json')
+res_path = os.path.join(args.dir, 'results.tsv')
+NPM_INSTALL = ('npm install --ignore-scripts --offline --no-audit --no-fund --no-package-lock '
+               '--omit=dev --loglevel=error --no-update-notifier')
+INSTALL_SCRIPTS = ('preinstall', 'install', 'postinstall')
+
+
+def pkg_json(tgz):
+    """package.json of a tarball, read without running anything."""
+    with tarfile.open(tgz) as t:
+        for m in t.getmembers():
+            if m.isfile() and m.name.count('/') == 1 and m.name.endswith('/package.json'):
+                return json.load(t.extractfile(m))
+    return {}
+
+
+def has_install_script(tgz):
+    try:
+        return any(s in (pkg_json(tgz).get('scripts') or {}) for s in INSTALL_SCRIPTS)
+    except (OSError, tarfile.TarError, ValueError):
+        return None
+
+
+def warm(specs_or_tgzs):
+    """Dependencies into npm's cache (network; --ignore-scripts: nothing runs)."""
+    for s in specs_or_tgzs:
+        scratch = tempfile.mkdtemp()
+        subprocess.run(['npm', 'install', '--ignore-scripts', '--no-audit', '--no-fund',
+                        '--no-package-lock', '--omit=dev', s], cwd=scratch,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def fetch():
+    os.makedirs(tgz_dir, exist_ok=True)
+    # The whole list: few popular packages have install scripts.
+    specs = benign_specs(args.list, 1 << 30)
+    missing = [s for s in specs if not os.path.exists(tarball_of(tgz_dir, s))]
+    lst = os.path.join(args.dir, 'candidates.txt')
+    with open(lst, 'w') as f:
+        f.write('\n'.join(missing) + '\n')
+    if missing:
+        subprocess.run([args.snare, 'fetch', '--from', lst, '--dir', tgz_dir], stdout=subprocess.DEVNULL)
+    with_s, without = [], []
+    for spec in specs:
+        tgz = tarball_of(tgz_dir, spec)
+        if not os.path.exists(tgz):
+            continue
+        s = has_install_script(tgz)
+        if s is None:
+            continue
+        (with_s if s else without).append(spec)
+    half = args.benign // 2
+    benign = with_s[:half] + without[:args.benign - min(half, len(with_s))]
+    with open(os.path.join(args.corpus, 'index.tsv')) as f:
+        f.readline()
+        files = sorted(l.split('\t')[0] for l in f if l.strip())
+    step = max(1, len(files) // max(1, args.malicious))
+    malicious = files[::step][:args.malicious]
+    print('warming npm cache for %d benign and %d malicious packages' % (len(benign), len(malicious)))
+    warm([tarball_of(tgz_dir, s) for s in benign])
+    warm([os.path.join(args.corpus, 'pkgs', m) for m in malicious])
+    with open(sel_path, 'w') as f:
+        json.dump({'benign': benign, 'malicious': malicious}, f, indent=1)
+    print('%d benign (%d with install scripts), %d malicious -> %s' %
+          (len(benign), len([b for b in benign if b in with_s]), len(malicious), sel_path))
+
+
+def timed(cmd, cwd=None, timeout=600):
+    """Runs |cmd| under /usr/bin/time; (wall s, cpu s, peak KB, exit code)."""
+    tf = tempfile.NamedTemporaryFile(delete=False)
+    tf.close()
+    try:
+        p = subprocess.run(['/usr/bin/time', '-f', '%e %U %S %M', '-o', tf.name] + cmd, cwd=cwd,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout)
+        with open(tf.name) as f:
+            last = f.read().strip().splitlines()[-1].split()
+        return float(last[0]), float(last[1]) + float(last[2]), int(last[3]), p.returncode
+    finally:
+        os.unlink(tf.name)
+
+
+def run_mode(mode, tgz, hargs, work):
+    report = os.path.join(work, 'report.json')
+    base = [args.snare, 'trace', tgz, '-q', '-o', report, '--offline', '--install-timeout',
+            args.install_timeout, '--import-timeout', args.import_timeout] + hargs
+    scratch = os.path.join(work, 'project')
+    os.makedirs(scratch, exist_ok=True)
+    with open(os.path.join(scratch, 'package.json'), 'w') as f:
+        f.write('{}\n')
+    if mode == 'floor':
+        cmd = wall() + base + ['--no-trace']
+    elif mode == 'snare':
+        cmd = wall() + base
+    elif mode == 'strace':
+        cmd = wall() + ['strace', '-f', '-qq', '-s', '256', '-o', os.path.join(work, 'strace.log')] + \
+            base + ['--no-trace']
+    elif mode == 'install':
+        cmd = wall() + ['sh', '-c', '%s %s' % (NPM_INSTALL, tgz)]
+    elif mode == 'gvisor':
+        cmd = wall() + ['runsc', '--network=none', '--platform=ptrace', 'do', 'sh', '-c',
+                        'cd %s && %s %s' % (scratch, NPM_INSTALL, tgz)]
+    else:
+        raise SystemExit('unknown mode ' + mode)
+    wall_s, cpu, rss, rc = timed(cmd, cwd=scratch)
+    stats = {}
+    if mode in ('floor', 'snare', 'strace') and os.path.exists(report):
+        try:
+            with open(report) as f:
+                stats = json.load(f).get('stats', {})
+        except ValueError:
+            pass
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work, exist_ok=True)
+    return wall_s, cpu, rss, rc, stats
+
+
+FIELDS = ['kind', 'package', 'mode', 'rep', 'wall_s', 'cpu_s', 'peak_kb', 'rc', 'stops',
+          'seccomp_stops', 'prepare_ms', 'setup_ms', 'teardown_ms', 'cleanup_ms']
+
+
+def measure():
+    with open(sel_path) as f:
+        sel = json.load(f)
+    hs = harness(args.corpus) if sel['malicious'] else {}
+    modes = [m for m in args.modes.split(',') if m]
+    items = [('benign', s, tarball_of(tgz_dir, s), []) for s in sel['benign']]
+    items += [('malicious', m, os.path.join(args.corpus, 'pkgs', m), harness_args(hs.get(m, {})))
+              for m in sel['malicious']]
+    work = tempfile.mkdtemp(prefix='snare-perf-')
+    with open(res_path, 'w') as out:
+        out.write('\t'.join(FIELDS) + '\n')
+        for rep in range(args.reps):
+            for i, (kind, name, tgz, hargs) in enumerate(items):
+                k = (i + rep) % len(modes)
+                for mode in modes[k:] + modes[:k]:
+                    w, c, m, rc, st = run_mode(mode, tgz, hargs, work)
+                    row = [kind, name, mode, rep, '%.3f' % w, '%.3f' % c, m, rc] + \
+                        [st.get(f, '') for f in FIELDS[8:]]
+                    out.write('\t'.join(str(x) for x in row) + '\n')
+                    out.flush()
+                print('rep %d %3d/%d %s' % (rep + 1, i + 1, len(items), name), file=sys.stderr)
+    shutil.rmtree(work, ignore_errors=True)
+    scaling(sel)
+
+
+def scaling(sel):
+    js = [int(j) for j in args.scaling.split(',') if j]
+    if not js:
+        return
+    lst = os.path.join(args.dir, 'scaling.txt')
+    with open(lst, 'w') as f:
+        f.write('\n'.join(tarball_of(tgz_dir, s) for s in sel['benign']) + '\n')
+    with open(os.path.join(args.dir, 'scaling.tsv'), 'w') as out:
+        out.write('jobs\tpackages\twall_s\tcpu_s\n')
+        for j in js:
+            w, c, _, _ = timed(wall() + [args.snare, 'scan', '--from', lst, '-j', str(j), '--no-store',
+                                         '--offline', '-q', '--format', 'jsonl', '--install-timeout',
+                                         args.install_timeout, '--import-timeout', args.import_timeout])
+            out.write('%d\t%d\t%.2f\t%.2f\n' % (j, len(sel['benign']), w, c))
+
+
+def med(xs):
+    return statistics.median(xs) if xs else float('nan')
+
+
+def summary():
+    rows = []
+    with open(res_path) as f:
+        head = f.readline().rstrip('\n').split('\t')
+        for line in f:
+            rows.append(dict(zip(head, line.rstrip('\n').split('\t'))))
+    modes = []
+    for r in rows:
+        if r['mode'] not in modes:
+            modes.append(r['mode'])
+    # per package and mode: medians over the repetitions
+    per = {}
+    for r in rows:
+        per.setdefault((r['kind'], r['package'], r['mode']), []).append(r)
+    pm = {k: {'wall': med([float(x['wall_s']) for x in v]), 'cpu': med([float(x['cpu_s']) for x in v]),
+              'rss': med([int(x['peak_kb']) for x in v]),
+              'stops': med([float(x['stops']) for x in v if x['stops'] != '']),
+              'setup': med([float(x['setup_ms']) for x in v if x['setup_ms'] != '']),
+              'teardown': med([float(x['teardown_ms']) for x in v if x['teardown_ms'] != '']),
+              'prepare': med([float(x['prepare_ms']) for x in v if x['prepare_ms'] != ''])}
+          for k, v in per.items()}
+    reps = max(int(r['rep']) for r in rows) + 1
+    print('%d repetitions; medians over packages of per-package medians.\n' % reps)
+    for kind in ('benign', 'malicious', 'all'):
+        pkgs = sorted({(k[0], k[1]) for k in pm if kind in ('all', k[0])})
+        if not pkgs:
+            continue
+        print('### %s (%d packages)\n' % (kind, len(pkgs)))
+        print('| mode | wall (s) | CPU (s) | peak RSS (MB) | wall / floor | packages per hour (1 at a time) |')
+        print('| --- | ---: | ---: | ---: | ---: | ---: |')
+        for m in modes:
+            have = [p for p in pkgs if p + (m,) in pm]
+            if not have:
+                continue
+            w = med([pm[p + (m,)]['wall'] for p in have])
+            c = med([pm[p + (m,)]['cpu'] for p in have])
+            r = med([pm[p + (m,)]['rss'] for p in have]) / 1024
+            ratio = med([pm[p + (m,)]['wall'] / pm[p + ('floor',)]['wall'] for p in have
+                         if p + ('floor',) in pm and pm[p + ('floor',)]['wall'] > 0])
+            print('| %s | %.2f | %.2f | %.0f | %.2f× | %.0f |' % (m, w, c, r, ratio, 3600 / w if w else 0))
+        both = [p for p in pkgs if p + ('snare',) in pm]
+        for other in ('strace', 'gvisor'):
+            have = [p for p in both if p + (other,) in pm]
+            if have:
+                x = med([pm[p + (other,)]['wall'] / pm[p + ('snare',)]['wall'] for p in have])
+                print('\n%s wall / snare wall, median over packages: %.2f×' % (other, x), end='')
+        print('\n')
+        sn = [pm[p + ('snare',)] for p in both]
+        if sn:
+            print('snare: median %.0f tracer stops per package (max %.0f); sandbox set-up %.1f ms, '
+                  'teardown %.1f ms (medians); dependency preparation %.0f ms\n' %
+                  (med([s['stops'] for s in sn]), max(s['stops'] for s in sn), med([s['setup'] for s in sn]),
+                   med([s['teardown'] for s in sn]), med([s['prepare'] for s in sn])))
+    sp = os.path.join(args.dir, 'scaling.tsv')
+    if os.path.exists(sp):
+        print('### snare scan -j N over the benign set\n')
+        print('| jobs | wall (s) | speed-up | packages per hour |')
+        print('| ---: | ---: | ---: | ---: |')
+        with open(sp) as f:
+            f.readline()
+            sc = [l.split('\t') for l in f if l.strip()]
+        base = float(sc[0][2]) if sc else 0
+        for j, n, w, _ in sc:
+            print('| %s | %.1f | %.2f× | %.0f |' % (j, float(w), base / float(w), int(n) * 3600 / float(w)))
+
+
+if args.fetch:
+    os.makedirs(args.dir, exist_ok=True)
+    fetch()
+elif args.summary:
+    summary()
+else:
+    if not os.path.exists(sel_path):
+        raise SystemExit('no selection: run with --fetch first (network)')
+    measure()
+    summary()
