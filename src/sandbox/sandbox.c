@@ -294,13 +294,16 @@ struct sandbox *sandbox_start(const struct sandbox_config *cfg, char *err, size_
 	sb->enf.userns_root = root;
 	sb->enf.seccomp = true;
 	sb->enf.rlimits = true;
-	limits_cgroup_setup(&cfg->limits, sb->init_pid, &sb->cg, &sb->enf);
 	if (write(sync[1], "g", 1) != 1) {
 		snprintf(err, errlen, "sandbox init died during start-up");
 		goto fail;
 	}
 	close(sync[1]);
 	sync[1] = -1;
+	/* While init builds the network and the mounts: moving a process into
+	 * a cgroup can take milliseconds (an RCU grace period).  Init joins
+	 * before it reports ready, so every step it forks is inside. */
+	limits_cgroup_setup(&cfg->limits, sb->init_pid, &sb->cg, &sb->enf);
 	n = recv(sb->ctl_fd, msg, sizeof(msg) - 1, 0);
 	if (n <= 0) {
 		snprintf(err, errlen, "sandbox init died during start-up");
