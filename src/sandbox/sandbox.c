@@ -154,9 +154,6 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (read(sync_fd, buf, 1) != 1)
 		_exit(121); /* the supervisor gave up */
-	close(sync_fd);
-	if (unshare(CLONE_NEWCGROUP) < 0)
-		log_debug("no cgroup namespace: %s", strerror(errno));
 	if (net_setup_loopback_only(cfg->net_ipv6, str_seed(cfg->id->hostname), err, sizeof(err)) <
 	    0)
 		goto fail;
@@ -167,6 +164,14 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 	}
 	if (mount_build_root(cfg, newroot, uid, gid, err, sizeof(err)) < 0)
 		goto fail;
+
+	/* Init is in its cgroups from here on (the supervisor moved it there
+	 * meanwhile), and so is everything it forks. */
+	if (read(sync_fd, buf, 1) != 1)
+		_exit(121);
+	close(sync_fd);
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		log_debug("no cgroup namespace: %s", strerror(errno));
 
 	/* The netsink: in the sandbox's network namespace, untraced. */
 	if (cfg->netsink_main) {
@@ -298,12 +303,16 @@ struct sandbox *sandbox_start(const struct sandbox_config *cfg, char *err, size_
 		snprintf(err, errlen, "sandbox init died during start-up");
 		goto fail;
 	}
+	/* While init builds the network and the mounts: moving a process into
+	 * a cgroup can take milliseconds (an RCU grace period).  Init waits
+	 * for the second byte before it forks anything. */
+	limits_cgroup_setup(&cfg->limits, sb->init_pid, &sb->cg, &sb->enf);
+	if (write(sync[1], "c", 1) != 1) {
+		snprintf(err, errlen, "sandbox init died during start-up");
+		goto fail;
+	}
 	close(sync[1]);
 	sync[1] = -1;
-	/* While init builds the network and the mounts: moving a process into
-	 * a cgroup can take milliseconds (an RCU grace period).  Init joins
-	 * before it reports ready, so every step it forks is inside. */
-	limits_cgroup_setup(&cfg->limits, sb->init_pid, &sb->cg, &sb->enf);
 	n = recv(sb->ctl_fd, msg, sizeof(msg) - 1, 0);
 	if (n <= 0) {
 		snprintf(err, errlen, "sandbox init died during start-up");
