@@ -635,19 +635,17 @@ json_t *report_build(const struct run_result *res)
 	for (int p = 0; p < PHASE_COUNT; p++)
 		json_array_append_new(phases, phase_json(res, p));
 	json_object_set_new(r, "phases", phases);
-	json_object_set_new(r, "stats",
-			    json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f}",
-				      "traced", res->traced, "stops",
-				      (json_int_t)res->stats.stops, "seccomp_stops",
-				      (json_int_t)res->stats.seccomp_stops, "exit_stops",
-				      (json_int_t)res->stats.exit_stops, "processes",
-				      (json_int_t)res->stats.processes, "threads",
-				      (json_int_t)res->stats.threads, "denied",
-				      (json_int_t)res->stats.denied, "prepare_ms",
-				      ms(res->t_prepare_us), "setup_ms", ms(res->t_setup_us),
-				      "teardown_ms", ms(res->t_teardown_us), "cleanup_ms",
-				      ms(res->t_cleanup_us), "total_ms",
-				      ms(res->t_total_us)));
+	json_object_set_new(
+		r, "stats",
+		json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f}", "traced",
+			  res->traced, "stops", (json_int_t)res->stats.stops, "seccomp_stops",
+			  (json_int_t)res->stats.seccomp_stops, "exit_stops",
+			  (json_int_t)res->stats.exit_stops, "processes",
+			  (json_int_t)res->stats.processes, "threads",
+			  (json_int_t)res->stats.threads, "denied", (json_int_t)res->stats.denied,
+			  "prepare_ms", ms(res->t_prepare_us), "setup_ms", ms(res->t_setup_us),
+			  "teardown_ms", ms(res->t_teardown_us), "cleanup_ms",
+			  ms(res->t_cleanup_us), "total_ms", ms(res->t_total_us)));
 	return r;
 }
 

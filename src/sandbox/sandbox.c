@@ -177,8 +177,7 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 	if (cfg->netsink_main) {
 		pid_t ns = fork();
 		if (ns < 0) {
-			snprintf(err, sizeof(err), "cannot start the netsink: %s",
-				 strerror(errno));
+			snprintf(err, sizeof(err), "cannot start the netsink: %s", strerror(errno));
 			goto fail;
 		}
 		if (ns == 0) {
@@ -226,7 +225,8 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 			}
 			if (p > 0 && step_pids) {
 				step_pids[k] = p;
-				setpgid(p, p); /* also here: a kill may come before the child's own */
+				setpgid(p,
+					p); /* also here: a kill may come before the child's own */
 			} else if (p < 0 && step_pids) {
 				char msg[48];
 				snprintf(msg, sizeof(msg), "X%zu %d", k, 126);
