@@ -231,6 +231,12 @@ def summary():
     for r in rows:
         if r['mode'] not in modes:
             modes.append(r['mode'])
+    # A repetition counts only once every mode ran in it (an interrupted run
+    # leaves its last package part-measured).
+    done = {}
+    for r in rows:
+        done.setdefault((r['package'], r['rep']), set()).add(r['mode'])
+    rows = [r for r in rows if done[(r['package'], r['rep'])] == set(modes)]
     # per package and mode: medians over the repetitions
     per = {}
     for r in rows:
@@ -243,14 +249,14 @@ def summary():
               'prepare': med([float(x['prepare_ms']) for x in v if x['prepare_ms'] != ''])}
           for k, v in per.items()}
     reps = max(int(r['rep']) for r in rows) + 1
-    print('%d repetitions; medians over packages of per-package medians.\n' % reps)
+    print('%d repetition(s); medians over packages of per-package medians.\n' % reps)
     for kind in ('benign', 'malicious', 'all'):
         pkgs = sorted({(k[0], k[1]) for k in pm if kind in ('all', k[0])})
         if not pkgs:
             continue
         print('### %s (%d packages)\n' % (kind, len(pkgs)))
-        print('| mode | wall (s) | CPU (s) | peak RSS (MB) | wall / floor | packages per hour (1 at a time) |')
-        print('| --- | ---: | ---: | ---: | ---: | ---: |')
+        print('| mode | wall (s) | CPU (s) | peak RSS (MB) | wall / floor | CPU / floor | packages per hour (1 at a time) |')
+        print('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
         for m in modes:
             have = [p for p in pkgs if p + (m,) in pm]
             if not have:
@@ -260,13 +266,20 @@ def summary():
             r = med([pm[p + (m,)]['rss'] for p in have]) / 1024
             ratio = med([pm[p + (m,)]['wall'] / pm[p + ('floor',)]['wall'] for p in have
                          if p + ('floor',) in pm and pm[p + ('floor',)]['wall'] > 0])
-            print('| %s | %.2f | %.2f | %.0f | %.2f× | %.0f |' % (m, w, c, r, ratio, 3600 / w if w else 0))
+            cratio = med([pm[p + (m,)]['cpu'] / pm[p + ('floor',)]['cpu'] for p in have
+                          if p + ('floor',) in pm and pm[p + ('floor',)]['cpu'] > 0])
+            print('| %s | %.2f | %.2f | %.0f | %.2f× | %.2f× | %.0f |' %
+                  (m, w, c, r, ratio, cratio, 3600 / w if w else 0))
         both = [p for p in pkgs if p + ('snare',) in pm]
         for other in ('strace', 'gvisor'):
             have = [p for p in both if p + (other,) in pm]
             if have:
                 x = med([pm[p + (other,)]['wall'] / pm[p + ('snare',)]['wall'] for p in have])
-                print('\n%s wall / snare wall, median over packages: %.2f×' % (other, x), end='')
+                y = med([pm[p + (other,)]['cpu'] / pm[p + ('snare',)]['cpu'] for p in have])
+                n = len([p for p in have if pm[p + (other,)]['wall'] >= 3 * pm[p + ('snare',)]['wall']])
+                print('\n%s / snare, medians over packages: wall %.2f×, CPU %.2f×; '
+                      'at least 3× slower than snare on %d of %d packages' % (other, x, y, n, len(have)),
+                      end='')
         print('\n')
         sn = [pm[p + ('snare',)] for p in both]
         if sn:
