@@ -30,6 +30,8 @@ printed as Markdown.
 usage: bench/performance.py --fetch            # network: tarballs, npm cache
        bench/performance.py [-r 3] [--modes floor,snare,strace,install,gvisor]
                             [--scaling 1,2] [--dir /tmp/snare-perf]
+       bench/performance.py --append -r 2 --modes floor,snare --scaling ""
+                                               # more repetitions of some modes
        bench/performance.py --summary          # from DIR/results.tsv again
 """
 import argparse, json, os, shutil, statistics, subprocess, sys, tarfile, tempfile, time
@@ -40,6 +42,7 @@ from corpus import benign_specs, harness, harness_args, tarball_of, wall  # noqa
 here = os.path.dirname(os.path.abspath(__file__))
 ap = argparse.ArgumentParser()
 ap.add_argument('--snare', default=os.path.join(here, '../build/snare'))
+ap.add_argument('--model', default=os.path.join(here, '../models/snare.json'))
 ap.add_argument('--list', default=os.path.join(here, '../../shared/corpus/benign/packages.txt'))
 ap.add_argument('--corpus', default=os.path.join(here, '../../shared/corpus/malicious'))
 ap.add_argument('--dir', default='/tmp/snare-perf')
@@ -52,6 +55,9 @@ ap.add_argument('--install-timeout', default='20')
 ap.add_argument('--import-timeout', default='10')
 ap.add_argument('--fetch', action='store_true')
 ap.add_argument('--summary', action='store_true')
+ap.add_argument('--scaling-only', action='store_true', help='only the snare scan -j N runs')
+ap.add_argument('--append', action='store_true',
+                help='add repetitions (e.g. of --modes floor,snare) to DIR/results.tsv')
 args = ap.parse_args()
 
 tgz_dir = os.path.join(args.dir, 'tarballs')
@@ -185,9 +191,15 @@ def measure():
     items += [('malicious', m, os.path.join(args.corpus, 'pkgs', m), harness_args(hs.get(m, {})))
               for m in sel['malicious']]
     work = tempfile.mkdtemp(prefix='snare-perf-')
-    with open(res_path, 'w') as out:
-        out.write('\t'.join(FIELDS) + '\n')
-        for rep in range(args.reps):
+    first = 0
+    if args.append and os.path.exists(res_path):
+        with open(res_path) as f:
+            f.readline()
+            first = max([int(l.split('\t')[3]) for l in f if l.strip()] + [-1]) + 1
+    with open(res_path, 'a' if first else 'w') as out:
+        if not first:
+            out.write('\t'.join(FIELDS) + '\n')
+        for rep in range(first, first + args.reps):
             for i, (kind, name, tgz, hargs) in enumerate(items):
                 k = (i + rep) % len(modes)
                 for mode in modes[k:] + modes[:k]:
@@ -211,9 +223,12 @@ def scaling(sel):
     with open(os.path.join(args.dir, 'scaling.tsv'), 'w') as out:
         out.write('jobs\tpackages\twall_s\tcpu_s\n')
         for j in js:
-            w, c, _, _ = timed(wall() + [args.snare, 'scan', '--from', lst, '-j', str(j), '--no-store',
-                                         '--offline', '-q', '--format', 'jsonl', '--install-timeout',
-                                         args.install_timeout, '--import-timeout', args.import_timeout])
+            w, c, _, rc = timed(wall() + [args.snare, 'scan', '--from', lst, '-j', str(j), '--no-store',
+                                          '--model', args.model,
+                                          '--offline', '-q', '--format', 'jsonl', '--install-timeout',
+                                          args.install_timeout, '--import-timeout', args.import_timeout])
+            if rc not in (0, 1):
+                raise SystemExit('snare scan -j %d failed (exit code %d)' % (j, rc))
             out.write('%d\t%d\t%.2f\t%.2f\n' % (j, len(sel['benign']), w, c))
 
 
@@ -231,12 +246,16 @@ def summary():
     for r in rows:
         if r['mode'] not in modes:
             modes.append(r['mode'])
-    # A repetition counts only once every mode ran in it (an interrupted run
-    # leaves its last package part-measured).
-    done = {}
+    # A repetition of a package counts only if it ran every mode it was
+    # meant to, the floor and snare among them (an interrupted run leaves
+    # its last package part-measured).
+    done, planned = {}, {}
     for r in rows:
         done.setdefault((r['package'], r['rep']), set()).add(r['mode'])
-    rows = [r for r in rows if done[(r['package'], r['rep'])] == set(modes)]
+    for r in rows:
+        planned.setdefault(r['rep'], set()).add(r['mode'])
+    rows = [r for r in rows if done[(r['package'], r['rep'])] == planned[r['rep']] and
+            {'floor', 'snare'} <= planned[r['rep']]]
     # per package and mode: medians over the repetitions
     per = {}
     for r in rows:
@@ -248,8 +267,10 @@ def summary():
               'teardown': med([float(x['teardown_ms']) for x in v if x['teardown_ms'] != '']),
               'prepare': med([float(x['prepare_ms']) for x in v if x['prepare_ms'] != ''])}
           for k, v in per.items()}
-    reps = max(int(r['rep']) for r in rows) + 1
-    print('%d repetition(s); medians over packages of per-package medians.\n' % reps)
+    for m in modes:
+        n = len({r['rep'] for r in rows if r['mode'] == m})
+        print('%s: %d repetition(s). ' % (m, n), end='')
+    print('Medians over packages of per-package medians.\n')
     for kind in ('benign', 'malicious', 'all'):
         pkgs = sorted({(k[0], k[1]) for k in pm if kind in ('all', k[0])})
         if not pkgs:
@@ -304,6 +325,10 @@ if args.fetch:
     os.makedirs(args.dir, exist_ok=True)
     fetch()
 elif args.summary:
+    summary()
+elif args.scaling_only:
+    with open(sel_path) as f:
+        scaling(json.load(f))
     summary()
 else:
     if not os.path.exists(sel_path):
