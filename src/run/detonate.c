@@ -242,6 +242,15 @@ static void pump(struct ctx *c, int ms)
 		read_output(c, c->err_fd, true);
 }
 
+/* How long one round of a step's loop may wait: until the deadline, at
+ * most 50 ms (the sweep and the kill grace period are checked between). */
+static int step_wait_ms(uint64_t now, uint64_t deadline, bool killed)
+{
+	if (!killed && now < deadline && (deadline - now) / 1000 < 50)
+		return (int)((deadline - now) / 1000) + 1;
+	return 50;
+}
+
 /* A step with no tracer: done when its first process ends, as npm sees
  * a script; what it leaves in the background runs on until teardown. */
 static void run_step_untraced(struct ctx *c, size_t k, uint64_t deadline)
@@ -256,11 +265,7 @@ static void run_step_untraced(struct ctx *c, size_t k, uint64_t deadline)
 		return;
 	}
 	while (!done) {
-		uint64_t now = ev_now_us();
-		int wait_ms = 50;
-		if (!killed && now < deadline && (deadline - now) / 1000 < 50)
-			wait_ms = (int)((deadline - now) / 1000) + 1;
-		pump(c, wait_ms);
+		pump(c, step_wait_ms(ev_now_us(), deadline, killed));
 		size_t ended;
 		int st, r;
 		while ((r = sandbox_step_ended(c->sb, &ended, &st)) > 0)
@@ -273,7 +278,7 @@ static void run_step_untraced(struct ctx *c, size_t k, uint64_t deadline)
 			s->t_end = ev_now_us() - c->t0;
 			return;
 		}
-		now = ev_now_us();
+		uint64_t now = ev_now_us();
 		if (!done && now >= deadline && !killed) {
 			sandbox_kill_step(c->sb, k);
 			killed = true;
@@ -300,12 +305,8 @@ static void run_step(struct ctx *c, size_t k, uint64_t deadline)
 		return;
 	}
 	for (;;) {
+		pump(c, step_wait_ms(ev_now_us(), deadline, killed));
 		uint64_t now = ev_now_us();
-		int wait_ms = 50;
-		if (!killed && now < deadline && (deadline - now) / 1000 < 50)
-			wait_ms = (int)((deadline - now) / 1000) + 1;
-		pump(c, wait_ms);
-		now = ev_now_us();
 		bool root_done = tracer_step_status(c->tracer, (int)k, &status);
 		size_t alive = tracer_step_alive(c->tracer, (int)k);
 		if (alive && now - last_sweep > SWEEP_US) {

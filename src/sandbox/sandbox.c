@@ -120,8 +120,17 @@ static void __attribute__((noreturn)) run_step_child(const struct init_state *st
 	_exit(127);
 }
 
+/* Untraced: tells the supervisor that step |k| ended ("X<k> <status>"). */
+static void send_step_end(int ctl, size_t k, int status)
+{
+	char msg[48];
+
+	snprintf(msg, sizeof(msg), "X%zu %d", k, status);
+	send_status(ctl, msg);
+}
+
 /* Reaps orphans and, untraced, reports the end of each step's first
- * process ("X<k> <status>"). */
+ * process. */
 static void reap(const struct init_state *st, pid_t *step_pids)
 {
 	int status;
@@ -131,12 +140,10 @@ static void reap(const struct init_state *st, pid_t *step_pids)
 		if (!step_pids)
 			continue;
 		for (size_t k = 0; k < st->cfg->nsteps; k++) {
-			if (step_pids[k] != p)
-				continue;
-			char msg[48];
-			snprintf(msg, sizeof(msg), "X%zu %d", k,
-				 WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status));
-			send_status(st->ctl, msg);
+			if (step_pids[k] == p)
+				send_step_end(st->ctl, k,
+					      WIFEXITED(status) ? WEXITSTATUS(status)
+								: -WTERMSIG(status));
 		}
 	}
 }
@@ -228,9 +235,7 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 				setpgid(p,
 					p); /* also here: a kill may come before the child's own */
 			} else if (p < 0 && step_pids) {
-				char msg[48];
-				snprintf(msg, sizeof(msg), "X%zu %d", k, 126);
-				send_status(ctl, msg);
+				send_step_end(ctl, k, 126);
 			}
 		} else if (pfd[0].revents & (POLLHUP | POLLERR)) {
 			_exit(0);
@@ -354,14 +359,20 @@ const struct sandbox_enforced *sandbox_enforced(const struct sandbox *sb)
 	return &sb->enf;
 }
 
-int sandbox_run_step(struct sandbox *sb, size_t k)
+/* Asks init about step |k|: "<k>" starts it, "K<k>" kills it. */
+static int ctl_step_request(struct sandbox *sb, const char *verb, size_t k)
 {
 	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%zu", k);
+	int n = snprintf(buf, sizeof(buf), "%s%zu", verb, k);
 
 	if (send(sb->ctl_fd, buf, (size_t)n, MSG_NOSIGNAL) < 0)
 		return -errno;
 	return 0;
+}
+
+int sandbox_run_step(struct sandbox *sb, size_t k)
+{
+	return ctl_step_request(sb, "", k);
 }
 
 int sandbox_ctl_fd(const struct sandbox *sb)
@@ -386,12 +397,7 @@ int sandbox_step_ended(struct sandbox *sb, size_t *k, int *status)
 
 int sandbox_kill_step(struct sandbox *sb, size_t k)
 {
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "K%zu", k);
-
-	if (send(sb->ctl_fd, buf, (size_t)n, MSG_NOSIGNAL) < 0)
-		return -errno;
-	return 0;
+	return ctl_step_request(sb, "K", k);
 }
 
 void sandbox_kill(struct sandbox *sb)
