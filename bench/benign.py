@@ -12,10 +12,10 @@ Two stages, so that detonation happens behind an outer `unshare --net`:
 
 usage: bench/benign.py [--fetch] [-n 200] [-j 2] [--dir /tmp/snare-benign]
 """
-import argparse, concurrent.futures as cf, json, os, shutil, subprocess, sys, tempfile, time
+import argparse, concurrent.futures as cf, json, os, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from corpus import benign_specs, tarball_of as tarball_in, wall as corpus_wall  # noqa: E402
+from corpus import benign_specs, npm_warm, tarball_of as tarball_in, wall as corpus_wall  # noqa: E402
 
 ap = argparse.ArgumentParser()
 here = os.path.dirname(os.path.abspath(__file__))
@@ -47,11 +47,7 @@ if args.fetch:
     # Dependencies into npm's cache, many packages per npm run (nothing runs:
     # --ignore-scripts); a chunk that fails is retried one package at a time.
     def warm(chunk):
-        scratch = tempfile.mkdtemp()
-        p = subprocess.run(['npm', 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--omit=dev',
-                            '--no-package-lock', '--force'] + chunk, cwd=scratch, capture_output=True, text=True)
-        shutil.rmtree(scratch, ignore_errors=True)
-        return p.returncode == 0
+        return npm_warm(chunk, force=True)
     chunks = [specs[i:i + 40] for i in range(0, len(specs), 40)]
     with cf.ThreadPoolExecutor(2) as ex:
         for chunk, ok in zip(chunks, ex.map(warm, chunks)):

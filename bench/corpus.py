@@ -1,6 +1,23 @@
 """What the bench scripts share about the malicious corpus and the wall."""
 import json
 import os
+import shutil
+import subprocess
+import tempfile
+
+
+def npm_warm(specs, force=False):
+    """Fills npm's cache with |specs| (names, name@range or tarball paths) and
+    their dependencies: `npm install --ignore-scripts` in a scratch
+    directory, so nothing runs.  Needs the network.  True if npm succeeded."""
+    scratch = tempfile.mkdtemp()
+    try:
+        p = subprocess.run(['npm', 'install', '--ignore-scripts', '--no-audit', '--no-fund',
+                            '--no-package-lock', '--omit=dev'] + (['--force'] if force else []) + list(specs),
+                           cwd=scratch, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return p.returncode == 0
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def wall():

@@ -37,7 +37,7 @@ usage: bench/performance.py --fetch            # network: tarballs, npm cache
 import argparse, json, os, shutil, statistics, subprocess, sys, tarfile, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from corpus import benign_specs, harness, harness_args, tarball_of, wall  # noqa: E402
+from corpus import benign_specs, harness, harness_args, npm_warm, tarball_of, wall  # noqa: E402
 
 here = os.path.dirname(os.path.abspath(__file__))
 ap = argparse.ArgumentParser()
@@ -84,16 +84,6 @@ def has_install_script(tgz):
         return None
 
 
-def warm(specs_or_tgzs):
-    """Dependencies into npm's cache (network; --ignore-scripts: nothing runs)."""
-    for s in specs_or_tgzs:
-        scratch = tempfile.mkdtemp()
-        subprocess.run(['npm', 'install', '--ignore-scripts', '--no-audit', '--no-fund',
-                        '--no-package-lock', '--omit=dev', s], cwd=scratch,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
 def fetch():
     os.makedirs(tgz_dir, exist_ok=True)
     # The whole list: few popular packages have install scripts.
@@ -121,8 +111,8 @@ def fetch():
     step = max(1, len(files) // max(1, args.malicious))
     malicious = files[::step][:args.malicious]
     print('warming npm cache for %d benign and %d malicious packages' % (len(benign), len(malicious)))
-    warm([tarball_of(tgz_dir, s) for s in benign])
-    warm([os.path.join(args.corpus, 'pkgs', m) for m in malicious])
+    for t in [tarball_of(tgz_dir, s) for s in benign] + [os.path.join(args.corpus, 'pkgs', m) for m in malicious]:
+        npm_warm([t])
     with open(sel_path, 'w') as f:
         json.dump({'benign': benign, 'malicious': malicious}, f, indent=1)
     print('%d benign (%d with install scripts), %d malicious -> %s' %

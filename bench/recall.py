@@ -17,7 +17,7 @@ import argparse, base64, collections, concurrent.futures as cf, fnmatch, json, o
 import subprocess, sys, tarfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from corpus import harness as load_harness, harness_args, wall as corpus_wall  # noqa: E402
+from corpus import harness as load_harness, harness_args, npm_warm, wall as corpus_wall  # noqa: E402
 
 ap = argparse.ArgumentParser()
 here = os.path.dirname(os.path.abspath(__file__))
@@ -62,14 +62,8 @@ if args.warm:
                         if not any(c in v for c in ':/#'):
                             specs.add('%s@%s' % (n, v))
     print('warming npm cache with %d dependencies' % len(specs))
-    import tempfile, shutil
     for s in sorted(specs):
-        # --ignore-scripts: downloads only, nothing runs
-        scratch = tempfile.mkdtemp()
-        subprocess.run(['npm', 'install', '--ignore-scripts', '--no-audit', '--no-fund',
-                        '--no-package-lock', s], cwd=scratch,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        shutil.rmtree(scratch, ignore_errors=True)
+        npm_warm([s])
     sys.exit(0)
 
 os.makedirs(args.reports, exist_ok=True)
