@@ -855,6 +855,18 @@ static bool child_departed(struct tracer *t, struct thr *parent, pid_t child)
 	return false;
 }
 
+/* Whether the child of a fork event already ran and exited: the parent
+ * stays stopped at its event while the child's own stops and exit reach
+ * us.  Such a child must not come back as a new process (of whatever step
+ * runs by then).  A live child is registered by its own first stop. */
+static bool child_gone(const struct tracer *t, pid_t child)
+{
+	for (size_t i = t->nprocs; i-- > 0;)
+		if (t->procs[i].pid == child)
+			return t->procs[i].exited;
+	return false;
+}
+
 void tracer_handle(struct tracer *t, pid_t tid, int status)
 {
 	struct thr *h;
@@ -889,7 +901,7 @@ void tracer_handle(struct tracer *t, pid_t tid, int status)
 		case PTRACE_EVENT_CLONE: {
 			unsigned long child = 0;
 			ptrace(PTRACE_GETEVENTMSG, tid, 0, &child);
-			if (child && !thr_find(t, (pid_t)child) &&
+			if (child && !thr_find(t, (pid_t)child) && !child_gone(t, (pid_t)child) &&
 			    !child_departed(t, h, (pid_t)child))
 				thr_new(t, (pid_t)child);
 			ptrace(PTRACE_CONT, tid, 0, 0);
