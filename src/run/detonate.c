@@ -24,6 +24,8 @@
 #define OUTPUT_CAP (64 * 1024)
 #define SWEEP_US 500000 /* how often a step's vanished processes are looked for */
 #define STEP_START_GRACE_US 10000000
+#define KILL_GRACE_US 3000000 /* a killed step that lives on is given up on */
+#define KILL_GRACE_ROUNDS 20
 
 struct ctx {
 	struct run_result *res;
@@ -251,12 +253,22 @@ static int step_wait_ms(uint64_t now, uint64_t deadline, bool killed)
 	return 50;
 }
 
+/* Whether a step killed at |deadline| and still not reaped is given up
+ * on (the sandbox teardown finishes it): after KILL_GRACE_US, and after
+ * KILL_GRACE_ROUNDS rounds of the loop, so that a machine that stalled
+ * for seconds (a loaded host) does not pass for an unkillable process. */
+static bool kill_grace_over(uint64_t now, uint64_t deadline, unsigned *rounds)
+{
+	return ++*rounds > KILL_GRACE_ROUNDS && now >= deadline + KILL_GRACE_US;
+}
+
 /* A step with no tracer: done when its first process ends, as npm sees
  * a script; what it leaves in the background runs on until teardown. */
 static void run_step_untraced(struct ctx *c, size_t k, uint64_t deadline)
 {
 	struct run_step *s = &c->res->steps[k];
 	bool killed = false, done = false;
+	unsigned rounds = 0;
 	int status = 0;
 
 	s->t_start = ev_now_us() - c->t0;
@@ -283,7 +295,7 @@ static void run_step_untraced(struct ctx *c, size_t k, uint64_t deadline)
 			sandbox_kill_step(c->sb, k);
 			killed = true;
 		}
-		if (!done && killed && now >= deadline + 3000000)
+		if (!done && killed && kill_grace_over(now, deadline, &rounds))
 			break;
 	}
 	s->t_end = ev_now_us() - c->t0;
@@ -296,7 +308,8 @@ static void run_step(struct ctx *c, size_t k, uint64_t deadline)
 	struct run_step *s = &c->res->steps[k];
 	uint64_t start = ev_now_us(), last_sweep = start;
 	bool killed = false;
-	int status;
+	unsigned rounds = 0;
+	int status = 0;
 
 	tracer_set_step(c->tracer, (int)k);
 	s->t_start = start - c->t0;
@@ -324,11 +337,13 @@ static void run_step(struct ctx *c, size_t k, uint64_t deadline)
 			tracer_kill_step(c->tracer, (int)k);
 			killed = true;
 		}
-		if (killed && now >= deadline + 3000000)
-			break; /* unkillable?  the sandbox teardown will finish it */
+		if (killed && kill_grace_over(now, deadline, &rounds))
+			break;
 	}
 	s->t_end = ev_now_us() - c->t0;
-	tracer_step_status(c->tracer, (int)k, &status);
+	/* A root still unreaped 3 s after SIGKILL: its status is known only
+	 * after teardown (copy_procs). */
+	s->status_pending = !tracer_step_status(c->tracer, (int)k, &status);
 	s->status = status;
 	s->state = killed ? STEP_TIMEOUT : status == 0 ? STEP_OK : STEP_FAILED;
 }
@@ -414,6 +429,11 @@ static void copy_procs(struct ctx *c)
 		}
 	}
 	c->res->stats = *tracer_get_stats(c->tracer);
+	for (size_t k = 0; k < c->res->nsteps; k++) {
+		struct run_step *s = &c->res->steps[k];
+		if (s->status_pending && tracer_step_status(c->tracer, (int)k, &s->status))
+			s->status_pending = false;
+	}
 }
 
 int run_detonate(const char *target, const struct run_options *opts, struct run_result *res,

@@ -30,7 +30,8 @@ struct run_step {
 	char *command; /* the script's text or the command line */
 	bool target;   /* the package under analysis, not a dependency */
 	enum step_state state;
-	int status; /* exit code, or -signal */
+	int status;	     /* exit code, or -signal */
+	bool status_pending; /* the root outlived its kill's grace period */
 	uint64_t t_start, t_end;
 };
 
