@@ -56,25 +56,38 @@ def subst(v, report):
 
 
 def matches(entry, where, report):
+    return not mismatches(entry, where, report)
+
+
+def nearest(section, where, report):
+    """What the closest entry of a section has where it differs."""
+    if not section:
+        return 'the section is empty'
+    best = min((mismatches(e, where, report) for e in section), key=len)
+    return 'nearest of %d has %s' % (len(section), ', '.join(
+        '%s %s' % (k.rstrip('<>=~'), json.dumps(v)[:120]) for k, v in best))
+
+
+def mismatches(entry, where, report):
+    """The (key, value the entry has) pairs that fail |where|."""
+    out = []
     for key, want in where.items():
         want = subst(want, report)
         cmp = key[-2:] if key[-2:] in ('<=', '>=') else None
         sub = key.endswith('~')
         have = get(entry, key[:-2] if cmp else key[:-1] if sub else key)
         if cmp:
-            if not isinstance(have, (int, float)) or isinstance(have, bool):
-                return False
-            if (cmp == '<=' and have > want) or (cmp == '>=' and have < want):
-                return False
+            ok = (isinstance(have, (int, float)) and not isinstance(have, bool)
+                  and not (cmp == '<=' and have > want) and not (cmp == '>=' and have < want))
         elif sub:
-            if have is None or str(want) not in (have if isinstance(have, str) else json.dumps(have)):
-                return False
+            ok = have is not None and str(want) in (have if isinstance(have, str) else json.dumps(have))
         elif isinstance(want, list):
-            if not isinstance(have, list) or not all(w in have for w in want):
-                return False
-        elif have != want:
-            return False
-    return True
+            ok = isinstance(have, list) and all(w in have for w in want)
+        else:
+            ok = have == want
+        if not ok:
+            out.append((key, have))
+    return out
 
 
 def check(expect, report):
@@ -103,7 +116,8 @@ def check(expect, report):
             n = sum(1 for e in section if matches(e, where, report))
             lo, hi = a.get('min', 1), a.get('max')
             if n == 0 and lo > 0:
-                errors.append('%s.%s has no entry matching %s' % (ph['name'], a['in'], json.dumps(where)))
+                errors.append('%s.%s has no entry matching %s (%s)' % (
+                    ph['name'], a['in'], json.dumps(where), nearest(section, where, report)))
             elif n < lo or (hi is not None and n > hi):
                 errors.append('%s.%s has %d entries matching %s, want %s..%s'
                               % (ph['name'], a['in'], n, json.dumps(where), lo, hi))
