@@ -328,6 +328,21 @@ int http_request_extent(const uint8_t *buf, size_t len, const struct http_req *r
 	return 1;
 }
 
+int http_next_request(const uint8_t *buf, size_t len, size_t *off, struct http_req *req,
+		      size_t *used)
+{
+	if (*off >= len) {
+		memset(req, 0, sizeof(*req));
+		return 0;
+	}
+	if (sniff_http(buf + *off, len - *off, req) != 1)
+		return 0;
+	if (http_request_extent(buf + *off, len - *off, req, used) != 1)
+		*used = len - *off;
+	*off += *used;
+	return 1;
+}
+
 /* --- TLS ----------------------------------------------------------------- */
 
 #define TLS_CT_HANDSHAKE 22

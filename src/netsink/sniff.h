@@ -51,6 +51,15 @@ void http_req_release(struct http_req *req);
  * -EINVAL for a malformed chunked body. */
 int http_request_extent(const uint8_t *buf, size_t len, const struct http_req *req, size_t *used);
 
+/* Walks the requests of a client's stream (keep-alive, pipelining): parses
+ * the one at |*off| into |req| and sets |*used| to its bytes, body
+ * included (the rest of the stream when the body is cut short or
+ * malformed), then moves |*off| past it.  Returns 1 (the caller owes
+ * http_req_release()), or 0 at the end of |buf| or at bytes that are not
+ * a complete request head (|req| zeroed, |*off| unchanged). */
+int http_next_request(const uint8_t *buf, size_t len, size_t *off, struct http_req *req,
+		      size_t *used);
+
 /* Parses a TLS ClientHello (RFC 8446 4.1.2) from the records at the start
  * of |buf|.  Returns 1 when a ClientHello was parsed, writing the first
  * host_name of the server_name extension into |sni| and the first protocol

@@ -174,21 +174,19 @@ static bool add_view(struct payload_view *out, size_t *k, size_t max, const char
 
 size_t payload_views(const unsigned char *d, size_t n, struct payload_view *out, size_t max)
 {
-	size_t off = 0, k = 0;
+	size_t off = 0, k = 0, used;
+	struct http_req req;
 
-	while (off < n && k < max) {
-		struct http_req req;
-		size_t used;
-		if (sniff_http(d + off, n - off, &req) != 1)
+	while (k < max) {
+		const unsigned char *head = d + off;
+		if (http_next_request(d, n, &off, &req, &used) != 1)
 			break;
-		if (http_request_extent(d + off, n - off, &req, &used) != 1)
-			used = n - off;
-		const unsigned char *body = d + off + req.header_len;
+		const unsigned char *body = head + req.header_len;
 		size_t blen = used - req.header_len;
 		unsigned char *plain = NULL;
 		if (req.upgrade_websocket) {
 			unsigned char *ws;
-			size_t wl = payload_websocket(d + off + used, n - off - used, &ws);
+			size_t wl = payload_websocket(d + off, n - off, &ws);
 			add_view(out, &k, max, "websocket", ws, wl);
 			http_req_release(&req);
 			break;
@@ -221,7 +219,6 @@ size_t payload_views(const unsigned char *d, size_t n, struct payload_view *out,
 			add_view(out, &k, max, "chunked", plain, blen);
 		}
 		http_req_release(&req);
-		off += used;
 	}
 	return k;
 }

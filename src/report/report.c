@@ -165,22 +165,15 @@ static json_t *http_json(const struct http_req *req, size_t body_bytes)
 static json_t *http_requests(const unsigned char *d, size_t n, bool *websocket)
 {
 	json_t *arr = json_array();
-	size_t off = 0;
+	size_t off = 0, used;
+	struct http_req req;
 
 	*websocket = false;
-	while (off < n && json_array_size(arr) < 64) {
-		struct http_req req;
-		size_t used;
-		if (sniff_http(d + off, n - off, &req) != 1)
-			break;
-		if (http_request_extent(d + off, n - off, &req, &used) != 1)
-			used = n - off;
+	while (!*websocket && json_array_size(arr) < 64 &&
+	       http_next_request(d, n, &off, &req, &used) == 1) {
 		json_array_append_new(arr, http_json(&req, used - req.header_len));
 		*websocket = req.upgrade_websocket;
 		http_req_release(&req);
-		off += used;
-		if (*websocket)
-			break;
 	}
 	return arr;
 }

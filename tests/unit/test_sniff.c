@@ -267,6 +267,48 @@ static void test_http_content_length(void **state)
 	http_req_release(&req);
 }
 
+/* A keep-alive stream: a POST with a body, a chunked POST, a GET, then a
+ * request whose body is cut short (it takes the rest), then nothing. */
+static void test_http_next_request(void **state)
+{
+	const char *a = "POST /a HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc";
+	const char *b =
+		"POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n";
+	const char *c = "GET /c HTTP/1.1\r\n\r\n";
+	const char *d = "PUT /d HTTP/1.1\r\nContent-Length: 10\r\n\r\nshort";
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c), ld = strlen(d);
+	char all[512];
+	struct http_req req;
+	size_t off = 0, used;
+
+	(void)state;
+	snprintf(all, sizeof(all), "%s%s%s%s", a, b, c, d);
+	uint8_t *buf = dup_exact(all, strlen(all));
+	const char *want[] = {"/a", "/b", "/c", "/d"};
+	size_t lens[] = {la, lb, lc, ld}, at = 0;
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(http_next_request(buf, strlen(all), &off, &req, &used), 1);
+		assert_string_equal(req.target, want[i]);
+		assert_int_equal(used, lens[i]);
+		at += lens[i];
+		assert_int_equal(off, at);
+		http_req_release(&req);
+	}
+	assert_int_equal(http_next_request(buf, strlen(all), &off, &req, &used), 0);
+	assert_req_zeroed(&req);
+	free(buf);
+
+	/* Bytes that are not a request end the walk where they start. */
+	buf = dup_exact("GET / HTTP/1.1\r\n\r\n\x16\x03\x01", 21);
+	off = 0;
+	assert_int_equal(http_next_request(buf, 21, &off, &req, &used), 1);
+	http_req_release(&req);
+	assert_int_equal(off, 18);
+	assert_int_equal(http_next_request(buf, 21, &off, &req, &used), 0);
+	assert_int_equal(off, 18);
+	free(buf);
+}
+
 static void test_http_odd_headers(void **state)
 {
 	/* first Host wins; lines that are not "name: value" are skipped */
@@ -747,6 +789,7 @@ int main(void)
 		cmocka_unit_test(test_http_websocket),
 		cmocka_unit_test(test_http_chunked),
 		cmocka_unit_test(test_http_content_length),
+		cmocka_unit_test(test_http_next_request),
 		cmocka_unit_test(test_http_odd_headers),
 		cmocka_unit_test(test_http_release),
 		cmocka_unit_test(test_tls13_hello),
