@@ -481,8 +481,9 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 			 strerror(errno));
 		goto out;
 	}
+	/* The netsink's channel only where there is a netsink (traced). */
 	if (pipe2(out, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(errp, O_CLOEXEC | O_NONBLOCK) < 0 ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0) {
+	    (!opts->no_trace && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0)) {
 		snprintf(err, errlen, "cannot create pipes: %s", strerror(errno));
 		goto out;
 	}
@@ -525,14 +526,15 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	c.sb = sandbox_start(&cfg, err, errlen);
 	close(out[1]);
 	close(errp[1]);
-	close(chan[1]);
+	if (chan[1] >= 0)
+		close(chan[1]);
 	out[1] = errp[1] = chan[1] = -1;
 	if (!c.sb) {
 		free(view);
 		goto out_sig;
 	}
 	res->enforced = *sandbox_enforced(c.sb);
-	c.chan = opts->no_trace ? -1 : chan[0];
+	c.chan = chan[0];
 	c.out_fd = out[0];
 	c.err_fd = errp[0];
 	if (opts->no_trace) {

@@ -56,7 +56,7 @@ struct sandbox_config {
 	size_t nsteps;
 	int out_fd;	/* where steps' stdout goes */
 	int err_fd;	/* where steps' stderr goes */
-	int netsink_fd; /* netsink's end of the netsink channel */
+	int netsink_fd; /* netsink's end of the netsink channel (with netsink_main) */
 	bool net_ipv6;
 	/* Runs in the sandbox's network namespace, before any step, in a
 	 * process of its own that keeps the sandbox's capabilities (so it can
