@@ -32,6 +32,8 @@ usage: bench/performance.py --fetch            # network: tarballs, npm cache
                             [--scaling 1,2] [--dir /tmp/snare-perf]
        bench/performance.py --append -r 2 --modes floor,snare --scaling ""
                                                # more repetitions of some modes
+       bench/performance.py --scaling-only [--scaling 1,2] [--scaling-reps 3]
+                                               # only snare scan -j N, rounds alternating
        bench/performance.py --summary          # from DIR/results.tsv again
 """
 import argparse, json, os, shutil, statistics, subprocess, sys, tarfile, tempfile, time
@@ -51,6 +53,7 @@ ap.add_argument('--malicious', type=int, default=30)
 ap.add_argument('-r', '--reps', type=int, default=3)
 ap.add_argument('--modes', default='floor,snare,strace,install,gvisor')
 ap.add_argument('--scaling', default='1,2', help='snare scan -j values over the benign set ("" for none)')
+ap.add_argument('--scaling-reps', type=int, default=3, help='rounds of the -j values, alternating')
 ap.add_argument('--install-timeout', default='20')
 ap.add_argument('--import-timeout', default='10')
 ap.add_argument('--fetch', action='store_true')
@@ -211,15 +214,24 @@ def scaling(sel):
     with open(lst, 'w') as f:
         f.write('\n'.join(tarball_of(tgz_dir, s) for s in sel['benign']) + '\n')
     with open(os.path.join(args.dir, 'scaling.tsv'), 'w') as out:
-        out.write('jobs\tpackages\twall_s\tcpu_s\n')
-        for j in js:
-            w, c, _, rc = timed(wall() + [args.snare, 'scan', '--from', lst, '-j', str(j), '--no-store',
-                                          '--model', args.model,
-                                          '--offline', '-q', '--format', 'jsonl', '--install-timeout',
-                                          args.install_timeout, '--import-timeout', args.import_timeout])
-            if rc not in (0, 1):
-                raise SystemExit('snare scan -j %d failed (exit code %d)' % (j, rc))
-            out.write('%d\t%d\t%.2f\t%.2f\n' % (j, len(sel['benign']), w, c))
+        out.write('jobs\tround\tpackages\twall_s\tcpu_s\n')
+        for rnd in range(args.scaling_reps):
+            k = rnd % len(js)
+            for j in js[k:] + js[:k]:
+                scan_timed(out, lst, len(sel['benign']), j, rnd)
+
+
+def scan_timed(out, lst, npk, j, rnd):
+    """One snare scan -j |j| over the list; a row of scaling.tsv."""
+    w, c, _, rc = timed(wall() + [args.snare, 'scan', '--from', lst, '-j', str(j), '--no-store',
+                                  '--model', args.model, '--offline', '-q', '--format', 'jsonl',
+                                  '--install-timeout', args.install_timeout,
+                                  '--import-timeout', args.import_timeout])
+    if rc not in (0, 1):
+        raise SystemExit('snare scan -j %d failed (exit code %d)' % (j, rc))
+    out.write('%d\t%d\t%d\t%.2f\t%.2f\n' % (j, rnd, npk, w, c))
+    out.flush()
+    print('scaling round %d: -j %d %.1f s' % (rnd + 1, j, w), file=sys.stderr)
 
 
 def med(xs):
@@ -300,15 +312,24 @@ def summary():
                    med([s['teardown'] for s in sn]), med([s['prepare'] for s in sn])))
     sp = os.path.join(args.dir, 'scaling.tsv')
     if os.path.exists(sp):
-        print('### snare scan -j N over the benign set\n')
-        print('| jobs | wall (s) | speed-up | packages per hour |')
-        print('| ---: | ---: | ---: | ---: |')
         with open(sp) as f:
-            f.readline()
-            sc = [l.split('\t') for l in f if l.strip()]
-        base = float(sc[0][2]) if sc else 0
-        for j, n, w, _ in sc:
-            print('| %s | %.1f | %.2f× | %.0f |' % (j, float(w), base / float(w), int(n) * 3600 / float(w)))
+            head = f.readline().rstrip('\n').split('\t')
+            sc = [dict(zip(head, l.rstrip('\n').split('\t'))) for l in f if l.strip()]
+        js = sorted({int(r['jobs']) for r in sc})
+        walls = {j: {int(r['round']): float(r['wall_s']) for r in sc if int(r['jobs']) == j} for j in js}
+        cpus = {j: [float(r['cpu_s']) for r in sc if int(r['jobs']) == j] for j in js}
+        npk = int(sc[0]['packages']) if sc else 0
+        print('### snare scan -j N over the benign set (%d rounds, alternating)\n' % len(walls.get(js[0], {})))
+        print('| jobs | wall (s, median) | CPU (s, median) | speed-up (medians) | speed-up per round '
+              '| packages per hour |')
+        print('| ---: | ---: | ---: | ---: | --- | ---: |')
+        base = walls[js[0]] if js else {}
+        for j in js:
+            w = med(list(walls[j].values()))
+            rounds = [base[r] / walls[j][r] for r in sorted(walls[j]) if r in base]
+            print('| %d | %.1f | %.1f | %.2f× | %s | %.0f |' %
+                  (j, w, med(cpus[j]), med(list(base.values())) / w,
+                   ', '.join('%.2f×' % x for x in rounds), npk * 3600 / w))
 
 
 if args.fetch:
