@@ -39,11 +39,10 @@ static const char usage[] =
 	"  -v, --verbose          more logging\n";
 
 struct audit_opts {
-	unsigned jobs;
-	enum out_format format;
-	const char *store, *registry, *cache, *model;
+	struct batch_opts batch;
+	const char *registry, *cache, *model;
 	const char *install_timeout, *import_timeout;
-	bool no_store, rescan, strict, quiet;
+	bool strict, quiet;
 };
 
 /* The lockfiles to read: |target| itself, or those in the directory. */
@@ -187,11 +186,7 @@ static void child_args(struct strvec *args, const struct scan_ctx *c, const stru
 static int parse_opts(int argc, char **argv, struct audit_opts *o)
 {
 	static const struct option longopts[] = {
-		{"jobs", required_argument, NULL, 'j'},
-		{"format", required_argument, NULL, 'f'},
-		{"store", required_argument, NULL, 'S'},
-		{"no-store", no_argument, NULL, 'N'},
-		{"rescan", no_argument, NULL, 'X'},
+		BATCH_LONGOPTS,
 		{"strict", no_argument, NULL, 's'},
 		{"registry", required_argument, NULL, 'r'},
 		{"cache", required_argument, NULL, 'c'},
@@ -206,33 +201,15 @@ static int parse_opts(int argc, char **argv, struct audit_opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->jobs = batch_default_jobs();
+	batch_opts_init(&o->batch);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:qvh", longopts, NULL)) != -1) {
+		int r = batch_opt(&o->batch, c, optarg);
+		if (r == 2)
+			return 2;
+		if (r == 1)
+			continue;
 		switch (c) {
-		case 'j': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-
-			if (end == optarg || *end || v < 1 || v > 64)
-				return cli_error("invalid --jobs '%s' (1 to 64)", optarg);
-			o->jobs = (unsigned)v;
-			break;
-		}
-		case 'f':
-			if (out_format_parse(optarg, &o->format) < 0)
-				return cli_error("unknown format '%s' (text, jsonl or sarif)",
-						 optarg);
-			break;
-		case 'S':
-			o->store = optarg;
-			break;
-		case 'N':
-			o->no_store = true;
-			break;
-		case 'X':
-			o->rescan = true;
-			break;
 		case 's':
 			o->strict = true;
 			break;
@@ -268,8 +245,8 @@ static int parse_opts(int argc, char **argv, struct audit_opts *o)
 			return 2;
 		}
 	}
-	if (o->store && o->no_store)
-		return cli_error("--store and --no-store cannot be combined");
+	if (batch_opts_check(&o->batch))
+		return 2;
 	if (argc - optind > 1) {
 		fputs(usage, stderr);
 		return 2;
@@ -315,13 +292,14 @@ int cmd_audit(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (scan_ctx_init(&ctx, o.model, o.store, o.no_store, o.registry, err, sizeof(err)) < 0) {
+	if (scan_ctx_init(&ctx, o.model, o.batch.store, o.batch.no_store, o.registry, err,
+			  sizeof(err)) < 0) {
 		cli_error("%s", err);
 		goto out;
 	}
 	r = collect(lfs, nlf, &n);
 	todo = xcalloc(n ? n : 1, sizeof(*todo));
-	ntodo = answer_from_store(&ctx, r, n, o.rescan, todo);
+	ntodo = answer_from_store(&ctx, r, n, o.batch.rescan, todo);
 	/* a model that cannot be loaded fails once, not in every scan */
 	if (ntodo && !scan_ctx_model(&ctx, err, sizeof(err))) {
 		cli_error("%s", err);
@@ -329,7 +307,7 @@ int cmd_audit(int argc, char **argv)
 		goto out;
 	}
 	if (ntodo) {
-		struct batch b = {.jobs = o.jobs, .progress = !o.quiet && isatty(2)};
+		struct batch b = {.jobs = o.batch.jobs, .progress = !o.quiet && isatty(2)};
 
 		child_args(&args, &ctx, &o);
 		b.args = strvec_argv(&args);
@@ -343,12 +321,12 @@ int cmd_audit(int argc, char **argv)
 	for (size_t i = 0; i < nlf; i++)
 		strbuf_addf(&title, "%s %s (%s)", i ? "," : "", lfs[i].path, lfs[i].format);
 	char *cmd = command_line(argc, argv);
-	results_print(r, n, o.format, title.buf, cmd, stdout);
+	results_print(r, n, o.batch.format, title.buf, cmd, stdout);
 	free(cmd);
 	strbuf_release(&title);
 	fflush(stdout);
 	results_count(r, n, &sum);
-	if (o.format != FORMAT_TEXT && !o.quiet) {
+	if (o.batch.format != FORMAT_TEXT && !o.quiet) {
 		results_summary_line(&sum, line, sizeof(line));
 		fprintf(stderr, "snare: %s\n", line);
 	}

@@ -73,11 +73,10 @@ static const char usage[] =
 struct scan_opts {
 	struct run_options run;
 	struct strvec env;
-	const char *output, *model_path, *from, *store;
+	struct batch_opts batch;
+	const char *output, *model_path, *from;
 	const char *timeout_arg[PHASE_COUNT], *seed_arg;
-	enum out_format format;
-	unsigned jobs;
-	bool quiet, json_out, no_store, rescan, scan_only;
+	bool quiet, json_out, scan_only;
 	/* no option changes what the package sees, so its result may be
 	 * stored and a stored one used (timeouts and the seed do not count) */
 	bool neutral;
@@ -116,11 +115,7 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 		{"model", required_argument, NULL, 'm'},
 		{"json", no_argument, NULL, 'J'},
 		{"from", required_argument, NULL, 'F'},
-		{"format", required_argument, NULL, 'f'},
-		{"jobs", required_argument, NULL, 'j'},
-		{"store", required_argument, NULL, 'S'},
-		{"no-store", no_argument, NULL, 'N'},
-		{"rescan", no_argument, NULL, 'X'},
+		BATCH_LONGOPTS,
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -130,10 +125,17 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 
 	o->run = (struct run_options){
 		.profile = PROFILE_DEV, .timeout_ms = {60000, 20000}, .geo = "US"};
-	o->jobs = batch_default_jobs();
+	batch_opts_init(&o->batch);
 	o->neutral = true;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:j:qvh", longopts, NULL)) != -1) {
+		int r = batch_opt(&o->batch, c, optarg);
+		if (r == 2)
+			return 2;
+		if (r == 1) {
+			o->scan_only = true;
+			continue;
+		}
 		switch (c) {
 		case 'o':
 			o->output = optarg;
@@ -206,34 +208,6 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 			o->from = optarg;
 			o->scan_only = true;
 			break;
-		case 'f':
-			if (out_format_parse(optarg, &o->format) < 0)
-				return cli_error("unknown format '%s' (text, jsonl or sarif)",
-						 optarg);
-			o->scan_only = true;
-			break;
-		case 'j': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-
-			if (end == optarg || *end || v < 1 || v > 64)
-				return cli_error("invalid --jobs '%s' (1 to 64)", optarg);
-			o->jobs = (unsigned)v;
-			o->scan_only = true;
-			break;
-		}
-		case 'S':
-			o->store = optarg;
-			o->scan_only = true;
-			break;
-		case 'N':
-			o->no_store = true;
-			o->scan_only = true;
-			break;
-		case 'X':
-			o->rescan = true;
-			o->scan_only = true;
-			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -248,9 +222,9 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 			return 2;
 		}
 	}
-	if (o->store && o->no_store)
-		return cli_error("--store and --no-store cannot be combined");
-	if (o->json_out && o->format != FORMAT_TEXT)
+	if (batch_opts_check(&o->batch))
+		return 2;
+	if (o->json_out && o->batch.format != FORMAT_TEXT)
 		return cli_error("--json prints the report; it cannot be combined with --format");
 	o->run.extra_env = o->env.n ? strvec_argv(&o->env) : NULL;
 	return 0;
@@ -278,7 +252,7 @@ static json_t *stored_report(struct scan_ctx *c, const char *target, const struc
 	enum pkg_origin origin;
 	int found;
 
-	if (!c->store || o->rescan || !is_registry_target(target) ||
+	if (!c->store || o->batch.rescan || !is_registry_target(target) ||
 	    pkgspec_parse(target, &name, &want, err, sizeof(err)) < 0)
 		goto out;
 	version = want;
@@ -337,7 +311,7 @@ static void print_one(const char *target, const json_t *report, const struct sca
 		r.file = S_ISDIR(st.st_mode) ? xasprintf("%s/package.json", target)
 					     : xstrdup(target);
 	pkg_result_set_verdict(&r, json_incref(json_object_get(report, "verdict")), ORIGIN_SCAN);
-	results_print(&r, 1, o->format, NULL, "snare scan", stdout);
+	results_print(&r, 1, o->batch.format, NULL, "snare scan", stdout);
 	pkg_result_release(&r);
 }
 
@@ -350,8 +324,9 @@ static int run_one(const char *target, struct scan_opts *o, bool scan)
 	int rc = 2;
 
 	if (scan) {
-		if (scan_ctx_init(&ctx, o->model_path, o->store, o->no_store || !o->neutral,
-				  o->run.registry, err, sizeof(err)) < 0)
+		if (scan_ctx_init(&ctx, o->model_path, o->batch.store,
+				  o->batch.no_store || !o->neutral, o->run.registry, err,
+				  sizeof(err)) < 0)
 			return cli_error("%s", err);
 		if (!scan_ctx_model(&ctx, err, sizeof(err))) {
 			cli_error("%s", err);
@@ -386,7 +361,7 @@ static int run_one(const char *target, struct scan_opts *o, bool scan)
 		goto out;
 	rc = 0;
 	if (scan) {
-		if (o->format == FORMAT_TEXT)
+		if (o->batch.format == FORMAT_TEXT)
 			cli_print_verdict(report, o->json_out ? stderr : stdout);
 		else
 			print_one(target, report, o);
@@ -522,7 +497,7 @@ static void plan_targets(struct scan_ctx *c, struct pkg_result *r, size_t n,
 		char **ints = xcalloc(nspec, sizeof(char *)),
 		     **errs = xcalloc(nspec, sizeof(char *));
 
-		batch_resolve(specs, nspec, c->registry, o->jobs, names, vers, ints, errs);
+		batch_resolve(specs, nspec, c->registry, o->batch.jobs, names, vers, ints, errs);
 		for (size_t k = 0; k < nspec; k++) {
 			struct pkg_result *x = &r[idx[k]];
 
@@ -550,7 +525,7 @@ static void plan_targets(struct scan_ctx *c, struct pkg_result *r, size_t n,
 
 		if (r[i].reason)
 			continue; /* could not be resolved */
-		if (r[i].name && !o->rescan)
+		if (r[i].name && !o->batch.rescan)
 			found = scan_ctx_lookup(c, r[i].name, r[i].version, r[i].integrity, false,
 						&v, NULL, &origin, err, sizeof(err));
 		if (found < 0)
@@ -584,7 +559,7 @@ static int scan_many(char **targets, int ntargets, struct scan_opts *o)
 		cli_error("no targets in '%s'", o->from);
 		goto out;
 	}
-	if (scan_ctx_init(&ctx, o->model_path, o->store, o->no_store || !o->neutral,
+	if (scan_ctx_init(&ctx, o->model_path, o->batch.store, o->batch.no_store || !o->neutral,
 			  o->run.registry, err, sizeof(err)) < 0) {
 		cli_error("%s", err);
 		goto out;
@@ -598,17 +573,17 @@ static int scan_many(char **targets, int ntargets, struct scan_opts *o)
 		goto out;
 	}
 	if (ntodo) {
-		struct batch b = {.jobs = o->jobs, .progress = !o->quiet && isatty(2)};
+		struct batch b = {.jobs = o->batch.jobs, .progress = !o->quiet && isatty(2)};
 
 		child_args(&args, &ctx, o);
 		b.args = strvec_argv(&args);
 		if (scan_children(&ctx, r, todo, ntodo, &b, err, sizeof(err)) < 0)
 			cli_error("%s", err);
 	}
-	results_print(r, n, o->format, NULL, "snare scan", stdout);
+	results_print(r, n, o->batch.format, NULL, "snare scan", stdout);
 	fflush(stdout);
 	results_count(r, n, &sum);
-	if (o->format != FORMAT_TEXT && !o->quiet) {
+	if (o->batch.format != FORMAT_TEXT && !o->quiet) {
 		results_summary_line(&sum, line, sizeof(line));
 		fprintf(stderr, "snare: %s\n", line);
 	}

@@ -177,4 +177,30 @@ void batch_resolve(char *const *specs, size_t n, const char *registry, unsigned 
 /* The default -j: the number of CPUs, at most 4. */
 unsigned batch_default_jobs(void);
 
+/* The options snare scan and snare audit share for a batch. */
+struct batch_opts {
+	unsigned jobs;		/* -j, --jobs: 1 to 64 (default batch_default_jobs()) */
+	enum out_format format; /* --format */
+	const char *store;	/* --store FILE; NULL: the default store */
+	bool no_store, rescan;	/* --no-store, --rescan */
+};
+
+/* Their getopt_long() entries; their codes are 'j', 'f', 'S', 'N', 'X'. */
+/* clang-format off */
+#define BATCH_LONGOPTS \
+	{"jobs", required_argument, NULL, 'j'}, \
+	{"format", required_argument, NULL, 'f'}, \
+	{"store", required_argument, NULL, 'S'}, \
+	{"no-store", no_argument, NULL, 'N'}, \
+	{"rescan", no_argument, NULL, 'X'}
+/* clang-format on */
+
+void batch_opts_init(struct batch_opts *o);
+/* Applies option |c| (getopt's code) with |arg| if it is one of them: 1
+ * when it was, 0 when |c| is another option, 2 after printing what is
+ * wrong with |arg|. */
+int batch_opt(struct batch_opts *o, int c, const char *arg);
+/* After the options: 0, or 2 after printing a conflict between them. */
+int batch_opts_check(const struct batch_opts *o);
+
 #endif
