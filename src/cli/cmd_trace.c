@@ -291,9 +291,21 @@ static int write_report(const json_t *report, const char *output)
 
 	if (!f)
 		return cli_error("cannot write '%s': %m", output);
-	if (json_dumpf(report, f, JSON_INDENT(1) | JSON_ENSURE_ASCII) < 0 ||
-	    fputc('\n', f) == EOF || (output ? fclose(f) : fflush(f)) != 0)
+	bool bad = json_dumpf(report, f, JSON_INDENT(1) | JSON_ENSURE_ASCII) < 0 ||
+		   fputc('\n', f) == EOF;
+	int saved = errno;
+	/* The file is closed on every path, a failed write's too. */
+	int end = output ? 0 : fflush(f);
+	if (output)
+		end = fclose(f);
+	if (end != 0 && !bad) {
+		bad = true;
+		saved = errno;
+	}
+	if (bad) {
+		errno = saved;
 		return cli_error("cannot write '%s': %m", output ? output : "stdout");
+	}
 	return 0;
 }
 

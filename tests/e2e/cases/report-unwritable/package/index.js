@@ -1,0 +1,2 @@
+// Harmless; the report it leads to cannot be written.
+module.exports = 1;
