@@ -55,6 +55,7 @@ static const char usage[] =
 	"      --keep             keep the work directory\n"
 	"      --seed N           reproducible identity and canaries\n"
 	"      --run CMD          also run CMD (sh -c, in the project) in the import phase\n"
+	"      --max-pids N       processes and threads the sandbox allows (default: 1024)\n"
 	"      --offline          install dependencies from npm's cache only\n"
 	"      --no-tls-intercept do not decrypt TLS (the sink refuses the handshake)\n"
 	"      --no-trace         (trace) the same steps in the sandbox with no tracer or\n"
@@ -109,6 +110,7 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 		{"keep", no_argument, NULL, 'k'},
 		{"seed", required_argument, NULL, 's'},
 		{"run", required_argument, NULL, 'R'},
+		{"max-pids", required_argument, NULL, 'P'},
 		{"offline", no_argument, NULL, 'O'},
 		{"no-tls-intercept", no_argument, NULL, 'T'},
 		{"no-trace", no_argument, NULL, 'U'},
@@ -186,6 +188,17 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 			o->run.run_cmd = optarg;
 			o->neutral = false;
 			break;
+		case 'P': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			/* below 16, init, the netsink and one shell cannot start */
+			if (end == optarg || *end || n < 16 || n > 65536)
+				return cli_error("invalid --max-pids '%s' (16 to 65536)", optarg);
+			o->run.max_pids = (unsigned)n;
+			o->neutral = false;
+			break;
+		}
 		case 'O':
 			o->run.npm_offline = true;
 			o->neutral = false;

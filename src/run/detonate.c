@@ -492,7 +492,7 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	fcntl(errp[1], F_SETFL, 0);
 
 	res->limits = (struct sandbox_limits){.memory_bytes = 2ULL << 30,
-					      .pids = 1024,
+					      .pids = opts->max_pids ? opts->max_pids : 1024,
 					      .file_bytes = 256ULL << 20,
 					      .tmpfs_bytes = 1ULL << 30,
 					      .nofile = 4096};

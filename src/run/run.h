@@ -54,6 +54,7 @@ struct run_options {
 	unsigned long long seed;
 	char **extra_env;      /* NULL-terminated, appended to every step's environment */
 	const char *run_cmd;   /* extra import-phase step: sh -c CMD in the project */
+	unsigned max_pids;     /* the sandbox's process and thread limit; 0: 1024 */
 	bool npm_offline;      /* dependencies from npm's cache only */
 	bool no_tls_intercept; /* the sink answers TLS with an alert instead of terminating it */
 	bool no_trace;	       /* a baseline for benchmarks: the same steps in the sandbox
