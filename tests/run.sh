@@ -16,6 +16,13 @@ for t in "$build"/tests/test_*; do
 		failed=$((failed + ${f:-1}))
 	fi
 done
+# Modules include only downward (tests/layers.py, README's Layout)
+if out=$(python3 tests/layers.py src 2>&1); then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+fi
+printf '%s\n' "$out"
 if [ -x tests/e2e/run.sh ]; then
 	out=$(tests/e2e/run.sh "$build" 2>&1)
 	rc=$?

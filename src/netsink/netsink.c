@@ -21,7 +21,7 @@
 #include "netsink/netsink.h"
 #include "netsink/sniff.h"
 #include "tls/mitm.h"
-#include "report/event.h"
+#include "event/event.h"
 #include "util/xalloc.h"
 
 #define MAX_FDS 512

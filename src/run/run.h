@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "report/event.h"
+#include "event/event.h"
 #include "sandbox/identity.h"
 #include "sandbox/sandbox.h"
 #include "trace/trace.h"

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "report/event.h"
+#include "event/event.h"
 
 struct tracer_hooks {
 	/* Called at the entry of connect()/sendto() to an IPv4/IPv6 address,

@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "report/event.h"
+#include "event/event.h"
 #include "trace/trace.h"
 
 /* The stand-in for the sandbox's init: waits for the go, forks a child

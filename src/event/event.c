@@ -2,7 +2,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "report/event.h"
+#include "event/event.h"
 #include "util/xalloc.h"
 
 struct event *evlog_add(struct evlog *log, enum ev_type type, const char *syscall)
