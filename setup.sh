@@ -8,7 +8,7 @@ SUDO=""
 PKGS="build-essential pkg-config libseccomp-dev libarchive-dev libcurl4-openssl-dev
       libjansson-dev libssl-dev libcmocka-dev libxgboost-dev libsqlite3-dev zlib1g-dev
       python3 ca-certificates
-      curl wget dnsutils netcat-openbsd iputils-ping git cron util-linux"
+      curl wget dnsutils netcat-openbsd iputils-ping iproute2 git cron util-linux"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

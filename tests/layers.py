@@ -11,7 +11,8 @@ import sys
 # each other.
 LAYERS = [
     ["util", "sys"],
-    ["event", "syscall"],
+    ["event"],
+    ["syscall"],
     ["sandbox", "tls", "fetch"],
     ["trace", "netsink", "lockfile", "static"],
     ["run"],
