@@ -308,6 +308,7 @@ int pkgjson_load(const char *dir, struct pkgjson *pj, char *err, size_t errlen)
 	}
 	v = json_object_get(root, "optionalDependencies");
 	kv_add_object(&deps, json_object_get(root, "dependencies"), v);
+	pj->ndeps_required = deps.n;
 	kv_add_object(&deps, v, NULL);
 	text = exports_dot(json_object_get(root, "exports"));
 	pj->exports_main = text ? xstrdup(text) : NULL;

@@ -145,10 +145,19 @@ static int move_modules(const char *from, const char *to, const char *skip)
 	return r;
 }
 
+static bool dep_present(const char *node_modules, const char *name)
+{
+	char p[4096];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s/package.json", node_modules, name);
+	return stat(p, &st) == 0;
+}
+
 static void install_deps(const struct pkgjson *pj, const struct run_options *opts,
 			 struct run_result *res, const char *app)
 {
-	json_t *root = json_object(), *deps = json_object();
+	json_t *root = json_object(), *deps = json_object(), *optional = json_object();
 	char dir[4096], path[4096], logp[4096];
 	struct strvec scopes = STRVEC_INIT;
 	size_t n = 0;
@@ -160,7 +169,11 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 		} else if (!is_registry_spec(spec)) {
 			add_unresolved(res, name, spec, "not a registry dependency");
 		} else {
-			json_object_set_new(deps, name, json_string(spec));
+			/* Optional ones stay optional, so npm skips another
+			 * platform's package (EBADPLATFORM) or one that fails,
+			 * and installs the rest, as it does for a real install. */
+			json_object_set_new(i < pj->ndeps_required ? deps : optional, name,
+					    json_string(spec));
 			n++;
 			if (name[0] == '@')
 				strvec_push_nodup(&scopes, xstrndup(name, strcspn(name, "/")));
@@ -168,6 +181,7 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 	}
 	if (!n) {
 		json_decref(deps);
+		json_decref(optional);
 		json_decref(root);
 		strvec_clear(&scopes);
 		return;
@@ -176,6 +190,7 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 	json_object_set_new(root, "version", json_string("1.0.0"));
 	json_object_set_new(root, "private", json_true());
 	json_object_set_new(root, "dependencies", deps);
+	json_object_set_new(root, "optionalDependencies", optional);
 	snprintf(dir, sizeof(dir), "%s/deps", res->workdir);
 	snprintf(path, sizeof(path), "%s/package.json", dir);
 	snprintf(logp, sizeof(logp), "%s/npm-deps.log", res->workdir);
@@ -186,10 +201,10 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 		strvec_clear(&scopes);
 		return;
 	}
-	json_decref(root);
 	int st = run_npm(dir, opts->registry, opts->npm_offline, logp, &scopes);
 	strvec_clear(&scopes);
 	if (st != 0) {
+		json_decref(root);
 		size_t len = 0;
 		char *log = fs_read_file(logp, 1 << 20, &len);
 		char *line = log ? strstr(log, "npm error") : NULL;
@@ -204,6 +219,22 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 	snprintf(path, sizeof(path), "%s/node_modules", dir);
 	char to[4096];
 	snprintf(to, sizeof(to), "%s/node_modules", app);
+	/* What npm installed, not what was asked: an optional dependency it
+	 * skipped is listed as not installed. */
+	const char *name;
+	json_t *spec;
+	n = 0;
+	json_object_foreach (deps, name, spec) {
+		n += dep_present(path, name);
+	}
+	json_object_foreach (optional, name, spec) {
+		if (dep_present(path, name))
+			n++;
+		else
+			add_unresolved(res, name, json_string_value(spec),
+				       "optional, not installed by npm (another platform, or it failed)");
+	}
+	json_decref(root);
 	move_modules(path, to, NULL);
 	res->ndeps_installed = n;
 }

@@ -26,6 +26,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 GIT = 'git+ssh://git@github.com/example/from-git.git#0123456789abcdef0123456789abcdef01234567'
 HARMLESS = ['@audit-fixture/scoped-dep', 'harmless-dep', 'harmless-left', 'harmless-util']
+# what the fixture project's lockfiles hold (the registry serves more)
+LOCKED = HARMLESS + ['planted-beacon']
 
 
 class Failure(Exception):
@@ -68,7 +70,7 @@ class Env:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def write_lockfiles(self):
-        m = self.manifest
+        m = {k: v for k, v in self.manifest.items() if k in LOCKED}
         pkgs = {'': {'name': 'audit-fixture', 'version': '1.0.0'}}
         for name in sorted(m):
             pkgs['node_modules/' + name] = {'version': m[name]['version'],
@@ -332,6 +334,25 @@ def case_errors(env):
     check(sumry['partial'] and sumry['failed'] == 5, 'summary: %s' % sumry)
 
 
+def case_optional_other_platform(env):
+    # with-optional needs harmless-dep and, optionally, a win32/arm64-only
+    # package: npm skips that one and installs the rest, as a real install
+    # does, and the import runs with its dependency.
+    out = os.path.join(env.tmp, 'with-optional.json')
+    rc, _, err = env.run('trace', 'with-optional@1.0.0', '--registry', env.registry,
+                         '--cache', env.cache, '-q', '-o', out)
+    check(rc == 0, 'exit code %d: %s' % (rc, err[-300:]))
+    r = json.load(open(out))
+    deps = r['dependencies']
+    check(deps['installed'] == 1 and deps['error'] is None, 'dependencies: %s' % deps)
+    check(deps['unresolved'] == [{'name': 'win-only-bin', 'spec': '1.0.0', 'reason':
+                                  'optional, not installed by npm (another platform, or it failed)'}],
+          'unresolved: %s' % deps['unresolved'])
+    imp = [p for p in r['phases'] if p['name'] == 'import'][0]
+    check(imp['status'] == 'ok' and 'with-optional loaded object' in imp['stdout']['data'],
+          'import: %s %r' % (imp['status'], imp['stdout']['data'][:200]))
+
+
 CASES = [
     ('first-audit', case_first_audit),
     ('second-audit-from-store', case_second_audit_from_store),
@@ -341,6 +362,7 @@ CASES = [
     ('show', case_show),
     ('scan-several-targets', case_scan_many),
     ('errors', case_errors),
+    ('optional-other-platform', case_optional_other_platform),
 ]
 
 

@@ -75,7 +75,8 @@ class Registry:
     def packument(self, name):
         versions = {}
         for v, (pj, _) in self.packages[name].items():
-            meta = {k: pj[k] for k in ('name', 'version', 'dependencies', 'scripts') if k in pj}
+            meta = {k: pj[k] for k in ('name', 'version', 'dependencies', 'optionalDependencies',
+                                       'os', 'cpu', 'scripts') if k in pj}
             meta['dist'] = self.dist(name, v)
             versions[v] = meta
         latest = sorted(versions, key=lambda v: [int(x) for x in v.split('.')])[-1]

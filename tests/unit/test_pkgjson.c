@@ -135,6 +135,8 @@ static void test_full_example(void **state)
 	assert_kv(&pj->bin[1], "wg", "bin/wg.js");
 	/* "debug" is in both: once, with the optional spec. */
 	assert_int_equal(pj->ndeps, 3);
+	/* only left-pad is required; the optional part starts after it */
+	assert_int_equal(pj->ndeps_required, 1);
 	assert_kv(&pj->deps[0], "left-pad", "^1.3.0");
 	assert_kv(&pj->deps[1], "fsevents", "2.x");
 	assert_kv(&pj->deps[2], "debug", "^4");
