@@ -1,5 +1,6 @@
 /* Driving a detonation: the supervisor's event loop over the tracer
  * (SIGCHLD via signalfd), the netsink channel and the steps' output. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -17,8 +18,10 @@
 #include "run/run.h"
 #include "tls/mitm.h"
 #include "tls/nodeca.h"
+#include "util/errbuf.h"
 #include "util/fsutil.h"
 #include "util/log.h"
+#include "util/proc.h"
 #include "util/xalloc.h"
 
 #define OUTPUT_CAP (64 * 1024)
@@ -262,6 +265,66 @@ static bool kill_grace_over(uint64_t now, uint64_t deadline, unsigned *rounds)
 	return ++*rounds > KILL_GRACE_ROUNDS && now >= deadline + KILL_GRACE_US;
 }
 
+/* SIGINT, SIGTERM and SIGHUP are caught for the whole detonation: one that
+ * arrives stops it (the running step is killed as at its deadline,
+ * nothing more starts), everything snare made is torn down, and then the
+ * signal is raised again under the caller's disposition.  Caught, not
+ * blocked: a library's worker threads (XGBoost's, curl's) were started
+ * with them unblocked, and the kernel may hand the signal to any of them.
+ * The handler only records it; exec resets it in every child. */
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define NSTOP (sizeof(stop_signals) / sizeof(stop_signals[0]))
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	if (!stop_signal)
+		stop_signal = sig;
+}
+
+int run_stop_pending(void)
+{
+	return stop_signal;
+}
+
+static void catch_stops(struct sigaction old[NSTOP])
+{
+	struct sigaction sa = {.sa_handler = on_stop, .sa_flags = SA_RESTART};
+
+	stop_signal = 0;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < NSTOP; i++)
+		sigaction(stop_signals[i], &sa, &old[i]);
+}
+
+/* The caller's dispositions back; a stop that came is raised again. */
+static void release_stops(const struct sigaction old[NSTOP])
+{
+	int sig = stop_signal;
+
+	for (size_t i = 0; i < NSTOP; i++)
+		sigaction(stop_signals[i], &old[i], NULL);
+	stop_signal = 0;
+	if (sig)
+		raise(sig);
+}
+
+/* Whether the running step must be killed now: its deadline passed, or a
+ * stop signal came (then the deadline becomes now, so the kill's grace
+ * period counts from the kill). */
+static bool stop_now(struct ctx *c, uint64_t now, uint64_t *deadline)
+{
+	int sig = run_stop_pending();
+
+	if (sig && !c->res->interrupted) {
+		c->res->interrupted = sig;
+		log_info("%s: stopping the detonation", strsignal(sig));
+	}
+	if (sig && now < *deadline)
+		*deadline = now;
+	return now >= *deadline;
+}
+
 /* A step with no tracer: done when its first process ends, as npm sees
  * a script; what it leaves in the background runs on until teardown. */
 static void run_step_untraced(struct ctx *c, size_t k, uint64_t deadline)
@@ -291,7 +354,7 @@ static void run_step_untraced(struct ctx *c, size_t k, uint64_t deadline)
 			return;
 		}
 		uint64_t now = ev_now_us();
-		if (!done && now >= deadline && !killed) {
+		if (!done && !killed && stop_now(c, now, &deadline)) {
 			sandbox_kill_step(c->sb, k);
 			killed = true;
 		}
@@ -333,7 +396,7 @@ static void run_step(struct ctx *c, size_t k, uint64_t deadline)
 			s->t_end = now - c->t0;
 			return;
 		}
-		if (now >= deadline && !killed) {
+		if (!killed && stop_now(c, now, &deadline)) {
 			tracer_kill_step(c->tracer, (int)k);
 			killed = true;
 		}
@@ -365,8 +428,8 @@ static void run_phases(struct ctx *c)
 			struct run_step *s = &res->steps[k];
 			if ((int)s->phase != ph)
 				continue;
-			if (ev_now_us() >= deadline)
-				break; /* left as not_run: the phase timed out */
+			if (ev_now_us() >= deadline || c->res->interrupted || run_stop_pending())
+				break; /* left as not_run: the phase timed out, or a stop */
 			if (c->tracer)
 				run_step(c, k, deadline);
 			else
@@ -405,6 +468,48 @@ static void tool_versions(struct run_result *res)
 			res->node_version[strcspn(res->node_version, "\n")] = '\0';
 		pclose(f);
 	}
+}
+
+/* The work directory names its owner ("PID STARTTIME"), so that a later
+ * run can tell a directory a SIGKILL left behind from one in use. */
+static int write_owner(const char *workdir)
+{
+	char path[4200], line[64];
+
+	snprintf(path, sizeof(path), "%s/owner", workdir);
+	snprintf(line, sizeof(line), "%d %llu\n", (int)getpid(), proc_starttime(getpid()));
+	return fs_write_file(path, line, strlen(line));
+}
+
+/* Removes the work directories under |base| whose owner is gone. */
+static void sweep_workdirs(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char path[4200], *owner;
+		size_t len;
+		int pid;
+		unsigned long long start;
+
+		if (strncmp(de->d_name, "snare-", 6) != 0 || strlen(de->d_name) != 12)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/owner", base, de->d_name);
+		owner = fs_read_file(path, 64, &len);
+		if (!owner)
+			continue; /* not ours, or being made right now */
+		bool stale = sscanf(owner, "%d %llu", &pid, &start) == 2 && !proc_alive(pid, start);
+		free(owner);
+		if (!stale)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", base, de->d_name);
+		if (fs_rm_rf(path) == 0)
+			log_warn("removed the work directory '%s' left by a killed run", path);
+	}
+	closedir(d);
 }
 
 static void copy_procs(struct ctx *c)
@@ -446,8 +551,10 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	int out[2] = {-1, -1}, errp[2] = {-1, -1}, chan[2] = {-1, -1};
 	const char *base = opts->workdir ? opts->workdir : getenv("TMPDIR");
 	sigset_t mask, old;
+	struct sigaction stop_old[NSTOP];
 	int r = -1;
 
+	catch_stops(stop_old);
 	memset(res, 0, sizeof(*res));
 	c.t0 = ev_now_us();
 	for (int i = 0; i < PHASE_COUNT; i++) {
@@ -457,16 +564,21 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	}
 	identity_generate(&res->id, opts->profile, opts->seed);
 	tool_versions(res);
-	snprintf(res->workdir, sizeof(res->workdir), "%s/snare-XXXXXX",
-		 base && *base ? base : "/tmp");
-	if (!mkdtemp(res->workdir)) {
-		snprintf(err, errlen, "cannot create a work directory in '%s': %s",
-			 base && *base ? base : "/tmp", strerror(errno));
+	base = base && *base ? base : "/tmp";
+	sandbox_sweep_stale();
+	sweep_workdirs(base);
+	snprintf(res->workdir, sizeof(res->workdir), "%s/snare-XXXXXX", base);
+	if (!mkdtemp(res->workdir) || write_owner(res->workdir) < 0) {
+		snprintf(err, errlen, "cannot create a work directory in '%s': %s", base,
+			 strerror(errno));
+		if (res->workdir[0] && access(res->workdir, F_OK) == 0)
+			fs_rm_rf(res->workdir);
 		res->workdir[0] = '\0';
 		goto out;
 	}
 	uint64_t t_prep = ev_now_us();
-	if (run_prepare(target, opts, res, err, errlen) < 0 || run_plan(opts, res, err, errlen) < 0)
+	if (run_prepare(target, opts, res, err, errlen) < 0 || run_plan(opts, res, err, errlen) < 0 ||
+	    run_stop_pending())
 		goto out;
 	res->t_prepare_us = ev_now_us() - t_prep;
 	res->traced = !opts->no_trace;
@@ -592,14 +704,27 @@ out:
 	}
 	nodeca_free(c.nodeca);
 	mitm_free(mitm);
+	if (res->workdir[0] && opts->keep_workdir) {
+		/* kept on purpose: no later run may sweep it */
+		char owner[4200];
+		snprintf(owner, sizeof(owner), "%s/owner", res->workdir);
+		unlink(owner);
+	}
 	if (res->workdir[0] && !opts->keep_workdir) {
 		uint64_t t_rm = ev_now_us();
 		fs_rm_rf(res->workdir);
 		res->t_cleanup_us = ev_now_us() - t_rm;
 	}
 	res->t_total_us = ev_now_us() - c.t0;
+	int sig = run_stop_pending();
+	if (sig || res->interrupted) {
+		errbuf_set(err, errlen, "interrupted by %s", strsignal(sig ? sig : res->interrupted));
+		r = -1;
+	}
 	if (r < 0)
 		run_result_release(res);
+	/* A stop is delivered here, after the clean-up. */
+	release_stops(stop_old);
 	return r;
 }
 

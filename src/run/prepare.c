@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -89,8 +90,14 @@ static int run_npm(const char *cwd, const char *registry, bool offline, const ch
 	strvec_pushf(&argv, "--noproxy=%s", host);
 	free(host);
 
+	pid_t parent = getpid();
 	pid = fork();
 	if (pid == 0) {
+		/* npm dies with snare, in a process group of its own that a
+		 * stop kills whole. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(126);
+		setpgid(0, 0);
 		int fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || nul < 0 || chdir(cwd) < 0)
@@ -104,15 +111,17 @@ static int run_npm(const char *cwd, const char *registry, bool offline, const ch
 	strvec_clear(&argv);
 	if (pid < 0)
 		return -1;
-	for (int i = 0; i < NPM_DEPS_TIMEOUT_S * 10; i++) {
+	setpgid(pid, pid);
+	for (int i = 0; i < NPM_DEPS_TIMEOUT_S * 10 && !run_stop_pending(); i++) {
 		pid_t w = waitpid(pid, &status, WNOHANG);
 		if (w == pid)
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 		usleep(100000);
 	}
+	kill(-pid, SIGKILL);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	return 124;
+	return run_stop_pending() ? 130 : 124;
 }
 
 /* Moves each entry of |from| into |to|, replacing decoys of the same name. */

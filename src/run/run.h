@@ -93,6 +93,7 @@ struct run_result {
 	struct tracer_stats stats;
 	uint64_t t_prepare_us, t_setup_us, t_teardown_us, t_cleanup_us, t_total_us;
 	bool traced;		  /* false: run with no_trace, the report has no behaviour */
+	int interrupted;	  /* the stop signal (SIGINT, SIGTERM, SIGHUP) that ended it, or 0 */
 	bool tls_intercept;	  /* TLS was terminated with the run's own CA */
 	unsigned node_ca_patched; /* node processes given that CA */
 	char workdir[4096];
@@ -100,7 +101,13 @@ struct run_result {
 
 /* Detonates |target| (a directory, a .tgz, or name[@version]).  Returns 0
  * and fills |res|; on bad input or a sandbox that cannot be built, returns
- * -1 with one line in |err| (and |res| released). */
+ * -1 with one line in |err| (and |res| released).
+ * SIGINT, SIGTERM and SIGHUP are caught while it runs: one that comes
+ * stops the detonation, which tears down everything it made (sandbox,
+ * cgroups, npm, the work directory) and then raises the signal again under
+ * the caller's disposition, so by default the process ends by it; with a
+ * handler or SIG_IGN, it returns -1 with "interrupted by ...".  It first removes what
+ * killed runs left (cgroups, work directories of a dead owner). */
 int run_detonate(const char *target, const struct run_options *opts, struct run_result *res,
 		 char *err, size_t errlen);
 void run_result_release(struct run_result *res);
@@ -112,6 +119,8 @@ const char *step_state_name(enum step_state s);
  * Fills name, version, source, hashes and the dependency fields. */
 int run_prepare(const char *target, const struct run_options *opts, struct run_result *res,
 		char *err, size_t errlen);
+/* detonate.c: the stop signal that came during the detonation, or 0. */
+int run_stop_pending(void);
 /* plan.c: the steps for the prepared project. */
 int run_plan(const struct run_options *opts, struct run_result *res, char *err, size_t errlen);
 

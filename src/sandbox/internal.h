@@ -34,6 +34,7 @@ struct cgroup_handle {
 void limits_cgroup_setup(const struct sandbox_limits *lim, pid_t init_pid, struct cgroup_handle *cg,
 			 struct sandbox_enforced *enf);
 void limits_cgroup_release(struct cgroup_handle *cg);
+void limits_cgroup_sweep(void);
 int limits_apply_rlimits(const struct sandbox_limits *lim);
 
 #endif

@@ -2,7 +2,10 @@
  * the v1 memory and pids controllers on hybrid hosts, and rlimits as the
  * floor everywhere.  cgroups need write access to the hierarchy (root);
  * without it the report says only rlimits held. */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 #include "sandbox/internal.h"
 #include "util/fsutil.h"
 #include "util/log.h"
+#include "util/proc.h"
 
 static int write_str(const char *dir, const char *file, const char *val)
 {
@@ -97,4 +101,36 @@ int limits_apply_rlimits(const struct sandbox_limits *lim)
 	    setrlimit(RLIMIT_NOFILE, &nofile) < 0 || setrlimit(RLIMIT_CORE, &core) < 0)
 		return -errno;
 	return 0;
+}
+
+/* A cgroup is named after its sandbox's init (snare-PID); with that
+ * process gone it is stale.  rmdir removes only an empty one. */
+void limits_cgroup_sweep(void)
+{
+	static const char *const bases[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/memory",
+					    "/sys/fs/cgroup/pids"};
+
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		DIR *d = opendir(bases[i]);
+		struct dirent *de;
+
+		if (!d)
+			continue;
+		while ((de = readdir(d))) {
+			char *end, path[512];
+			long pid;
+
+			if (strncmp(de->d_name, "snare-", 6) != 0)
+				continue;
+			pid = strtol(de->d_name + 6, &end, 10);
+			if (end == de->d_name + 6 || *end || pid <= 0)
+				continue;
+			if (proc_running((pid_t)pid))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", bases[i], de->d_name);
+			if (rmdir(path) == 0)
+				log_warn("removed the cgroup '%s' left by a killed run", path);
+		}
+		closedir(d);
+	}
 }

@@ -159,6 +159,13 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 	sigset_t mask;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* The supervisor catches the signals that stop a run; nothing inside
+	 * inherits its handlers or its mask. */
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
+	sigemptyset(&mask);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 	if (read(sync_fd, buf, 1) != 1)
 		_exit(121); /* the supervisor gave up */
 	if (net_setup_loopback_only(cfg->net_ipv6, str_seed(cfg->id->hostname), err, sizeof(err)) <
@@ -340,6 +347,11 @@ fail:
 	}
 	sandbox_free(sb);
 	return NULL;
+}
+
+void sandbox_sweep_stale(void)
+{
+	limits_cgroup_sweep();
 }
 
 int sandbox_prepare_tree(const char *path)

@@ -109,4 +109,8 @@ void sandbox_kill(struct sandbox *sb);
 /* Kills what is left, reaps init and frees.  NULL ok. */
 void sandbox_free(struct sandbox *sb);
 
+/* Removes the cgroups that sandboxes of killed runs left behind (their
+ * init is gone; a SIGKILL gives no time to clean up), logging each. */
+void sandbox_sweep_stale(void);
+
 #endif

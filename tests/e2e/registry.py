@@ -14,7 +14,10 @@ the packages to --manifest ({name: {version, integrity, tarball}}); every
 request is appended to --log as "GET <path>".  It never runs anything it
 serves.
 
-  registry.py --packages DIR --port-file F --manifest M --log L
+  registry.py --packages DIR --port-file F --manifest M --log L [--stall NAME]...
+
+--stall NAME makes every request for NAME's packument hang (a registry that
+never answers), for the interrupt tests.
 """
 import argparse
 import base64
@@ -27,6 +30,7 @@ import os
 import sys
 import tarfile
 import threading
+import time
 import urllib.parse
 
 
@@ -97,6 +101,8 @@ def main():
     ap.add_argument('--port-file', required=True)
     ap.add_argument('--manifest', required=True)
     ap.add_argument('--log', required=True)
+    ap.add_argument('--stall', action='append', default=[],
+                    help='never answer for this package name (a hung registry)')
     args = ap.parse_args()
     reg = Registry(args.packages)
     log_lock = threading.Lock()
@@ -118,6 +124,9 @@ def main():
             with log_lock, open(args.log, 'a') as f:
                 f.write('GET %s\n' % self.path)
             path = urllib.parse.unquote(self.path.split('?')[0])
+            if path[1:] in args.stall:
+                time.sleep(600)
+                return self.send(404, b'{"error":"Not found"}', 'application/json')
             if '/-/' in path:
                 name = path[1:path.index('/-/')]
                 for v in reg.packages.get(name, {}):

@@ -3,8 +3,24 @@
 # loopback that the sandboxed package aims at.  start STATE | check STATE
 state=$2
 keep=/tmp/snare-e2e-hostkeep
+# The package aims at that fixed host path, so two suites running at once
+# (two checkouts on one machine) take turns: the lock is a directory that
+# names its holder, taken back from a holder that is gone.
+lock=$keep.lock
 case $1 in
 start)
+	i=0
+	until mkdir "$lock" 2>/dev/null; do
+		holder=$(cat "$lock/pid" 2>/dev/null)
+		if [ -n "$holder" ] && ! kill -0 "$holder" 2>/dev/null; then
+			rm -rf "$lock"
+			continue
+		fi
+		i=$((i + 1))
+		[ $i -lt 6000 ] || break
+		sleep 0.1
+	done
+	echo $PPID >"$lock/pid"
 	mkdir -p "$state" "$keep"
 	echo "host file" >"$keep/secret.txt"
 	python3 -c '
@@ -24,6 +40,6 @@ check)
 	kill "$(cat "$state/pid")" 2>/dev/null
 	[ -e "$state/hits" ] && echo "the host's loopback service was reached"
 	[ -f "$keep/secret.txt" ] || echo "the host file behind a symlink was removed"
-	rm -rf "$keep" "$state"
+	rm -rf "$keep" "$state" "$lock"
 	;;
 esac
