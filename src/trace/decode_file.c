@@ -215,3 +215,12 @@ void decode_truncate(struct decode *d)
 	d->e->fflags = FF_TRUNC | FF_WRITE;
 	d->e->len = d->a[1];
 }
+
+/* mknodat (mkfifo, mknod): a new FIFO, socket or device node; mode holds
+ * its type (S_IFIFO, ...) and permissions. */
+void decode_mknodat(struct decode *d)
+{
+	decode_path(d->e, d->tid, (int)d->a[0], d->a[1]);
+	d->e->fflags = FF_CREATE;
+	d->e->mode = (unsigned)d->a[2];
+}
