@@ -18,12 +18,12 @@ int mount_build_root(const struct sandbox_config *cfg, const char *newroot, uid_
  * it, then checks that loopback is the only interface.  Runs in init. */
 int net_setup_loopback_only(bool ipv6, uint32_t decoy_seed, char *err, size_t errlen);
 
-/* seccomp.c: compiles the filter.  SECCOMP_RET_TRACE for traced syscalls
- * (data 0) and for denied ones (data SECCOMP_DENY_DATA), allow otherwise.
+/* seccomp.c: compiles the filter from the rows of syscall/syscalls.def.
+ * SECCOMP_RET_TRACE for traced syscalls (data 0) and for denied ones (data
+ * SECCOMP_DENY_DATA, syscall/syscall.h), allow otherwise.
  * |untraced|: no tracer will be there, so traced syscalls are allowed and
  * denied ones fail with EPERM in the filter itself.  Other architectures
  * are killed.  The program is malloc'd in |prog|. */
-#define SECCOMP_DENY_DATA 1
 int seccomp_build(struct sock_fprog *prog, bool untraced, char *err, size_t errlen);
 
 /* limits.c: cgroup set-up from the supervisor (best effort, reports what

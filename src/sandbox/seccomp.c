@@ -1,7 +1,8 @@
-/* The seccomp policy, as a table (libseccomp tests style).  TRACE hands the
- * syscall to the tracer (which records it and, for DENY rows, makes it fail
- * with EPERM); everything else runs untraced at full speed.  If the tracer
- * vanished, SECCOMP_RET_TRACE fails the syscall with ENOSYS: fail closed. */
+/* The seccomp policy, built from the rows of src/syscall/syscalls.def.
+ * TRACE hands the syscall to the tracer (which records it and, for DENY
+ * rows, makes it fail with EPERM); everything else runs untraced at full
+ * speed.  If the tracer vanished, SECCOMP_RET_TRACE fails the syscall with
+ * ENOSYS: fail closed. */
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -12,69 +13,9 @@
 #include <seccomp.h>
 
 #include "sandbox/internal.h"
+#include "syscall/syscall.h"
 #include "util/cleanup.h"
 #include "util/xalloc.h"
-
-/* Traced: recorded with their result. */
-static const char *const traced[] = {
-	"execve",   "execveat",	 "open",	 "openat",   "openat2",	  "creat",   "unlink",
-	"unlinkat", "rmdir",	 "rename",	 "renameat", "renameat2", "chmod",   "fchmod",
-	"fchmodat", "chown",	 "fchown",	 "lchown",   "fchownat",  "link",    "linkat",
-	"symlink",  "symlinkat", "mkdir",	 "mkdirat",  "truncate",  "connect", "sendto",
-	"sendmsg",  "sendmmsg",	 "bind",	 "listen",   "socket",	  "setsid",  "kill",
-	"tkill",    "tgkill",	 "memfd_create", "prctl",    "ptrace",
-};
-
-/* Denied: no package needs them; the attempt is recorded, the call fails. */
-static const char *const denied[] = {
-	"mount",
-	"umount2",
-	"pivot_root",
-	"chroot",
-	"swapon",
-	"swapoff",
-	"reboot",
-	"kexec_load",
-	"kexec_file_load",
-	"init_module",
-	"finit_module",
-	"delete_module",
-	"bpf",
-	"perf_event_open",
-	"keyctl",
-	"add_key",
-	"request_key",
-	"io_uring_setup",
-	"io_uring_enter",
-	"io_uring_register",
-	"process_vm_writev",
-	"setns",
-	"unshare",
-	"userfaultfd",
-	"open_by_handle_at",
-	"name_to_handle_at",
-	"acct",
-	"quotactl",
-	"settimeofday",
-	"clock_settime",
-	"clock_adjtime",
-	"adjtimex",
-	"syslog",
-	"iopl",
-	"ioperm",
-	"mount_setattr",
-	"fsopen",
-	"fsmount",
-	"fsconfig",
-	"move_mount",
-	"open_tree",
-	"fspick",
-	"lookup_dcookie",
-	"kcmp",
-	"pidfd_getfd",
-	"vhangup",
-	"uselib",
-};
 
 int seccomp_build(struct sock_fprog *prog, bool untraced, char *err, size_t errlen)
 {
@@ -84,7 +25,9 @@ int seccomp_build(struct sock_fprog *prog, bool untraced, char *err, size_t errl
 	const uint32_t deny = untraced ? SCMP_ACT_ERRNO(EPERM) : SCMP_ACT_TRACE(SECCOMP_DENY_DATA);
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	cleanup_fd int fd = -1;
+	const struct syscall_row *rows;
 	const char *what = "";
+	size_t nrows;
 	int r = 0;
 	off_t size;
 
@@ -92,17 +35,13 @@ int seccomp_build(struct sock_fprog *prog, bool untraced, char *err, size_t errl
 		snprintf(err, errlen, "cannot create the seccomp filter");
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < sizeof(traced) / sizeof(traced[0]) && !r && !untraced; i++) {
-		what = traced[i];
-		int nr = seccomp_syscall_resolve_name(what);
-		if (nr != __NR_SCMP_ERROR)
-			r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), nr, 0);
-	}
-	for (size_t i = 0; i < sizeof(denied) / sizeof(denied[0]) && !r; i++) {
-		what = denied[i];
-		int nr = seccomp_syscall_resolve_name(what);
-		if (nr != __NR_SCMP_ERROR)
-			r = seccomp_rule_add(ctx, deny, nr, 0);
+	rows = syscall_rows(&nrows);
+	for (size_t i = 0; i < nrows && !r; i++) {
+		what = rows[i].name;
+		if (rows[i].action == SYSCALL_TRACE && !untraced)
+			r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), rows[i].nr, 0);
+		else if (rows[i].action == SYSCALL_DENY)
+			r = seccomp_rule_add(ctx, deny, rows[i].nr, 0);
 	}
 	/* New namespaces through clone(2) are denied; clone3 passes its flags
 	 * in memory a filter cannot read, so it answers ENOSYS and libc falls

@@ -54,7 +54,7 @@ struct tracer *tracer_new(struct evlog *log, const struct tracer_hooks *hooks, u
 int tracer_seize(struct tracer *t, pid_t init);
 void tracer_set_step(struct tracer *t, int step);
 /* Handles one waitpid(-1, &status, __WALL) result. */
-void tracer_handle(struct tracer *t, pid_t pid, int status);
+void tracer_handle(struct tracer *t, pid_t tid, int status);
 /* Processes of |step| still alive. */
 size_t tracer_step_alive(const struct tracer *t, int step);
 /* The exit status of the first process of |step|; false while it runs. */

@@ -4,34 +4,24 @@
  * arguments, then PTRACE_SYSCALL), a syscall-exit stop (record the result,
  * then PTRACE_CONT), and the fork/clone/exec events.  Nothing else stops. */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/uio.h>
-#include <sys/un.h>
 #include <sys/user.h>
 #include <sys/wait.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <unistd.h>
 #include <linux/ptrace.h>
-#include <linux/openat2.h>
 
-#include "sandbox/internal.h"
-#include "sys/sys.h"
-#include "trace/mem.h"
+#include "syscall/syscall.h"
+#include "trace/decode.h"
 #include "trace/trace.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
-#define PATH_CAP 4096
-#define ARGV_MAX 256
-#define ARGV_TOTAL (64 * 1024)
 #define NBUCKET 1024
 
 struct thr {
@@ -195,451 +185,43 @@ static void port_remember(struct tracer *t, int socktype, int port, int pid)
 	t->ports[t->nports++] = (struct portmap){socktype, port, pid};
 }
 
-/* ---- decoders ----------------------------------------------------------- */
+/* ---- decoders (decode_*.c), by row of syscall/syscalls.def ------------- */
 
-static char *arg_path(pid_t pid, uint64_t addr)
+/* Rows that name no decoder ("none") get NULL. */
+#define decode_none NULL
+static decode_fn *const decoders[SC__COUNT] = {
+#define SC(name, action, kind, decoder) [SC_##name] = decode_##decoder,
+#include "syscall/syscalls.def"
+#undef SC
+};
+#undef decode_none
+
+decode_fn *decode_find(const struct syscall_row *row)
 {
-	bool trunc;
-	return tmem_str(pid, addr, PATH_CAP, &trunc);
-}
-
-static void set_path(struct event *e, pid_t pid, int dirfd, uint64_t addr)
-{
-	char *raw = arg_path(pid, addr);
-	if (!raw)
-		return;
-	e->path = raw[0] ? tpath_resolve(pid, dirfd, raw) : tpath_fd(pid, dirfd);
-	free(raw);
-}
-
-static void set_path2(struct event *e, pid_t pid, int dirfd, uint64_t addr)
-{
-	char *raw = arg_path(pid, addr);
-	if (!raw)
-		return;
-	e->path2 = tpath_resolve(pid, dirfd, raw);
-	free(raw);
-}
-
-static unsigned open_flags(uint64_t fl)
-{
-	unsigned f = 0;
-
-	switch (fl & O_ACCMODE) {
-	case O_RDONLY:
-		f |= FF_READ;
-		break;
-	case O_WRONLY:
-		f |= FF_WRITE;
-		break;
-	default:
-		f |= FF_READ | FF_WRITE;
-	}
-	if (fl & O_CREAT)
-		f |= FF_CREATE;
-	if (fl & O_TRUNC)
-		f |= FF_TRUNC | FF_WRITE;
-	if (fl & O_DIRECTORY)
-		f |= FF_DIR;
-	return f;
-}
-
-/* Decodes a sockaddr into the event; returns the family. */
-static int decode_sockaddr(struct event *e, pid_t pid, uint64_t addr, uint64_t len)
-{
-	struct sockaddr_storage ss;
-
-	if (!addr || len < sizeof(sa_family_t))
-		return 0;
-	if (len > sizeof(ss))
-		len = sizeof(ss);
-	memset(&ss, 0, sizeof(ss));
-	if (tmem_read(pid, addr, &ss, len) < (ssize_t)sizeof(sa_family_t))
-		return 0;
-	e->family = ss.ss_family;
-	if (ss.ss_family == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-		inet_ntop(AF_INET, &in->sin_addr, e->addr, sizeof(e->addr));
-		e->port = ntohs(in->sin_port);
-	} else if (ss.ss_family == AF_INET6) {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-		inet_ntop(AF_INET6, &in6->sin6_addr, e->addr, sizeof(e->addr));
-		e->port = ntohs(in6->sin6_port);
-	} else if (ss.ss_family == AF_UNIX) {
-		struct sockaddr_un *un = (struct sockaddr_un *)&ss;
-		size_t plen = len - offsetof(struct sockaddr_un, sun_path);
-		if (plen > 0 && un->sun_path[0] == '\0') {
-			/* abstract socket: shown with a leading '@' */
-			e->path = xasprintf("@%.*s", (int)(plen - 1), un->sun_path + 1);
-		} else if (plen > 0) {
-			e->path = xstrndup(un->sun_path, plen);
-		}
-	}
-	return ss.ss_family;
-}
-
-static int dup_socket(pid_t pid, int fd, int *socktype)
-{
-	int pidfd = sys_pidfd_open(pid);
-	int dfd = -1;
-	socklen_t sl = sizeof(*socktype);
-
-	if (pidfd < 0)
-		return -1;
-	dfd = sys_pidfd_getfd(pidfd, fd);
-	close(pidfd);
-	if (dfd < 0)
-		return -1;
-	if (getsockopt(dfd, SOL_SOCKET, SO_TYPE, socktype, &sl) < 0) {
-		close(dfd);
-		return -1;
-	}
-	return dfd;
-}
-
-static int local_port(int fd)
-{
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
-
-	if (getsockname(fd, (struct sockaddr *)&ss, &sl) < 0)
-		return 0;
-	if (ss.ss_family == AF_INET)
-		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	if (ss.ss_family == AF_INET6)
-		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	return 0;
-}
-
-/* For an IP destination: find the socket type and make the netsink listen. */
-static void prepare_ip_dest(struct tracer *t, struct thr *h, int fd)
-{
-	struct event *e = &h->ev;
-	int st = 0;
-
-	if (e->family != AF_INET && e->family != AF_INET6 && e->family != AF_UNIX)
-		return;
-	/* pidfd_open() wants the thread-group leader; the fd table is shared. */
-	h->dupfd = dup_socket(t->procs[h->proc].pid, fd, &st);
-	e->socktype = st;
-	if (e->family == AF_UNIX)
-		return;
-	if (t->hooks.ensure_listener && e->port > 0 && (st == SOCK_STREAM || st == SOCK_DGRAM))
-		t->hooks.ensure_listener(t->hooks.ctx, st, e->port);
-}
-
-static uint64_t iov_total(pid_t pid, uint64_t iov, uint64_t n)
-{
-	uint64_t total = 0;
-
-	if (n > 1024)
-		n = 1024;
-	for (uint64_t i = 0; i < n; i++) {
-		struct iovec v;
-		if (tmem_read(pid, iov + i * sizeof(v), &v, sizeof(v)) != (ssize_t)sizeof(v))
-			break;
-		total += v.iov_len;
-	}
-	return total;
+	return row ? decoders[row->id] : NULL;
 }
 
 /* Fills h->ev for the syscall at its entry.  Returns false for a syscall
- * that needs no exit stop. */
-static bool decode_entry(struct tracer *t, struct thr *h, pid_t tid, long nr, const uint64_t *a)
+ * that needs no exit stop (no decoder). */
+static bool decode_entry(struct tracer *t, struct thr *h, pid_t tid, const struct syscall_row *row,
+			 const uint64_t *a)
 {
-	struct event *e = &h->ev;
-	const char *name = NULL;
-
-#define START(type, n)                                                                             \
-	do {                                                                                       \
-		name = n;                                                                          \
-		event_init(t, h, e, type, name);                                                   \
-	} while (0)
-	switch (nr) {
-	case SYS_execve:
-		START(EV_EXEC, "execve");
-		set_path(e, tid, AT_FDCWD, a[0]);
-		e->argv = tmem_argv(tid, a[1], ARGV_MAX, ARGV_TOTAL);
-		e->cwd = tpath_resolve(tid, AT_FDCWD, ".");
-		break;
-	case SYS_execveat:
-		START(EV_EXEC, "execveat");
-		set_path(e, tid, (int)a[0], a[1]);
-		e->argv = tmem_argv(tid, a[2], ARGV_MAX, ARGV_TOTAL);
-		e->cwd = tpath_resolve(tid, AT_FDCWD, ".");
-		break;
-	case SYS_open:
-		START(EV_FILE, "open");
-		set_path(e, tid, AT_FDCWD, a[0]);
-		e->fflags = open_flags(a[1]);
-		e->mode = (unsigned)a[2];
-		break;
-	case SYS_openat:
-		START(EV_FILE, "openat");
-		set_path(e, tid, (int)a[0], a[1]);
-		e->fflags = open_flags(a[2]);
-		e->mode = (unsigned)a[3];
-		break;
-	case SYS_openat2: {
-		struct open_how how = {0};
-		START(EV_FILE, "openat2");
-		set_path(e, tid, (int)a[0], a[1]);
-		if (tmem_read(tid, a[2], &how, sizeof(how)) > 0) {
-			e->fflags = open_flags(how.flags);
-			e->mode = (unsigned)how.mode;
-		}
-		break;
-	}
-	case SYS_creat:
-		START(EV_FILE, "creat");
-		set_path(e, tid, AT_FDCWD, a[0]);
-		e->fflags = FF_WRITE | FF_CREATE | FF_TRUNC;
-		e->mode = (unsigned)a[1];
-		break;
-	case SYS_unlink:
-	case SYS_rmdir:
-		START(EV_FILE, nr == SYS_unlink ? "unlink" : "rmdir");
-		set_path(e, tid, AT_FDCWD, a[0]);
-		e->fflags = FF_DELETE | (nr == SYS_rmdir ? FF_DIR : 0);
-		break;
-	case SYS_unlinkat:
-		START(EV_FILE, "unlinkat");
-		set_path(e, tid, (int)a[0], a[1]);
-		e->fflags = FF_DELETE | ((a[2] & AT_REMOVEDIR) ? FF_DIR : 0);
-		break;
-	case SYS_rename:
-		START(EV_FILE, "rename");
-		set_path(e, tid, AT_FDCWD, a[0]);
-		set_path2(e, tid, AT_FDCWD, a[1]);
-		e->fflags = FF_RENAME;
-		break;
-	case SYS_renameat:
-	case SYS_renameat2:
-		START(EV_FILE, nr == SYS_renameat ? "renameat" : "renameat2");
-		set_path(e, tid, (int)a[0], a[1]);
-		set_path2(e, tid, (int)a[2], a[3]);
-		e->fflags = FF_RENAME;
-		break;
-	case SYS_chmod:
-		START(EV_FILE, "chmod");
-		set_path(e, tid, AT_FDCWD, a[0]);
-		e->fflags = FF_CHMOD;
-		e->mode = (unsigned)a[1];
-		break;
-	case SYS_fchmod:
-		START(EV_FILE, "fchmod");
-		e->path = tpath_fd(tid, (int)a[0]);
-		e->fflags = FF_CHMOD;
-		e->mode = (unsigned)a[1];
-		break;
-	case SYS_fchmodat:
-		START(EV_FILE, "fchmodat");
-		set_path(e, tid, (int)a[0], a[1]);
-		e->fflags = FF_CHMOD;
-		e->mode = (unsigned)a[2];
-		break;
-	case SYS_chown:
-	case SYS_lchown:
-		START(EV_FILE, nr == SYS_chown ? "chown" : "lchown");
-		set_path(e, tid, AT_FDCWD, a[0]);
-		e->fflags = FF_CHOWN;
-		e->arg = (long)a[1];
-		break;
-	case SYS_fchown:
-		START(EV_FILE, "fchown");
-		e->path = tpath_fd(tid, (int)a[0]);
-		e->fflags = FF_CHOWN;
-		e->arg = (long)a[1];
-		break;
-	case SYS_fchownat:
-		START(EV_FILE, "fchownat");
-		set_path(e, tid, (int)a[0], a[1]);
-		e->fflags = FF_CHOWN;
-		e->arg = (long)a[2];
-		break;
-	case SYS_link:
-	case SYS_symlink:
-		START(EV_FILE, nr == SYS_link ? "link" : "symlink");
-		if (nr == SYS_symlink)
-			e->path2 = arg_path(tid, a[0]); /* the target, as written */
-		else
-			set_path2(e, tid, AT_FDCWD, a[0]);
-		set_path(e, tid, AT_FDCWD, a[1]);
-		e->fflags = FF_LINK | FF_CREATE;
-		break;
-	case SYS_linkat:
-		START(EV_FILE, "linkat");
-		set_path2(e, tid, (int)a[0], a[1]);
-		set_path(e, tid, (int)a[2], a[3]);
-		e->fflags = FF_LINK | FF_CREATE;
-		break;
-	case SYS_symlinkat:
-		START(EV_FILE, "symlinkat");
-		e->path2 = arg_path(tid, a[0]);
-		set_path(e, tid, (int)a[1], a[2]);
-		e->fflags = FF_LINK | FF_CREATE;
-		break;
-	case SYS_mkdir:
-		START(EV_FILE, "mkdir");
-		set_path(e, tid, AT_FDCWD, a[0]);
-		e->fflags = FF_MKDIR | FF_DIR | FF_CREATE;
-		e->mode = (unsigned)a[1];
-		break;
-	case SYS_mkdirat:
-		START(EV_FILE, "mkdirat");
-		set_path(e, tid, (int)a[0], a[1]);
-		e->fflags = FF_MKDIR | FF_DIR | FF_CREATE;
-		e->mode = (unsigned)a[2];
-		break;
-	case SYS_truncate:
-		START(EV_FILE, "truncate");
-		set_path(e, tid, AT_FDCWD, a[0]);
-		e->fflags = FF_TRUNC | FF_WRITE;
-		e->len = a[1];
-		break;
-	case SYS_socket:
-		START(EV_SOCKET, "socket");
-		e->family = (int)a[0];
-		e->socktype = (int)(a[1] & 0xf);
-		e->arg = (long)a[2];
-		break;
-	case SYS_connect:
-		START(EV_CONNECT, "connect");
-		decode_sockaddr(e, tid, a[1], a[2]);
-		prepare_ip_dest(t, h, (int)a[0]);
-		break;
-	case SYS_bind:
-		START(EV_BIND, "bind");
-		decode_sockaddr(e, tid, a[1], a[2]);
-		break;
-	case SYS_listen:
-		START(EV_LISTEN, "listen");
-		e->arg = (long)a[1];
-		{
-			int st = 0;
-			int fd = dup_socket(t->procs[h->proc].pid, (int)a[0], &st);
-			if (fd >= 0) {
-				e->port = local_port(fd);
-				e->socktype = st;
-				close(fd);
-			}
-		}
-		break;
-	case SYS_sendto:
-		START(EV_SEND, "sendto");
-		e->len = a[2];
-		decode_sockaddr(e, tid, a[4], a[5]);
-		prepare_ip_dest(t, h, (int)a[0]);
-		break;
-	case SYS_sendmsg: {
-		struct msghdr m;
-		START(EV_SEND, "sendmsg");
-		if (tmem_read(tid, a[1], &m, sizeof(m)) == (ssize_t)sizeof(m)) {
-			decode_sockaddr(e, tid, (uint64_t)(uintptr_t)m.msg_name, m.msg_namelen);
-			e->len = iov_total(tid, (uint64_t)(uintptr_t)m.msg_iov, m.msg_iovlen);
-		}
-		prepare_ip_dest(t, h, (int)a[0]);
-		break;
-	}
-	case SYS_sendmmsg: {
-		struct mmsghdr mm;
-		START(EV_SEND, "sendmmsg");
-		e->arg = (long)a[2];
-		for (uint64_t i = 0; i < a[2] && i < 64; i++) {
-			if (tmem_read(tid, a[1] + i * sizeof(mm), &mm, sizeof(mm)) !=
-			    (ssize_t)sizeof(mm))
-				break;
-			if (i == 0)
-				decode_sockaddr(e, tid, (uint64_t)(uintptr_t)mm.msg_hdr.msg_name,
-						mm.msg_hdr.msg_namelen);
-			e->len += iov_total(tid, (uint64_t)(uintptr_t)mm.msg_hdr.msg_iov,
-					    mm.msg_hdr.msg_iovlen);
-		}
-		prepare_ip_dest(t, h, (int)a[0]);
-		break;
-	}
-	case SYS_setsid:
-		START(EV_PROC, "setsid");
-		break;
-	case SYS_kill:
-	case SYS_tkill:
-		START(EV_PROC, nr == SYS_kill ? "kill" : "tkill");
-		e->arg = (long)a[1];
-		e->len = a[0]; /* target pid, as the tracee sees it */
-		break;
-	case SYS_tgkill:
-		START(EV_PROC, "tgkill");
-		e->arg = (long)a[2];
-		e->len = a[1];
-		break;
-	case SYS_memfd_create:
-		START(EV_PROC, "memfd_create");
-		e->path = arg_path(tid, a[0]);
-		e->arg = (long)a[1];
-		break;
-	case SYS_prctl:
-		START(EV_PROC, "prctl");
-		e->arg = (long)a[0];
-		if (a[0] == 15 /* PR_SET_NAME */) {
-			char name16[17] = "";
-			if (tmem_read(tid, a[1], name16, 16) > 0)
-				e->path = xstrndup(name16, 16);
-		}
-		break;
-	case SYS_ptrace:
-		START(EV_DENIED, "ptrace");
-		e->arg = (long)a[0];
-		break;
-	default:
-		return false;
-	}
-#undef START
-	return true;
-}
-
-static const char *syscall_name(long nr)
-{
-	static const struct {
-		long nr;
-		const char *name;
-	} names[] = {
-		{SYS_mount, "mount"},
-		{SYS_umount2, "umount2"},
-		{SYS_pivot_root, "pivot_root"},
-		{SYS_chroot, "chroot"},
-		{SYS_reboot, "reboot"},
-		{SYS_kexec_load, "kexec_load"},
-		{SYS_init_module, "init_module"},
-		{SYS_finit_module, "finit_module"},
-		{SYS_delete_module, "delete_module"},
-		{SYS_bpf, "bpf"},
-		{SYS_perf_event_open, "perf_event_open"},
-		{SYS_keyctl, "keyctl"},
-		{SYS_add_key, "add_key"},
-		{SYS_request_key, "request_key"},
-		{SYS_io_uring_setup, "io_uring_setup"},
-		{SYS_io_uring_enter, "io_uring_enter"},
-		{SYS_io_uring_register, "io_uring_register"},
-		{SYS_process_vm_writev, "process_vm_writev"},
-		{SYS_setns, "setns"},
-		{SYS_unshare, "unshare"},
-		{SYS_userfaultfd, "userfaultfd"},
-		{SYS_open_by_handle_at, "open_by_handle_at"},
-		{SYS_clone, "clone"},
-		{SYS_ptrace, "ptrace"},
-		{SYS_swapon, "swapon"},
-		{SYS_syslog, "syslog"},
-		{SYS_settimeofday, "settimeofday"},
-		{SYS_clock_settime, "clock_settime"},
-		{SYS_iopl, "iopl"},
-		{SYS_ioperm, "ioperm"},
-		{SYS_kcmp, "kcmp"},
-		{SYS_pidfd_getfd, "pidfd_getfd"},
+	decode_fn *fn = decode_find(row);
+	struct decode d = {
+		.tid = tid,
+		.pid = t->procs[h->proc].pid,
+		.a = a,
+		.e = &h->ev,
+		.hooks = &t->hooks,
+		.dupfd = -1,
 	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].nr == nr)
-			return names[i].name;
-	return "syscall";
+
+	if (!fn)
+		return false;
+	event_init(t, h, &h->ev, row->kind, row->name);
+	fn(&d);
+	h->dupfd = d.dupfd;
+	return true;
 }
 
 static void set_return(pid_t tid, long nr, long ret)
@@ -668,8 +250,10 @@ static void on_seccomp_stop(struct tracer *t, struct thr *h, pid_t tid)
 	}
 	long nr = (long)info.seccomp.nr;
 	const uint64_t *a = (const uint64_t *)info.seccomp.args;
+	const struct syscall_row *row = syscall_find(nr);
 
-	if (info.seccomp.ret_data == SECCOMP_DENY_DATA || nr == SYS_ptrace) {
+	/* DENY rows, and traced rows the tracer refuses itself (ptrace). */
+	if (info.seccomp.ret_data == SECCOMP_DENY_DATA || (row && row->kind == EV_DENIED)) {
 		event_init(t, h, &h->ev, EV_DENIED, syscall_name(nr));
 		h->ev.arg = (long)a[0];
 		h->ev.ret = -EPERM;
@@ -683,7 +267,7 @@ static void on_seccomp_stop(struct tracer *t, struct thr *h, pid_t tid)
 		ptrace(PTRACE_SYSCALL, tid, 0, 0);
 		return;
 	}
-	if (decode_entry(t, h, tid, nr, a)) {
+	if (decode_entry(t, h, tid, row, a)) {
 		h->have_event = true;
 		h->in_syscall = true;
 		ptrace(PTRACE_SYSCALL, tid, 0, 0);
@@ -717,7 +301,7 @@ static void finish_event(struct tracer *t, struct thr *h, long ret)
 
 	e->ret = ret;
 	if ((e->type == EV_CONNECT || e->type == EV_SEND) && h->dupfd >= 0) {
-		int port = local_port(h->dupfd);
+		int port = decode_local_port(h->dupfd);
 		if (port)
 			port_remember(t, e->socktype, port, e->pid);
 	}
@@ -883,7 +467,7 @@ void tracer_handle(struct tracer *t, pid_t tid, int status)
 		h = thr_new(t, tid);
 
 	int sig = WSTOPSIG(status);
-	int event = (unsigned)status >> 16;
+	int event = (int)((unsigned)status >> 16);
 	if (sig == (SIGTRAP | 0x80)) {
 		on_syscall_exit_stop(t, h, tid);
 		return;
