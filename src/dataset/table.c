@@ -107,7 +107,7 @@ int table_read(struct table *t, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "re");
 	char *line = NULL;
-	size_t cap = 0, lineno = 0;
+	size_t cap = 0, lineno = 0, cols = 0;
 	ssize_t n;
 	float *x = NULL;
 	int r = -1;
@@ -140,14 +140,17 @@ int table_read(struct table *t, const char *path, char *err, size_t errlen)
 					goto out;
 				}
 			}
-			for (size_t i = 0; i < t->ncols; i++) {
+			for (cols = 0; cols < t->ncols; cols++) {
 				c = field(&s);
-				if (!c || strcmp(c, features_name(i)) != 0) {
+				/* a table of the model's columns only: the rest read as 0 */
+				if (!c && cols == features_model_count())
+					break;
+				if (!c || strcmp(c, features_name(cols)) != 0) {
 					errbuf_set(
 						err, errlen,
 						"features table '%s' is not of feature schema %d: column %zu is '%s', expected '%s'",
-						path, FEATURES_SCHEMA, i + 5, c ? c : "",
-						features_name(i));
+						path, FEATURES_SCHEMA, cols + 5, c ? c : "",
+						features_name(cols));
 					goto out;
 				}
 			}
@@ -168,14 +171,14 @@ int table_read(struct table *t, const char *path, char *err, size_t errlen)
 				   path, lineno);
 			goto out;
 		}
-		for (size_t i = 0; i < t->ncols; i++) {
+		for (size_t i = 0; i < cols; i++) {
 			c = field(&s);
 			char *end;
 			if (!c) {
 				errbuf_set(
 					err, errlen,
 					"features table '%s': line %zu has %zu features, expected %zu",
-					path, lineno, i, t->ncols);
+					path, lineno, i, cols);
 				goto out;
 			}
 			x[i] = strtof(c, &end);

@@ -1,8 +1,10 @@
-/* Feature extraction.  Global features first (the seed paper's baseline),
- * then the same block of per-phase features for install and for import. */
+/* Feature extraction: the rows of features.def, computed into one block
+ * for the run (the seed paper's baseline and the static features) and one
+ * per phase, then laid out in vector order. */
 #include <ctype.h>
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,151 +15,112 @@
 #include "util/errbuf.h"
 #include "util/xalloc.h"
 
-#define PHASE_FEATURES(X)                                                                                 \
-	X(cmd_total)                                                                                      \
-	X(cmd_failed)                                                                                     \
-	X(cmd_shell)                                                                                      \
-	X(cmd_net)                                                                                        \
-	X(cmd_recon)                                                                                      \
-	X(cmd_persist)                                                                                    \
-	X(cmd_encode)                                                                                     \
-	X(cmd_build) X(cmd_interp) X(cmd_foreign) X(exec_written) X(chmod_written) X(setsid) X(kill) X(   \
-		memfd) X(denied) X(timeout) X(failed) X(read_cred) X(read_browser) X(read_wallet)         \
-		X(read_discord) X(read_envfile) X(read_system) X(read_history) X(read_documents) X(       \
-			read_kinds) X(write_persist) X(write_documents) X(write_other_pkg)                \
-			X(write_outside) X(delete_count) X(delete_outside) X(dns_count) X(                \
-				dns_max_label) X(dns_max_entropy) X(dns_hexlike) X(dns_b32like)           \
-				X(dns_b64like) X(dns_service) X(dns_ipcheck) X(dns_txt) X(                \
-					conn_count) X(conn_raw_ip) X(conn_dest) X(conn_nonstd_port)       \
-					X(conn_unix) X(sent_count) X(sent_bytes) X(http_post) X(          \
-						http_get) X(sent_tls) X(sent_raw) X(sent_env_dump)        \
-						X(sent_recon) X(https_requests) X(http_exfil_path) X(     \
-							http_form) X(http_body_max) X(websocket)          \
-							X(tls_refused) X(sent_decoded) X(                 \
-								canary_hits) X(canary_cred)               \
-								X(canary_cloud) X(canary_wallet) X(       \
-									canary_discord) X(canary_env)     \
-									X(canary_dns) X(canary_tls) X(    \
-										t_first_net)              \
-										X(net_after_read) X(      \
-											exec_after_write) \
-											X(stdout_bytes)
-
-#define GLOBAL_FEATURES(X)                                                                         \
-	X(n_commands)                                                                              \
-	X(n_domains)                                                                               \
-	X(n_ips)                                                                                   \
-	X(static_scripts)                                                                          \
-	X(static_script_curl) X(static_script_wget) X(static_script_node_e) X(                     \
-		static_script_base64) X(static_script_url) X(static_script_pipe_sh)                \
-		X(static_script_devnull) X(static_script_background) X(static_script_subshell)     \
-			X(static_script_python) X(static_script_recon) X(static_binding_gyp)       \
-				X(static_code_files) X(static_code_kb) X(static_max_line) X(       \
-					static_long_lines) X(static_eval) X(static_function_ctor)  \
-					X(static_hex_identifiers) X(static_fromcharcode) X(        \
-						static_base64_decode) X(static_child_process)      \
-						X(static_env_refs) X(static_hex_escapes) X(        \
-							static_long_base64) X(static_long_hex)     \
-							X(static_max_entropy) X(static_url_hosts)  \
-								X(static_url_ips)                  \
-									X(static_url_service)
-
-enum {
-#define X(n) G_##n,
-	GLOBAL_FEATURES(X)
-#undef X
-		G__COUNT
+/* One enumerator per row of features.def: G_<name> for RUN rows,
+ * G_static_<name> for STATIC rows, P_<name> for PHASE rows.  The extractor
+ * fills one block of rows for the run (RUN and STATIC) and one per phase
+ * (PHASE), each indexed by these. */
+#define ROW_RUN(n) G_##n
+#define ROW_STATIC(n) G_static_##n
+#define ROW_PHASE(n) P_##n
+enum row {
+#define FEATURE(name, scope, model, sentence, evidence) ROW_##scope(name),
+#include "features/features.def"
+#undef FEATURE
+	ROW__COUNT
 };
 
-enum {
-#define X(n) P_##n,
-	PHASE_FEATURES(X)
-#undef X
-		P__COUNT
+static const struct feature_info rows[ROW__COUNT] = {
+#define FEATURE(name, scope, model, sentence, evidence)                                            \
+	{#name, FEATURE_##scope, FEATURE_##model, sentence, FEATURE_EV_##evidence},
+#include "features/features.def"
+#undef FEATURE
 };
 
 static const char *const phase_names[] = {"install", "import"};
 #define NPHASES 2
-#define NFEATURES (G__COUNT + NPHASES * P__COUNT)
+/* Block 0 holds the run's rows, block 1 + k those of phase k. */
+#define NBLOCKS (1 + NPHASES)
+/* A row is in the vector once, or once per phase. */
+#define MAXFEATURES (NPHASES * ROW__COUNT)
 
-static char *names[NFEATURES];
+/* Vector position -> name, row and block. */
+static struct {
+	char *name;
+	unsigned short row;
+	unsigned char block;
+} vec[MAXFEATURES];
+static size_t nvec, nmodel;
+static pthread_once_t vec_once = PTHREAD_ONCE_INIT;
 
-static void init_names(void)
+static void add_block(size_t *n, size_t block, bool model)
 {
-	static const char *const g[] = {
-#define X(n) #n,
-		GLOBAL_FEATURES(X)
-#undef X
-	};
-	static const char *const p[] = {
-#define X(n) #n,
-		PHASE_FEATURES(X)
-#undef X
-	};
-	if (names[0])
-		return;
-	for (size_t i = 0; i < G__COUNT; i++) {
-		names[i] = xstrdup(g[i]);
-		if (!strncmp(names[i], "static_", 7))
-			names[i][6] = '.';
+	for (size_t r = 0; r < ROW__COUNT; r++) {
+		if ((rows[r].scope == FEATURE_PHASE) != (block > 0) ||
+		    (rows[r].model != FEATURE_ABSENT) != model)
+			continue;
+		if (rows[r].scope == FEATURE_PHASE)
+			vec[*n].name = xasprintf("%s.%s", phase_names[block - 1], rows[r].name);
+		else if (rows[r].scope == FEATURE_STATIC)
+			vec[*n].name = xasprintf("static.%s", rows[r].name);
+		else
+			vec[*n].name = xstrdup(rows[r].name);
+		vec[*n].row = (unsigned short)r;
+		vec[*n].block = (unsigned char)block;
+		(*n)++;
 	}
-	for (size_t ph = 0; ph < NPHASES; ph++)
-		for (size_t i = 0; i < P__COUNT; i++)
-			names[G__COUNT + ph * P__COUNT + i] =
-				xasprintf("%s.%s", phase_names[ph], p[i]);
+}
+
+/* The model's columns first, then the rest; each part run, then phases. */
+static void init_vec(void)
+{
+	size_t n = 0;
+
+	for (size_t b = 0; b < NBLOCKS; b++)
+		add_block(&n, b, true);
+	nmodel = n;
+	for (size_t b = 0; b < NBLOCKS; b++)
+		add_block(&n, b, false);
+	nvec = n;
 }
 
 size_t features_count(void)
 {
-	return NFEATURES;
+	pthread_once(&vec_once, init_vec);
+	return nvec;
+}
+
+size_t features_model_count(void)
+{
+	pthread_once(&vec_once, init_vec);
+	return nmodel;
 }
 
 const char *features_name(size_t i)
 {
-	init_names();
-	return i < NFEATURES ? names[i] : NULL;
+	pthread_once(&vec_once, init_vec);
+	return i < nvec ? vec[i].name : NULL;
 }
 
 int features_index(const char *name)
 {
-	init_names();
-	for (size_t i = 0; i < NFEATURES; i++)
-		if (!strcmp(names[i], name))
+	pthread_once(&vec_once, init_vec);
+	for (size_t i = 0; i < nvec; i++)
+		if (!strcmp(vec[i].name, name))
 			return (int)i;
 	return -1;
 }
 
+const struct feature_info *features_info(size_t i)
+{
+	pthread_once(&vec_once, init_vec);
+	return i < nvec ? &rows[vec[i].row] : NULL;
+}
+
 bool features_for_model(size_t i)
 {
-	static const char *const volume[] = {"n_commands",
-					     "n_domains",
-					     "n_ips",
-					     "static.scripts",
-					     "static.code_kb",
-					     "static.code_files",
-					     "static.max_line",
-					     "static.url_hosts",
-					     ".cmd_total",
-					     ".conn_count",
-					     ".conn_dest",
-					     ".dns_count",
-					     ".sent_count",
-					     ".sent_bytes",
-					     ".t_first_net",
-					     ".stdout_bytes",
-					     ".failed",
-					     ".http_body_max",
-					     NULL};
-	const char *name = features_name(i);
+	const struct feature_info *fi = features_info(i);
 
-	if (!name)
-		return false;
-	for (const char *const *v = volume; *v; v++) {
-		size_t l = strlen(*v), n = strlen(name);
-		if ((*v)[0] == '.' ? (n > l && !strcmp(name + n - l, *v)) : !strcmp(name, *v))
-			return false;
-	}
-	return true;
+	return fi && fi->model == FEATURE_USED;
 }
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -744,8 +707,12 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 	const json_t *pkg = json_object_get(report, "package");
 	size_t i;
 	json_t *ph;
+	float block[NBLOCKS][ROW__COUNT];
+	float *g = block[0];
 
-	memset(out, 0, NFEATURES * sizeof(*out));
+	pthread_once(&vec_once, init_vec);
+	memset(out, 0, nvec * sizeof(*out));
+	memset(block, 0, sizeof(block));
 	if (!json_is_object(report) || strcmp(str(report, "schema"), "snare.report/1") != 0 ||
 	    !json_is_array(phases) || !json_is_object(env)) {
 		errbuf_set(err, errlen, "not a snare report (schema snare.report/1)");
@@ -763,7 +730,7 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 	{
 		size_t j;
 		json_t *v;
-		out[G_n_commands] += (float)json_array_size(json_object_get(ph, "commands"));
+		g[G_n_commands] += (float)json_array_size(json_object_get(ph, "commands"));
 		json_array_foreach(json_object_get(ph, "dns"), j, v)
 			json_object_set_new(domains, str(v, "hostname"), json_true());
 		json_array_foreach(json_object_get(ph, "sockets"), j, v)
@@ -775,17 +742,19 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 		}
 		for (size_t k = 0; k < NPHASES; k++)
 			if (!strcmp(str(ph, "name"), phase_names[k]))
-				phase_features(&c, ph, out + G__COUNT + k * P__COUNT);
+				phase_features(&c, ph, block[1 + k]);
 	}
-	static_features(json_object_get(report, "static"), out);
-	out[G_n_domains] = (float)json_object_size(domains);
-	out[G_n_ips] = (float)json_object_size(ips);
+	static_features(json_object_get(report, "static"), g);
+	g[G_n_domains] = (float)json_object_size(domains);
+	g[G_n_ips] = (float)json_object_size(ips);
 	json_decref(domains);
 	json_decref(ips);
 	/* Absurd numbers in a report (1e308 bytes) must not give a vector that
 	 * the features table and the model refuse. */
-	for (i = 0; i < NFEATURES; i++)
+	for (i = 0; i < nvec; i++) {
+		out[i] = block[vec[i].block][vec[i].row];
 		if (!isfinite(out[i]))
 			out[i] = isnan(out[i]) ? 0.0f : copysignf(FLT_MAX, out[i]);
+	}
 	return 0;
 }
