@@ -376,6 +376,32 @@ static bool mem_has(const unsigned char *d, size_t n, const char *needle)
 
 /* ---- per phase ------------------------------------------------------------ */
 
+/* Distinct hosts the phase connected or sent to: by the name DNS gave the
+ * address, else by the address (DNS and unix sockets aside). */
+static float distinct_hosts(const json_t *ph)
+{
+	json_t *hosts = json_object(), *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(ph, "sockets"), i, v)
+	{
+		const char *call = str(v, "syscall");
+		const char *host =
+			json_string_value(json_array_get(json_object_get(v, "hostnames"), 0));
+		if ((strcmp(call, "connect") != 0 && strncmp(call, "send", 4) != 0) ||
+		    !strcmp(str(v, "family"), "unix") ||
+		    json_integer_value(json_object_get(v, "port")) == 53)
+			continue;
+		if (!host || !*host)
+			host = str(v, "address");
+		if (*host)
+			json_object_set_new(hosts, host, json_true());
+	}
+	float n = (float)json_object_size(hosts);
+	json_decref(hosts);
+	return n;
+}
+
 struct ctx {
 	const char *home, *user, *hostname;
 	char pkgdir[1024];
@@ -537,6 +563,7 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 			t_first_net = t;
 	}
 	f[P_conn_dest] = (float)ndest;
+	f[P_conn_hosts] = distinct_hosts(ph);
 
 	/* sent data */
 	unsigned char *buf = xmalloc(70000);
