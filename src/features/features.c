@@ -286,7 +286,7 @@ static void dns_labels(const char *host, float *f)
 	const char *p = host;
 	while (*p) {
 		size_t n = strcspn(p, ".");
-		if (n > f[P_dns_max_label])
+		if ((float)n > f[P_dns_max_label])
 			f[P_dns_max_label] = (float)n;
 		if (n >= 8) {
 			double e = entropy(p, n);
@@ -408,25 +408,11 @@ struct ctx {
 	const char *pkgname;
 };
 
-static void phase_features(const struct ctx *c, const json_t *ph, float *f)
+static void phase_commands(const json_t *ph, float *f)
 {
-	size_t i, j;
+	size_t i;
 	json_t *v;
-	const char *status = str(ph, "status");
-	bool read_kinds[PATH__COUNT] = {false};
-	double t0 = -1, t_first_net = -1, t_first_sensitive = -1;
 
-	f[P_timeout] = !strcmp(status, "timeout");
-	f[P_failed] = !strcmp(status, "failed");
-	f[P_stdout_bytes] = (float)num(json_object_get(ph, "stdout"), "bytes");
-	json_array_foreach(json_object_get(ph, "steps"), i, v)
-	{
-		double s = num(v, "start_ms");
-		if (t0 < 0 || s < t0)
-			t0 = s;
-	}
-
-	/* commands */
 	json_array_foreach(json_object_get(ph, "commands"), i, v)
 	{
 		const char *path = str(v, "path");
@@ -436,17 +422,62 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 		if (json_integer_value(json_object_get(v, "result")) != 0 ||
 		    json_is_string(json_object_get(v, "result")))
 			f[P_cmd_failed]++;
-		f[P_cmd_shell] += in_list(b, SHELLS);
-		f[P_cmd_net] += in_list(b, NETTOOLS);
-		f[P_cmd_recon] += in_list(b, RECON);
-		f[P_cmd_persist] += in_list(b, PERSIST);
-		f[P_cmd_encode] += in_list(b, ENCODE);
-		f[P_cmd_build] += in_list(b, BUILD);
-		f[P_cmd_interp] += in_list(b, INTERP);
-		f[P_cmd_foreign] += in_list(b, FOREIGN);
+		f[P_cmd_shell] += (float)in_list(b, SHELLS);
+		f[P_cmd_net] += (float)in_list(b, NETTOOLS);
+		f[P_cmd_recon] += (float)in_list(b, RECON);
+		f[P_cmd_persist] += (float)in_list(b, PERSIST);
+		f[P_cmd_encode] += (float)in_list(b, ENCODE);
+		f[P_cmd_build] += (float)in_list(b, BUILD);
+		f[P_cmd_interp] += (float)in_list(b, INTERP);
+		f[P_cmd_foreign] += (float)in_list(b, FOREIGN);
 	}
+}
 
-	/* files */
+/* The feature counting reads of each path class. */
+static int read_row(enum path_class cls)
+{
+	switch (cls) {
+	case PATH_CRED:
+		return P_read_cred;
+	case PATH_BROWSER:
+		return P_read_browser;
+	case PATH_WALLET:
+		return P_read_wallet;
+	case PATH_DISCORD:
+		return P_read_discord;
+	case PATH_ENVFILE:
+		return P_read_envfile;
+	case PATH_SYSTEM:
+		return P_read_system;
+	case PATH_HISTORY:
+		return P_read_history;
+	case PATH_DOCUMENTS:
+		return P_read_documents;
+	default:
+		return -1;
+	}
+}
+
+/* A write of |path| outside the package's own directory and /tmp. */
+static void write_outside(const char *path, enum path_class cls, float *f)
+{
+	if (!strncmp(path, "/dev/", 5))
+		return;
+	f[P_write_outside]++;
+	if (cls == PATH_PERSIST || cls == PATH_CRED)
+		f[P_write_persist]++;
+	if (cls == PATH_DOCUMENTS)
+		f[P_write_documents]++;
+	if (strstr(path, "/node_modules/"))
+		f[P_write_other_pkg]++;
+}
+
+static void phase_files(const struct ctx *c, const json_t *ph, float *f)
+{
+	size_t i;
+	json_t *v;
+	bool read_kinds[PATH__COUNT] = {false};
+
 	json_array_foreach(json_object_get(ph, "files"), i, v)
 	{
 		const char *path = str(v, "path");
@@ -457,46 +488,16 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 		bool own = path_is_own(path, c->pkgdir);
 
 		if (has_flag(fl, "read") || has_flag(failed, "read")) {
-			switch (cls) {
-			case PATH_CRED:
-				f[P_read_cred]++;
-				break;
-			case PATH_BROWSER:
-				f[P_read_browser]++;
-				break;
-			case PATH_WALLET:
-				f[P_read_wallet]++;
-				break;
-			case PATH_DISCORD:
-				f[P_read_discord]++;
-				break;
-			case PATH_ENVFILE:
-				f[P_read_envfile]++;
-				break;
-			case PATH_SYSTEM:
-				f[P_read_system]++;
-				break;
-			case PATH_HISTORY:
-				f[P_read_history]++;
-				break;
-			case PATH_DOCUMENTS:
-				f[P_read_documents]++;
-				break;
-			default:
-				break;
-			}
+			int row = read_row(cls);
+			if (row >= 0)
+				f[row]++;
 			read_kinds[cls] = true;
 		}
 		if (wrote && !own) {
+			/* a write under /dev/ counts for nothing more */
 			if (!strncmp(path, "/dev/", 5))
 				continue;
-			f[P_write_outside]++;
-			if (cls == PATH_PERSIST || cls == PATH_CRED)
-				f[P_write_persist]++;
-			if (cls == PATH_DOCUMENTS)
-				f[P_write_documents]++;
-			if (strstr(path, "/node_modules/"))
-				f[P_write_other_pkg]++;
+			write_outside(path, cls, f);
 		}
 		if (has_flag(fl, "delete")) {
 			f[P_delete_count]++;
@@ -510,9 +511,20 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 	}
 	for (int k = PATH_CRED; k < PATH__COUNT; k++)
 		if (k != PATH_DOCUMENTS && k != PATH_PERSIST)
-			f[P_read_kinds] += read_kinds[k];
+			f[P_read_kinds] += (float)read_kinds[k];
+}
 
-	/* dns */
+static void earliest(double *t_first, double t)
+{
+	if (*t_first < 0 || t < *t_first)
+		*t_first = t;
+}
+
+static void phase_dns(const json_t *ph, float *f, double *t_first_net)
+{
+	size_t i;
+	json_t *v;
+
 	json_array_foreach(json_object_get(ph, "dns"), i, v)
 	{
 		const char *h = str(v, "hostname");
@@ -520,23 +532,25 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 			continue;
 		f[P_dns_count]++;
 		dns_labels(h, f);
-		f[P_dns_service] += host_under(h, DNS_SERVICES);
-		f[P_dns_ipcheck] += host_under(h, IPCHECK);
-		f[P_dns_txt] += has_flag(json_object_get(v, "types"), "TXT");
-		double t = num(v, "t_ms");
-		if (t_first_net < 0 || t < t_first_net)
-			t_first_net = t;
+		f[P_dns_service] += (float)host_under(h, DNS_SERVICES);
+		f[P_dns_ipcheck] += (float)host_under(h, IPCHECK);
+		f[P_dns_txt] += (float)has_flag(json_object_get(v, "types"), "TXT");
+		earliest(t_first_net, num(v, "t_ms"));
 	}
+}
 
-	/* sockets */
+static void phase_sockets(const json_t *ph, float *f, double *t_first_net)
+{
 	struct {
 		char key[96];
 	} dests[64];
-	size_t ndest = 0;
+	size_t i, ndest = 0;
+	json_t *v;
+
 	json_array_foreach(json_object_get(ph, "sockets"), i, v)
 	{
 		if (strcmp(str(v, "syscall"), "connect") != 0 &&
-		    strncmp(str(v, "syscall"), "send", 4))
+		    strncmp(str(v, "syscall"), "send", 4) != 0)
 			continue;
 		if (!strcmp(str(v, "family"), "unix")) {
 			f[P_conn_unix]++;
@@ -554,60 +568,76 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 		char key[96];
 		snprintf(key, sizeof(key), "%s:%d", str(v, "address"), port);
 		bool seen = false;
-		for (j = 0; j < ndest && !seen; j++)
+		for (size_t j = 0; j < ndest && !seen; j++)
 			seen = !strcmp(dests[j].key, key);
 		if (!seen && ndest < 64)
 			snprintf(dests[ndest++].key, sizeof(dests[0].key), "%s", key);
-		double t = num(v, "t_ms");
-		if (t_first_net < 0 || t < t_first_net)
-			t_first_net = t;
+		earliest(t_first_net, num(v, "t_ms"));
 	}
 	f[P_conn_dest] = (float)ndest;
-	f[P_conn_hosts] = distinct_hosts(ph);
+}
 
-	/* sent data */
+/* The requests of one received connection or datagram. */
+static void sent_requests(const json_t *v, const char *kind, float *f)
+{
+	size_t ri;
+	const json_t *rq, *reqs = json_object_get(v, "requests");
+	json_t *one = NULL;
+
+	if (!reqs && json_object_get(v, "http")) /* reports before "requests" */
+		reqs = one = json_pack("[O]", json_object_get(v, "http"));
+	json_array_foreach(reqs, ri, rq)
+	{
+		const char *m = str(rq, "method"), *ct = str(rq, "content_type");
+		double body = num(rq, "body_bytes");
+		f[P_http_post] += (float)(!strcmp(m, "POST") || !strcmp(m, "PUT"));
+		f[P_http_get] += (float)!strcmp(m, "GET");
+		f[P_https_requests] += (float)!strcmp(kind, "https");
+		f[P_http_exfil_path] += (float)exfil_like_target(str(rq, "target"));
+		f[P_http_form] += (float)(strcasestr(ct, "multipart/form-data") ||
+					  strcasestr(ct, "x-www-form-urlencoded"));
+		if (body > f[P_http_body_max])
+			f[P_http_body_max] = (float)body;
+	}
+	json_decref(one);
+}
+
+static void phase_sent(const struct ctx *c, const json_t *ph, float *f)
+{
+	size_t i;
+	json_t *v;
 	unsigned char *buf = xmalloc(70000);
+
 	json_array_foreach(json_object_get(ph, "sent"), i, v)
 	{
 		const char *kind = str(v, "kind");
 		f[P_sent_count]++;
 		f[P_sent_bytes] += (float)num(v, "size");
 		const json_t *tls = json_object_get(v, "tls");
-		f[P_sent_tls] += tls != NULL;
-		f[P_tls_refused] += tls && !json_is_true(json_object_get(tls, "intercepted"));
-		f[P_sent_raw] +=
-			!strcmp(kind, "raw") || !strcmp(kind, "udp") || !strcmp(kind, "tls-raw");
-		f[P_websocket] += json_is_true(json_object_get(v, "websocket"));
-		f[P_sent_decoded] += json_array_size(json_object_get(v, "decoded")) > 0;
-		size_t ri;
-		const json_t *rq, *reqs = json_object_get(v, "requests");
-		json_t *one = NULL;
-		if (!reqs && json_object_get(v, "http")) /* reports before "requests" */
-			reqs = one = json_pack("[O]", json_object_get(v, "http"));
-		json_array_foreach(reqs, ri, rq)
-		{
-			const char *m = str(rq, "method"), *ct = str(rq, "content_type");
-			double body = num(rq, "body_bytes");
-			f[P_http_post] += !strcmp(m, "POST") || !strcmp(m, "PUT");
-			f[P_http_get] += !strcmp(m, "GET");
-			f[P_https_requests] += !strcmp(kind, "https");
-			f[P_http_exfil_path] += exfil_like_target(str(rq, "target"));
-			f[P_http_form] += strcasestr(ct, "multipart/form-data") ||
-					  strcasestr(ct, "x-www-form-urlencoded");
-			if (body > f[P_http_body_max])
-				f[P_http_body_max] = (float)body;
-		}
-		json_decref(one);
+		f[P_sent_tls] += (float)(tls != NULL);
+		f[P_tls_refused] +=
+			(float)(tls && !json_is_true(json_object_get(tls, "intercepted")));
+		f[P_sent_raw] += (float)(!strcmp(kind, "raw") || !strcmp(kind, "udp") ||
+					 !strcmp(kind, "tls-raw"));
+		f[P_websocket] += (float)json_is_true(json_object_get(v, "websocket"));
+		f[P_sent_decoded] += (float)(json_array_size(json_object_get(v, "decoded")) > 0);
+		sent_requests(v, kind, f);
 		size_t n = b64dec(str(v, "data_base64"), buf, 70000);
 		int envkeys = mem_has(buf, n, "PATH") + mem_has(buf, n, "HOME") +
 			      mem_has(buf, n, "SHELL") + mem_has(buf, n, "npm_config") +
 			      mem_has(buf, n, "LANG") + mem_has(buf, n, "USER");
-		f[P_sent_env_dump] += envkeys >= 4;
-		f[P_sent_recon] += mem_has(buf, n, c->user) || mem_has(buf, n, c->hostname);
+		f[P_sent_env_dump] += (float)(envkeys >= 4);
+		f[P_sent_recon] +=
+			(float)(mem_has(buf, n, c->user) || mem_has(buf, n, c->hostname));
 	}
 	free(buf);
+}
 
-	/* canaries */
+static void phase_canaries(const json_t *ph, float *f)
+{
+	size_t i;
+	json_t *v;
+
 	json_array_foreach(json_object_get(ph, "canary_hits"), i, v)
 	{
 		const char *k = str(v, "canary");
@@ -629,53 +659,100 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 		else
 			f[P_canary_env]++;
 	}
+}
 
-	/* signals and denied */
+static void phase_signals(const json_t *ph, float *f)
+{
+	size_t i;
+	json_t *v;
+
 	json_array_foreach(json_object_get(ph, "signals"), i, v)
 	{
 		const char *s = str(v, "syscall");
-		f[P_setsid] += !strcmp(s, "setsid");
-		f[P_kill] += !strncmp(s, "kill", 4) || !strcmp(s, "tkill") || !strcmp(s, "tgkill");
-		f[P_memfd] += !strcmp(s, "memfd_create");
+		f[P_setsid] += (float)!strcmp(s, "setsid");
+		f[P_kill] += (float)(!strncmp(s, "kill", 4) || !strcmp(s, "tkill") ||
+				     !strcmp(s, "tgkill"));
+		f[P_memfd] += (float)!strcmp(s, "memfd_create");
 	}
 	f[P_denied] = (float)json_array_size(json_object_get(ph, "denied"));
+}
 
-	/* order: the timeline */
-	struct {
-		char path[256];
-	} written[64];
-	size_t nwritten = 0;
+/* Order: what the timeline says came first. */
+struct timeline {
+	double t_first_sensitive;
+	char written[64][256];
+	size_t nwritten;
+};
+
+static void timeline_file(const struct ctx *c, const json_t *v, struct timeline *tl)
+{
+	const char *path = str(v, "path"), *fl = str(v, "flags");
+	enum path_class cls = path_classify(path, c->home);
+
+	if (strstr(fl, "read") && cls != PATH_OTHER && cls != PATH_DOCUMENTS &&
+	    cls != PATH_PERSIST && tl->t_first_sensitive < 0)
+		tl->t_first_sensitive = num(v, "t_ms");
+	if ((strstr(fl, "write") || strstr(fl, "create")) && tl->nwritten < 64 &&
+	    strncmp(path, "/dev/", 5) != 0)
+		snprintf(tl->written[tl->nwritten++], sizeof(tl->written[0]), "%s", path);
+}
+
+static bool timeline_written(const struct timeline *tl, const char *path)
+{
+	for (size_t j = 0; j < tl->nwritten; j++)
+		if (!strcmp(tl->written[j], path))
+			return true;
+	return false;
+}
+
+static void phase_timeline(const struct ctx *c, const json_t *ph, float *f)
+{
+	size_t i;
+	json_t *v;
+	struct timeline *tl = xcalloc(1, sizeof(*tl));
+
+	tl->t_first_sensitive = -1;
 	json_array_foreach(json_object_get(ph, "timeline"), i, v)
 	{
 		const char *type = str(v, "type");
-		const char *path = str(v, "path");
-		double t = num(v, "t_ms");
 		if (!strcmp(type, "file")) {
-			const char *fl = str(v, "flags");
-			enum path_class cls = path_classify(path, c->home);
-			if (strstr(fl, "read") && cls != PATH_OTHER && cls != PATH_DOCUMENTS &&
-			    cls != PATH_PERSIST && t_first_sensitive < 0)
-				t_first_sensitive = t;
-			if ((strstr(fl, "write") || strstr(fl, "create")) && nwritten < 64 &&
-			    strncmp(path, "/dev/", 5))
-				snprintf(written[nwritten++].path, sizeof(written[0].path), "%s",
-					 path);
+			timeline_file(c, v, tl);
 		} else if (!strcmp(type, "exec")) {
-			for (j = 0; j < nwritten; j++)
-				if (!strcmp(written[j].path, path)) {
-					f[P_exec_after_write] = 1;
-					break;
-				}
+			if (timeline_written(tl, str(v, "path")))
+				f[P_exec_after_write] = 1;
 		} else if (!strcmp(type, "dns") || !strcmp(type, "connect") ||
 			   !strcmp(type, "capture")) {
 			if (!strcmp(type, "connect") &&
 			    (json_integer_value(json_object_get(v, "port")) == 53 ||
 			     !json_object_get(v, "address")))
 				continue;
-			if (t_first_sensitive >= 0 && t >= t_first_sensitive)
+			if (tl->t_first_sensitive >= 0 && num(v, "t_ms") >= tl->t_first_sensitive)
 				f[P_net_after_read] = 1;
 		}
 	}
+	free(tl);
+}
+
+static void phase_features(const struct ctx *c, const json_t *ph, float *f)
+{
+	size_t i;
+	json_t *v;
+	const char *status = str(ph, "status");
+	double t0 = -1, t_first_net = -1;
+
+	f[P_timeout] = (float)!strcmp(status, "timeout");
+	f[P_failed] = (float)!strcmp(status, "failed");
+	f[P_stdout_bytes] = (float)num(json_object_get(ph, "stdout"), "bytes");
+	json_array_foreach(json_object_get(ph, "steps"), i, v) earliest(&t0, num(v, "start_ms"));
+	phase_commands(ph, f);
+	phase_files(c, ph, f);
+	phase_dns(ph, f, &t_first_net);
+	phase_sockets(ph, f, &t_first_net);
+	f[P_conn_hosts] = distinct_hosts(ph);
+	phase_sent(c, ph, f);
+	phase_canaries(ph, f);
+	phase_signals(ph, f);
+	phase_timeline(c, ph, f);
 	f[P_t_first_net] = t_first_net < 0 ? -1.0f : (float)(t_first_net - (t0 < 0 ? 0 : t0));
 }
 
@@ -723,7 +800,7 @@ static void static_features(const json_t *st, float *out)
 	out[G_static_url_hosts] = (float)json_array_size(json_object_get(st, "url_hosts"));
 	out[G_static_url_ips] = (float)json_array_size(json_object_get(st, "ips"));
 	json_array_foreach(json_object_get(st, "url_hosts"), i, v) out[G_static_url_service] +=
-		host_under(json_string_value(v), DNS_SERVICES);
+		(float)host_under(json_string_value(v), DNS_SERVICES);
 }
 
 int features_extract(const json_t *report, float *out, char *err, size_t errlen)
