@@ -103,11 +103,89 @@ static char *field(char **s)
 	return start;
 }
 
+/* The header line |s|: the lead columns, then the feature names.  Returns
+ * how many feature columns the table has, or 0 with |err|. */
+static size_t read_header(const struct table *t, char *s, const char *path, char *err,
+			  size_t errlen)
+{
+	static const char *const lead[] = {"id", "label", "family", "group"};
+	size_t cols;
+	char *c;
+
+	for (size_t i = 0; i < 4; i++) {
+		c = field(&s);
+		if (!c || strcmp(c, lead[i]) != 0) {
+			errbuf_set(
+				err, errlen,
+				"features table '%s' does not start with 'id label family group'",
+				path);
+			return 0;
+		}
+	}
+	for (cols = 0; cols < t->ncols; cols++) {
+		c = field(&s);
+		/* a table of the model's columns only: the rest read as 0 */
+		if (!c && cols == features_model_count())
+			break;
+		if (!c || strcmp(c, features_name(cols)) != 0) {
+			errbuf_set(
+				err, errlen,
+				"features table '%s' is not of feature schema %d: column %zu is '%s', expected '%s'",
+				path, FEATURES_SCHEMA, cols + 5, c ? c : "", features_name(cols));
+			return 0;
+		}
+	}
+	if (s) {
+		errbuf_set(err, errlen, "features table '%s' has more columns than schema %d", path,
+			   FEATURES_SCHEMA);
+		return 0;
+	}
+	return cols;
+}
+
+/* Row |lineno| (text |s|) of |cols| features into |t|, through |x|.  0, or
+ * -1 with |err|. */
+static int read_row(struct table *t, char *s, size_t cols, float *x, const char *path,
+		    size_t lineno, char *err, size_t errlen)
+{
+	char *id = field(&s), *label = field(&s), *family = field(&s), *group = field(&s);
+
+	if (!group || !label || (strcmp(label, "0") != 0 && strcmp(label, "1") != 0)) {
+		errbuf_set(err, errlen,
+			   "features table '%s': line %zu: bad label or missing columns", path,
+			   lineno);
+		return -1;
+	}
+	for (size_t i = 0; i < cols; i++) {
+		char *c = field(&s), *end;
+		if (!c) {
+			errbuf_set(err, errlen,
+				   "features table '%s': line %zu has %zu features, expected %zu",
+				   path, lineno, i, cols);
+			return -1;
+		}
+		x[i] = strtof(c, &end);
+		if (end == c || *end || !isfinite(x[i])) {
+			errbuf_set(err, errlen,
+				   "features table '%s': line %zu: '%s' is not a number", path,
+				   lineno, c);
+			return -1;
+		}
+	}
+	if (s) {
+		errbuf_set(err, errlen, "features table '%s': line %zu has extra columns", path,
+			   lineno);
+		return -1;
+	}
+	table_add(t, id, label[0] - '0', family, group, x);
+	return 0;
+}
+
 int table_read(struct table *t, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "re");
 	char *line = NULL;
-	size_t cap = 0, lineno = 0;
+	size_t cap = 0, lineno = 0, cols = 0;
 	ssize_t n;
 	float *x = NULL;
 	int r = -1;
@@ -120,7 +198,6 @@ int table_read(struct table *t, const char *path, char *err, size_t errlen)
 	}
 	x = xcalloc(t->ncols, sizeof(float));
 	while ((n = getline(&line, &cap, f)) > 0) {
-		char *s = line, *c;
 		lineno++;
 		if (n > LINE_MAX_BYTES) {
 			errbuf_set(err, errlen, "features table '%s': line %zu is too long", path,
@@ -129,69 +206,12 @@ int table_read(struct table *t, const char *path, char *err, size_t errlen)
 		}
 		line[strcspn(line, "\r\n")] = '\0';
 		if (lineno == 1) {
-			static const char *const lead[] = {"id", "label", "family", "group"};
-			for (size_t i = 0; i < 4; i++) {
-				c = field(&s);
-				if (!c || strcmp(c, lead[i]) != 0) {
-					errbuf_set(
-						err, errlen,
-						"features table '%s' does not start with 'id label family group'",
-						path);
-					goto out;
-				}
-			}
-			for (size_t i = 0; i < t->ncols; i++) {
-				c = field(&s);
-				if (!c || strcmp(c, features_name(i)) != 0) {
-					errbuf_set(
-						err, errlen,
-						"features table '%s' is not of feature schema %d: column %zu is '%s', expected '%s'",
-						path, FEATURES_SCHEMA, i + 5, c ? c : "",
-						features_name(i));
-					goto out;
-				}
-			}
-			if (s) {
-				errbuf_set(err, errlen,
-					   "features table '%s' has more columns than schema %d",
-					   path, FEATURES_SCHEMA);
+			cols = read_header(t, line, path, err, errlen);
+			if (!cols)
 				goto out;
-			}
-			continue;
-		}
-		if (!*line)
-			continue;
-		char *id = field(&s), *label = field(&s), *family = field(&s), *group = field(&s);
-		if (!group || !label || (strcmp(label, "0") != 0 && strcmp(label, "1") != 0)) {
-			errbuf_set(err, errlen,
-				   "features table '%s': line %zu: bad label or missing columns",
-				   path, lineno);
+		} else if (*line && read_row(t, line, cols, x, path, lineno, err, errlen) < 0) {
 			goto out;
 		}
-		for (size_t i = 0; i < t->ncols; i++) {
-			c = field(&s);
-			char *end;
-			if (!c) {
-				errbuf_set(
-					err, errlen,
-					"features table '%s': line %zu has %zu features, expected %zu",
-					path, lineno, i, t->ncols);
-				goto out;
-			}
-			x[i] = strtof(c, &end);
-			if (end == c || *end || !isfinite(x[i])) {
-				errbuf_set(err, errlen,
-					   "features table '%s': line %zu: '%s' is not a number",
-					   path, lineno, c);
-				goto out;
-			}
-		}
-		if (s) {
-			errbuf_set(err, errlen, "features table '%s': line %zu has extra columns",
-				   path, lineno);
-			goto out;
-		}
-		table_add(t, id, label[0] - '0', family, group, x);
 	}
 	if (lineno == 0) {
 		errbuf_set(err, errlen, "features table '%s' is empty", path);

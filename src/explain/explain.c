@@ -86,238 +86,268 @@ static void first_dest(struct strbuf *sb, const json_t *ph)
 	}
 }
 
-char *explain_feature(const json_t *report, const char *feature, float value)
+/* ---- evidence: one function per kind of list ------------------------------ */
+
+/* The run-wide baseline: the first four items of |section| over every
+ * phase (a command's name, a DNS name, an address). */
+static void run_items(struct strbuf *sb, const json_t *report, const char *section)
 {
-	struct strbuf sb;
-	const char *dot = strchr(feature, '.');
-	char phname[16] = "";
-	const json_t *ph = NULL;
-	const char *f = feature, *home = s(json_object_get(report, "environment"), "home");
+	size_t i, j, n = 0;
+	json_t *ph, *v;
+
+	json_array_foreach(json_object_get(report, "phases"), i, ph)
+	{
+		json_array_foreach(json_object_get(ph, section), j, v)
+		{
+			const char *item = !strcmp(section, "commands")
+						   ? json_string_value(json_array_get(
+							     json_object_get(v, "argv"), 0))
+					   : !strcmp(section, "dns") ? s(v, "hostname")
+								     : s(v, "address");
+			if (!item || !*item || n >= 4)
+				continue;
+			strbuf_addf(sb, "%s%s", n++ ? ", " : ": ", base_name(item));
+		}
+	}
+}
+
+static void canaries(struct strbuf *sb, const json_t *ph)
+{
 	size_t i, n = 0;
 	json_t *v;
 
-	strbuf_init(&sb, 2048);
-	if (dot) {
-		snprintf(phname, sizeof(phname), "%.*s", (int)(dot - feature), feature);
-		ph = phase(report, phname);
-		f = dot + 1;
-	}
-	if (!strncmp(feature, "static.", 7)) {
-		static const struct {
-			const char *name, *text;
-		} st[] = {
-			{"static.scripts", "has %g install-time script(s)"},
-			{"static.script_curl", "its install script calls curl"},
-			{"static.script_wget", "its install script calls wget"},
-			{"static.script_node_e", "its install script runs inline node -e code"},
-			{"static.script_base64", "its install script decodes base64"},
-			{"static.script_url", "its install script holds a URL"},
-			{"static.script_pipe_sh", "its install script pipes into a shell"},
-			{"static.script_devnull", "its install script hides its output"},
-			{"static.script_background", "its install script backgrounds a process"},
-			{"static.script_subshell", "its install script uses command substitution"},
-			{"static.script_python", "its install script runs python"},
-			{"static.script_recon", "its install script runs %g recon command(s)"},
-			{"static.binding_gyp", "ships a native addon (binding.gyp)"},
-			{"static.code_files", "has %g code file(s)"},
-			{"static.code_kb", "has %g KiB of code"},
-			{"static.max_line", "has a line of %g characters"},
-			{"static.long_lines", "has %g line(s) over 1000 characters"},
-			{"static.eval", "calls eval %g time(s)"},
-			{"static.function_ctor",
-			 "builds code with the Function constructor %g time(s)"},
-			{"static.hex_identifiers", "has %g _0x-style obfuscated identifiers"},
-			{"static.fromcharcode", "decodes strings with fromCharCode %g time(s)"},
-			{"static.base64_decode", "decodes base64 %g time(s)"},
-			{"static.child_process", "uses child_process %g time(s)"},
-			{"static.env_refs", "reads process.env %g time(s)"},
-			{"static.hex_escapes", "has %g \\x escapes"},
-			{"static.long_base64", "holds %g long base64 blob(s)"},
-			{"static.long_hex", "holds %g long hex blob(s)"},
-			{"static.max_entropy", "holds a string of entropy %.2g bits per character"},
-			{"static.url_hosts", "names %g host(s) in URLs"},
-			{"static.url_ips", "names %g IP address(es) in its code"},
-			{"static.url_service", "names %g OAST, webhook, paste or tunnel host(s)"},
-		};
-		const char *text = NULL;
-		for (size_t k = 0; k < sizeof(st) / sizeof(st[0]); k++)
-			if (!strcmp(feature, st[k].name))
-				text = st[k].text;
-		if (text) {
-			/* the texts hold at most one %g */
-			char buf[160];
-			const char *pct = strstr(text, "%");
-			if (pct)
-				snprintf(buf, sizeof(buf), "%.*s%g%s", (int)(pct - text), text,
-					 (double)value, pct + (pct[1] == '.' ? 4 : 2));
-			else
-				snprintf(buf, sizeof(buf), "%s", text);
-			strbuf_addf(&sb, "%s [static]", buf);
-		} else {
-			strbuf_addf(&sb, "%s = %g [static]", feature, (double)value);
-		}
-		return strbuf_detach(&sb, NULL);
-	}
-	if (!ph) {
-		/* The run-wide baseline: name what was counted. */
-		const char *section = !strcmp(f, "n_commands")	? "commands"
-				      : !strcmp(f, "n_domains") ? "dns"
-				      : !strcmp(f, "n_ips")	? "sockets"
-								: NULL;
-		strbuf_addf(&sb, "%s %.0f %s",
-			    !strcmp(f, "n_commands")  ? "runs"
-			    : !strcmp(f, "n_domains") ? "looks up"
-						      : "contacts",
-			    value,
-			    !strcmp(f, "n_commands")  ? "commands"
-			    : !strcmp(f, "n_domains") ? "names"
-						      : "addresses");
-		json_t *phv;
-		json_array_foreach(json_object_get(report, "phases"), i, phv)
-		{
-			size_t j;
-			json_array_foreach(section ? json_object_get(phv, section) : NULL, j, v)
-			{
-				const char *item = !strcmp(section, "commands")
-							   ? json_string_value(json_array_get(
-								     json_object_get(v, "argv"), 0))
-						   : !strcmp(section, "dns") ? s(v, "hostname")
-									     : s(v, "address");
-				if (!item || !*item || n >= 4)
-					continue;
-				strbuf_addf(&sb, "%s%s", n++ ? ", " : ": ", base_name(item));
-			}
-		}
-		return strbuf_detach(&sb, NULL);
-	}
-	if (!strncmp(f, "canary_", 7)) {
-		json_array_foreach(json_object_get(ph, "canary_hits"), i, v)
-		{
-			if (n++ >= 3)
-				break;
-			if (n > 1)
-				strbuf_addstr(&sb, "; ");
-			if (!strcmp(s(v, "where"), "dns"))
-				strbuf_addf(&sb, "leaks %s in the DNS name %s", s(v, "canary"),
-					    s(v, "hostname"));
-			else if (!strcmp(s(v, "where"), "command"))
-				strbuf_addf(&sb, "puts %s on the command line of %s",
-					    s(v, "canary"), s(v, "command"));
-			else
-				strbuf_addf(
-					&sb, "sends %s (%s) to %s:%lld", s(v, "canary"),
-					s(v, "encoding"),
-					*s(v, "hostname") ? s(v, "hostname") : s(v, "address"),
-					(long long)json_integer_value(json_object_get(v, "port")));
-		}
-	} else if (!strcmp(f, "net_after_read")) {
-		strbuf_addstr(&sb, "reads");
-		list_files(&sb, ph, home, "read", PATH_CRED, false);
-		if (sb.len == 5)
-			list_files(&sb, ph, home, "read", PATH_ENVFILE, false);
-		strbuf_addstr(&sb, ", then contacts ");
-		first_dest(&sb, ph);
-	} else if (!strncmp(f, "read_", 5)) {
-		static const struct {
-			const char *name;
-			int cls;
-		} m[] = {{"read_cred", PATH_CRED},	 {"read_browser", PATH_BROWSER},
-			 {"read_wallet", PATH_WALLET},	 {"read_discord", PATH_DISCORD},
-			 {"read_envfile", PATH_ENVFILE}, {"read_system", PATH_SYSTEM},
-			 {"read_history", PATH_HISTORY}, {"read_documents", PATH_DOCUMENTS}};
-		int cls = -2;
-		for (size_t k = 0; k < sizeof(m) / sizeof(m[0]); k++)
-			if (!strcmp(f, m[k].name))
-				cls = m[k].cls;
-		strbuf_addstr(&sb, "reads");
-		if (cls == -2) {
-			list_files(&sb, ph, home, "read", PATH_CRED, false);
-			list_files(&sb, ph, home, "read", PATH_WALLET, false);
-		} else {
-			list_files(&sb, ph, home, "read", cls, false);
-		}
-	} else if (!strncmp(f, "write_", 6)) {
-		strbuf_addstr(&sb, "writes");
-		list_files(&sb, ph, home, "write",
-			   !strcmp(f, "write_persist")	   ? PATH_PERSIST
-			   : !strcmp(f, "write_documents") ? PATH_DOCUMENTS
-							   : -1,
-			   !strcmp(f, "write_outside"));
-	} else if (!strncmp(f, "delete_", 7)) {
-		strbuf_addstr(&sb, "deletes");
-		list_files(&sb, ph, home, "delete", -1, !strcmp(f, "delete_outside"));
-	} else if (!strncmp(f, "dns_", 4)) {
-		strbuf_addstr(&sb, "looks up");
-		json_array_foreach(json_object_get(ph, "dns"), i, v)
-		{
-			if (n++ < 3)
-				strbuf_addf(&sb, "%s%s", n > 1 ? ", " : " ", s(v, "hostname"));
-		}
-	} else if (!strncmp(f, "conn_", 5)) {
-		strbuf_addstr(&sb, "connects to");
-		json_array_foreach(json_object_get(ph, "sockets"), i, v)
-		{
-			long long port = json_integer_value(json_object_get(v, "port"));
-			if (strcmp(s(v, "syscall"), "connect") != 0 || port == 53 ||
-			    !*s(v, "address"))
-				continue;
-			if (!strcmp(f, "conn_raw_ip") &&
-			    json_array_size(json_object_get(v, "hostnames")))
-				continue;
-			if (n++ < 3) {
-				const char *h = json_string_value(
-					json_array_get(json_object_get(v, "hostnames"), 0));
-				strbuf_addf(&sb, "%s%s:%lld", n > 1 ? ", " : " ",
-					    h ? h : s(v, "address"), port);
-			}
-		}
-	} else if (!strncmp(f, "sent_", 5) || !strncmp(f, "http_", 5)) {
-		json_array_foreach(json_object_get(ph, "sent"), i, v)
-		{
-			if (n++ >= 2)
-				break;
-			const json_t *http = json_object_get(v, "http");
-			strbuf_addf(&sb, "%ssends %lld bytes to %s:%lld", n > 1 ? "; " : "",
-				    (long long)json_integer_value(json_object_get(v, "size")),
+	json_array_foreach(json_object_get(ph, "canary_hits"), i, v)
+	{
+		if (n++ >= 3)
+			break;
+		if (n > 1)
+			strbuf_addstr(sb, "; ");
+		if (!strcmp(s(v, "where"), "dns"))
+			strbuf_addf(sb, "leaks %s in the DNS name %s", s(v, "canary"),
+				    s(v, "hostname"));
+		else if (!strcmp(s(v, "where"), "command"))
+			strbuf_addf(sb, "puts %s on the command line of %s", s(v, "canary"),
+				    s(v, "command"));
+		else
+			strbuf_addf(sb, "sends %s (%s) to %s:%lld", s(v, "canary"),
+				    s(v, "encoding"),
 				    *s(v, "hostname") ? s(v, "hostname") : s(v, "address"),
 				    (long long)json_integer_value(json_object_get(v, "port")));
-			if (http)
-				strbuf_addf(&sb, " (%s %.60s)", s(http, "method"),
-					    s(http, "target"));
-			else
-				strbuf_addf(&sb, " (%s)", s(v, "kind"));
-		}
-	} else if (!strncmp(f, "cmd_", 4) || !strcmp(f, "exec_written") ||
-		   !strcmp(f, "exec_after_write") || !strcmp(f, "chmod_written")) {
-		strbuf_addstr(&sb, !strncmp(f, "exec", 4) || !strcmp(f, "chmod_written")
-					   ? "writes and runs"
-					   : "runs");
-		json_array_foreach(json_object_get(ph, "commands"), i, v)
-		{
-			const json_t *argv = json_object_get(v, "argv");
-			if (n++ >= 3)
-				break;
-			strbuf_addstr(&sb, n > 1 ? ", '" : " '");
-			for (size_t k = 0; k < json_array_size(argv) && k < 6; k++)
-				strbuf_addf(&sb, "%s%.80s", k ? " " : "",
-					    json_string_value(json_array_get(argv, k)));
-			strbuf_addstr(&sb, "'");
-		}
-	} else if (!strcmp(f, "timeout")) {
-		strbuf_addstr(&sb, "keeps running past the deadline (daemon or endless loop)");
-	} else if (!strcmp(f, "setsid")) {
-		strbuf_addstr(&sb, "detaches a process into its own session");
-	} else if (!strcmp(f, "denied")) {
-		strbuf_addstr(&sb, "attempts syscalls the sandbox refuses:");
-		json_array_foreach(json_object_get(ph, "denied"), i, v)
-		{
-			if (n++ < 4)
-				strbuf_addf(&sb, " %s", s(v, "syscall"));
-		}
-	} else {
-		strbuf_addf(&sb, "%s = %g", f, value);
 	}
-	strbuf_addf(&sb, " [%s]", phname);
+}
+
+static void read_then_net(struct strbuf *sb, const json_t *ph, const char *home)
+{
+	size_t len = sb->len;
+
+	list_files(sb, ph, home, "read", PATH_CRED, false);
+	if (sb->len == len)
+		list_files(sb, ph, home, "read", PATH_ENVFILE, false);
+	strbuf_addstr(sb, ", then contacts ");
+	first_dest(sb, ph);
+}
+
+static void lookups(struct strbuf *sb, const json_t *ph)
+{
+	size_t i, n = 0;
+	json_t *v;
+
+	json_array_foreach(json_object_get(ph, "dns"), i, v)
+	{
+		if (n++ < 3)
+			strbuf_addf(sb, "%s%s", n > 1 ? ", " : " ", s(v, "hostname"));
+	}
+}
+
+static void connects(struct strbuf *sb, const json_t *ph, bool raw_ip_only)
+{
+	size_t i, n = 0;
+	json_t *v;
+
+	json_array_foreach(json_object_get(ph, "sockets"), i, v)
+	{
+		long long port = json_integer_value(json_object_get(v, "port"));
+		const json_t *names = json_object_get(v, "hostnames");
+		if (strcmp(s(v, "syscall"), "connect") != 0 || port == 53 || !*s(v, "address"))
+			continue;
+		if (raw_ip_only && json_array_size(names))
+			continue;
+		if (n++ < 3) {
+			const char *h = json_string_value(json_array_get(names, 0));
+			strbuf_addf(sb, "%s%s:%lld", n > 1 ? ", " : " ", h ? h : s(v, "address"),
+				    port);
+		}
+	}
+}
+
+static void sends(struct strbuf *sb, const json_t *ph)
+{
+	size_t i, n = 0;
+	json_t *v;
+
+	json_array_foreach(json_object_get(ph, "sent"), i, v)
+	{
+		if (n++ >= 2)
+			break;
+		const json_t *http = json_object_get(v, "http");
+		strbuf_addf(sb, "%ssends %lld bytes to %s:%lld", n > 1 ? "; " : "",
+			    (long long)json_integer_value(json_object_get(v, "size")),
+			    *s(v, "hostname") ? s(v, "hostname") : s(v, "address"),
+			    (long long)json_integer_value(json_object_get(v, "port")));
+		if (http)
+			strbuf_addf(sb, " (%s %.60s)", s(http, "method"), s(http, "target"));
+		else
+			strbuf_addf(sb, " (%s)", s(v, "kind"));
+	}
+}
+
+static void commands(struct strbuf *sb, const json_t *ph)
+{
+	size_t i, n = 0;
+	json_t *v;
+
+	json_array_foreach(json_object_get(ph, "commands"), i, v)
+	{
+		const json_t *argv = json_object_get(v, "argv");
+		if (n++ >= 3)
+			break;
+		strbuf_addstr(sb, n > 1 ? ", '" : " '");
+		for (size_t k = 0; k < json_array_size(argv) && k < 6; k++)
+			strbuf_addf(sb, "%s%.80s", k ? " " : "",
+				    json_string_value(json_array_get(argv, k)));
+		strbuf_addstr(sb, "'");
+	}
+}
+
+static void denied(struct strbuf *sb, const json_t *ph)
+{
+	size_t i, n = 0;
+	json_t *v;
+
+	json_array_foreach(json_object_get(ph, "denied"), i, v)
+	{
+		if (n++ < 4)
+			strbuf_addf(sb, " %s", s(v, "syscall"));
+	}
+}
+
+/* The file lists: which flag, which class of path (-1: any), and whether
+ * only paths outside /tmp, /dev and node_modules count. */
+static const struct {
+	enum feature_evidence kind;
+	const char *flag;
+	int cls;
+	bool outside;
+} file_lists[] = {
+	{FEATURE_EV_READS_CRED, "read", PATH_CRED, false},
+	{FEATURE_EV_READS_BROWSER, "read", PATH_BROWSER, false},
+	{FEATURE_EV_READS_WALLET, "read", PATH_WALLET, false},
+	{FEATURE_EV_READS_DISCORD, "read", PATH_DISCORD, false},
+	{FEATURE_EV_READS_ENVFILE, "read", PATH_ENVFILE, false},
+	{FEATURE_EV_READS_SYSTEM, "read", PATH_SYSTEM, false},
+	{FEATURE_EV_READS_HISTORY, "read", PATH_HISTORY, false},
+	{FEATURE_EV_READS_DOCUMENTS, "read", PATH_DOCUMENTS, false},
+	{FEATURE_EV_READS_SECRETS, "read", PATH_CRED, false},
+	{FEATURE_EV_READS_SECRETS, "read", PATH_WALLET, false},
+	{FEATURE_EV_WRITES, "write", -1, false},
+	{FEATURE_EV_WRITES_PERSIST, "write", PATH_PERSIST, false},
+	{FEATURE_EV_WRITES_DOCUMENTS, "write", PATH_DOCUMENTS, false},
+	{FEATURE_EV_WRITES_OUTSIDE, "write", -1, true},
+	{FEATURE_EV_DELETES, "delete", -1, false},
+	{FEATURE_EV_DELETES_OUTSIDE, "delete", -1, true},
+};
+
+static void add_evidence(struct strbuf *sb, const json_t *report, const json_t *ph,
+			 enum feature_evidence kind)
+{
+	const char *home = s(json_object_get(report, "environment"), "home");
+
+	switch (kind) {
+	case FEATURE_EV_NONE:
+		break;
+	case FEATURE_EV_RUN_COMMANDS:
+		run_items(sb, report, "commands");
+		break;
+	case FEATURE_EV_RUN_NAMES:
+		run_items(sb, report, "dns");
+		break;
+	case FEATURE_EV_RUN_ADDRESSES:
+		run_items(sb, report, "sockets");
+		break;
+	case FEATURE_EV_COMMANDS:
+		commands(sb, ph);
+		break;
+	case FEATURE_EV_CANARIES:
+		canaries(sb, ph);
+		break;
+	case FEATURE_EV_READ_THEN_NET:
+		read_then_net(sb, ph, home);
+		break;
+	case FEATURE_EV_LOOKUPS:
+		lookups(sb, ph);
+		break;
+	case FEATURE_EV_CONNECTS:
+	case FEATURE_EV_CONNECTS_RAW_IP:
+		connects(sb, ph, kind == FEATURE_EV_CONNECTS_RAW_IP);
+		break;
+	case FEATURE_EV_SENDS:
+		sends(sb, ph);
+		break;
+	case FEATURE_EV_DENIED:
+		denied(sb, ph);
+		break;
+	default:
+		for (size_t k = 0; k < sizeof(file_lists) / sizeof(file_lists[0]); k++)
+			if (file_lists[k].kind == kind)
+				list_files(sb, ph, home, file_lists[k].flag, file_lists[k].cls,
+					   file_lists[k].outside);
+		break;
+	}
+}
+
+/* |sentence| with its one "%g" or "%.0f" replaced by |value|. */
+static void add_sentence(struct strbuf *sb, const char *sentence, float value)
+{
+	const char *pct = strchr(sentence, '%');
+
+	if (!pct) {
+		strbuf_addstr(sb, sentence);
+		return;
+	}
+	strbuf_add(sb, sentence, (size_t)(pct - sentence));
+	if (!strncmp(pct, "%.0f", 4)) {
+		strbuf_addf(sb, "%.0f", (double)value);
+		pct += 4;
+	} else {
+		strbuf_addf(sb, "%g", (double)value);
+		pct += 2;
+	}
+	strbuf_addstr(sb, pct);
+}
+
+char *explain_feature(const json_t *report, const char *feature, float value)
+{
+	struct strbuf sb;
+	int i = features_index(feature);
+	const struct feature_info *fi = i < 0 ? NULL : features_info((size_t)i);
+
+	strbuf_init(&sb, 2048);
+	if (!fi) {
+		strbuf_addf(&sb, "%s = %g", feature, (double)value);
+		return strbuf_detach(&sb, NULL);
+	}
+	add_sentence(&sb, fi->sentence, value);
+	if (fi->scope == FEATURE_PHASE) {
+		/* "install.cmd_total": the phase is the part before the dot */
+		char phname[32];
+		snprintf(phname, sizeof(phname), "%.*s", (int)strcspn(feature, "."), feature);
+		add_evidence(&sb, report, phase(report, phname), fi->evidence);
+		strbuf_addf(&sb, " [%s]", phname);
+	} else {
+		add_evidence(&sb, report, NULL, fi->evidence);
+		if (fi->scope == FEATURE_STATIC)
+			strbuf_addstr(&sb, " [static]");
+	}
 	return strbuf_detach(&sb, NULL);
 }
 

@@ -1,8 +1,10 @@
-/* Feature extraction.  Global features first (the seed paper's baseline),
- * then the same block of per-phase features for install and for import. */
+/* Feature extraction: the rows of features.def, computed into one block
+ * for the run (the seed paper's baseline and the static features) and one
+ * per phase, then laid out in vector order. */
 #include <ctype.h>
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,151 +15,112 @@
 #include "util/errbuf.h"
 #include "util/xalloc.h"
 
-#define PHASE_FEATURES(X)                                                                                 \
-	X(cmd_total)                                                                                      \
-	X(cmd_failed)                                                                                     \
-	X(cmd_shell)                                                                                      \
-	X(cmd_net)                                                                                        \
-	X(cmd_recon)                                                                                      \
-	X(cmd_persist)                                                                                    \
-	X(cmd_encode)                                                                                     \
-	X(cmd_build) X(cmd_interp) X(cmd_foreign) X(exec_written) X(chmod_written) X(setsid) X(kill) X(   \
-		memfd) X(denied) X(timeout) X(failed) X(read_cred) X(read_browser) X(read_wallet)         \
-		X(read_discord) X(read_envfile) X(read_system) X(read_history) X(read_documents) X(       \
-			read_kinds) X(write_persist) X(write_documents) X(write_other_pkg)                \
-			X(write_outside) X(delete_count) X(delete_outside) X(dns_count) X(                \
-				dns_max_label) X(dns_max_entropy) X(dns_hexlike) X(dns_b32like)           \
-				X(dns_b64like) X(dns_service) X(dns_ipcheck) X(dns_txt) X(                \
-					conn_count) X(conn_raw_ip) X(conn_dest) X(conn_nonstd_port)       \
-					X(conn_unix) X(sent_count) X(sent_bytes) X(http_post) X(          \
-						http_get) X(sent_tls) X(sent_raw) X(sent_env_dump)        \
-						X(sent_recon) X(https_requests) X(http_exfil_path) X(     \
-							http_form) X(http_body_max) X(websocket)          \
-							X(tls_refused) X(sent_decoded) X(                 \
-								canary_hits) X(canary_cred)               \
-								X(canary_cloud) X(canary_wallet) X(       \
-									canary_discord) X(canary_env)     \
-									X(canary_dns) X(canary_tls) X(    \
-										t_first_net)              \
-										X(net_after_read) X(      \
-											exec_after_write) \
-											X(stdout_bytes)
-
-#define GLOBAL_FEATURES(X)                                                                         \
-	X(n_commands)                                                                              \
-	X(n_domains)                                                                               \
-	X(n_ips)                                                                                   \
-	X(static_scripts)                                                                          \
-	X(static_script_curl) X(static_script_wget) X(static_script_node_e) X(                     \
-		static_script_base64) X(static_script_url) X(static_script_pipe_sh)                \
-		X(static_script_devnull) X(static_script_background) X(static_script_subshell)     \
-			X(static_script_python) X(static_script_recon) X(static_binding_gyp)       \
-				X(static_code_files) X(static_code_kb) X(static_max_line) X(       \
-					static_long_lines) X(static_eval) X(static_function_ctor)  \
-					X(static_hex_identifiers) X(static_fromcharcode) X(        \
-						static_base64_decode) X(static_child_process)      \
-						X(static_env_refs) X(static_hex_escapes) X(        \
-							static_long_base64) X(static_long_hex)     \
-							X(static_max_entropy) X(static_url_hosts)  \
-								X(static_url_ips)                  \
-									X(static_url_service)
-
-enum {
-#define X(n) G_##n,
-	GLOBAL_FEATURES(X)
-#undef X
-		G__COUNT
+/* One enumerator per row of features.def: G_<name> for RUN rows,
+ * G_static_<name> for STATIC rows, P_<name> for PHASE rows.  The extractor
+ * fills one block of rows for the run (RUN and STATIC) and one per phase
+ * (PHASE), each indexed by these. */
+#define ROW_RUN(n) G_##n
+#define ROW_STATIC(n) G_static_##n
+#define ROW_PHASE(n) P_##n
+enum row {
+#define FEATURE(name, scope, model, sentence, evidence) ROW_##scope(name),
+#include "features/features.def"
+#undef FEATURE
+	ROW__COUNT
 };
 
-enum {
-#define X(n) P_##n,
-	PHASE_FEATURES(X)
-#undef X
-		P__COUNT
+static const struct feature_info rows[ROW__COUNT] = {
+#define FEATURE(name, scope, model, sentence, evidence)                                            \
+	{#name, FEATURE_##scope, FEATURE_##model, sentence, FEATURE_EV_##evidence},
+#include "features/features.def"
+#undef FEATURE
 };
 
 static const char *const phase_names[] = {"install", "import"};
 #define NPHASES 2
-#define NFEATURES (G__COUNT + NPHASES * P__COUNT)
+/* Block 0 holds the run's rows, block 1 + k those of phase k. */
+#define NBLOCKS (1 + NPHASES)
+/* A row is in the vector once, or once per phase. */
+#define MAXFEATURES (NPHASES * ROW__COUNT)
 
-static char *names[NFEATURES];
+/* Vector position -> name, row and block. */
+static struct {
+	char *name;
+	unsigned short row;
+	unsigned char block;
+} vec[MAXFEATURES];
+static size_t nvec, nmodel;
+static pthread_once_t vec_once = PTHREAD_ONCE_INIT;
 
-static void init_names(void)
+static void add_block(size_t *n, size_t block, bool model)
 {
-	static const char *const g[] = {
-#define X(n) #n,
-		GLOBAL_FEATURES(X)
-#undef X
-	};
-	static const char *const p[] = {
-#define X(n) #n,
-		PHASE_FEATURES(X)
-#undef X
-	};
-	if (names[0])
-		return;
-	for (size_t i = 0; i < G__COUNT; i++) {
-		names[i] = xstrdup(g[i]);
-		if (!strncmp(names[i], "static_", 7))
-			names[i][6] = '.';
+	for (size_t r = 0; r < ROW__COUNT; r++) {
+		if ((rows[r].scope == FEATURE_PHASE) != (block > 0) ||
+		    (rows[r].model != FEATURE_ABSENT) != model)
+			continue;
+		if (rows[r].scope == FEATURE_PHASE)
+			vec[*n].name = xasprintf("%s.%s", phase_names[block - 1], rows[r].name);
+		else if (rows[r].scope == FEATURE_STATIC)
+			vec[*n].name = xasprintf("static.%s", rows[r].name);
+		else
+			vec[*n].name = xstrdup(rows[r].name);
+		vec[*n].row = (unsigned short)r;
+		vec[*n].block = (unsigned char)block;
+		(*n)++;
 	}
-	for (size_t ph = 0; ph < NPHASES; ph++)
-		for (size_t i = 0; i < P__COUNT; i++)
-			names[G__COUNT + ph * P__COUNT + i] =
-				xasprintf("%s.%s", phase_names[ph], p[i]);
+}
+
+/* The model's columns first, then the rest; each part run, then phases. */
+static void init_vec(void)
+{
+	size_t n = 0;
+
+	for (size_t b = 0; b < NBLOCKS; b++)
+		add_block(&n, b, true);
+	nmodel = n;
+	for (size_t b = 0; b < NBLOCKS; b++)
+		add_block(&n, b, false);
+	nvec = n;
 }
 
 size_t features_count(void)
 {
-	return NFEATURES;
+	pthread_once(&vec_once, init_vec);
+	return nvec;
+}
+
+size_t features_model_count(void)
+{
+	pthread_once(&vec_once, init_vec);
+	return nmodel;
 }
 
 const char *features_name(size_t i)
 {
-	init_names();
-	return i < NFEATURES ? names[i] : NULL;
+	pthread_once(&vec_once, init_vec);
+	return i < nvec ? vec[i].name : NULL;
 }
 
 int features_index(const char *name)
 {
-	init_names();
-	for (size_t i = 0; i < NFEATURES; i++)
-		if (!strcmp(names[i], name))
+	pthread_once(&vec_once, init_vec);
+	for (size_t i = 0; i < nvec; i++)
+		if (!strcmp(vec[i].name, name))
 			return (int)i;
 	return -1;
 }
 
+const struct feature_info *features_info(size_t i)
+{
+	pthread_once(&vec_once, init_vec);
+	return i < nvec ? &rows[vec[i].row] : NULL;
+}
+
 bool features_for_model(size_t i)
 {
-	static const char *const volume[] = {"n_commands",
-					     "n_domains",
-					     "n_ips",
-					     "static.scripts",
-					     "static.code_kb",
-					     "static.code_files",
-					     "static.max_line",
-					     "static.url_hosts",
-					     ".cmd_total",
-					     ".conn_count",
-					     ".conn_dest",
-					     ".dns_count",
-					     ".sent_count",
-					     ".sent_bytes",
-					     ".t_first_net",
-					     ".stdout_bytes",
-					     ".failed",
-					     ".http_body_max",
-					     NULL};
-	const char *name = features_name(i);
+	const struct feature_info *fi = features_info(i);
 
-	if (!name)
-		return false;
-	for (const char *const *v = volume; *v; v++) {
-		size_t l = strlen(*v), n = strlen(name);
-		if ((*v)[0] == '.' ? (n > l && !strcmp(name + n - l, *v)) : !strcmp(name, *v))
-			return false;
-	}
-	return true;
+	return fi && fi->model == FEATURE_USED;
 }
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -323,7 +286,7 @@ static void dns_labels(const char *host, float *f)
 	const char *p = host;
 	while (*p) {
 		size_t n = strcspn(p, ".");
-		if (n > f[P_dns_max_label])
+		if ((float)n > f[P_dns_max_label])
 			f[P_dns_max_label] = (float)n;
 		if (n >= 8) {
 			double e = entropy(p, n);
@@ -413,31 +376,43 @@ static bool mem_has(const unsigned char *d, size_t n, const char *needle)
 
 /* ---- per phase ------------------------------------------------------------ */
 
+/* Distinct hosts the phase connected or sent to: by the name DNS gave the
+ * address, else by the address (DNS and unix sockets aside). */
+static float distinct_hosts(const json_t *ph)
+{
+	json_t *hosts = json_object(), *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(ph, "sockets"), i, v)
+	{
+		const char *call = str(v, "syscall");
+		const char *host =
+			json_string_value(json_array_get(json_object_get(v, "hostnames"), 0));
+		if ((strcmp(call, "connect") != 0 && strncmp(call, "send", 4) != 0) ||
+		    !strcmp(str(v, "family"), "unix") ||
+		    json_integer_value(json_object_get(v, "port")) == 53)
+			continue;
+		if (!host || !*host)
+			host = str(v, "address");
+		if (*host)
+			json_object_set_new(hosts, host, json_true());
+	}
+	float n = (float)json_object_size(hosts);
+	json_decref(hosts);
+	return n;
+}
+
 struct ctx {
 	const char *home, *user, *hostname;
 	char pkgdir[1024];
 	const char *pkgname;
 };
 
-static void phase_features(const struct ctx *c, const json_t *ph, float *f)
+static void phase_commands(const json_t *ph, float *f)
 {
-	size_t i, j;
+	size_t i;
 	json_t *v;
-	const char *status = str(ph, "status");
-	bool read_kinds[PATH__COUNT] = {false};
-	double t0 = -1, t_first_net = -1, t_first_sensitive = -1;
 
-	f[P_timeout] = !strcmp(status, "timeout");
-	f[P_failed] = !strcmp(status, "failed");
-	f[P_stdout_bytes] = (float)num(json_object_get(ph, "stdout"), "bytes");
-	json_array_foreach(json_object_get(ph, "steps"), i, v)
-	{
-		double s = num(v, "start_ms");
-		if (t0 < 0 || s < t0)
-			t0 = s;
-	}
-
-	/* commands */
 	json_array_foreach(json_object_get(ph, "commands"), i, v)
 	{
 		const char *path = str(v, "path");
@@ -447,17 +422,62 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 		if (json_integer_value(json_object_get(v, "result")) != 0 ||
 		    json_is_string(json_object_get(v, "result")))
 			f[P_cmd_failed]++;
-		f[P_cmd_shell] += in_list(b, SHELLS);
-		f[P_cmd_net] += in_list(b, NETTOOLS);
-		f[P_cmd_recon] += in_list(b, RECON);
-		f[P_cmd_persist] += in_list(b, PERSIST);
-		f[P_cmd_encode] += in_list(b, ENCODE);
-		f[P_cmd_build] += in_list(b, BUILD);
-		f[P_cmd_interp] += in_list(b, INTERP);
-		f[P_cmd_foreign] += in_list(b, FOREIGN);
+		f[P_cmd_shell] += (float)in_list(b, SHELLS);
+		f[P_cmd_net] += (float)in_list(b, NETTOOLS);
+		f[P_cmd_recon] += (float)in_list(b, RECON);
+		f[P_cmd_persist] += (float)in_list(b, PERSIST);
+		f[P_cmd_encode] += (float)in_list(b, ENCODE);
+		f[P_cmd_build] += (float)in_list(b, BUILD);
+		f[P_cmd_interp] += (float)in_list(b, INTERP);
+		f[P_cmd_foreign] += (float)in_list(b, FOREIGN);
 	}
+}
 
-	/* files */
+/* The feature counting reads of each path class. */
+static int read_row(enum path_class cls)
+{
+	switch (cls) {
+	case PATH_CRED:
+		return P_read_cred;
+	case PATH_BROWSER:
+		return P_read_browser;
+	case PATH_WALLET:
+		return P_read_wallet;
+	case PATH_DISCORD:
+		return P_read_discord;
+	case PATH_ENVFILE:
+		return P_read_envfile;
+	case PATH_SYSTEM:
+		return P_read_system;
+	case PATH_HISTORY:
+		return P_read_history;
+	case PATH_DOCUMENTS:
+		return P_read_documents;
+	default:
+		return -1;
+	}
+}
+
+/* A write of |path| outside the package's own directory and /tmp. */
+static void write_outside(const char *path, enum path_class cls, float *f)
+{
+	if (!strncmp(path, "/dev/", 5))
+		return;
+	f[P_write_outside]++;
+	if (cls == PATH_PERSIST || cls == PATH_CRED)
+		f[P_write_persist]++;
+	if (cls == PATH_DOCUMENTS)
+		f[P_write_documents]++;
+	if (strstr(path, "/node_modules/"))
+		f[P_write_other_pkg]++;
+}
+
+static void phase_files(const struct ctx *c, const json_t *ph, float *f)
+{
+	size_t i;
+	json_t *v;
+	bool read_kinds[PATH__COUNT] = {false};
+
 	json_array_foreach(json_object_get(ph, "files"), i, v)
 	{
 		const char *path = str(v, "path");
@@ -468,46 +488,16 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 		bool own = path_is_own(path, c->pkgdir);
 
 		if (has_flag(fl, "read") || has_flag(failed, "read")) {
-			switch (cls) {
-			case PATH_CRED:
-				f[P_read_cred]++;
-				break;
-			case PATH_BROWSER:
-				f[P_read_browser]++;
-				break;
-			case PATH_WALLET:
-				f[P_read_wallet]++;
-				break;
-			case PATH_DISCORD:
-				f[P_read_discord]++;
-				break;
-			case PATH_ENVFILE:
-				f[P_read_envfile]++;
-				break;
-			case PATH_SYSTEM:
-				f[P_read_system]++;
-				break;
-			case PATH_HISTORY:
-				f[P_read_history]++;
-				break;
-			case PATH_DOCUMENTS:
-				f[P_read_documents]++;
-				break;
-			default:
-				break;
-			}
+			int row = read_row(cls);
+			if (row >= 0)
+				f[row]++;
 			read_kinds[cls] = true;
 		}
 		if (wrote && !own) {
+			/* a write under /dev/ counts for nothing more */
 			if (!strncmp(path, "/dev/", 5))
 				continue;
-			f[P_write_outside]++;
-			if (cls == PATH_PERSIST || cls == PATH_CRED)
-				f[P_write_persist]++;
-			if (cls == PATH_DOCUMENTS)
-				f[P_write_documents]++;
-			if (strstr(path, "/node_modules/"))
-				f[P_write_other_pkg]++;
+			write_outside(path, cls, f);
 		}
 		if (has_flag(fl, "delete")) {
 			f[P_delete_count]++;
@@ -521,9 +511,20 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 	}
 	for (int k = PATH_CRED; k < PATH__COUNT; k++)
 		if (k != PATH_DOCUMENTS && k != PATH_PERSIST)
-			f[P_read_kinds] += read_kinds[k];
+			f[P_read_kinds] += (float)read_kinds[k];
+}
 
-	/* dns */
+static void earliest(double *t_first, double t)
+{
+	if (*t_first < 0 || t < *t_first)
+		*t_first = t;
+}
+
+static void phase_dns(const json_t *ph, float *f, double *t_first_net)
+{
+	size_t i;
+	json_t *v;
+
 	json_array_foreach(json_object_get(ph, "dns"), i, v)
 	{
 		const char *h = str(v, "hostname");
@@ -531,23 +532,25 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 			continue;
 		f[P_dns_count]++;
 		dns_labels(h, f);
-		f[P_dns_service] += host_under(h, DNS_SERVICES);
-		f[P_dns_ipcheck] += host_under(h, IPCHECK);
-		f[P_dns_txt] += has_flag(json_object_get(v, "types"), "TXT");
-		double t = num(v, "t_ms");
-		if (t_first_net < 0 || t < t_first_net)
-			t_first_net = t;
+		f[P_dns_service] += (float)host_under(h, DNS_SERVICES);
+		f[P_dns_ipcheck] += (float)host_under(h, IPCHECK);
+		f[P_dns_txt] += (float)has_flag(json_object_get(v, "types"), "TXT");
+		earliest(t_first_net, num(v, "t_ms"));
 	}
+}
 
-	/* sockets */
+static void phase_sockets(const json_t *ph, float *f, double *t_first_net)
+{
 	struct {
 		char key[96];
 	} dests[64];
-	size_t ndest = 0;
+	size_t i, ndest = 0;
+	json_t *v;
+
 	json_array_foreach(json_object_get(ph, "sockets"), i, v)
 	{
 		if (strcmp(str(v, "syscall"), "connect") != 0 &&
-		    strncmp(str(v, "syscall"), "send", 4))
+		    strncmp(str(v, "syscall"), "send", 4) != 0)
 			continue;
 		if (!strcmp(str(v, "family"), "unix")) {
 			f[P_conn_unix]++;
@@ -565,59 +568,76 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 		char key[96];
 		snprintf(key, sizeof(key), "%s:%d", str(v, "address"), port);
 		bool seen = false;
-		for (j = 0; j < ndest && !seen; j++)
+		for (size_t j = 0; j < ndest && !seen; j++)
 			seen = !strcmp(dests[j].key, key);
 		if (!seen && ndest < 64)
 			snprintf(dests[ndest++].key, sizeof(dests[0].key), "%s", key);
-		double t = num(v, "t_ms");
-		if (t_first_net < 0 || t < t_first_net)
-			t_first_net = t;
+		earliest(t_first_net, num(v, "t_ms"));
 	}
 	f[P_conn_dest] = (float)ndest;
+}
 
-	/* sent data */
+/* The requests of one received connection or datagram. */
+static void sent_requests(const json_t *v, const char *kind, float *f)
+{
+	size_t ri;
+	const json_t *rq, *reqs = json_object_get(v, "requests");
+	json_t *one = NULL;
+
+	if (!reqs && json_object_get(v, "http")) /* reports before "requests" */
+		reqs = one = json_pack("[O]", json_object_get(v, "http"));
+	json_array_foreach(reqs, ri, rq)
+	{
+		const char *m = str(rq, "method"), *ct = str(rq, "content_type");
+		double body = num(rq, "body_bytes");
+		f[P_http_post] += (float)(!strcmp(m, "POST") || !strcmp(m, "PUT"));
+		f[P_http_get] += (float)!strcmp(m, "GET");
+		f[P_https_requests] += (float)!strcmp(kind, "https");
+		f[P_http_exfil_path] += (float)exfil_like_target(str(rq, "target"));
+		f[P_http_form] += (float)(strcasestr(ct, "multipart/form-data") ||
+					  strcasestr(ct, "x-www-form-urlencoded"));
+		if (body > f[P_http_body_max])
+			f[P_http_body_max] = (float)body;
+	}
+	json_decref(one);
+}
+
+static void phase_sent(const struct ctx *c, const json_t *ph, float *f)
+{
+	size_t i;
+	json_t *v;
 	unsigned char *buf = xmalloc(70000);
+
 	json_array_foreach(json_object_get(ph, "sent"), i, v)
 	{
 		const char *kind = str(v, "kind");
 		f[P_sent_count]++;
 		f[P_sent_bytes] += (float)num(v, "size");
 		const json_t *tls = json_object_get(v, "tls");
-		f[P_sent_tls] += tls != NULL;
-		f[P_tls_refused] += tls && !json_is_true(json_object_get(tls, "intercepted"));
-		f[P_sent_raw] +=
-			!strcmp(kind, "raw") || !strcmp(kind, "udp") || !strcmp(kind, "tls-raw");
-		f[P_websocket] += json_is_true(json_object_get(v, "websocket"));
-		f[P_sent_decoded] += json_array_size(json_object_get(v, "decoded")) > 0;
-		size_t ri;
-		const json_t *rq, *reqs = json_object_get(v, "requests");
-		json_t *one = NULL;
-		if (!reqs && json_object_get(v, "http")) /* reports before "requests" */
-			reqs = one = json_pack("[O]", json_object_get(v, "http"));
-		json_array_foreach(reqs, ri, rq)
-		{
-			const char *m = str(rq, "method"), *ct = str(rq, "content_type");
-			double body = num(rq, "body_bytes");
-			f[P_http_post] += !strcmp(m, "POST") || !strcmp(m, "PUT");
-			f[P_http_get] += !strcmp(m, "GET");
-			f[P_https_requests] += !strcmp(kind, "https");
-			f[P_http_exfil_path] += exfil_like_target(str(rq, "target"));
-			f[P_http_form] += strcasestr(ct, "multipart/form-data") ||
-					  strcasestr(ct, "x-www-form-urlencoded");
-			if (body > f[P_http_body_max])
-				f[P_http_body_max] = (float)body;
-		}
-		json_decref(one);
+		f[P_sent_tls] += (float)(tls != NULL);
+		f[P_tls_refused] +=
+			(float)(tls && !json_is_true(json_object_get(tls, "intercepted")));
+		f[P_sent_raw] += (float)(!strcmp(kind, "raw") || !strcmp(kind, "udp") ||
+					 !strcmp(kind, "tls-raw"));
+		f[P_websocket] += (float)json_is_true(json_object_get(v, "websocket"));
+		f[P_sent_decoded] += (float)(json_array_size(json_object_get(v, "decoded")) > 0);
+		sent_requests(v, kind, f);
 		size_t n = b64dec(str(v, "data_base64"), buf, 70000);
 		int envkeys = mem_has(buf, n, "PATH") + mem_has(buf, n, "HOME") +
 			      mem_has(buf, n, "SHELL") + mem_has(buf, n, "npm_config") +
 			      mem_has(buf, n, "LANG") + mem_has(buf, n, "USER");
-		f[P_sent_env_dump] += envkeys >= 4;
-		f[P_sent_recon] += mem_has(buf, n, c->user) || mem_has(buf, n, c->hostname);
+		f[P_sent_env_dump] += (float)(envkeys >= 4);
+		f[P_sent_recon] +=
+			(float)(mem_has(buf, n, c->user) || mem_has(buf, n, c->hostname));
 	}
 	free(buf);
+}
 
-	/* canaries */
+static void phase_canaries(const json_t *ph, float *f)
+{
+	size_t i;
+	json_t *v;
+
 	json_array_foreach(json_object_get(ph, "canary_hits"), i, v)
 	{
 		const char *k = str(v, "canary");
@@ -639,53 +659,100 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 		else
 			f[P_canary_env]++;
 	}
+}
 
-	/* signals and denied */
+static void phase_signals(const json_t *ph, float *f)
+{
+	size_t i;
+	json_t *v;
+
 	json_array_foreach(json_object_get(ph, "signals"), i, v)
 	{
 		const char *s = str(v, "syscall");
-		f[P_setsid] += !strcmp(s, "setsid");
-		f[P_kill] += !strncmp(s, "kill", 4) || !strcmp(s, "tkill") || !strcmp(s, "tgkill");
-		f[P_memfd] += !strcmp(s, "memfd_create");
+		f[P_setsid] += (float)!strcmp(s, "setsid");
+		f[P_kill] += (float)(!strncmp(s, "kill", 4) || !strcmp(s, "tkill") ||
+				     !strcmp(s, "tgkill"));
+		f[P_memfd] += (float)!strcmp(s, "memfd_create");
 	}
 	f[P_denied] = (float)json_array_size(json_object_get(ph, "denied"));
+}
 
-	/* order: the timeline */
-	struct {
-		char path[256];
-	} written[64];
-	size_t nwritten = 0;
+/* Order: what the timeline says came first. */
+struct timeline {
+	double t_first_sensitive;
+	char written[64][256];
+	size_t nwritten;
+};
+
+static void timeline_file(const struct ctx *c, const json_t *v, struct timeline *tl)
+{
+	const char *path = str(v, "path"), *fl = str(v, "flags");
+	enum path_class cls = path_classify(path, c->home);
+
+	if (strstr(fl, "read") && cls != PATH_OTHER && cls != PATH_DOCUMENTS &&
+	    cls != PATH_PERSIST && tl->t_first_sensitive < 0)
+		tl->t_first_sensitive = num(v, "t_ms");
+	if ((strstr(fl, "write") || strstr(fl, "create")) && tl->nwritten < 64 &&
+	    strncmp(path, "/dev/", 5) != 0)
+		snprintf(tl->written[tl->nwritten++], sizeof(tl->written[0]), "%s", path);
+}
+
+static bool timeline_written(const struct timeline *tl, const char *path)
+{
+	for (size_t j = 0; j < tl->nwritten; j++)
+		if (!strcmp(tl->written[j], path))
+			return true;
+	return false;
+}
+
+static void phase_timeline(const struct ctx *c, const json_t *ph, float *f)
+{
+	size_t i;
+	json_t *v;
+	struct timeline *tl = xcalloc(1, sizeof(*tl));
+
+	tl->t_first_sensitive = -1;
 	json_array_foreach(json_object_get(ph, "timeline"), i, v)
 	{
 		const char *type = str(v, "type");
-		const char *path = str(v, "path");
-		double t = num(v, "t_ms");
 		if (!strcmp(type, "file")) {
-			const char *fl = str(v, "flags");
-			enum path_class cls = path_classify(path, c->home);
-			if (strstr(fl, "read") && cls != PATH_OTHER && cls != PATH_DOCUMENTS &&
-			    cls != PATH_PERSIST && t_first_sensitive < 0)
-				t_first_sensitive = t;
-			if ((strstr(fl, "write") || strstr(fl, "create")) && nwritten < 64 &&
-			    strncmp(path, "/dev/", 5))
-				snprintf(written[nwritten++].path, sizeof(written[0].path), "%s",
-					 path);
+			timeline_file(c, v, tl);
 		} else if (!strcmp(type, "exec")) {
-			for (j = 0; j < nwritten; j++)
-				if (!strcmp(written[j].path, path)) {
-					f[P_exec_after_write] = 1;
-					break;
-				}
+			if (timeline_written(tl, str(v, "path")))
+				f[P_exec_after_write] = 1;
 		} else if (!strcmp(type, "dns") || !strcmp(type, "connect") ||
 			   !strcmp(type, "capture")) {
 			if (!strcmp(type, "connect") &&
 			    (json_integer_value(json_object_get(v, "port")) == 53 ||
 			     !json_object_get(v, "address")))
 				continue;
-			if (t_first_sensitive >= 0 && t >= t_first_sensitive)
+			if (tl->t_first_sensitive >= 0 && num(v, "t_ms") >= tl->t_first_sensitive)
 				f[P_net_after_read] = 1;
 		}
 	}
+	free(tl);
+}
+
+static void phase_features(const struct ctx *c, const json_t *ph, float *f)
+{
+	size_t i;
+	json_t *v;
+	const char *status = str(ph, "status");
+	double t0 = -1, t_first_net = -1;
+
+	f[P_timeout] = (float)!strcmp(status, "timeout");
+	f[P_failed] = (float)!strcmp(status, "failed");
+	f[P_stdout_bytes] = (float)num(json_object_get(ph, "stdout"), "bytes");
+	json_array_foreach(json_object_get(ph, "steps"), i, v) earliest(&t0, num(v, "start_ms"));
+	phase_commands(ph, f);
+	phase_files(c, ph, f);
+	phase_dns(ph, f, &t_first_net);
+	phase_sockets(ph, f, &t_first_net);
+	f[P_conn_hosts] = distinct_hosts(ph);
+	phase_sent(c, ph, f);
+	phase_canaries(ph, f);
+	phase_signals(ph, f);
+	phase_timeline(c, ph, f);
 	f[P_t_first_net] = t_first_net < 0 ? -1.0f : (float)(t_first_net - (t0 < 0 ? 0 : t0));
 }
 
@@ -733,7 +800,7 @@ static void static_features(const json_t *st, float *out)
 	out[G_static_url_hosts] = (float)json_array_size(json_object_get(st, "url_hosts"));
 	out[G_static_url_ips] = (float)json_array_size(json_object_get(st, "ips"));
 	json_array_foreach(json_object_get(st, "url_hosts"), i, v) out[G_static_url_service] +=
-		host_under(json_string_value(v), DNS_SERVICES);
+		(float)host_under(json_string_value(v), DNS_SERVICES);
 }
 
 int features_extract(const json_t *report, float *out, char *err, size_t errlen)
@@ -744,8 +811,12 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 	const json_t *pkg = json_object_get(report, "package");
 	size_t i;
 	json_t *ph;
+	float block[NBLOCKS][ROW__COUNT];
+	float *g = block[0];
 
-	memset(out, 0, NFEATURES * sizeof(*out));
+	pthread_once(&vec_once, init_vec);
+	memset(out, 0, nvec * sizeof(*out));
+	memset(block, 0, sizeof(block));
 	if (!json_is_object(report) || strcmp(str(report, "schema"), "snare.report/1") != 0 ||
 	    !json_is_array(phases) || !json_is_object(env)) {
 		errbuf_set(err, errlen, "not a snare report (schema snare.report/1)");
@@ -763,7 +834,7 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 	{
 		size_t j;
 		json_t *v;
-		out[G_n_commands] += (float)json_array_size(json_object_get(ph, "commands"));
+		g[G_n_commands] += (float)json_array_size(json_object_get(ph, "commands"));
 		json_array_foreach(json_object_get(ph, "dns"), j, v)
 			json_object_set_new(domains, str(v, "hostname"), json_true());
 		json_array_foreach(json_object_get(ph, "sockets"), j, v)
@@ -775,17 +846,19 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 		}
 		for (size_t k = 0; k < NPHASES; k++)
 			if (!strcmp(str(ph, "name"), phase_names[k]))
-				phase_features(&c, ph, out + G__COUNT + k * P__COUNT);
+				phase_features(&c, ph, block[1 + k]);
 	}
-	static_features(json_object_get(report, "static"), out);
-	out[G_n_domains] = (float)json_object_size(domains);
-	out[G_n_ips] = (float)json_object_size(ips);
+	static_features(json_object_get(report, "static"), g);
+	g[G_n_domains] = (float)json_object_size(domains);
+	g[G_n_ips] = (float)json_object_size(ips);
 	json_decref(domains);
 	json_decref(ips);
 	/* Absurd numbers in a report (1e308 bytes) must not give a vector that
 	 * the features table and the model refuse. */
-	for (i = 0; i < NFEATURES; i++)
+	for (i = 0; i < nvec; i++) {
+		out[i] = block[vec[i].block][vec[i].row];
 		if (!isfinite(out[i]))
 			out[i] = isnan(out[i]) ? 0.0f : copysignf(FLT_MAX, out[i]);
+	}
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* Behaviour features: a documented, versioned vector of named numbers
- * computed from a report (docs/features.md lists each with its meaning).
- * The model is trained on, and only accepts, vectors of the same schema
- * version. */
+ * computed from a report.  features.def holds one row per feature (its
+ * scope, whether the model uses it, the sentence and the evidence that
+ * explain it); docs/features.md gives each its meaning.  The model is
+ * trained on, and only accepts, the columns of the same schema version. */
 #ifndef SNARE_FEATURES_H
 #define SNARE_FEATURES_H
 
@@ -9,18 +10,81 @@
 #include <stddef.h>
 #include <jansson.h>
 
+/* Versions the model's columns (the USED and MASKED rows, in order).
+ * ABSENT features may come and go without a new schema. */
 #define FEATURES_SCHEMA 2
 
-/* The number of features and their names, in vector order. */
+enum feature_scope {
+	FEATURE_RUN,	/* over the whole run: "n_commands" */
+	FEATURE_STATIC, /* the package's own files: "static.eval" */
+	FEATURE_PHASE,	/* once per phase: "install.cmd_total", "import.cmd_total" */
+};
+
+enum feature_model {
+	FEATURE_USED,	/* a column of the model, used */
+	FEATURE_MASKED, /* a column of the model, zeroed before training and prediction */
+	FEATURE_ABSENT, /* not a column of the model */
+};
+
+/* What explain/ lists from the report after a feature's sentence. */
+enum feature_evidence {
+	FEATURE_EV_NONE,
+	FEATURE_EV_RUN_COMMANDS,  /* every phase's commands, by name */
+	FEATURE_EV_RUN_NAMES,	  /* every phase's DNS names */
+	FEATURE_EV_RUN_ADDRESSES, /* every phase's socket addresses */
+	FEATURE_EV_COMMANDS,	  /* the phase's commands with their arguments */
+	FEATURE_EV_CANARIES,	  /* the phase's canary hits: what leaked, how, where to */
+	FEATURE_EV_READ_THEN_NET, /* credential (or .env) reads, then the first destination */
+	FEATURE_EV_READS_CRED,	  /* the phase's reads of paths of one class (paths.h) */
+	FEATURE_EV_READS_BROWSER,
+	FEATURE_EV_READS_WALLET,
+	FEATURE_EV_READS_DISCORD,
+	FEATURE_EV_READS_ENVFILE,
+	FEATURE_EV_READS_SYSTEM,
+	FEATURE_EV_READS_HISTORY,
+	FEATURE_EV_READS_DOCUMENTS,
+	FEATURE_EV_READS_SECRETS,    /* credential, then wallet reads */
+	FEATURE_EV_WRITES,	     /* the phase's writes */
+	FEATURE_EV_WRITES_PERSIST,   /* its writes of persistence paths */
+	FEATURE_EV_WRITES_DOCUMENTS, /* its writes of documents */
+	FEATURE_EV_WRITES_OUTSIDE,   /* its writes outside /tmp, /dev and node_modules */
+	FEATURE_EV_DELETES,
+	FEATURE_EV_DELETES_OUTSIDE,
+	FEATURE_EV_LOOKUPS,	    /* the phase's DNS names */
+	FEATURE_EV_CONNECTS,	    /* its connects, by host name where one is known */
+	FEATURE_EV_CONNECTS_RAW_IP, /* its connects to addresses no DNS answer gave */
+	FEATURE_EV_SENDS,	    /* what the sink received: size, destination, request */
+	FEATURE_EV_DENIED,	    /* the syscalls the sandbox refused */
+};
+
+/* One row of features.def. */
+struct feature_info {
+	const char *name; /* as in the row: "cmd_total", "eval" */
+	enum feature_scope scope;
+	enum feature_model model;
+	const char *sentence; /* at most one "%g" or "%.0f", for the value */
+	enum feature_evidence evidence;
+};
+
+/* The number of features and their names, in vector order: the model's
+ * columns first (features_model_count() of them), then the features the
+ * model does not have. */
 size_t features_count(void);
 const char *features_name(size_t i);
 /* Index of |name|, or -1. */
 int features_index(const char *name);
+/* The row of feature |i| (< features_count()). */
+const struct feature_info *features_info(size_t i);
 
-/* Whether the model uses feature |i|.  Counts of how much a package does
- * (commands, names, addresses, connections, bytes, code size, "has an
- * install script") stay in the table and the baseline but not in the
- * model: they separate the training corpora, not malice from benign. */
+/* The number of the model's columns: the first features_model_count()
+ * entries of every feature vector. */
+size_t features_model_count(void);
+
+/* Whether the model uses feature |i|: a column that is not masked.
+ * Counts of how much a package does (commands, names, addresses,
+ * connections, bytes, code size, "has an install script") stay in the
+ * table and the baseline but not in the model: they separate the training
+ * corpora, not malice from benign. */
 bool features_for_model(size_t i);
 
 /* Fills |out| (features_count() floats) from |report|; every value is

@@ -13,8 +13,8 @@
 
 struct model {
 	BoosterHandle booster;
-	size_t ncols;
-	bool masked; /* columns outside features_for_model() are zeroed */
+	size_t ncols; /* the model's columns: the first ncols of every feature vector */
+	bool masked;  /* columns outside features_for_model() are zeroed */
 	double threshold;
 	char *meta;
 };
@@ -41,23 +41,25 @@ static int xgb_fail(char *err, size_t errlen, const char *what)
 static char *feature_names_json(void)
 {
 	json_t *a = json_array();
-	for (size_t i = 0; i < features_count(); i++)
+	for (size_t i = 0; i < features_model_count(); i++)
 		json_array_append_new(a, json_string(features_name(i)));
 	char *s = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
 	return s;
 }
 
-/* A copy of |X| with the columns the model does not use zeroed: constant
- * columns are never split on. */
-static float *masked_copy(const float *X, size_t nrows, size_t ncols)
+/* The model's matrix from |nrows| feature vectors (features_count()
+ * floats each): their first features_model_count() columns, with the
+ * columns the model does not use zeroed when |masked| (constant columns
+ * are never split on). */
+static float *model_matrix(const float *X, size_t nrows, bool masked)
 {
+	size_t n = features_count(), ncols = features_model_count();
 	float *M = xmalloc((nrows ? nrows : 1) * ncols * sizeof(float));
-	memcpy(M, X, nrows * ncols * sizeof(float));
-	for (size_t j = 0; j < ncols; j++)
-		if (!features_for_model(j))
-			for (size_t i = 0; i < nrows; i++)
-				M[i * ncols + j] = 0;
+
+	for (size_t i = 0; i < nrows; i++)
+		for (size_t j = 0; j < ncols; j++)
+			M[i * ncols + j] = masked && !features_for_model(j) ? 0 : X[i * n + j];
 	return M;
 }
 
@@ -80,8 +82,8 @@ struct model *model_train(const float *X, const float *y, size_t nrows, size_t n
 			   FEATURES_SCHEMA, features_count());
 		return NULL;
 	}
-	float *M = p->all_features ? NULL : masked_copy(X, nrows, ncols);
-	int bad = XGDMatrixCreateFromMat(M ? M : X, nrows, ncols, NAN, &d) ||
+	float *M = model_matrix(X, nrows, !p->all_features);
+	int bad = XGDMatrixCreateFromMat(M, nrows, features_model_count(), NAN, &d) ||
 		  XGDMatrixSetFloatInfo(d, "label", y, nrows);
 	free(M);
 	if (bad) {
@@ -93,7 +95,7 @@ struct model *model_train(const float *X, const float *y, size_t nrows, size_t n
 	for (size_t i = 0; i < nrows; i++)
 		pos += y[i] > 0.5f;
 	m = xcalloc(1, sizeof(*m));
-	m->ncols = ncols;
+	m->ncols = features_model_count();
 	m->masked = !p->all_features;
 	m->threshold = 0.5;
 	m->meta = xstrdup(meta ? meta : "{}");
@@ -210,7 +212,7 @@ struct model *model_load(const char *path, char *err, size_t errlen)
 	m->masked = !v || strcmp(v, "0") != 0;
 	v = attr(m->booster, "snare_meta");
 	m->meta = xstrdup(v ? v : "{}");
-	m->ncols = features_count();
+	m->ncols = features_model_count();
 	/* One report at a time: a thread pool costs more than it saves. */
 	XGBoosterSetParam(m->booster, "nthread", "1");
 	return m;
@@ -225,10 +227,11 @@ int model_predict(const struct model *m, const float *X, size_t nrows, float *pr
 	DMatrixHandle d = NULL;
 	bst_ulong len = 0;
 	const float *out = NULL;
+	size_t n = features_count();
 	int r = -1;
 
-	float *M = m->masked ? masked_copy(X, nrows, m->ncols) : NULL;
-	int bad = XGDMatrixCreateFromMat(M ? M : X, nrows, m->ncols, NAN, &d);
+	float *M = model_matrix(X, nrows, m->masked);
+	int bad = XGDMatrixCreateFromMat(M, nrows, m->ncols, NAN, &d);
 	free(M);
 	if (bad)
 		return xgb_fail(err, errlen, "cannot build the prediction matrix");
@@ -243,7 +246,14 @@ int model_predict(const struct model *m, const float *X, size_t nrows, float *pr
 			xgb_fail(err, errlen, "contribution prediction failed");
 			goto out;
 		}
-		memcpy(contribs, out, len * sizeof(float));
+		/* Spread to one entry per feature: those the model has not
+		 * contribute nothing; the bias stays last. */
+		memset(contribs, 0, nrows * (n + 1) * sizeof(float));
+		for (size_t i = 0; i < nrows; i++) {
+			memcpy(contribs + i * (n + 1), out + i * (m->ncols + 1),
+			       m->ncols * sizeof(float));
+			contribs[i * (n + 1) + n] = out[i * (m->ncols + 1) + m->ncols];
+		}
 	}
 	r = 0;
 out:

@@ -26,7 +26,8 @@ struct train_params {
 void train_params_default(struct train_params *p);
 
 /* Trains on |nrows| x |ncols| row-major |X| with labels |y| (0 benign, 1
- * malicious), columns named as the current feature schema.  |meta| (JSON
+ * malicious): feature vectors, |ncols| == features_count(); the model
+ * takes its columns (features_model_count()) of them.  |meta| (JSON
  * text, may be NULL) is stored with the model.  Returns NULL with one line
  * in |err| on failure. */
 struct model *model_train(const float *X, const float *y, size_t nrows, size_t ncols,
@@ -38,9 +39,11 @@ int model_save(const struct model *m, const char *path, char *err, size_t errlen
  * NULL with one line in |err|. */
 struct model *model_load(const char *path, char *err, size_t errlen);
 
-/* Probability of "malicious" for |nrows| rows; |contribs| (may be NULL)
- * receives nrows x (ncols + 1) SHAP contributions (log-odds; the last
- * column of each row is the bias).  0 or -1 with |err|. */
+/* Probability of "malicious" for |nrows| feature vectors (features_count()
+ * floats each); |contribs| (may be NULL) receives nrows x
+ * (features_count() + 1) SHAP contributions (log-odds; 0 for a feature
+ * the model does not have; the last column of each row is the bias).
+ * 0 or -1 with |err|. */
 int model_predict(const struct model *m, const float *X, size_t nrows, float *prob, float *contribs,
 		  char *err, size_t errlen);
 

@@ -67,6 +67,7 @@ static void test_writes_and_dns(void **state)
 	check("install.write_persist", "writes ~/.bashrc [install]");
 	check("install.dns_service", "looks up x.oast.fun [install]");
 	check("install.conn_count", "connects to x.oast.fun:443 [install]");
+	check("install.conn_hosts", "connects to x.oast.fun:443 [install]");
 }
 
 static void test_baseline(void **state)

@@ -118,6 +118,40 @@ static void test_canaries_and_status(void **state)
 	assert_true(get("import.t_first_net") == -1);
 }
 
+/* conn_hosts (evidence only, not in the model): hosts by the name DNS
+ * gave, else by address; ports, repeats, unix sockets, DNS and binds
+ * aside. */
+static void test_conn_hosts(void **state)
+{
+	static const char report[] =
+		"{\"schema\":\"snare.report/1\",\"package\":{\"name\":\"p\"},"
+		"\"environment\":{\"home\":\"/home/alex\",\"user\":\"alex\",\"hostname\":\"h\"},"
+		"\"phases\":[{\"name\":\"install\",\"status\":\"ok\",\"sockets\":["
+		"{\"syscall\":\"connect\",\"family\":\"ipv4\",\"address\":\"198.18.0.9\",\"port\":443,\"hostnames\":[\"x.oast.fun\"]},"
+		"{\"syscall\":\"connect\",\"family\":\"ipv4\",\"address\":\"198.18.0.10\",\"port\":80,\"hostnames\":[\"x.oast.fun\"]},"
+		"{\"syscall\":\"connect\",\"family\":\"ipv4\",\"address\":\"203.0.113.5\",\"port\":4444,\"hostnames\":[]},"
+		"{\"syscall\":\"sendto\",\"family\":\"ipv4\",\"address\":\"203.0.113.5\",\"port\":4444},"
+		"{\"syscall\":\"connect\",\"family\":\"unix\",\"path\":\"/run/x.sock\"},"
+		"{\"syscall\":\"sendto\",\"family\":\"ipv4\",\"address\":\"10.0.0.53\",\"port\":53},"
+		"{\"syscall\":\"bind\",\"family\":\"ipv4\",\"address\":\"0.0.0.0\",\"port\":8080}]}]}";
+	json_error_t je;
+	json_t *r = json_loads(report, 0, &je);
+	float x[512];
+	char err[128];
+	(void)state;
+	assert_non_null(r);
+	assert_int_equal(features_extract(r, x, err, sizeof(err)), 0);
+	json_decref(r);
+	assert_true(x[features_index("install.conn_hosts")] == 2);
+	assert_true(x[features_index("install.conn_dest")] == 3);
+	assert_true(x[features_index("import.conn_hosts")] == 0);
+	/* and in the report of the other tests: 203.0.113.5 and x.oast.fun */
+	assert_true(get("install.conn_hosts") == 2);
+	/* not a column of the model */
+	assert_true((size_t)features_index("install.conn_hosts") >= features_model_count());
+	assert_false(features_for_model((size_t)features_index("install.conn_hosts")));
+}
+
 static void test_not_a_report(void **state)
 {
 	json_t *j = json_pack("{s:s}", "schema", "other/1");
@@ -157,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_network),
 		cmocka_unit_test(test_canaries_and_status),
+		cmocka_unit_test(test_conn_hosts),
 		cmocka_unit_test(test_not_a_report),
 		cmocka_unit_test(test_path_classes),
 	};

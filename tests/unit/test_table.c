@@ -64,6 +64,43 @@ static void test_round_trip(void **state)
 	free(x);
 }
 
+/* A table of the model's columns only (one made before features outside
+ * the model were added, as data/features.tsv): those read as 0. */
+static void test_model_columns_only(void **state)
+{
+	struct table t;
+	char err[512];
+	size_t nm = features_model_count();
+	(void)state;
+	assert_true(nm < features_count());
+	FILE *f = fopen(path, "w");
+	fputs("id\tlabel\tfamily\tgroup", f);
+	for (size_t i = 0; i < nm; i++)
+		fprintf(f, "\t%s", features_name(i));
+	fputs("\nx@1\t1\t-\tg", f);
+	for (size_t i = 0; i < nm; i++)
+		fprintf(f, "\t%zu", i % 3);
+	fputs("\n", f);
+	fclose(f);
+	assert_int_equal(table_read(&t, path, err, sizeof(err)), 0);
+	assert_int_equal(t.nrows, 1);
+	assert_int_equal(t.ncols, features_count());
+	assert_true(t.X[nm - 1] == (float)((nm - 1) % 3));
+	for (size_t i = nm; i < features_count(); i++)
+		assert_true(t.X[i] == 0);
+	table_release(&t);
+
+	/* one column short of the model's is still an error */
+	f = fopen(path, "w");
+	fputs("id\tlabel\tfamily\tgroup", f);
+	for (size_t i = 0; i + 1 < nm; i++)
+		fprintf(f, "\t%s", features_name(i));
+	fputs("\n", f);
+	fclose(f);
+	assert_int_equal(table_read(&t, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is not of feature schema 2"));
+}
+
 static void test_errors(void **state)
 {
 	struct table t;
@@ -113,6 +150,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_model_columns_only),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
