@@ -323,8 +323,7 @@ static const char *pick_range(json_t *versions, json_t *tags, const char *want)
 	if (latest && json_object_get(versions, latest) && semver_parse(latest, &v) && !v.pre &&
 	    range_match(want, &v) == 1)
 		return latest;
-	json_object_foreach(versions, key, val)
-	{
+	json_object_foreach (versions, key, val) {
 		if (!semver_parse(key, &v) || v.pre || range_match(want, &v) != 1)
 			continue;
 		if (!best || semver_cmp(&v, &bestv) > 0) {

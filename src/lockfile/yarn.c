@@ -263,8 +263,7 @@ static int parse_berry(const char *path, const char *text, size_t len, struct lf
 	}
 	b->lf->format = "yarn.lock berry";
 	lines = lf_key_lines(text, len, 0);
-	json_object_foreach(doc, key, v)
-	{
+	json_object_foreach (doc, key, v) {
 		const char *res;
 
 		if (!strcmp(key, "__metadata"))

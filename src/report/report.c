@@ -115,8 +115,7 @@ static json_t *find_by(json_t *arr, const char *key, const char *val)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v)
-	{
+	json_array_foreach (arr, i, v) {
 		const char *s = json_string_value(json_object_get(v, key));
 		if (s && !strcmp(s, val))
 			return v;
@@ -128,7 +127,9 @@ static void add_flag(json_t *flags, const char *f)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(flags, i, v) if (!strcmp(json_string_value(v), f)) return;
+	json_array_foreach (flags, i, v)
+		if (!strcmp(json_string_value(v), f))
+			return;
 	json_array_append_new(flags, json_string(f));
 }
 
@@ -227,8 +228,7 @@ static bool hit_seen(json_t *hits, json_t *h)
 	size_t i;
 	json_t *o;
 
-	json_array_foreach(hits, i, o)
-	{
+	json_array_foreach (hits, i, o) {
 		bool same = true;
 		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]) && same; k++)
 			same = json_equal(json_object_get(o, keys[k]),
@@ -650,8 +650,7 @@ void report_summary(const json_t *r, FILE *f)
 
 	fprintf(f, "snare: %s@%s\n", json_string_value(json_object_get(pkg, "name")),
 		json_string_value(json_object_get(pkg, "version")));
-	json_array_foreach(json_object_get(r, "phases"), i, ph)
-	{
+	json_array_foreach (json_object_get(r, "phases"), i, ph) {
 		size_t j;
 		json_t *v;
 		fprintf(f,
@@ -665,8 +664,7 @@ void report_summary(const json_t *r, FILE *f)
 			json_array_size(json_object_get(ph, "sent")),
 			json_array_size(json_object_get(ph, "canary_hits")),
 			json_real_value(json_object_get(ph, "duration_ms")));
-		json_array_foreach(json_object_get(ph, "canary_hits"), j, v)
-		{
+		json_array_foreach (json_object_get(ph, "canary_hits"), j, v) {
 			const char *dest = json_string_value(json_object_get(v, "hostname"));
 			fprintf(f, "    leak: %s via %s (%s)%s%s\n",
 				json_string_value(json_object_get(v, "canary")),
@@ -674,15 +672,13 @@ void report_summary(const json_t *r, FILE *f)
 				json_string_value(json_object_get(v, "encoding")),
 				dest ? " to " : "", dest ? dest : "");
 		}
-		json_array_foreach(json_object_get(ph, "dns"), j, v)
-		{
+		json_array_foreach (json_object_get(ph, "dns"), j, v) {
 			if (j >= 5)
 				break;
 			fprintf(f, "    dns: %s\n",
 				json_string_value(json_object_get(v, "hostname")));
 		}
-		json_array_foreach(json_object_get(ph, "commands"), j, v)
-		{
+		json_array_foreach (json_object_get(ph, "commands"), j, v) {
 			if (j >= 8)
 				break;
 			json_t *argv = json_object_get(v, "argv");
