@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
+#include "util/base64.h"
 #include "util/errbuf.h"
 #include "fetch/hash.h"
 #include "fetch/pkgjson.h"
@@ -685,7 +686,7 @@ static char *shasum_sri(const char *hex)
 			return NULL;
 		bin[i] = (unsigned char)byte;
 	}
-	EVP_EncodeBlock((unsigned char *)b64, bin, 20);
+	base64_encode_to(b64, bin, sizeof(bin));
 	return xasprintf("sha1-%s", b64);
 }
 

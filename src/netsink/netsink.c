@@ -22,6 +22,7 @@
 #include "netsink/sniff.h"
 #include "tls/mitm.h"
 #include "event/event.h"
+#include "util/base64.h"
 #include "util/xalloc.h"
 
 #define MAX_FDS 512
@@ -394,17 +395,17 @@ static size_t ws_accept_reply(const char *key, char *out, size_t cap)
 {
 	static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 	unsigned char md[SHA_DIGEST_LENGTH];
-	unsigned char accept[64];
+	char accept[BASE64_LEN(SHA_DIGEST_LENGTH) + 1];
 	char cat[256];
 	int n;
 
 	snprintf(cat, sizeof(cat), "%.200s%s", key, guid);
 	SHA1((const unsigned char *)cat, strlen(cat), md);
-	EVP_EncodeBlock(accept, md, sizeof(md));
+	base64_encode_to(accept, md, sizeof(md));
 	n = snprintf(out, cap,
 		     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
 		     "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n",
-		     (const char *)accept);
+		     accept);
 	return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
 }
 

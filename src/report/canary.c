@@ -4,9 +4,8 @@
 #include <string.h>
 
 #include "report/canary.h"
+#include "util/base64.h"
 #include "util/xalloc.h"
-
-static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static bool contains_ci(const unsigned char *buf, size_t len, const char *needle, bool ci)
 {
@@ -28,23 +27,6 @@ static bool contains_ci(const unsigned char *buf, size_t len, const char *needle
 	return false;
 }
 
-static void b64_encode(const unsigned char *in, size_t n, char *out)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)in[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned)in[i + 1] << 8;
-		if (i + 2 < n)
-			v |= in[i + 2];
-		out[o++] = B64[(v >> 18) & 63];
-		out[o++] = B64[(v >> 12) & 63];
-		out[o++] = i + 1 < n ? B64[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < n ? B64[v & 63] : '=';
-	}
-	out[o] = '\0';
-}
-
 /* The base64 of |value| placed at offset 0, 1 or 2 of a 3-byte group has a
  * stable core that does not depend on its neighbours. */
 static bool find_b64(const unsigned char *buf, size_t len, const char *value)
@@ -57,9 +39,8 @@ static bool find_b64(const unsigned char *buf, size_t len, const char *value)
 	for (size_t shift = 0; shift < 3 && !found; shift++) {
 		memset(tmp, 0, shift);
 		memcpy(tmp + shift, value, n);
-		b64_encode(tmp, n + shift, enc);
+		size_t total = base64_encode_to(enc, tmp, n + shift);
 		size_t skip = shift ? (shift * 4 + 2) / 3 + 1 : 0;
-		size_t total = strlen(enc);
 		size_t tail = 4; /* the last group depends on what follows */
 		if (total <= skip + tail + 8)
 			continue;

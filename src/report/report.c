@@ -13,6 +13,7 @@
 #include "report/canary.h"
 #include "report/payload.h"
 #include "report/report.h"
+#include "util/base64.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -58,26 +59,6 @@ static char *preview(const unsigned char *d, size_t n)
 			strbuf_addf(&sb, "\\x%02x", c);
 	}
 	return strbuf_detach(&sb, NULL);
-}
-
-static char *b64(const unsigned char *d, size_t n)
-{
-	static const char T[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char *out = xmalloc((n + 2) / 3 * 4 + 1);
-	size_t o = 0;
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)d[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned)d[i + 1] << 8;
-		if (i + 2 < n)
-			v |= d[i + 2];
-		out[o++] = T[(v >> 18) & 63];
-		out[o++] = T[(v >> 12) & 63];
-		out[o++] = i + 1 < n ? T[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < n ? T[v & 63] : '=';
-	}
-	out[o] = '\0';
-	return out;
 }
 
 static int event_phase(const struct run_result *res, const struct event *e)
@@ -472,7 +453,8 @@ static json_t *phase_json(const struct run_result *res, int ph)
 			break;
 		}
 		case EV_CAPTURE: {
-			char *pv = preview(e->data, e->data_len), *raw = b64(e->data, e->data_len);
+			char *pv = preview(e->data, e->data_len),
+			     *raw = base64_encode(e->data, e->data_len);
 			const char *h = host_for_addr(res, e->addr);
 			json_t *c = json_pack(
 				"{s:f, s:s, s:s, s:i, s:o, s:I, s:I, s:b, s:s, s:s}", "t_ms",
@@ -486,7 +468,7 @@ static json_t *phase_json(const struct run_result *res, int ph)
 				for (size_t v = 0; v < nv; v++) {
 					size_t cut = views[v].len < 65536 ? views[v].len : 65536;
 					char *vp = preview(views[v].data, cut),
-					     *vb = b64(views[v].data, cut);
+					     *vb = base64_encode(views[v].data, cut);
 					json_array_append_new(
 						dec, json_pack("{s:s, s:I, s:b, s:s, s:s}", "how",
 							       views[v].how, "size",
