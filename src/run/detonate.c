@@ -17,6 +17,7 @@
 #include "run/run.h"
 #include "tls/mitm.h"
 #include "tls/nodeca.h"
+#include "util/errbuf.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -460,8 +461,8 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	snprintf(res->workdir, sizeof(res->workdir), "%s/snare-XXXXXX",
 		 base && *base ? base : "/tmp");
 	if (!mkdtemp(res->workdir)) {
-		snprintf(err, errlen, "cannot create a work directory in '%s': %s",
-			 base && *base ? base : "/tmp", strerror(errno));
+		errbuf_set(err, errlen, "cannot create a work directory in '%s': %s",
+			   base && *base ? base : "/tmp", strerror(errno));
 		res->workdir[0] = '\0';
 		goto out;
 	}
@@ -477,14 +478,14 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	char app[4096];
 	snprintf(app, sizeof(app), "%s/app", res->workdir);
 	if (sandbox_prepare_tree(app) < 0) {
-		snprintf(err, errlen, "cannot prepare '%s' for the sandbox user: %s", app,
-			 strerror(errno));
+		errbuf_set(err, errlen, "cannot prepare '%s' for the sandbox user: %s", app,
+			   strerror(errno));
 		goto out;
 	}
 	/* The netsink's channel only where there is a netsink (traced). */
 	if (pipe2(out, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(errp, O_CLOEXEC | O_NONBLOCK) < 0 ||
 	    (!opts->no_trace && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0)) {
-		snprintf(err, errlen, "cannot create pipes: %s", strerror(errno));
+		errbuf_set(err, errlen, "cannot create pipes: %s", strerror(errno));
 		goto out;
 	}
 	/* The pipes' write ends must block in the tracee. */
@@ -547,8 +548,8 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 		.ensure_listener = ensure_listener, .on_exec = on_exec, .ctx = &c};
 	c.tracer = tracer_new(&res->log, &hooks, c.t0);
 	if ((r = tracer_seize(c.tracer, sandbox_init_pid(c.sb))) < 0) {
-		snprintf(err, errlen, "cannot trace the sandbox: %s; refusing to run",
-			 strerror(-r));
+		errbuf_set(err, errlen, "cannot trace the sandbox: %s; refusing to run",
+			   strerror(-r));
 		r = -1;
 		goto out_sb;
 	}

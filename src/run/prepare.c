@@ -23,6 +23,7 @@
 #include "fetch/unpack.h"
 #include "run/run.h"
 #include "static/static.h"
+#include "util/errbuf.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/strvec.h"
@@ -277,8 +278,8 @@ int run_prepare(const char *target, const struct run_options *opts, struct run_r
 
 	snprintf(app, sizeof(app), "%s/app", res->workdir);
 	if (project_populate(app, &res->id) < 0) {
-		snprintf(err, errlen, "cannot create the project in '%s': %s", app,
-			 strerror(errno));
+		errbuf_set(err, errlen, "cannot create the project in '%s': %s", app,
+			   strerror(errno));
 		return -1;
 	}
 	snprintf(pkgdir, sizeof(pkgdir), "%s/pkg", res->workdir);
@@ -289,7 +290,7 @@ int run_prepare(const char *target, const struct run_options *opts, struct run_r
 			goto out_pj;
 		int c = fs_copy_tree(target, pkgdir, UNPACK_MAX_TOTAL_BYTES);
 		if (c < 0) {
-			snprintf(err, errlen, "cannot copy '%s': %s", target, strerror(-c));
+			errbuf_set(err, errlen, "cannot copy '%s': %s", target, strerror(-c));
 			goto out_pj;
 		}
 	} else {
@@ -298,7 +299,7 @@ int run_prepare(const char *target, const struct run_options *opts, struct run_r
 			snprintf(tgz, sizeof(tgz), "%s", target);
 		} else if (strstr(target, ".tgz") || strstr(target, ".tar") || target[0] == '.' ||
 			   (strchr(target, '/') && target[0] != '@')) {
-			snprintf(err, errlen, "cannot read '%s': %s", target, strerror(errno));
+			errbuf_set(err, errlen, "cannot read '%s': %s", target, strerror(errno));
 			return -1;
 		} else {
 			res->source_type = xstrdup("registry");
@@ -307,11 +308,11 @@ int run_prepare(const char *target, const struct run_options *opts, struct run_r
 		}
 		char sha1[41];
 		if (hash_file(tgz, res->sha256, res->sha512, sha1) < 0) {
-			snprintf(err, errlen, "cannot read '%s': %s", tgz, strerror(errno));
+			errbuf_set(err, errlen, "cannot read '%s': %s", tgz, strerror(errno));
 			return -1;
 		}
 		if (mkdir(pkgdir, 0755) < 0) {
-			snprintf(err, errlen, "cannot create '%s': %s", pkgdir, strerror(errno));
+			errbuf_set(err, errlen, "cannot create '%s': %s", pkgdir, strerror(errno));
 			return -1;
 		}
 		if (unpack_tarball(tgz, pkgdir, NULL, err, errlen) < 0)
@@ -331,8 +332,8 @@ int run_prepare(const char *target, const struct run_options *opts, struct run_r
 	fs_mkdir_p(dest, 0755);
 	*slash = '/';
 	if (rename(pkgdir, dest) < 0) {
-		snprintf(err, errlen, "cannot install '%s' into the project: %s", pj.name,
-			 strerror(errno));
+		errbuf_set(err, errlen, "cannot install '%s' into the project: %s", pj.name,
+			   strerror(errno));
 		goto out_pj;
 	}
 	res->static_info = static_scan(dest);

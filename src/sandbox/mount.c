@@ -16,15 +16,16 @@
 #include "sandbox/identity.h"
 #include "sandbox/internal.h"
 #include "sys/sys.h"
+#include "util/errbuf.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 
 #define FAIL(...)                                                                                  \
 	do {                                                                                       \
 		int e_ = errno;                                                                    \
-		snprintf(err, errlen, __VA_ARGS__);                                                \
-		size_t l_ = strlen(err);                                                           \
-		snprintf(err + l_, errlen - l_, ": %s", strerror(e_));                             \
+		char m_[512];                                                                      \
+		snprintf(m_, sizeof(m_), __VA_ARGS__);                                             \
+		errbuf_set(err, errlen, "%s: %s", m_, strerror(e_));                               \
 		return -e_;                                                                        \
 	} while (0)
 
