@@ -59,6 +59,7 @@ static int read_packages(const char *path, json_t *packages, json_t *lines, stru
 /* Version 1: |deps| maps names to {version, resolved, integrity, bundled,
  * dependencies}; "version" is a URL or spec for non-registry packages and
  * "npm:name@version" for aliases. */
+// NOLINTNEXTLINE(misc-no-recursion): nested dependencies, depth bounded by NPM_MAX_DEPTH
 static int read_deps(const char *path, json_t *deps, json_t *lines, struct lf_build *b,
 		     unsigned depth, char *err, size_t errlen)
 {

@@ -213,6 +213,7 @@ static json_t *flow_value(struct yparser *p, unsigned no, const char **sp, const
 			  const char *stops, unsigned depth);
 
 /* A flow mapping or sequence at |*sp| (on '{' or '['). */
+// NOLINTNEXTLINE(misc-no-recursion): recursive descent, depth bounded by YAML_MAX_DEPTH
 static json_t *flow_collection(struct yparser *p, unsigned no, const char **sp, const char *e,
 			       unsigned depth)
 {
@@ -287,6 +288,7 @@ err:
 
 /* A value inside a flow collection: ends at one of |stops| (a ':' only
  * when a blank or the end follows it). */
+// NOLINTNEXTLINE(misc-no-recursion): recursive descent, depth bounded by YAML_MAX_DEPTH
 static json_t *flow_value(struct yparser *p, unsigned no, const char **sp, const char *e,
 			  const char *stops, unsigned depth)
 {
@@ -472,6 +474,7 @@ static json_t *block_map(struct yparser *p, unsigned indent, unsigned depth);
 static json_t *block_seq(struct yparser *p, unsigned indent, unsigned depth);
 
 /* The block node whose first line is the current one. */
+// NOLINTNEXTLINE(misc-no-recursion): recursive descent, depth bounded by YAML_MAX_DEPTH
 static json_t *block_node(struct yparser *p, unsigned depth)
 {
 	const struct yline *l = &p->l[p->i];
@@ -482,6 +485,7 @@ static json_t *block_node(struct yparser *p, unsigned depth)
 }
 
 /* The value after "key:" on line |l| (rest |s|..|e|), the key at |indent|. */
+// NOLINTNEXTLINE(misc-no-recursion): recursive descent, depth bounded by YAML_MAX_DEPTH
 static json_t *block_value(struct yparser *p, const struct yline *l, unsigned indent, const char *s,
 			   const char *e, unsigned depth)
 {
@@ -501,6 +505,7 @@ static json_t *block_value(struct yparser *p, const struct yline *l, unsigned in
 	return inline_value(p, no, s, e);
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): recursive descent, depth bounded by YAML_MAX_DEPTH
 static json_t *block_map(struct yparser *p, unsigned indent, unsigned depth)
 {
 	json_t *obj = json_object();
@@ -575,6 +580,7 @@ err:
 	return NULL;
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): recursive descent, depth bounded by YAML_MAX_DEPTH
 static json_t *block_seq(struct yparser *p, unsigned indent, unsigned depth)
 {
 	json_t *arr = json_array();

@@ -231,7 +231,7 @@ static void on_dns(struct sink *s, int fd)
 static void on_udp(struct sink *s, int fd, int port)
 {
 	uint8_t pkt[65536];
-	struct sockaddr_storage from, to;
+	struct sockaddr_storage from = {0}, to = {0};
 	socklen_t fl = sizeof(from), tl = sizeof(to);
 	ssize_t n;
 

@@ -32,13 +32,13 @@ static bool contains_ci(const unsigned char *buf, size_t len, const char *needle
 static bool find_b64(const unsigned char *buf, size_t len, const char *value)
 {
 	size_t n = strlen(value);
-	unsigned char *tmp = xmalloc(n + 3);
+	unsigned char *tmp = xmalloc(n + 3 + 1);
 	char *enc = xmalloc((n + 3) / 3 * 4 + 8);
 	bool found = false;
 
 	for (size_t shift = 0; shift < 3 && !found; shift++) {
 		memset(tmp, 0, shift);
-		memcpy(tmp + shift, value, n);
+		memcpy(tmp + shift, value, n + 1); /* the NUL is not encoded */
 		size_t total = base64_encode_to(enc, tmp, n + shift);
 		size_t skip = shift ? (shift * 4 + 2) / 3 + 1 : 0;
 		size_t tail = 4; /* the last group depends on what follows */
@@ -52,7 +52,10 @@ static bool find_b64(const unsigned char *buf, size_t len, const char *value)
 		}
 		/* URL alphabet */
 		for (char *p = core; *p; p++)
-			*p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
+			if (*p == '+')
+				*p = '-';
+			else if (*p == '/')
+				*p = '_';
 		found = contains_ci(buf, len, core, false);
 	}
 	free(tmp);

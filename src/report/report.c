@@ -22,7 +22,7 @@
 
 static double ms(uint64_t us)
 {
-	return (double)(us / 100) / 10.0;
+	return (double)(us - us % 100) / 1000.0; /* cut to 0.1 ms */
 }
 
 static json_t *result_json(long ret)
@@ -396,7 +396,7 @@ static json_t *phase_json(const struct run_result *res, int ph)
 			if (!e->path)
 				break;
 			if (e->fflags & (FF_RENAME | FF_LINK)) {
-				file_entry(files, e->fflags & FF_LINK ? e->path : e->path,
+				file_entry(files, e->path,
 					   e->fflags & FF_RENAME ? FF_RENAME | FF_DELETE
 								 : e->fflags,
 					   e->ret);

@@ -22,7 +22,7 @@
 #include "util/log.h"
 #include "util/xalloc.h"
 
-#define OUTPUT_CAP (64 * 1024)
+#define OUTPUT_CAP ((size_t)64 * 1024)
 #define SWEEP_US 500000 /* how often a step's vanished processes are looked for */
 #define STEP_START_GRACE_US 10000000
 #define KILL_GRACE_US 3000000 /* a killed step that lives on is given up on */

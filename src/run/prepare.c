@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,8 +117,11 @@ static int run_npm(const char *cwd, const char *registry, bool offline, const ch
 	return 124;
 }
 
-/* Moves each entry of |from| into |to|, replacing decoys of the same name. */
-static int move_modules(const char *from, const char *to, const char *skip)
+/* Moves each entry of |from| into |to|, replacing decoys of the same name;
+ * at the top level (|top|), scope directories and .bin are merged one level
+ * down instead.  Recursive one level deep at most. */
+// NOLINTNEXTLINE(misc-no-recursion)
+static int move_modules(const char *from, const char *to, const char *skip, bool top)
 {
 	DIR *d = opendir(from);
 	struct dirent *de;
@@ -131,9 +135,9 @@ static int move_modules(const char *from, const char *to, const char *skip)
 			continue;
 		snprintf(s, sizeof(s), "%s/%s", from, de->d_name);
 		snprintf(t, sizeof(t), "%s/%s", to, de->d_name);
-		if (de->d_name[0] == '@' || !strcmp(de->d_name, ".bin")) {
+		if (top && (de->d_name[0] == '@' || !strcmp(de->d_name, ".bin"))) {
 			fs_mkdir_p(t, 0755);
-			r = move_modules(s, t, skip);
+			r = move_modules(s, t, skip, false);
 			continue;
 		}
 		if (skip && !strcmp(de->d_name, skip))
@@ -205,7 +209,7 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 	snprintf(path, sizeof(path), "%s/node_modules", dir);
 	char to[4096];
 	snprintf(to, sizeof(to), "%s/node_modules", app);
-	move_modules(path, to, NULL);
+	move_modules(path, to, NULL, true);
 	res->ndeps_installed = n;
 }
 

@@ -56,7 +56,10 @@ static ssize_t normalise(const char *in, size_t len, char *norm, size_t *pads)
 			eq++;
 			continue;
 		}
-		c = c == '-' ? '+' : c == '_' ? '/' : c;
+		if (c == '-')
+			c = '+';
+		else if (c == '_')
+			c = '/';
 		if (eq || !is_b64(c))
 			return -1; /* data after padding, or not the alphabet */
 		norm[m++] = c;

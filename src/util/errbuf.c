@@ -7,7 +7,8 @@ void errbuf_vset(char *err, size_t errlen, const char *fmt, va_list ap)
 {
 	if (!err || !errlen)
 		return;
-	(void)vsnprintf(err, errlen, fmt, ap);
+	/* clang 14 analyzer false positive (llvm/llvm-project#40656) */
+	(void)vsnprintf(err, errlen, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
 	for (char *p = err; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
