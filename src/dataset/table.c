@@ -103,6 +103,79 @@ static char *field(char **s)
 	return start;
 }
 
+/* Checks the header line |s| against the feature schema; 0 or -1 (|err|
+ * set). */
+static int check_header(const struct table *t, char *s, const char *path, char *err, size_t errlen)
+{
+	static const char *const lead[] = {"id", "label", "family", "group"};
+	char *c;
+
+	for (size_t i = 0; i < 4; i++) {
+		c = field(&s);
+		if (!c || strcmp(c, lead[i]) != 0) {
+			errbuf_set(
+				err, errlen,
+				"features table '%s' does not start with 'id label family group'",
+				path);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < t->ncols; i++) {
+		c = field(&s);
+		if (!c || strcmp(c, features_name(i)) != 0) {
+			errbuf_set(
+				err, errlen,
+				"features table '%s' is not of feature schema %d: column %zu is '%s', expected '%s'",
+				path, FEATURES_SCHEMA, i + 5, c ? c : "", features_name(i));
+			return -1;
+		}
+	}
+	if (s) {
+		errbuf_set(err, errlen, "features table '%s' has more columns than schema %d", path,
+			   FEATURES_SCHEMA);
+		return -1;
+	}
+	return 0;
+}
+
+/* Adds the row on line |lineno| (|s|) to |t|, its features parsed into |x|;
+ * 0 or -1 (|err| set). */
+static int parse_row(struct table *t, char *s, float *x, const char *path, size_t lineno, char *err,
+		     size_t errlen)
+{
+	char *id = field(&s), *label = field(&s), *family = field(&s), *group = field(&s);
+
+	if (!group || !label || (strcmp(label, "0") != 0 && strcmp(label, "1") != 0)) {
+		errbuf_set(err, errlen,
+			   "features table '%s': line %zu: bad label or missing columns", path,
+			   lineno);
+		return -1;
+	}
+	for (size_t i = 0; i < t->ncols; i++) {
+		char *c = field(&s), *end;
+		if (!c) {
+			errbuf_set(err, errlen,
+				   "features table '%s': line %zu has %zu features, expected %zu",
+				   path, lineno, i, t->ncols);
+			return -1;
+		}
+		x[i] = strtof(c, &end);
+		if (end == c || *end || !isfinite(x[i])) {
+			errbuf_set(err, errlen,
+				   "features table '%s': line %zu: '%s' is not a number", path,
+				   lineno, c);
+			return -1;
+		}
+	}
+	if (s) {
+		errbuf_set(err, errlen, "features table '%s': line %zu has extra columns", path,
+			   lineno);
+		return -1;
+	}
+	table_add(t, id, label[0] - '0', family, group, x);
+	return 0;
+}
+
 int table_read(struct table *t, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "re");
@@ -120,7 +193,6 @@ int table_read(struct table *t, const char *path, char *err, size_t errlen)
 	}
 	x = xcalloc(t->ncols, sizeof(float));
 	while ((n = getline(&line, &cap, f)) > 0) {
-		char *s = line, *c;
 		lineno++;
 		if (n > LINE_MAX_BYTES) {
 			errbuf_set(err, errlen, "features table '%s': line %zu is too long", path,
@@ -129,69 +201,12 @@ int table_read(struct table *t, const char *path, char *err, size_t errlen)
 		}
 		line[strcspn(line, "\r\n")] = '\0';
 		if (lineno == 1) {
-			static const char *const lead[] = {"id", "label", "family", "group"};
-			for (size_t i = 0; i < 4; i++) {
-				c = field(&s);
-				if (!c || strcmp(c, lead[i]) != 0) {
-					errbuf_set(
-						err, errlen,
-						"features table '%s' does not start with 'id label family group'",
-						path);
-					goto out;
-				}
-			}
-			for (size_t i = 0; i < t->ncols; i++) {
-				c = field(&s);
-				if (!c || strcmp(c, features_name(i)) != 0) {
-					errbuf_set(
-						err, errlen,
-						"features table '%s' is not of feature schema %d: column %zu is '%s', expected '%s'",
-						path, FEATURES_SCHEMA, i + 5, c ? c : "",
-						features_name(i));
-					goto out;
-				}
-			}
-			if (s) {
-				errbuf_set(err, errlen,
-					   "features table '%s' has more columns than schema %d",
-					   path, FEATURES_SCHEMA);
+			if (check_header(t, line, path, err, errlen) < 0)
 				goto out;
-			}
 			continue;
 		}
-		if (!*line)
-			continue;
-		char *id = field(&s), *label = field(&s), *family = field(&s), *group = field(&s);
-		if (!group || !label || (strcmp(label, "0") != 0 && strcmp(label, "1") != 0)) {
-			errbuf_set(err, errlen,
-				   "features table '%s': line %zu: bad label or missing columns",
-				   path, lineno);
+		if (*line && parse_row(t, line, x, path, lineno, err, errlen) < 0)
 			goto out;
-		}
-		for (size_t i = 0; i < t->ncols; i++) {
-			c = field(&s);
-			char *end;
-			if (!c) {
-				errbuf_set(
-					err, errlen,
-					"features table '%s': line %zu has %zu features, expected %zu",
-					path, lineno, i, t->ncols);
-				goto out;
-			}
-			x[i] = strtof(c, &end);
-			if (end == c || *end || !isfinite(x[i])) {
-				errbuf_set(err, errlen,
-					   "features table '%s': line %zu: '%s' is not a number",
-					   path, lineno, c);
-				goto out;
-			}
-		}
-		if (s) {
-			errbuf_set(err, errlen, "features table '%s': line %zu has extra columns",
-				   path, lineno);
-			goto out;
-		}
-		table_add(t, id, label[0] - '0', family, group, x);
 	}
 	if (lineno == 0) {
 		errbuf_set(err, errlen, "features table '%s' is empty", path);
