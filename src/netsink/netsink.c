@@ -191,7 +191,7 @@ static void on_dns(struct sink *s, int fd)
 {
 	uint8_t pkt[1500], out[1500];
 	char cbuf[256];
-	struct sockaddr_storage from;
+	struct sockaddr_storage from = {0};
 	struct dns_query q;
 	ssize_t n;
 
@@ -256,7 +256,7 @@ static void on_udp(struct sink *s, int fd, int port)
 
 static void on_accept(struct sink *s, int lfd, int port)
 {
-	struct sockaddr_storage peer, local;
+	struct sockaddr_storage peer = {0}, local = {0};
 	socklen_t pl = sizeof(peer), ll = sizeof(local);
 	int fd;
 
