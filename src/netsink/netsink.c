@@ -78,16 +78,18 @@ static void send_msg(struct sink *s, struct ns_msg *m, const void *payload, size
 static void addr_str(const struct sockaddr_storage *ss, char *out, size_t len, uint16_t *port)
 {
 	if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
-		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
-			inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], out, (socklen_t)len);
+		struct sockaddr_in6 in6;
+		memcpy(&in6, ss, sizeof(in6));
+		if (IN6_IS_ADDR_V4MAPPED(&in6.sin6_addr))
+			inet_ntop(AF_INET, &in6.sin6_addr.s6_addr[12], out, (socklen_t)len);
 		else
-			inet_ntop(AF_INET6, &in6->sin6_addr, out, (socklen_t)len);
-		*port = ntohs(in6->sin6_port);
+			inet_ntop(AF_INET6, &in6.sin6_addr, out, (socklen_t)len);
+		*port = ntohs(in6.sin6_port);
 	} else {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-		inet_ntop(AF_INET, &in->sin_addr, out, (socklen_t)len);
-		*port = ntohs(in->sin_port);
+		struct sockaddr_in in;
+		memcpy(&in, ss, sizeof(in));
+		inet_ntop(AF_INET, &in.sin_addr, out, (socklen_t)len);
+		*port = ntohs(in.sin_port);
 	}
 }
 
