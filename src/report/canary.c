@@ -7,23 +7,24 @@
 #include "util/base64.h"
 #include "util/xalloc.h"
 
+static bool match_at(const unsigned char *p, const char *needle, size_t n, bool ci)
+{
+	for (size_t j = 0; j < n; j++) {
+		int a = p[j], b = (unsigned char)needle[j];
+		if (ci ? tolower(a) != tolower(b) : a != b)
+			return false;
+	}
+	return true;
+}
+
 static bool contains_ci(const unsigned char *buf, size_t len, const char *needle, bool ci)
 {
 	size_t n = strlen(needle);
 	if (n == 0 || n > len)
 		return false;
-	for (size_t i = 0; i + n <= len; i++) {
-		size_t j = 0;
-		if (ci) {
-			while (j < n && tolower(buf[i + j]) == tolower((unsigned char)needle[j]))
-				j++;
-		} else {
-			while (j < n && buf[i + j] == (unsigned char)needle[j])
-				j++;
-		}
-		if (j == n)
+	for (size_t i = 0; i + n <= len; i++)
+		if (match_at(buf + i, needle, n, ci))
 			return true;
-	}
 	return false;
 }
 
