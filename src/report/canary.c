@@ -11,7 +11,8 @@ static bool match_at(const unsigned char *p, const char *needle, size_t n, bool 
 {
 	for (size_t j = 0; j < n; j++) {
 		int a = p[j], b = (unsigned char)needle[j];
-		if (ci ? tolower(a) != tolower(b) : a != b)
+		if (ci ? (tolower)(a) != (tolower)(b)
+		       : a != b) /* the function, not glibc's macro */
 			return false;
 	}
 	return true;
