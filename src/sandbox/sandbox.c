@@ -149,6 +149,38 @@ static void reap(const struct init_state *st, pid_t *step_pids)
 	}
 }
 
+/* One message from the supervisor: "<k>" starts step k, "K<k>" kills it
+ * (untraced runs).  Exits when the supervisor has gone. */
+static void on_control(struct init_state *st, pid_t *step_pids, const sigset_t *mask)
+{
+	char buf[64];
+	ssize_t n = recv(st->ctl, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		_exit(0); /* supervisor closed: tear everything down */
+	buf[n] = '\0';
+	bool kill_it = buf[0] == 'K';
+	size_t k = strtoul(buf + kill_it, NULL, 10);
+	if (k >= st->cfg->nsteps)
+		return;
+	if (kill_it) {
+		if (step_pids && step_pids[k] > 0)
+			kill(-step_pids[k], SIGKILL);
+		return;
+	}
+	pid_t p = fork();
+	if (p == 0) {
+		sigprocmask(SIG_UNBLOCK, mask, NULL);
+		run_step_child(st, k);
+	}
+	if (p > 0 && step_pids) {
+		step_pids[k] = p;
+		setpgid(p, p); /* also here: a kill may come before the child's own */
+	} else if (p < 0 && step_pids) {
+		send_step_end(st->ctl, k, 126);
+	}
+}
+
 static void __attribute__((noreturn))
 init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *newroot,
 	  struct sock_fprog prog)
@@ -213,33 +245,9 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 				;
 			reap(&st, step_pids);
 		}
-		if (pfd[0].revents & POLLIN) {
-			ssize_t n = recv(ctl, buf, sizeof(buf) - 1, 0);
-			if (n <= 0)
-				_exit(0); /* supervisor closed: tear everything down */
-			buf[n] = '\0';
-			bool kill_it = buf[0] == 'K';
-			size_t k = strtoul(buf + kill_it, NULL, 10);
-			if (k >= cfg->nsteps)
-				continue;
-			if (kill_it) {
-				if (step_pids && step_pids[k] > 0)
-					kill(-step_pids[k], SIGKILL);
-				continue;
-			}
-			pid_t p = fork();
-			if (p == 0) {
-				sigprocmask(SIG_UNBLOCK, &mask, NULL);
-				run_step_child(&st, k);
-			}
-			if (p > 0 && step_pids) {
-				step_pids[k] = p;
-				setpgid(p,
-					p); /* also here: a kill may come before the child's own */
-			} else if (p < 0 && step_pids) {
-				send_step_end(ctl, k, 126);
-			}
-		} else if (pfd[0].revents & (POLLHUP | POLLERR)) {
+		if (pfd[0].revents & POLLIN)
+			on_control(&st, step_pids, &mask);
+		else if (pfd[0].revents & (POLLHUP | POLLERR)) {
 			_exit(0);
 		}
 	}
