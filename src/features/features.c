@@ -12,6 +12,7 @@
 
 #include "features/features.h"
 #include "features/paths.h"
+#include "util/base64.h"
 #include "util/errbuf.h"
 #include "util/xalloc.h"
 
@@ -317,36 +318,6 @@ static bool is_ip_literal_dest(const char *addr)
 	       strcmp(addr, "0.0.0.0") != 0 && strcmp(addr, "::") != 0;
 }
 
-static size_t b64dec(const char *in, unsigned char *out, size_t cap)
-{
-	static int T[256];
-	static bool init;
-	size_t o = 0;
-	unsigned acc = 0;
-	int bits = 0;
-
-	if (!init) {
-		const char *a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-		for (int i = 0; i < 256; i++)
-			T[i] = -1;
-		for (int i = 0; i < 64; i++)
-			T[(unsigned char)a[i]] = i;
-		init = true;
-	}
-	for (; *in && o < cap; in++) {
-		int v = T[(unsigned char)*in];
-		if (v < 0)
-			continue;
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			out[o++] = (unsigned char)(acc >> (bits - 8));
-			bits -= 8;
-		}
-	}
-	return o;
-}
-
 /* A request target shaped like a drop: a webhook or bot API, an upload or
  * collector endpoint, or a long encoded blob in the path or query. */
 static bool exfil_like_target(const char *t)
@@ -622,7 +593,9 @@ static void phase_sent(const struct ctx *c, const json_t *ph, float *f)
 		f[P_websocket] += (float)json_is_true(json_object_get(v, "websocket"));
 		f[P_sent_decoded] += (float)(json_array_size(json_object_get(v, "decoded")) > 0);
 		sent_requests(v, kind, f);
-		size_t n = b64dec(str(v, "data_base64"), buf, 70000);
+		const char *data = str(v, "data_base64");
+		ssize_t dn = base64_decode(data, strlen(data), buf, 70000);
+		size_t n = dn < 0 ? 0 : dn > 70000 ? 70000 : (size_t)dn;
 		int envkeys = mem_has(buf, n, "PATH") + mem_has(buf, n, "HOME") +
 			      mem_has(buf, n, "SHELL") + mem_has(buf, n, "npm_config") +
 			      mem_has(buf, n, "LANG") + mem_has(buf, n, "USER");

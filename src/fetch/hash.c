@@ -10,6 +10,7 @@
 
 #include "util/errbuf.h"
 #include "fetch/hash.h"
+#include "util/base64.h"
 #include "util/cleanup.h"
 #include "util/strbuf.h"
 
@@ -80,7 +81,7 @@ int hash_file(const char *path, char sha256_hex[65], char sha512_b64[89], char s
 	if (sha256_hex)
 		to_hex(d[0], len[0], sha256_hex);
 	if (sha512_b64)
-		EVP_EncodeBlock((unsigned char *)sha512_b64, d[1], (int)len[1]);
+		base64_encode_to(sha512_b64, d[1], len[1]);
 	if (sha1_hex)
 		to_hex(d[2], len[2], sha1_hex);
 	return 0;
@@ -171,7 +172,7 @@ int integrity_check_as(const char *path, const char *what, const char *sri, char
 		errbuf_set(err, errlen, "cannot read '%s': %s", what, strerror(-r));
 		return -1;
 	}
-	EVP_EncodeBlock((unsigned char *)got, d[0], (int)dlen[0]);
+	base64_encode_to(got, d[0], dlen[0]);
 	gotlen = strlen(got);
 	while (gotlen && got[gotlen - 1] == '=')
 		gotlen--;

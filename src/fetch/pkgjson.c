@@ -84,8 +84,7 @@ static void kv_add_object(struct kv_list *l, json_t *obj, json_t *except)
 
 	if (!json_is_object(obj))
 		return;
-	json_object_foreach(obj, key, val)
-	{
+	json_object_foreach (obj, key, val) {
 		if (json_is_string(val) && !json_is_string(json_object_get(except, key)))
 			kv_add(l, key, json_string_value(val));
 	}
@@ -111,8 +110,7 @@ static const char *exports_step(json_t *v, json_t **next)
 	if (json_is_string(v))
 		return json_string_value(v);
 	if (json_is_array(v)) {
-		json_array_foreach(v, i, x)
-		{
+		json_array_foreach (v, i, x) {
 			if (json_is_string(x))
 				return json_string_value(x);
 			if (json_is_object(x) && !*next)
@@ -141,8 +139,7 @@ static const char *exports_dot(json_t *exports)
 	json_t *x;
 
 	if (json_is_object(v)) {
-		json_object_foreach(exports, key, x)
-		{
+		json_object_foreach (exports, key, x) {
 			if (key[0] == '.')
 				v = json_object_get(exports, ".");
 			break;

@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
+#include "util/base64.h"
 #include "util/errbuf.h"
 #include "fetch/hash.h"
 #include "fetch/pkgjson.h"
@@ -323,8 +324,7 @@ static const char *pick_range(json_t *versions, json_t *tags, const char *want)
 	if (latest && json_object_get(versions, latest) && semver_parse(latest, &v) && !v.pre &&
 	    range_match(want, &v) == 1)
 		return latest;
-	json_object_foreach(versions, key, val)
-	{
+	json_object_foreach (versions, key, val) {
 		if (!semver_parse(key, &v) || v.pre || range_match(want, &v) != 1)
 			continue;
 		if (!best || semver_cmp(&v, &bestv) > 0) {
@@ -686,7 +686,7 @@ static char *shasum_sri(const char *hex)
 			return NULL;
 		bin[i] = (unsigned char)byte;
 	}
-	EVP_EncodeBlock((unsigned char *)b64, bin, 20);
+	base64_encode_to(b64, bin, sizeof(bin));
 	return xasprintf("sha1-%s", b64);
 }
 

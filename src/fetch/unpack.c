@@ -15,6 +15,7 @@
 
 #include "fetch/unpack.h"
 #include "util/cleanup.h"
+#include "util/errbuf.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/strvec.h"
@@ -46,14 +47,9 @@ static void __attribute__((format(printf, 2, 3))) fail(struct unpack *u, const c
 {
 	va_list ap;
 
-	if (!u->err || !u->errlen)
-		return;
 	va_start(ap, fmt);
-	(void)vsnprintf(u->err, u->errlen, fmt, ap);
+	errbuf_vset(u->err, u->errlen, fmt, ap);
 	va_end(ap);
-	for (char *p = u->err; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
 }
 
 static void fail_archive(struct unpack *u)

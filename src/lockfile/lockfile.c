@@ -121,7 +121,8 @@ int lf_malformed(char *err, size_t errlen, const char *path, unsigned line, cons
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* clang 14 analyzer false positive (llvm/llvm-project#40656) */
+	vsnprintf(msg, sizeof(msg), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
 	va_end(ap);
 	if (line)
 		errbuf_set(err, errlen, "malformed lockfile '%s': line %u: %s", path, line, msg);

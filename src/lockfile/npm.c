@@ -26,8 +26,7 @@ static int read_packages(const char *path, json_t *packages, json_t *lines, stru
 	const char *key;
 	json_t *v;
 
-	json_object_foreach(packages, key, v)
-	{
+	json_object_foreach (packages, key, v) {
 		const char *nm = NULL, *resolved, *version;
 		enum lock_source src;
 
@@ -60,6 +59,7 @@ static int read_packages(const char *path, json_t *packages, json_t *lines, stru
 /* Version 1: |deps| maps names to {version, resolved, integrity, bundled,
  * dependencies}; "version" is a URL or spec for non-registry packages and
  * "npm:name@version" for aliases. */
+// NOLINTNEXTLINE(misc-no-recursion): nested dependencies, depth bounded by NPM_MAX_DEPTH
 static int read_deps(const char *path, json_t *deps, json_t *lines, struct lf_build *b,
 		     unsigned depth, char *err, size_t errlen)
 {
@@ -68,8 +68,7 @@ static int read_deps(const char *path, json_t *deps, json_t *lines, struct lf_bu
 
 	if (depth > NPM_MAX_DEPTH)
 		return lf_malformed(err, errlen, path, 0, "dependencies nested too deeply");
-	json_object_foreach(deps, key, v)
-	{
+	json_object_foreach (deps, key, v) {
 		const char *version, *resolved;
 		char *alias = NULL;
 		const char *name = key;

@@ -154,8 +154,7 @@ static void add_links(struct lf_build *b, const char *dir, json_t *importer, jso
 		json_t *deps = json_object_get(importer, lists[i]), *d;
 		const char *name;
 
-		json_object_foreach(deps, name, d)
-		{
+		json_object_foreach (deps, name, d) {
 			const char *ver =
 				json_is_string(d) ? json_string_value(d) : str(d, "version");
 
@@ -210,8 +209,7 @@ int lf_parse_pnpm(const char *path, const char *text, size_t len, struct lf_buil
 		goto out;
 	}
 	lines = lf_key_lines(text, len, 2);
-	json_object_foreach(packages, key, v)
-	{
+	json_object_foreach (packages, key, v) {
 		if (!json_is_object(v)) {
 			lf_malformed(err, errlen, path, lf_line_of(lines, key),
 				     "package '%s' is not a mapping", key);
@@ -222,8 +220,7 @@ int lf_parse_pnpm(const char *path, const char *text, size_t len, struct lf_buil
 	/* 5.x without workspaces lists the dependencies at the top */
 	json_t *importers = json_object_get(doc, "importers");
 	add_links(b, ".", doc, importers);
-	json_object_foreach(importers, key, v)
-	{
+	json_object_foreach (importers, key, v) {
 		add_links(b, key, v, importers);
 	}
 	r = 0;

@@ -212,7 +212,42 @@ static char *quoted(struct yparser *p, unsigned no, const char **sp, const char 
 static json_t *flow_value(struct yparser *p, unsigned no, const char **sp, const char *e,
 			  const char *stops, unsigned depth);
 
+/* One "key: value" (or "key") of a flow mapping at |*sp|, added to |map|;
+ * false after a failure. */
+// NOLINTNEXTLINE(misc-no-recursion): recursive descent, depth bounded by YAML_MAX_DEPTH
+static bool flow_map_entry(struct yparser *p, unsigned no, const char **sp, const char *e,
+			   json_t *map, unsigned depth)
+{
+	const char *s = *sp;
+	json_t *k = flow_value(p, no, &s, e, ":,}", depth + 1);
+	json_t *v;
+
+	if (!k)
+		return false;
+	if (!json_is_string(k)) {
+		json_decref(k);
+		fail(p, no, "flow mapping key is not a scalar");
+		return false;
+	}
+	s = skip_ws(s, e);
+	if (s < e && *s == ':') {
+		s++;
+		v = flow_value(p, no, &s, e, ",}", depth + 1);
+	} else {
+		v = json_null();
+	}
+	if (!v) {
+		json_decref(k);
+		return false;
+	}
+	json_object_set_new(map, json_string_value(k), v);
+	json_decref(k);
+	*sp = s;
+	return true;
+}
+
 /* A flow mapping or sequence at |*sp| (on '{' or '['). */
+// NOLINTNEXTLINE(misc-no-recursion): recursive descent, depth bounded by YAML_MAX_DEPTH
 static json_t *flow_collection(struct yparser *p, unsigned no, const char **sp, const char *e,
 			       unsigned depth)
 {
@@ -234,29 +269,8 @@ static json_t *flow_collection(struct yparser *p, unsigned no, const char **sp, 
 			break;
 		}
 		if (map) {
-			json_t *k = flow_value(p, no, &s, e, ":,}", depth + 1);
-			json_t *v;
-
-			if (!k)
+			if (!flow_map_entry(p, no, &s, e, c, depth))
 				goto err;
-			if (!json_is_string(k)) {
-				json_decref(k);
-				fail(p, no, "flow mapping key is not a scalar");
-				goto err;
-			}
-			s = skip_ws(s, e);
-			if (s < e && *s == ':') {
-				s++;
-				v = flow_value(p, no, &s, e, ",}", depth + 1);
-			} else {
-				v = json_null();
-			}
-			if (!v) {
-				json_decref(k);
-				goto err;
-			}
-			json_object_set_new(c, json_string_value(k), v);
-			json_decref(k);
 		} else {
 			json_t *v = flow_value(p, no, &s, e, ",]", depth + 1);
 
@@ -287,6 +301,7 @@ err:
 
 /* A value inside a flow collection: ends at one of |stops| (a ':' only
  * when a blank or the end follows it). */
+// NOLINTNEXTLINE(misc-no-recursion): recursive descent, depth bounded by YAML_MAX_DEPTH
 static json_t *flow_value(struct yparser *p, unsigned no, const char **sp, const char *e,
 			  const char *stops, unsigned depth)
 {
@@ -399,6 +414,20 @@ static long key_colon(const char *s, size_t len)
 	return -1;
 }
 
+/* What goes between two lines of a block scalar separated by |trailing|
+ * blank lines (before the first line: |started| false). */
+static void join_lines(struct strbuf *sb, bool started, bool folded, size_t trailing)
+{
+	/* literal: each line break kept; folded: a break becomes a space, a
+	 * blank line a newline */
+	size_t breaks = !started ? trailing : folded ? trailing : trailing + 1;
+
+	if (started && !breaks)
+		strbuf_add(sb, " ", 1);
+	for (size_t t = 0; t < breaks; t++)
+		strbuf_add(sb, "\n", 1);
+}
+
 /* A block scalar ("|", ">", with chomping "-"/"+") whose header is |hdr|,
  * belonging to a key at |indent|: the more indented lines that follow. */
 static json_t *block_scalar(struct yparser *p, unsigned no, unsigned indent, const char *hdr,
@@ -440,19 +469,7 @@ static json_t *block_scalar(struct yparser *p, unsigned no, unsigned indent, con
 			strbuf_release(&sb);
 			return fail(p, l->no, "bad indentation in block scalar");
 		}
-		if (started) {
-			/* literal: each line break kept; folded: a break becomes a
-			 * space, a blank line a newline */
-			size_t breaks = folded ? trailing : trailing + 1;
-
-			if (!breaks)
-				strbuf_add(&sb, " ", 1);
-			for (size_t t = 0; t < breaks; t++)
-				strbuf_add(&sb, "\n", 1);
-		} else {
-			for (size_t t = 0; t < trailing; t++)
-				strbuf_add(&sb, "\n", 1);
-		}
+		join_lines(&sb, started, folded, trailing);
 		started = true;
 		trailing = 0;
 		strbuf_add(&sb, l->raw + bindent, l->rawlen - bindent);
@@ -472,6 +489,7 @@ static json_t *block_map(struct yparser *p, unsigned indent, unsigned depth);
 static json_t *block_seq(struct yparser *p, unsigned indent, unsigned depth);
 
 /* The block node whose first line is the current one. */
+// NOLINTNEXTLINE(misc-no-recursion): recursive descent, depth bounded by YAML_MAX_DEPTH
 static json_t *block_node(struct yparser *p, unsigned depth)
 {
 	const struct yline *l = &p->l[p->i];
@@ -482,6 +500,7 @@ static json_t *block_node(struct yparser *p, unsigned depth)
 }
 
 /* The value after "key:" on line |l| (rest |s|..|e|), the key at |indent|. */
+// NOLINTNEXTLINE(misc-no-recursion): recursive descent, depth bounded by YAML_MAX_DEPTH
 static json_t *block_value(struct yparser *p, const struct yline *l, unsigned indent, const char *s,
 			   const char *e, unsigned depth)
 {
@@ -501,6 +520,26 @@ static json_t *block_value(struct yparser *p, const struct yline *l, unsigned in
 	return inline_value(p, no, s, e);
 }
 
+/* The key of the mapping line |l| whose ':' is at |colon|, newly allocated;
+ * NULL after a failure. */
+static char *map_key(struct yparser *p, const struct yline *l, long colon)
+{
+	const char *s = l->s, *e = l->s + l->len;
+
+	if (*s == '"' || *s == '\'')
+		return quoted(p, l->no, &s, e);
+	const char *ke = l->s + colon;
+
+	while (ke > s && is_blank_char(ke[-1]))
+		ke--;
+	if (strchr("&*!", *s)) {
+		fail(p, l->no, "anchors, aliases and tags are not supported");
+		return NULL;
+	}
+	return xstrndup(s, (size_t)(ke - s));
+}
+
+// NOLINTNEXTLINE(misc-no-recursion): recursive descent, depth bounded by YAML_MAX_DEPTH
 static json_t *block_map(struct yparser *p, unsigned indent, unsigned depth)
 {
 	json_t *obj = json_object();
@@ -532,21 +571,9 @@ static json_t *block_map(struct yparser *p, unsigned indent, unsigned depth)
 			fail(p, l->no, "expected 'key: value'");
 			goto err;
 		}
-		if (*s == '"' || *s == '\'') {
-			key = quoted(p, l->no, &s, e);
-			if (!key)
-				goto err;
-		} else {
-			const char *ke = l->s + colon;
-
-			while (ke > s && is_blank_char(ke[-1]))
-				ke--;
-			if (strchr("&*!", *s)) {
-				fail(p, l->no, "anchors, aliases and tags are not supported");
-				goto err;
-			}
-			key = xstrndup(s, (size_t)(ke - s));
-		}
+		key = map_key(p, l, colon);
+		if (!key)
+			goto err;
 		p->i++;
 		v = block_value(p, l, indent, l->s + colon + 1, e, depth);
 		if (!v) {
@@ -575,6 +602,7 @@ err:
 	return NULL;
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): recursive descent, depth bounded by YAML_MAX_DEPTH
 static json_t *block_seq(struct yparser *p, unsigned indent, unsigned depth)
 {
 	json_t *arr = json_array();

@@ -217,6 +217,7 @@ static char *url_unescape(const char *s, size_t n)
 
 /* One Yarn 2+ entry from its "resolution" ("name@npm:1.2.3", "name@workspace:.",
  * "name@patch:name@npm%3A1.2.3#...", ...). */
+// NOLINTNEXTLINE(misc-no-recursion): a patch: entry recurses once (depth 0 only)
 static void berry_entry(struct lf_build *b, const char *resolution, const char *version,
 			unsigned line, int depth)
 {
@@ -263,8 +264,7 @@ static int parse_berry(const char *path, const char *text, size_t len, struct lf
 	}
 	b->lf->format = "yarn.lock berry";
 	lines = lf_key_lines(text, len, 0);
-	json_object_foreach(doc, key, v)
-	{
+	json_object_foreach (doc, key, v) {
 		const char *res;
 
 		if (!strcmp(key, "__metadata"))

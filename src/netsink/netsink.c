@@ -22,6 +22,7 @@
 #include "netsink/sniff.h"
 #include "tls/mitm.h"
 #include "event/event.h"
+#include "util/base64.h"
 #include "util/xalloc.h"
 
 #define MAX_FDS 512
@@ -77,16 +78,18 @@ static void send_msg(struct sink *s, struct ns_msg *m, const void *payload, size
 static void addr_str(const struct sockaddr_storage *ss, char *out, size_t len, uint16_t *port)
 {
 	if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
-		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
-			inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], out, (socklen_t)len);
+		struct sockaddr_in6 in6;
+		memcpy(&in6, ss, sizeof(in6));
+		if (IN6_IS_ADDR_V4MAPPED(&in6.sin6_addr))
+			inet_ntop(AF_INET, &in6.sin6_addr.s6_addr[12], out, (socklen_t)len);
 		else
-			inet_ntop(AF_INET6, &in6->sin6_addr, out, (socklen_t)len);
-		*port = ntohs(in6->sin6_port);
+			inet_ntop(AF_INET6, &in6.sin6_addr, out, (socklen_t)len);
+		*port = ntohs(in6.sin6_port);
 	} else {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-		inet_ntop(AF_INET, &in->sin_addr, out, (socklen_t)len);
-		*port = ntohs(in->sin_port);
+		struct sockaddr_in in;
+		memcpy(&in, ss, sizeof(in));
+		inet_ntop(AF_INET, &in.sin_addr, out, (socklen_t)len);
+		*port = ntohs(in.sin_port);
 	}
 }
 
@@ -190,7 +193,7 @@ static void on_dns(struct sink *s, int fd)
 {
 	uint8_t pkt[1500], out[1500];
 	char cbuf[256];
-	struct sockaddr_storage from;
+	struct sockaddr_storage from = {0};
 	struct dns_query q;
 	ssize_t n;
 
@@ -230,7 +233,7 @@ static void on_dns(struct sink *s, int fd)
 static void on_udp(struct sink *s, int fd, int port)
 {
 	uint8_t pkt[65536];
-	struct sockaddr_storage from, to;
+	struct sockaddr_storage from = {0}, to = {0};
 	socklen_t fl = sizeof(from), tl = sizeof(to);
 	ssize_t n;
 
@@ -255,7 +258,7 @@ static void on_udp(struct sink *s, int fd, int port)
 
 static void on_accept(struct sink *s, int lfd, int port)
 {
-	struct sockaddr_storage peer, local;
+	struct sockaddr_storage peer = {0}, local = {0};
 	socklen_t pl = sizeof(peer), ll = sizeof(local);
 	int fd;
 
@@ -394,17 +397,17 @@ static size_t ws_accept_reply(const char *key, char *out, size_t cap)
 {
 	static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 	unsigned char md[SHA_DIGEST_LENGTH];
-	unsigned char accept[64];
+	char accept[BASE64_LEN(SHA_DIGEST_LENGTH) + 1];
 	char cat[256];
 	int n;
 
 	snprintf(cat, sizeof(cat), "%.200s%s", key, guid);
 	SHA1((const unsigned char *)cat, strlen(cat), md);
-	EVP_EncodeBlock(accept, md, sizeof(md));
+	base64_encode_to(accept, md, sizeof(md));
 	n = snprintf(out, cap,
 		     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
 		     "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n",
-		     (const char *)accept);
+		     accept);
 	return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
 }
 

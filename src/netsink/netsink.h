@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#define NETSINK_CAPTURE_MAX (64 * 1024)
+#define NETSINK_CAPTURE_MAX ((size_t)64 * 1024)
 
 enum ns_kind {
 	NS_LISTEN = 1, /* request: listen on |dport| for |socktype| */
@@ -59,7 +59,7 @@ struct netsink_options {
 };
 
 /* Runs the netsink until the channel closes.  Returns an exit status. */
-int netsink_main(int chan, void *opts /* struct netsink_options * */);
+int netsink_main(int chan, void *arg /* struct netsink_options * */);
 
 /* Builds the HTTP response the sink gives to a request (method, target,
  * host), into |out|.  Returns its length. */

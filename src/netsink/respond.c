@@ -39,6 +39,52 @@ static bool ends_with(const char *s, size_t len, const char *suffix)
 	return len >= l && !strncasecmp(s + len - l, suffix, l);
 }
 
+static bool contains_any(const char *hay, const char *const *needles)
+{
+	for (; *needles; needles++)
+		if (contains(hay, *needles))
+			return true;
+	return false;
+}
+
+static bool ends_with_any(const char *s, size_t len, const char *const *suffixes)
+{
+	for (; *suffixes; suffixes++)
+		if (ends_with(s, len, *suffixes))
+			return true;
+	return false;
+}
+
+/* Hosts that echo the caller's address, and geolocation services. */
+static const char *const IP_ECHO_HOSTS[] = {"ipify",   "icanhazip", "ifconfig.", "ipecho",
+					    "checkip", "ident.me",  "my-ip",	 NULL};
+static const char *const GEO_HOSTS[] = {"ipapi",     "ip-api", "ipinfo", "geoip", "geolocation",
+					"geoplugin", "ipwho",  "geojs",	 NULL};
+static const char *const SCRIPT_SUFFIXES[] = {".js", ".mjs", ".cjs", NULL};
+static const char *const PASTE_HOSTS[] = {"gist", "paste", NULL};
+/* command-and-control polling paths: they get a command */
+static const char *const C2_PATHS[] = {"/cmd",	  "/task", "/poll", "/command",
+				       "/beacon", "/jobs", NULL};
+/* kill switches and feature flags: "on" */
+static const char *const FLAG_SUFFIXES[] = {"/kill", "/status",	 "/switch", "/ks",
+					    "/flag", "/enabled", NULL};
+
+/* A registry: the token is good (worms go on to publish, and the sink sees
+ * it), searches are empty, and packages and tarballs are not found, as for
+ * a name the registry lacks. */
+static const char *registry_reply(const char *method, const char *path, size_t plen,
+				  const char **status)
+{
+	if (ends_with(path, plen, "/-/whoami"))
+		return "{\"username\":\"npm-user\"}";
+	if (contains(path, "/-/v1/search"))
+		return "{\"objects\":[],\"total\":0}";
+	if (method && (!strcmp(method, "PUT") || !strcmp(method, "POST")))
+		return "{\"ok\":true}";
+	*status = "404 Not Found";
+	return "{\"error\":\"Not found\"}";
+}
+
 size_t netsink_http_reply(const char *method, const char *target, const char *host, const char *geo,
 			  char *out, size_t cap)
 {
@@ -67,15 +113,9 @@ size_t netsink_http_reply(const char *method, const char *target, const char *ho
 	} else if (contains(host, "api.telegram.org")) {
 		ctype = "application/json";
 		body = "{\"ok\":true,\"result\":{\"message_id\":1}}";
-	} else if (contains(host, "ipify") || contains(host, "icanhazip") ||
-		   contains(host, "ifconfig.") || contains(host, "ipecho") ||
-		   contains(host, "checkip") || contains(host, "ident.me") ||
-		   contains(host, "my-ip")) {
+	} else if (contains_any(host, IP_ECHO_HOSTS)) {
 		body = "203.0.113.77\n";
-	} else if (contains(host, "ipapi") || contains(host, "ip-api") ||
-		   contains(host, "ipinfo") || contains(host, "geoip") ||
-		   contains(host, "geolocation") || contains(host, "geoplugin") ||
-		   contains(host, "ipwho") || contains(host, "geojs") || contains(path, "geo")) {
+	} else if (contains_any(host, GEO_HOSTS) || contains(path, "geo")) {
 		ctype = "application/json";
 		/* ip-api names the country in "country"; ipinfo and most
 		 * others give the code there, and the name in country_name. */
@@ -87,26 +127,13 @@ size_t netsink_http_reply(const char *method, const char *target, const char *ho
 			 contains(host, "ip-api") ? name : geo, geo, geo, geo, name, name);
 		body = dyn;
 	} else if (contains(host, "registry.npmjs") || contains(host, "registry.yarnpkg")) {
-		/* A registry: the token is good (worms go on to publish, and
-		 * the sink sees it), searches are empty, and packages and
-		 * tarballs are not found, as for a name the registry lacks. */
 		ctype = "application/json";
-		if (ends_with(path, plen, "/-/whoami")) {
-			body = "{\"username\":\"npm-user\"}";
-		} else if (contains(path, "/-/v1/search")) {
-			body = "{\"objects\":[],\"total\":0}";
-		} else if (method && (!strcmp(method, "PUT") || !strcmp(method, "POST"))) {
-			body = "{\"ok\":true}";
-		} else {
-			status = "404 Not Found";
-			body = "{\"error\":\"Not found\"}";
-		}
+		body = registry_reply(method, path, plen, &status);
 	} else if (contains(host, "api.github.com")) {
 		ctype = "application/json";
 		body = "{\"login\":\"octo-dev\",\"id\":1,\"html_url\":\"https://github.com/octo-dev\"}";
-	} else if (ends_with(path, plen, ".js") || ends_with(path, plen, ".mjs") ||
-		   ends_with(path, plen, ".cjs") || !strncmp(path, "/raw/", 5) ||
-		   contains(host, "gist") || contains(host, "paste")) {
+	} else if (ends_with_any(path, plen, SCRIPT_SUFFIXES) || !strncmp(path, "/raw/", 5) ||
+		   contains_any(host, PASTE_HOSTS)) {
 		ctype = "application/javascript";
 		body = JS_STAGE;
 	} else if (ends_with(path, plen, ".json") ||
@@ -115,14 +142,9 @@ size_t netsink_http_reply(const char *method, const char *target, const char *ho
 		body = "{\"ok\":true,\"status\":\"success\"}";
 	} else if (ends_with(path, plen, ".py")) {
 		body = PY_STAGE;
-	} else if (contains(path, "/cmd") || contains(path, "/task") || contains(path, "/poll") ||
-		   contains(path, "/command") || contains(path, "/beacon") ||
-		   contains(path, "/jobs")) {
+	} else if (contains_any(path, C2_PATHS)) {
 		body = "id";
-	} else if (ends_with(path, plen, "/kill") || ends_with(path, plen, "/status") ||
-		   ends_with(path, plen, "/switch") || ends_with(path, plen, "/ks") ||
-		   ends_with(path, plen, "/flag") || ends_with(path, plen, "/enabled")) {
-		/* kill switches and feature flags: "on" */
+	} else if (ends_with_any(path, plen, FLAG_SUFFIXES)) {
 		body = "1";
 	} else if (method && strcmp(method, "GET") != 0) {
 		ctype = "application/json";

@@ -267,22 +267,32 @@ void http_req_release(struct http_req *req)
 
 /* The size of a chunked body from |buf| (after the head): 1 with |*used|
  * set once the last chunk and the trailers are in, 0 for more, -EINVAL. */
+/* The size on a chunk-size line (|p|, |line_len| bytes), or -EINVAL. */
+static int chunk_size(const uint8_t *p, size_t line_len, size_t *size)
+{
+	size_t i = 0;
+
+	*size = 0;
+	for (; i < line_len && isxdigit(p[i]); i++) {
+		if (*size > (SIZE_MAX >> 4))
+			return -EINVAL;
+		*size = *size * 16 +
+			(size_t)(isdigit(p[i]) ? p[i] - '0' : (tolower(p[i]) - 'a' + 10));
+	}
+	if (i == 0 || (i < line_len && p[i] != ';' && !http_is_ows(p[i])))
+		return -EINVAL;
+	return 0;
+}
+
 static int chunked_extent(const uint8_t *buf, size_t len, size_t *used)
 {
 	size_t off = 0;
 
 	for (;;) {
-		size_t line_len, next, size = 0, i = 0;
+		size_t line_len, next, size;
 		if (!http_next_line(buf, len, off, &line_len, &next))
 			return 0;
-		for (; i < line_len && isxdigit(buf[off + i]); i++) {
-			if (size > (SIZE_MAX >> 4))
-				return -EINVAL;
-			size = size * 16 + (size_t)(isdigit(buf[off + i])
-							    ? buf[off + i] - '0'
-							    : (tolower(buf[off + i]) - 'a' + 10));
-		}
-		if (i == 0 || (i < line_len && buf[off + i] != ';' && !http_is_ows(buf[off + i])))
+		if (chunk_size(buf + off, line_len, &size) < 0)
 			return -EINVAL;
 		off = next;
 		if (size == 0)

@@ -4,45 +4,29 @@
 #include <string.h>
 
 #include "report/canary.h"
+#include "util/base64.h"
 #include "util/xalloc.h"
 
-static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static bool match_at(const unsigned char *p, const char *needle, size_t n, bool ci)
+{
+	for (size_t j = 0; j < n; j++) {
+		int a = p[j], b = (unsigned char)needle[j];
+		if (ci ? (tolower)(a) != (tolower)(b)
+		       : a != b) /* the function, not glibc's macro */
+			return false;
+	}
+	return true;
+}
 
 static bool contains_ci(const unsigned char *buf, size_t len, const char *needle, bool ci)
 {
 	size_t n = strlen(needle);
 	if (n == 0 || n > len)
 		return false;
-	for (size_t i = 0; i + n <= len; i++) {
-		size_t j = 0;
-		if (ci) {
-			while (j < n && tolower(buf[i + j]) == tolower((unsigned char)needle[j]))
-				j++;
-		} else {
-			while (j < n && buf[i + j] == (unsigned char)needle[j])
-				j++;
-		}
-		if (j == n)
+	for (size_t i = 0; i + n <= len; i++)
+		if (match_at(buf + i, needle, n, ci))
 			return true;
-	}
 	return false;
-}
-
-static void b64_encode(const unsigned char *in, size_t n, char *out)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)in[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned)in[i + 1] << 8;
-		if (i + 2 < n)
-			v |= in[i + 2];
-		out[o++] = B64[(v >> 18) & 63];
-		out[o++] = B64[(v >> 12) & 63];
-		out[o++] = i + 1 < n ? B64[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < n ? B64[v & 63] : '=';
-	}
-	out[o] = '\0';
 }
 
 /* The base64 of |value| placed at offset 0, 1 or 2 of a 3-byte group has a
@@ -50,16 +34,15 @@ static void b64_encode(const unsigned char *in, size_t n, char *out)
 static bool find_b64(const unsigned char *buf, size_t len, const char *value)
 {
 	size_t n = strlen(value);
-	unsigned char *tmp = xmalloc(n + 3);
+	unsigned char *tmp = xmalloc(n + 3 + 1);
 	char *enc = xmalloc((n + 3) / 3 * 4 + 8);
 	bool found = false;
 
 	for (size_t shift = 0; shift < 3 && !found; shift++) {
 		memset(tmp, 0, shift);
-		memcpy(tmp + shift, value, n);
-		b64_encode(tmp, n + shift, enc);
+		memcpy(tmp + shift, value, n + 1); /* the NUL is not encoded */
+		size_t total = base64_encode_to(enc, tmp, n + shift);
 		size_t skip = shift ? (shift * 4 + 2) / 3 + 1 : 0;
-		size_t total = strlen(enc);
 		size_t tail = 4; /* the last group depends on what follows */
 		if (total <= skip + tail + 8)
 			continue;
@@ -71,7 +54,10 @@ static bool find_b64(const unsigned char *buf, size_t len, const char *value)
 		}
 		/* URL alphabet */
 		for (char *p = core; *p; p++)
-			*p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
+			if (*p == '+')
+				*p = '-';
+			else if (*p == '/')
+				*p = '_';
 		found = contains_ci(buf, len, core, false);
 	}
 	free(tmp);

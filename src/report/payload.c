@@ -16,7 +16,7 @@ size_t payload_inflate(const unsigned char *d, size_t n, int raw, unsigned char 
 {
 	z_stream z;
 	unsigned char *buf;
-	size_t cap = 64 * 1024, len = 0;
+	size_t cap = (size_t)64 * 1024, len = 0;
 	int r;
 
 	*out = NULL;
@@ -96,6 +96,33 @@ static size_t dechunk(const unsigned char *d, size_t n, unsigned char **out)
 	return len;
 }
 
+/* Adds the |take| bytes of one data frame's payload at |d|, unmasked and,
+ * when |deflated| (RSV1: permessage-deflate), inflated, and a newline. */
+static void ws_data(struct strbuf *sb, const unsigned char *d, size_t take,
+		    const unsigned char *mask, bool deflated)
+{
+	/* room for the deflate tail below */
+	unsigned char *p = xmalloc(take + 4);
+
+	for (size_t i = 0; i < take; i++)
+		p[i] = mask ? d[i] ^ mask[i & 3] : d[i];
+	if (deflated) {
+		unsigned char *z;
+		p[take] = 0x00;
+		p[take + 1] = 0x00;
+		p[take + 2] = 0xff;
+		p[take + 3] = 0xff;
+		size_t zl = payload_inflate(p, take + 4, 1, &z);
+		if (zl)
+			strbuf_add(sb, z, zl);
+		free(z);
+	} else {
+		strbuf_add(sb, p, take);
+	}
+	strbuf_addstr(sb, "\n");
+	free(p);
+}
+
 size_t payload_websocket(const unsigned char *d, size_t n, unsigned char **out)
 {
 	struct strbuf sb;
@@ -129,26 +156,8 @@ size_t payload_websocket(const unsigned char *d, size_t n, unsigned char **out)
 		off += h;
 		size_t take = plen < n - off ? (size_t)plen : n - off;
 		unsigned op = b0 & 0x0f;
-		if (op <= 2) { /* continuation, text, binary */
-			unsigned char *p = xmalloc(take ? take : 1);
-			for (size_t i = 0; i < take; i++)
-				p[i] = mask ? d[off + i] ^ mask[i & 3] : d[off + i];
-			if (b0 & 0x40) { /* RSV1: permessage-deflate */
-				unsigned char *z;
-				unsigned char *tail = xmalloc(take + 4);
-				memcpy(tail, p, take);
-				memcpy(tail + take, "\x00\x00\xff\xff", 4);
-				size_t zl = payload_inflate(tail, take + 4, 1, &z);
-				free(tail);
-				if (zl)
-					strbuf_add(&sb, z, zl);
-				free(z);
-			} else {
-				strbuf_add(&sb, p, take);
-			}
-			strbuf_addstr(&sb, "\n");
-			free(p);
-		}
+		if (op <= 2) /* continuation, text, binary */
+			ws_data(&sb, d + off, take, mask, b0 & 0x40);
 		off += take;
 	}
 	if (!sb.len) {

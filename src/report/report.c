@@ -13,6 +13,7 @@
 #include "report/canary.h"
 #include "report/payload.h"
 #include "report/report.h"
+#include "util/base64.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -21,7 +22,7 @@
 
 static double ms(uint64_t us)
 {
-	return (double)(us / 100) / 10.0;
+	return (double)(us - us % 100) / 1000.0; /* cut to 0.1 ms */
 }
 
 static json_t *result_json(long ret)
@@ -60,26 +61,6 @@ static char *preview(const unsigned char *d, size_t n)
 	return strbuf_detach(&sb, NULL);
 }
 
-static char *b64(const unsigned char *d, size_t n)
-{
-	static const char T[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char *out = xmalloc((n + 2) / 3 * 4 + 1);
-	size_t o = 0;
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)d[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned)d[i + 1] << 8;
-		if (i + 2 < n)
-			v |= d[i + 2];
-		out[o++] = T[(v >> 18) & 63];
-		out[o++] = T[(v >> 12) & 63];
-		out[o++] = i + 1 < n ? T[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < n ? T[v & 63] : '=';
-	}
-	out[o] = '\0';
-	return out;
-}
-
 static int event_phase(const struct run_result *res, const struct event *e)
 {
 	if (e->step >= 0 && (size_t)e->step < res->nsteps)
@@ -115,8 +96,7 @@ static json_t *find_by(json_t *arr, const char *key, const char *val)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v)
-	{
+	json_array_foreach (arr, i, v) {
 		const char *s = json_string_value(json_object_get(v, key));
 		if (s && !strcmp(s, val))
 			return v;
@@ -128,7 +108,9 @@ static void add_flag(json_t *flags, const char *f)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(flags, i, v) if (!strcmp(json_string_value(v), f)) return;
+	json_array_foreach (flags, i, v)
+		if (!strcmp(json_string_value(v), f))
+			return;
 	json_array_append_new(flags, json_string(f));
 }
 
@@ -227,8 +209,7 @@ static bool hit_seen(json_t *hits, json_t *h)
 	size_t i;
 	json_t *o;
 
-	json_array_foreach(hits, i, o)
-	{
+	json_array_foreach (hits, i, o) {
 		bool same = true;
 		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]) && same; k++)
 			same = json_equal(json_object_get(o, keys[k]),
@@ -250,35 +231,44 @@ static size_t event_views(const struct event *e, struct payload_view *v)
 }
 
 /* |views|: the decoded forms of a capture (event_views()), searched too. */
+/* The hit of canary |c| in the captured bytes of |e| or in one of their
+ * decoded |views|, or NULL. */
+static json_t *sent_hit(const struct run_result *res, const struct event *e, const struct canary *c,
+			const struct payload_view *views, size_t nviews)
+{
+	char encbuf[64];
+	const char *enc = canary_find(e->data, e->data_len, c->value);
+	json_t *h;
+
+	for (size_t v = 0; !enc && v < nviews; v++) {
+		enc = canary_find(views[v].data, views[v].len, c->value);
+		if (enc) {
+			snprintf(encbuf, sizeof(encbuf), "%s+%s", views[v].how, enc);
+			enc = encbuf;
+		}
+	}
+	if (!enc)
+		return NULL;
+	const char *host = host_for_addr(res, e->addr);
+	h = json_pack("{s:s, s:s, s:s, s:s, s:i}", "canary", c->name, "where", "sent", "encoding",
+		      enc, "address", e->addr, "port", e->port);
+	if (host)
+		json_object_set_new(h, "hostname", json_string(host));
+	if (e->tls == EV_TLS_DECRYPTED)
+		json_object_set_new(h, "tls", json_true());
+	return h;
+}
+
 static void canary_hits(const struct run_result *res, const struct event *e,
 			const struct payload_view *views, size_t nviews, json_t *hits)
 {
-	char encbuf[64];
 
 	for (int k = 0; k < CANARY_COUNT; k++) {
 		const struct canary *c = &res->id.canaries[k];
 		const char *enc = NULL;
 		json_t *h = NULL;
 		if (e->type == EV_CAPTURE && e->data_len) {
-			enc = canary_find(e->data, e->data_len, c->value);
-			for (size_t v = 0; !enc && v < nviews; v++) {
-				enc = canary_find(views[v].data, views[v].len, c->value);
-				if (enc) {
-					snprintf(encbuf, sizeof(encbuf), "%s+%s", views[v].how,
-						 enc);
-					enc = encbuf;
-				}
-			}
-			if (enc) {
-				const char *host = host_for_addr(res, e->addr);
-				h = json_pack("{s:s, s:s, s:s, s:s, s:i}", "canary", c->name,
-					      "where", "sent", "encoding", enc, "address", e->addr,
-					      "port", e->port);
-				if (host)
-					json_object_set_new(h, "hostname", json_string(host));
-				if (e->tls == EV_TLS_DECRYPTED)
-					json_object_set_new(h, "tls", json_true());
-			}
+			h = sent_hit(res, e, c, views, nviews);
 		} else if (e->type == EV_DNS && e->host) {
 			enc = canary_find_dns(e->host, c->value);
 			if (enc)
@@ -366,16 +356,12 @@ static json_t *timeline_entry(const struct run_result *res, const struct event *
 	return o;
 }
 
-static json_t *phase_json(const struct run_result *res, int ph)
+/* The steps of phase |ph|; |*exit_code| gets the first failing status. */
+static json_t *steps_json(const struct run_result *res, int ph, int *exit_code)
 {
-	const struct phase_result *pr = &res->phases[ph];
-	json_t *steps = json_array(), *commands = json_array(), *files = json_array();
-	json_t *sockets = json_array(), *dns = json_array(), *sent = json_array();
-	json_t *hits = json_array(), *denied = json_array(), *procs = json_array();
-	json_t *timeline = json_array(), *signals = json_array();
-	int exit_code = 0;
-	size_t ntimeline = 0;
+	json_t *steps = json_array();
 
+	*exit_code = 0;
 	for (size_t k = 0; k < res->nsteps; k++) {
 		const struct run_step *s = &res->steps[k];
 		if ((int)s->phase != ph)
@@ -387,150 +373,176 @@ static json_t *phase_json(const struct run_result *res, int ph)
 					 step_state_name(s->state), "exit_code", s->status,
 					 "start_ms", ms(s->t_start), "duration_ms",
 					 ms(s->t_end > s->t_start ? s->t_end - s->t_start : 0)));
-		if (s->state != STEP_NOT_RUN && s->status != 0 && exit_code == 0)
-			exit_code = s->status;
+		if (s->state != STEP_NOT_RUN && s->status != 0 && *exit_code == 0)
+			*exit_code = s->status;
 	}
-	for (size_t i = 0; i < res->log.n; i++) {
-		const struct event *e = &res->log.v[i];
-		if (event_phase(res, e) != ph)
-			continue;
-		if (ntimeline++ < TIMELINE_MAX)
-			json_array_append_new(timeline, timeline_entry(res, e));
-		struct payload_view views[PAYLOAD_VIEWS_MAX];
-		size_t nv = event_views(e, views);
-		canary_hits(res, e, views, nv, hits);
-		switch (e->type) {
-		case EV_EXEC: {
-			json_t *c =
-				json_pack("{s:f, s:o, s:o, s:o, s:o}", "t_ms", ms(e->t_us), "path",
-					  str_or_null(e->path), "argv", argv_json(e->argv), "cwd",
-					  str_or_null(e->cwd), "result", result_json(e->ret));
-			attr(c, res, e);
-			json_array_append_new(commands, c);
-			if (e->path)
-				file_entry(files, e->path, FF_EXEC, e->ret);
-			break;
-		}
-		case EV_FILE:
-			if (!e->path)
-				break;
-			if (e->fflags & (FF_RENAME | FF_LINK)) {
-				file_entry(files, e->fflags & FF_LINK ? e->path : e->path,
-					   e->fflags & FF_RENAME ? FF_RENAME | FF_DELETE
-								 : e->fflags,
-					   e->ret);
-				if (e->path2 && (e->fflags & FF_RENAME))
-					file_entry(files, e->path2,
-						   FF_RENAME | FF_WRITE | FF_CREATE, e->ret);
-			} else {
-				file_entry(files, e->path, e->fflags, e->ret);
-			}
-			break;
-		case EV_SOCKET:
-			/* Only the unusual ones: raw, packet, netlink, or refused. */
-			if (e->ret >= 0 && e->socktype != SOCK_RAW &&
-			    (e->family == AF_INET || e->family == AF_INET6 || e->family == AF_UNIX))
-				break;
-			/* fall through */
-		case EV_CONNECT:
-		case EV_BIND:
-		case EV_LISTEN:
-		case EV_SEND: {
-			if (e->type == EV_SEND && !e->addr[0])
-				break; /* data on a connected socket: see "sent" */
-			json_t *s = json_pack(
-				"{s:f, s:s, s:s, s:s, s:o}", "t_ms", ms(e->t_us), "syscall",
-				e->syscall, "family", family_name(e->family), "protocol",
-				socktype_name(e->socktype), "result", result_json(e->ret));
-			if (e->addr[0]) {
-				json_object_set_new(s, "address", json_string(e->addr));
-				json_object_set_new(s, "port", json_integer(e->port));
-				const char *h = host_for_addr(res, e->addr);
-				json_object_set_new(s, "hostnames",
-						    h ? json_pack("[s]", h) : json_array());
-			}
-			if (e->path)
-				json_object_set_new(s, "path", json_string(e->path));
-			attr(s, res, e);
-			json_array_append_new(sockets, s);
-			break;
-		}
-		case EV_DNS: {
-			char tb[16];
-			json_t *d = find_by(dns, "hostname", e->host);
-			if (!d) {
-				d = json_pack("{s:s, s:[], s:i, s:f}", "hostname", e->host, "types",
-					      "count", 0, "t_ms", ms(e->t_us));
-				attr(d, res, e);
-				json_array_append_new(dns, d);
-			}
-			add_flag(json_object_get(d, "types"),
-				 dns_type_name((uint16_t)e->arg, tb, sizeof(tb)));
-			json_object_set_new(
-				d, "count",
-				json_integer(json_integer_value(json_object_get(d, "count")) + 1));
-			break;
-		}
-		case EV_CAPTURE: {
-			char *pv = preview(e->data, e->data_len), *raw = b64(e->data, e->data_len);
-			const char *h = host_for_addr(res, e->addr);
-			json_t *c = json_pack(
-				"{s:f, s:s, s:s, s:i, s:o, s:I, s:I, s:b, s:s, s:s}", "t_ms",
-				ms(e->t_us), "protocol", e->proto ? e->proto : "", "address",
-				e->addr, "port", e->port, "hostname", str_or_null(h), "size",
-				(json_int_t)e->len, "captured", (json_int_t)e->data_len,
-				"truncated", e->truncated, "preview", pv, "data_base64", raw);
-			capture_json(c, e);
-			if (nv) {
-				json_t *dec = json_array();
-				for (size_t v = 0; v < nv; v++) {
-					size_t cut = views[v].len < 65536 ? views[v].len : 65536;
-					char *vp = preview(views[v].data, cut),
-					     *vb = b64(views[v].data, cut);
-					json_array_append_new(
-						dec, json_pack("{s:s, s:I, s:b, s:s, s:s}", "how",
-							       views[v].how, "size",
-							       (json_int_t)views[v].len,
-							       "truncated", cut < views[v].len,
-							       "preview", vp, "data_base64", vb));
-					free(vp);
-					free(vb);
-				}
-				json_object_set_new(c, "decoded", dec);
-			}
-			attr(c, res, e);
-			json_array_append_new(sent, c);
-			free(pv);
-			free(raw);
-			break;
-		}
-		case EV_DENIED: {
-			json_t *d = json_pack("{s:f, s:s, s:I}", "t_ms", ms(e->t_us), "syscall",
-					      e->syscall, "arg", (json_int_t)e->arg);
-			attr(d, res, e);
-			json_array_append_new(denied, d);
-			break;
-		}
-		case EV_PROC: {
-			json_t *d = json_pack("{s:f, s:s, s:I, s:o}", "t_ms", ms(e->t_us),
-					      "syscall", e->syscall, "arg", (json_int_t)e->arg,
-					      "result", result_json(e->ret));
-			if (e->path)
-				json_object_set_new(d, "name", json_string(e->path));
-			attr(d, res, e);
-			json_array_append_new(signals, d);
-			break;
-		}
-		default:
-			break;
-		}
-		payload_views_release(views, nv);
+	return steps;
+}
+
+/* The per-event lists of a phase. */
+struct phase_lists {
+	json_t *commands, *files, *sockets, *dns, *sent, *denied, *signals;
+};
+
+static void exec_event(const struct run_result *res, const struct event *e, struct phase_lists *l)
+{
+	json_t *c = json_pack("{s:f, s:o, s:o, s:o, s:o}", "t_ms", ms(e->t_us), "path",
+			      str_or_null(e->path), "argv", argv_json(e->argv), "cwd",
+			      str_or_null(e->cwd), "result", result_json(e->ret));
+	attr(c, res, e);
+	json_array_append_new(l->commands, c);
+	if (e->path)
+		file_entry(l->files, e->path, FF_EXEC, e->ret);
+}
+
+static void file_event(const struct event *e, struct phase_lists *l)
+{
+	if (!e->path)
+		return;
+	if (!(e->fflags & (FF_RENAME | FF_LINK))) {
+		file_entry(l->files, e->path, e->fflags, e->ret);
+		return;
 	}
-	/* The process output is a write to /dev/stdout and /dev/stderr. */
-	if (pr->out_bytes)
-		file_entry(files, "/dev/stdout", FF_WRITE, 0);
-	if (pr->err_bytes)
-		file_entry(files, "/dev/stderr", FF_WRITE, 0);
+	file_entry(l->files, e->path, e->fflags & FF_RENAME ? FF_RENAME | FF_DELETE : e->fflags,
+		   e->ret);
+	if (e->path2 && (e->fflags & FF_RENAME))
+		file_entry(l->files, e->path2, FF_RENAME | FF_WRITE | FF_CREATE, e->ret);
+}
+
+static void socket_event(const struct run_result *res, const struct event *e, struct phase_lists *l)
+{
+	/* Sockets: only the unusual ones: raw, packet, netlink, or refused. */
+	if (e->type == EV_SOCKET && e->ret >= 0 && e->socktype != SOCK_RAW &&
+	    (e->family == AF_INET || e->family == AF_INET6 || e->family == AF_UNIX))
+		return;
+	if (e->type == EV_SEND && !e->addr[0])
+		return; /* data on a connected socket: see "sent" */
+	json_t *s = json_pack("{s:f, s:s, s:s, s:s, s:o}", "t_ms", ms(e->t_us), "syscall",
+			      e->syscall, "family", family_name(e->family), "protocol",
+			      socktype_name(e->socktype), "result", result_json(e->ret));
+	if (e->addr[0]) {
+		json_object_set_new(s, "address", json_string(e->addr));
+		json_object_set_new(s, "port", json_integer(e->port));
+		const char *h = host_for_addr(res, e->addr);
+		json_object_set_new(s, "hostnames", h ? json_pack("[s]", h) : json_array());
+	}
+	if (e->path)
+		json_object_set_new(s, "path", json_string(e->path));
+	attr(s, res, e);
+	json_array_append_new(l->sockets, s);
+}
+
+static void dns_event(const struct run_result *res, const struct event *e, struct phase_lists *l)
+{
+	char tb[16];
+	json_t *d = find_by(l->dns, "hostname", e->host);
+
+	if (!d) {
+		d = json_pack("{s:s, s:[], s:i, s:f}", "hostname", e->host, "types", "count", 0,
+			      "t_ms", ms(e->t_us));
+		attr(d, res, e);
+		json_array_append_new(l->dns, d);
+	}
+	add_flag(json_object_get(d, "types"), dns_type_name((uint16_t)e->arg, tb, sizeof(tb)));
+	json_object_set_new(d, "count",
+			    json_integer(json_integer_value(json_object_get(d, "count")) + 1));
+}
+
+/* The decoded |views| of captured bytes, each cut to 64 KiB. */
+static json_t *views_json(const struct payload_view *views, size_t nv)
+{
+	json_t *dec = json_array();
+
+	for (size_t v = 0; v < nv; v++) {
+		size_t cut = views[v].len < 65536 ? views[v].len : 65536;
+		char *vp = preview(views[v].data, cut), *vb = base64_encode(views[v].data, cut);
+		json_array_append_new(dec, json_pack("{s:s, s:I, s:b, s:s, s:s}", "how",
+						     views[v].how, "size", (json_int_t)views[v].len,
+						     "truncated", cut < views[v].len, "preview", vp,
+						     "data_base64", vb));
+		free(vp);
+		free(vb);
+	}
+	return dec;
+}
+
+static void capture_event(const struct run_result *res, const struct event *e,
+			  const struct payload_view *views, size_t nv, struct phase_lists *l)
+{
+	char *pv = preview(e->data, e->data_len), *raw = base64_encode(e->data, e->data_len);
+	const char *h = host_for_addr(res, e->addr);
+	json_t *c = json_pack("{s:f, s:s, s:s, s:i, s:o, s:I, s:I, s:b, s:s, s:s}", "t_ms",
+			      ms(e->t_us), "protocol", e->proto ? e->proto : "", "address", e->addr,
+			      "port", e->port, "hostname", str_or_null(h), "size",
+			      (json_int_t)e->len, "captured", (json_int_t)e->data_len, "truncated",
+			      e->truncated, "preview", pv, "data_base64", raw);
+	capture_json(c, e);
+	if (nv)
+		json_object_set_new(c, "decoded", views_json(views, nv));
+	attr(c, res, e);
+	json_array_append_new(l->sent, c);
+	free(pv);
+	free(raw);
+}
+
+static void denied_event(const struct run_result *res, const struct event *e, struct phase_lists *l)
+{
+	json_t *d = json_pack("{s:f, s:s, s:I}", "t_ms", ms(e->t_us), "syscall", e->syscall, "arg",
+			      (json_int_t)e->arg);
+	attr(d, res, e);
+	json_array_append_new(l->denied, d);
+}
+
+static void proc_event(const struct run_result *res, const struct event *e, struct phase_lists *l)
+{
+	json_t *d = json_pack("{s:f, s:s, s:I, s:o}", "t_ms", ms(e->t_us), "syscall", e->syscall,
+			      "arg", (json_int_t)e->arg, "result", result_json(e->ret));
+	if (e->path)
+		json_object_set_new(d, "name", json_string(e->path));
+	attr(d, res, e);
+	json_array_append_new(l->signals, d);
+}
+
+/* Files |e| into the list its type belongs to. */
+static void phase_event(const struct run_result *res, const struct event *e,
+			const struct payload_view *views, size_t nv, struct phase_lists *l)
+{
+	switch (e->type) {
+	case EV_EXEC:
+		exec_event(res, e, l);
+		break;
+	case EV_FILE:
+		file_event(e, l);
+		break;
+	case EV_SOCKET:
+	case EV_CONNECT:
+	case EV_BIND:
+	case EV_LISTEN:
+	case EV_SEND:
+		socket_event(res, e, l);
+		break;
+	case EV_DNS:
+		dns_event(res, e, l);
+		break;
+	case EV_CAPTURE:
+		capture_event(res, e, views, nv, l);
+		break;
+	case EV_DENIED:
+		denied_event(res, e, l);
+		break;
+	case EV_PROC:
+		proc_event(res, e, l);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The processes that ran in phase |ph|. */
+static json_t *procs_json(const struct run_result *res, int ph)
+{
+	json_t *procs = json_array();
+
 	for (size_t i = 0; i < res->nprocs; i++) {
 		const struct tproc *p = &res->procs[i];
 		if (p->step < 0 || (size_t)p->step >= res->nsteps ||
@@ -547,14 +559,54 @@ static json_t *phase_json(const struct run_result *res, int ph)
 		json_object_set_new(o, "script", json_string(res->steps[p->step].script));
 		json_array_append_new(procs, o);
 	}
+	return procs;
+}
+
+static const char *phase_status(const struct phase_result *pr)
+{
+	switch (pr->state) {
+	case STEP_NOT_RUN:
+		return "skipped";
+	case STEP_OK:
+		return "ok";
+	case STEP_FAILED:
+		return "failed";
+	case STEP_TIMEOUT:
+		return "timeout";
+	default:
+		return "error";
+	}
+}
+
+static json_t *phase_json(const struct run_result *res, int ph)
+{
+	const struct phase_result *pr = &res->phases[ph];
+	struct phase_lists l = {json_array(), json_array(), json_array(), json_array(),
+				json_array(), json_array(), json_array()};
+	json_t *hits = json_array(), *timeline = json_array();
+	int exit_code;
+	json_t *steps = steps_json(res, ph, &exit_code);
+	size_t ntimeline = 0;
+
+	for (size_t i = 0; i < res->log.n; i++) {
+		const struct event *e = &res->log.v[i];
+		if (event_phase(res, e) != ph)
+			continue;
+		if (ntimeline++ < TIMELINE_MAX)
+			json_array_append_new(timeline, timeline_entry(res, e));
+		struct payload_view views[PAYLOAD_VIEWS_MAX];
+		size_t nv = event_views(e, views);
+		canary_hits(res, e, views, nv, hits);
+		phase_event(res, e, views, nv, &l);
+		payload_views_release(views, nv);
+	}
+	/* The process output is a write to /dev/stdout and /dev/stderr. */
+	if (pr->out_bytes)
+		file_entry(l.files, "/dev/stdout", FF_WRITE, 0);
+	if (pr->err_bytes)
+		file_entry(l.files, "/dev/stderr", FF_WRITE, 0);
 	json_t *out = json_pack("{s:s, s:s, s:i, s:f, s:i}", "name", phase_name((enum phase_id)ph),
-				"status",
-				pr->state == STEP_NOT_RUN   ? "skipped"
-				: pr->state == STEP_OK	    ? "ok"
-				: pr->state == STEP_FAILED  ? "failed"
-				: pr->state == STEP_TIMEOUT ? "timeout"
-							    : "error",
-				"exit_code", exit_code, "duration_ms",
+				"status", phase_status(pr), "exit_code", exit_code, "duration_ms",
 				ms(pr->t_end > pr->t_start ? pr->t_end - pr->t_start : 0),
 				"timeout_ms", (int)pr->timeout_ms);
 	json_object_set_new(out, "steps", steps);
@@ -564,15 +616,15 @@ static json_t *phase_json(const struct run_result *res, int ph)
 	json_object_set_new(out, "stderr",
 			    json_pack("{s:s%, s:I, s:b}", "data", pr->err.buf, pr->err.len, "bytes",
 				      (json_int_t)pr->err_bytes, "truncated", pr->err.truncated));
-	json_object_set_new(out, "commands", commands);
-	json_object_set_new(out, "files", files);
-	json_object_set_new(out, "sockets", sockets);
-	json_object_set_new(out, "dns", dns);
-	json_object_set_new(out, "sent", sent);
+	json_object_set_new(out, "commands", l.commands);
+	json_object_set_new(out, "files", l.files);
+	json_object_set_new(out, "sockets", l.sockets);
+	json_object_set_new(out, "dns", l.dns);
+	json_object_set_new(out, "sent", l.sent);
 	json_object_set_new(out, "canary_hits", hits);
-	json_object_set_new(out, "denied", denied);
-	json_object_set_new(out, "signals", signals);
-	json_object_set_new(out, "processes", procs);
+	json_object_set_new(out, "denied", l.denied);
+	json_object_set_new(out, "signals", l.signals);
+	json_object_set_new(out, "processes", procs_json(res, ph));
 	json_object_set_new(out, "timeline", timeline);
 	json_object_set_new(out, "timeline_truncated", json_boolean(ntimeline > TIMELINE_MAX));
 	return out;
@@ -650,8 +702,7 @@ void report_summary(const json_t *r, FILE *f)
 
 	fprintf(f, "snare: %s@%s\n", json_string_value(json_object_get(pkg, "name")),
 		json_string_value(json_object_get(pkg, "version")));
-	json_array_foreach(json_object_get(r, "phases"), i, ph)
-	{
+	json_array_foreach (json_object_get(r, "phases"), i, ph) {
 		size_t j;
 		json_t *v;
 		fprintf(f,
@@ -665,8 +716,7 @@ void report_summary(const json_t *r, FILE *f)
 			json_array_size(json_object_get(ph, "sent")),
 			json_array_size(json_object_get(ph, "canary_hits")),
 			json_real_value(json_object_get(ph, "duration_ms")));
-		json_array_foreach(json_object_get(ph, "canary_hits"), j, v)
-		{
+		json_array_foreach (json_object_get(ph, "canary_hits"), j, v) {
 			const char *dest = json_string_value(json_object_get(v, "hostname"));
 			fprintf(f, "    leak: %s via %s (%s)%s%s\n",
 				json_string_value(json_object_get(v, "canary")),
@@ -674,15 +724,13 @@ void report_summary(const json_t *r, FILE *f)
 				json_string_value(json_object_get(v, "encoding")),
 				dest ? " to " : "", dest ? dest : "");
 		}
-		json_array_foreach(json_object_get(ph, "dns"), j, v)
-		{
+		json_array_foreach (json_object_get(ph, "dns"), j, v) {
 			if (j >= 5)
 				break;
 			fprintf(f, "    dns: %s\n",
 				json_string_value(json_object_get(v, "hostname")));
 		}
-		json_array_foreach(json_object_get(ph, "commands"), j, v)
-		{
+		json_array_foreach (json_object_get(ph, "commands"), j, v) {
 			if (j >= 8)
 				break;
 			json_t *argv = json_object_get(v, "argv");

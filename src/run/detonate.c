@@ -24,7 +24,7 @@
 #include "util/proc.h"
 #include "util/xalloc.h"
 
-#define OUTPUT_CAP (64 * 1024)
+#define OUTPUT_CAP ((size_t)64 * 1024)
 #define SWEEP_US 500000 /* how often a step's vanished processes are looked for */
 #define STEP_START_GRACE_US 10000000
 #define KILL_GRACE_US 3000000 /* a killed step that lives on is given up on */
@@ -541,6 +541,55 @@ static void copy_procs(struct ctx *c)
 	}
 }
 
+/* Empties |res| for a run with |opts|: output buffers, timeouts, the
+ * identity, tool versions and a fresh work directory.  0 or -1 (|err| set). */
+static int result_init(struct run_result *res, const struct run_options *opts, char *err,
+		       size_t errlen)
+{
+	const char *base = opts->workdir ? opts->workdir : getenv("TMPDIR");
+
+	if (!base || !*base)
+		base = "/tmp";
+	memset(res, 0, sizeof(*res));
+	for (int i = 0; i < PHASE_COUNT; i++) {
+		strbuf_init(&res->phases[i].out, OUTPUT_CAP);
+		strbuf_init(&res->phases[i].err, OUTPUT_CAP);
+		res->phases[i].timeout_ms = opts->timeout_ms[i];
+	}
+	identity_generate(&res->id, opts->profile, opts->seed);
+	tool_versions(res);
+	sandbox_sweep_stale();
+	sweep_workdirs(base);
+	snprintf(res->workdir, sizeof(res->workdir), "%s/snare-XXXXXX", base);
+	if (!mkdtemp(res->workdir) || write_owner(res->workdir) < 0) {
+		errbuf_set(err, errlen, "cannot create a work directory in '%s': %s", base,
+			   strerror(errno));
+		if (res->workdir[0] && access(res->workdir, F_OK) == 0)
+			fs_rm_rf(res->workdir);
+		res->workdir[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+/* Collects every exit, handing them to |tracer| when there is one. */
+static void reap_all(struct tracer *tracer)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, __WALL)) > 0 || (pid < 0 && errno == EINTR))
+		if (pid > 0 && tracer)
+			tracer_handle(tracer, pid, status);
+}
+
+static void close_pair(int fd[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+}
+
 int run_detonate(const char *target, const struct run_options *opts, struct run_result *res,
 		 char *err, size_t errlen)
 {
@@ -549,33 +598,14 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	struct sandbox_config cfg;
 	struct ctx c = {.res = res, .sigfd = -1, .chan = -1, .out_fd = -1, .err_fd = -1};
 	int out[2] = {-1, -1}, errp[2] = {-1, -1}, chan[2] = {-1, -1};
-	const char *base = opts->workdir ? opts->workdir : getenv("TMPDIR");
 	sigset_t mask, old;
 	struct sigaction stop_old[NSTOP];
 	int r = -1;
 
 	catch_stops(stop_old);
-	memset(res, 0, sizeof(*res));
 	c.t0 = ev_now_us();
-	for (int i = 0; i < PHASE_COUNT; i++) {
-		strbuf_init(&res->phases[i].out, OUTPUT_CAP);
-		strbuf_init(&res->phases[i].err, OUTPUT_CAP);
-		res->phases[i].timeout_ms = opts->timeout_ms[i];
-	}
-	identity_generate(&res->id, opts->profile, opts->seed);
-	tool_versions(res);
-	base = base && *base ? base : "/tmp";
-	sandbox_sweep_stale();
-	sweep_workdirs(base);
-	snprintf(res->workdir, sizeof(res->workdir), "%s/snare-XXXXXX", base);
-	if (!mkdtemp(res->workdir) || write_owner(res->workdir) < 0) {
-		snprintf(err, errlen, "cannot create a work directory in '%s': %s", base,
-			 strerror(errno));
-		if (res->workdir[0] && access(res->workdir, F_OK) == 0)
-			fs_rm_rf(res->workdir);
-		res->workdir[0] = '\0';
+	if (result_init(res, opts, err, errlen) < 0)
 		goto out;
-	}
 	uint64_t t_prep = ev_now_us();
 	if (run_prepare(target, opts, res, err, errlen) < 0 || run_plan(opts, res, err, errlen) < 0 ||
 	    run_stop_pending())
@@ -589,14 +619,14 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	char app[4096];
 	snprintf(app, sizeof(app), "%s/app", res->workdir);
 	if (sandbox_prepare_tree(app) < 0) {
-		snprintf(err, errlen, "cannot prepare '%s' for the sandbox user: %s", app,
-			 strerror(errno));
+		errbuf_set(err, errlen, "cannot prepare '%s' for the sandbox user: %s", app,
+			   strerror(errno));
 		goto out;
 	}
 	/* The netsink's channel only where there is a netsink (traced). */
 	if (pipe2(out, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(errp, O_CLOEXEC | O_NONBLOCK) < 0 ||
 	    (!opts->no_trace && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0)) {
-		snprintf(err, errlen, "cannot create pipes: %s", strerror(errno));
+		errbuf_set(err, errlen, "cannot create pipes: %s", strerror(errno));
 		goto out;
 	}
 	/* The pipes' write ends must block in the tracee. */
@@ -659,8 +689,8 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 		.ensure_listener = ensure_listener, .on_exec = on_exec, .ctx = &c};
 	c.tracer = tracer_new(&res->log, &hooks, c.t0);
 	if ((r = tracer_seize(c.tracer, sandbox_init_pid(c.sb))) < 0) {
-		snprintf(err, errlen, "cannot trace the sandbox: %s; refusing to run",
-			 strerror(-r));
+		errbuf_set(err, errlen, "cannot trace the sandbox: %s; refusing to run",
+			   strerror(-r));
 		r = -1;
 		goto out_sb;
 	}
@@ -674,13 +704,7 @@ out_sb:;
 	 * last (it waits for its traced zombies, which only we can reap). */
 	uint64_t t_down = ev_now_us();
 	sandbox_kill(c.sb);
-	{
-		int status;
-		pid_t pid;
-		while ((pid = waitpid(-1, &status, __WALL)) > 0 || (pid < 0 && errno == EINTR))
-			if (pid > 0 && c.tracer)
-				tracer_handle(c.tracer, pid, status);
-	}
+	reap_all(c.tracer);
 	sandbox_free(c.sb);
 	res->t_teardown_us = ev_now_us() - t_down;
 	if (c.tracer) {
@@ -694,14 +718,9 @@ out_sig:
 		close(c.sigfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 out:
-	for (int i = 0; i < 2; i++) {
-		if (out[i] >= 0)
-			close(out[i]);
-		if (errp[i] >= 0)
-			close(errp[i]);
-		if (chan[i] >= 0)
-			close(chan[i]);
-	}
+	close_pair(out);
+	close_pair(errp);
+	close_pair(chan);
 	nodeca_free(c.nodeca);
 	mitm_free(mitm);
 	if (res->workdir[0] && opts->keep_workdir) {

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "fetch/unpack.h"
 #include "run/run.h"
 #include "static/static.h"
+#include "util/errbuf.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/strvec.h"
@@ -124,8 +126,11 @@ static int run_npm(const char *cwd, const char *registry, bool offline, const ch
 	return run_stop_pending() ? 130 : 124;
 }
 
-/* Moves each entry of |from| into |to|, replacing decoys of the same name. */
-static int move_modules(const char *from, const char *to, const char *skip)
+/* Moves each entry of |from| into |to|, replacing decoys of the same name;
+ * at the top level (|top|), scope directories and .bin are merged one level
+ * down instead.  Recursive one level deep at most. */
+// NOLINTNEXTLINE(misc-no-recursion)
+static int move_modules(const char *from, const char *to, const char *skip, bool top)
 {
 	DIR *d = opendir(from);
 	struct dirent *de;
@@ -139,9 +144,9 @@ static int move_modules(const char *from, const char *to, const char *skip)
 			continue;
 		snprintf(s, sizeof(s), "%s/%s", from, de->d_name);
 		snprintf(t, sizeof(t), "%s/%s", to, de->d_name);
-		if (de->d_name[0] == '@' || !strcmp(de->d_name, ".bin")) {
+		if (top && (de->d_name[0] == '@' || !strcmp(de->d_name, ".bin"))) {
 			fs_mkdir_p(t, 0755);
-			r = move_modules(s, t, skip);
+			r = move_modules(s, t, skip, false);
 			continue;
 		}
 		if (skip && !strcmp(de->d_name, skip))
@@ -244,7 +249,7 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 				       "optional, not installed by npm (another platform, or it failed)");
 	}
 	json_decref(root);
-	move_modules(path, to, NULL);
+	move_modules(path, to, NULL, true);
 	res->ndeps_installed = n;
 }
 
@@ -317,8 +322,8 @@ int run_prepare(const char *target, const struct run_options *opts, struct run_r
 
 	snprintf(app, sizeof(app), "%s/app", res->workdir);
 	if (project_populate(app, &res->id) < 0) {
-		snprintf(err, errlen, "cannot create the project in '%s': %s", app,
-			 strerror(errno));
+		errbuf_set(err, errlen, "cannot create the project in '%s': %s", app,
+			   strerror(errno));
 		return -1;
 	}
 	snprintf(pkgdir, sizeof(pkgdir), "%s/pkg", res->workdir);
@@ -329,7 +334,7 @@ int run_prepare(const char *target, const struct run_options *opts, struct run_r
 			goto out_pj;
 		int c = fs_copy_tree(target, pkgdir, UNPACK_MAX_TOTAL_BYTES);
 		if (c < 0) {
-			snprintf(err, errlen, "cannot copy '%s': %s", target, strerror(-c));
+			errbuf_set(err, errlen, "cannot copy '%s': %s", target, strerror(-c));
 			goto out_pj;
 		}
 	} else {
@@ -338,7 +343,7 @@ int run_prepare(const char *target, const struct run_options *opts, struct run_r
 			snprintf(tgz, sizeof(tgz), "%s", target);
 		} else if (strstr(target, ".tgz") || strstr(target, ".tar") || target[0] == '.' ||
 			   (strchr(target, '/') && target[0] != '@')) {
-			snprintf(err, errlen, "cannot read '%s': %s", target, strerror(errno));
+			errbuf_set(err, errlen, "cannot read '%s': %s", target, strerror(errno));
 			return -1;
 		} else {
 			res->source_type = xstrdup("registry");
@@ -347,11 +352,11 @@ int run_prepare(const char *target, const struct run_options *opts, struct run_r
 		}
 		char sha1[41];
 		if (hash_file(tgz, res->sha256, res->sha512, sha1) < 0) {
-			snprintf(err, errlen, "cannot read '%s': %s", tgz, strerror(errno));
+			errbuf_set(err, errlen, "cannot read '%s': %s", tgz, strerror(errno));
 			return -1;
 		}
 		if (mkdir(pkgdir, 0755) < 0) {
-			snprintf(err, errlen, "cannot create '%s': %s", pkgdir, strerror(errno));
+			errbuf_set(err, errlen, "cannot create '%s': %s", pkgdir, strerror(errno));
 			return -1;
 		}
 		if (unpack_tarball(tgz, pkgdir, NULL, err, errlen) < 0)
@@ -371,8 +376,8 @@ int run_prepare(const char *target, const struct run_options *opts, struct run_r
 	fs_mkdir_p(dest, 0755);
 	*slash = '/';
 	if (rename(pkgdir, dest) < 0) {
-		snprintf(err, errlen, "cannot install '%s' into the project: %s", pj.name,
-			 strerror(errno));
+		errbuf_set(err, errlen, "cannot install '%s' into the project: %s", pj.name,
+			   strerror(errno));
 		goto out_pj;
 	}
 	res->static_info = static_scan(dest);

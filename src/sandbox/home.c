@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sandbox/identity.h"
+#include "util/base64.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -216,25 +217,15 @@ static const char *lookup(const struct identity *id, const char *key, size_t kle
 	if (klen == 8 && !memcmp(key, "fullname", 8))
 		return id->fullname;
 	if (klen == 15 && !memcmp(key, "docker_auth_b64", 15)) {
-		/* base64("<user>:<docker token>") */
-		static const char b64[] =
-			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+		/* base64("<user>:<docker token>"), cut to what |tmp| holds */
 		char raw[200];
-		int n = snprintf(raw, sizeof(raw), "%s:%s", id->user,
-				 id->canaries[CANARY_DOCKER_AUTH].value);
-		size_t o = 0;
-		for (int i = 0; i < n && o + 5 < tmplen; i += 3) {
-			unsigned v = (unsigned char)raw[i] << 16;
-			if (i + 1 < n)
-				v |= (unsigned char)raw[i + 1] << 8;
-			if (i + 2 < n)
-				v |= (unsigned char)raw[i + 2];
-			tmp[o++] = b64[(v >> 18) & 63];
-			tmp[o++] = b64[(v >> 12) & 63];
-			tmp[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
-			tmp[o++] = i + 2 < n ? b64[v & 63] : '=';
-		}
-		tmp[o] = '\0';
+		size_t n;
+		snprintf(raw, sizeof(raw), "%s:%s", id->user,
+			 id->canaries[CANARY_DOCKER_AUTH].value);
+		n = strlen(raw);
+		if (BASE64_LEN(n) >= tmplen)
+			n = (tmplen - 1) / 4 * 3;
+		base64_encode_to(tmp, raw, n);
 		return tmp;
 	}
 	for (int i = 0; i < CANARY_COUNT; i++) {

@@ -16,15 +16,16 @@
 #include "sandbox/identity.h"
 #include "sandbox/internal.h"
 #include "sys/sys.h"
+#include "util/errbuf.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 
 #define FAIL(...)                                                                                  \
 	do {                                                                                       \
 		int e_ = errno;                                                                    \
-		snprintf(err, errlen, __VA_ARGS__);                                                \
-		size_t l_ = strlen(err);                                                           \
-		snprintf(err + l_, errlen - l_, ": %s", strerror(e_));                             \
+		char m_[512];                                                                      \
+		snprintf(m_, sizeof(m_), __VA_ARGS__);                                             \
+		errbuf_set(err, errlen, "%s: %s", m_, strerror(e_));                               \
 		return -e_;                                                                        \
 	} while (0)
 
@@ -259,6 +260,46 @@ static int build_dev(const char *root, char *err, size_t errlen)
 	return 0;
 }
 
+/* The home and the project: the project is the host directory the package
+ * and its dependencies were unpacked into. */
+static int mount_home(const struct sandbox_config *cfg, const char *newroot, uid_t uid, gid_t gid,
+		      char *err, size_t errlen)
+{
+	const struct identity *id = cfg->id;
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s%s", newroot, id->home);
+	if (mkdir(path, 0750) < 0 || chown(path, uid, gid) < 0)
+		FAIL("cannot create the home");
+	if (home_populate(path, id, uid, gid) < 0)
+		FAIL("cannot populate the home");
+	snprintf(path, sizeof(path), "%s%s/projects/app", newroot, id->home);
+	if (mkdir_p(path, 0755) < 0 || chown(path, uid, gid) < 0)
+		FAIL("cannot create the project directory");
+	if (mount(cfg->project_dir, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		FAIL("cannot bind the project directory '%s'", cfg->project_dir);
+	struct sys_mount_attr attr = {.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+	sys_mount_setattr(AT_FDCWD, path, AT_RECURSIVE, &attr);
+	return 0;
+}
+
+/* pivot_root(".", ".") then detach the old root (bubblewrap). */
+static int pivot(const char *newroot, char *err, size_t errlen)
+{
+	if (chdir(newroot) < 0)
+		FAIL("cannot enter the sandbox root");
+	if (sys_pivot_root(".", ".") < 0)
+		FAIL("cannot pivot_root");
+	if (umount2(".", MNT_DETACH) < 0)
+		FAIL("cannot detach the host root");
+	if (chdir("/") < 0)
+		FAIL("cannot chdir to /");
+	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) <
+	    0)
+		FAIL("cannot make the sandbox root read-only");
+	return 0;
+}
+
 int mount_build_root(const struct sandbox_config *cfg, const char *newroot, uid_t uid, gid_t gid,
 		     char *err, size_t errlen)
 {
@@ -312,32 +353,7 @@ int mount_build_root(const struct sandbox_config *cfg, const char *newroot, uid_
 	    mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		FAIL("cannot mount /proc");
 
-	/* The home and the project: the project is the host directory the
-	 * package and its dependencies were unpacked into. */
-	snprintf(path, sizeof(path), "%s%s", newroot, id->home);
-	if (mkdir(path, 0750) < 0 || chown(path, uid, gid) < 0)
-		FAIL("cannot create the home");
-	if (home_populate(path, id, uid, gid) < 0)
-		FAIL("cannot populate the home");
-	snprintf(path, sizeof(path), "%s%s/projects/app", newroot, id->home);
-	if (mkdir_p(path, 0755) < 0 || chown(path, uid, gid) < 0)
-		FAIL("cannot create the project directory");
-	if (mount(cfg->project_dir, path, NULL, MS_BIND | MS_REC, NULL) < 0)
-		FAIL("cannot bind the project directory '%s'", cfg->project_dir);
-	struct sys_mount_attr attr = {.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
-	sys_mount_setattr(AT_FDCWD, path, AT_RECURSIVE, &attr);
-
-	/* pivot_root(".", ".") then detach the old root (bubblewrap). */
-	if (chdir(newroot) < 0)
-		FAIL("cannot enter the sandbox root");
-	if (sys_pivot_root(".", ".") < 0)
-		FAIL("cannot pivot_root");
-	if (umount2(".", MNT_DETACH) < 0)
-		FAIL("cannot detach the host root");
-	if (chdir("/") < 0)
-		FAIL("cannot chdir to /");
-	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) <
-	    0)
-		FAIL("cannot make the sandbox root read-only");
-	return 0;
+	if (mount_home(cfg, newroot, uid, gid, err, errlen) < 0)
+		return -errno;
+	return pivot(newroot, err, errlen);
 }

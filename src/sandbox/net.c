@@ -29,6 +29,7 @@
 #include "sandbox/identity.h"
 #include "sandbox/internal.h"
 #include "util/cleanup.h"
+#include "util/errbuf.h"
 #include "util/log.h"
 
 static int loopback_up(void)
@@ -228,13 +229,13 @@ static int check_interfaces(bool decoy, char *err, size_t errlen)
 	struct if_nameindex *ifs = if_nameindex(), *i;
 
 	if (!ifs) {
-		snprintf(err, errlen, "cannot list network interfaces: %s", strerror(errno));
+		errbuf_set(err, errlen, "cannot list network interfaces: %s", strerror(errno));
 		return -errno;
 	}
 	for (i = ifs; i->if_index; i++) {
 		if (strcmp(i->if_name, "lo") != 0 &&
 		    !(decoy && (!strcmp(i->if_name, "eth0") || !strcmp(i->if_name, decoy_peer)))) {
-			snprintf(
+			errbuf_set(
 				err, errlen,
 				"network isolation failed: interface '%s' is visible in the sandbox",
 				i->if_name);
@@ -252,16 +253,16 @@ int net_setup_loopback_only(bool ipv6, uint32_t decoy_seed, char *err, size_t er
 	int r;
 
 	if ((r = loopback_up()) < 0) {
-		snprintf(err, errlen, "cannot bring up loopback: %s", strerror(-r));
+		errbuf_set(err, errlen, "cannot bring up loopback: %s", strerror(-r));
 		return r;
 	}
 	lo = if_nametoindex("lo");
 	if (!lo) {
-		snprintf(err, errlen, "no loopback interface in the sandbox");
+		errbuf_set(err, errlen, "no loopback interface in the sandbox");
 		return -ENODEV;
 	}
 	if ((r = add_local_route(AF_INET, (int)lo)) < 0) {
-		snprintf(err, errlen, "cannot route IPv4 to loopback: %s", strerror(-r));
+		errbuf_set(err, errlen, "cannot route IPv4 to loopback: %s", strerror(-r));
 		return r;
 	}
 	if (ipv6 && (r = add_local_route(AF_INET6, (int)lo)) < 0) {

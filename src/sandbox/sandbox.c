@@ -22,6 +22,7 @@
 #include "sandbox/sandbox.h"
 #include "sys/sys.h"
 #include "util/cleanup.h"
+#include "util/errbuf.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -148,6 +149,38 @@ static void reap(const struct init_state *st, pid_t *step_pids)
 	}
 }
 
+/* One message from the supervisor: "<k>" starts step k, "K<k>" kills it
+ * (untraced runs).  Exits when the supervisor has gone. */
+static void on_control(struct init_state *st, pid_t *step_pids, const sigset_t *mask)
+{
+	char buf[64];
+	ssize_t n = recv(st->ctl, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		_exit(0); /* supervisor closed: tear everything down */
+	buf[n] = '\0';
+	bool kill_it = buf[0] == 'K';
+	size_t k = strtoul(buf + kill_it, NULL, 10);
+	if (k >= st->cfg->nsteps)
+		return;
+	if (kill_it) {
+		if (step_pids && step_pids[k] > 0)
+			kill(-step_pids[k], SIGKILL);
+		return;
+	}
+	pid_t p = fork();
+	if (p == 0) {
+		sigprocmask(SIG_UNBLOCK, mask, NULL);
+		run_step_child(st, k);
+	}
+	if (p > 0 && step_pids) {
+		step_pids[k] = p;
+		setpgid(p, p); /* also here: a kill may come before the child's own */
+	} else if (p < 0 && step_pids) {
+		send_step_end(st->ctl, k, 126);
+	}
+}
+
 static void __attribute__((noreturn))
 init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *newroot,
 	  struct sock_fprog prog)
@@ -173,7 +206,7 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 		goto fail;
 	if (sethostname(cfg->id->hostname, strlen(cfg->id->hostname)) < 0 ||
 	    setdomainname("(none)", 6) < 0) {
-		snprintf(err, sizeof(err), "cannot set the hostname: %s", strerror(errno));
+		errbuf_set(err, sizeof(err), "cannot set the hostname: %s", strerror(errno));
 		goto fail;
 	}
 	if (mount_build_root(cfg, newroot, uid, gid, err, sizeof(err)) < 0)
@@ -191,7 +224,8 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 	if (cfg->netsink_main) {
 		pid_t ns = fork();
 		if (ns < 0) {
-			snprintf(err, sizeof(err), "cannot start the netsink: %s", strerror(errno));
+			errbuf_set(err, sizeof(err), "cannot start the netsink: %s",
+				   strerror(errno));
 			goto fail;
 		}
 		if (ns == 0) {
@@ -218,33 +252,9 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 				;
 			reap(&st, step_pids);
 		}
-		if (pfd[0].revents & POLLIN) {
-			ssize_t n = recv(ctl, buf, sizeof(buf) - 1, 0);
-			if (n <= 0)
-				_exit(0); /* supervisor closed: tear everything down */
-			buf[n] = '\0';
-			bool kill_it = buf[0] == 'K';
-			size_t k = strtoul(buf + kill_it, NULL, 10);
-			if (k >= cfg->nsteps)
-				continue;
-			if (kill_it) {
-				if (step_pids && step_pids[k] > 0)
-					kill(-step_pids[k], SIGKILL);
-				continue;
-			}
-			pid_t p = fork();
-			if (p == 0) {
-				sigprocmask(SIG_UNBLOCK, &mask, NULL);
-				run_step_child(&st, k);
-			}
-			if (p > 0 && step_pids) {
-				step_pids[k] = p;
-				setpgid(p,
-					p); /* also here: a kill may come before the child's own */
-			} else if (p < 0 && step_pids) {
-				send_step_end(ctl, k, 126);
-			}
-		} else if (pfd[0].revents & (POLLHUP | POLLERR)) {
+		if (pfd[0].revents & POLLIN)
+			on_control(&st, step_pids, &mask);
+		else if (pfd[0].revents & (POLLHUP | POLLERR)) {
 			_exit(0);
 		}
 	}
@@ -274,19 +284,19 @@ struct sandbox *sandbox_start(const struct sandbox_config *cfg, char *err, size_
 	sb->ctl_fd = -1;
 	snprintf(sb->root, sizeof(sb->root), "%s/root", cfg->workdir);
 	if (mkdir(sb->root, 0755) < 0 && errno != EEXIST) {
-		snprintf(err, errlen, "cannot create '%s': %s", sb->root, strerror(errno));
+		errbuf_set(err, errlen, "cannot create '%s': %s", sb->root, strerror(errno));
 		goto fail;
 	}
 	if (seccomp_build(&prog, cfg->untraced, err, errlen) < 0)
 		goto fail;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) < 0 ||
 	    pipe2(sync, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "cannot create the control channel: %s", strerror(errno));
+		errbuf_set(err, errlen, "cannot create the control channel: %s", strerror(errno));
 		goto fail;
 	}
 	sb->init_pid = sys_clone_fork(flags);
 	if (sb->init_pid < 0) {
-		snprintf(
+		errbuf_set(
 			err, errlen,
 			"cannot create the sandbox namespaces (user, pid, mount, net, uts, ipc): %s; "
 			"refusing to run without isolation",
@@ -305,14 +315,14 @@ struct sandbox *sandbox_start(const struct sandbox_config *cfg, char *err, size_
 	ctl[0] = -1;
 
 	if ((r = write_id_maps(sb->init_pid, root)) < 0) {
-		snprintf(err, errlen, "cannot map the sandbox user: %s", strerror(-r));
+		errbuf_set(err, errlen, "cannot map the sandbox user: %s", strerror(-r));
 		goto fail;
 	}
 	sb->enf.userns_root = root;
 	sb->enf.seccomp = true;
 	sb->enf.rlimits = true;
 	if (write(sync[1], "g", 1) != 1) {
-		snprintf(err, errlen, "sandbox init died during start-up");
+		errbuf_set(err, errlen, "sandbox init died during start-up");
 		goto fail;
 	}
 	/* While init builds the network and the mounts: moving a process into
@@ -320,19 +330,19 @@ struct sandbox *sandbox_start(const struct sandbox_config *cfg, char *err, size_
 	 * for the second byte before it forks anything. */
 	limits_cgroup_setup(&cfg->limits, sb->init_pid, &sb->cg, &sb->enf);
 	if (write(sync[1], "c", 1) != 1) {
-		snprintf(err, errlen, "sandbox init died during start-up");
+		errbuf_set(err, errlen, "sandbox init died during start-up");
 		goto fail;
 	}
 	close(sync[1]);
 	sync[1] = -1;
 	n = recv(sb->ctl_fd, msg, sizeof(msg) - 1, 0);
 	if (n <= 0) {
-		snprintf(err, errlen, "sandbox init died during start-up");
+		errbuf_set(err, errlen, "sandbox init died during start-up");
 		goto fail;
 	}
 	msg[n] = '\0';
 	if (msg[0] != 'R') {
-		snprintf(err, errlen, "%s; refusing to run", msg + 1);
+		errbuf_set(err, errlen, "%s; refusing to run", msg + 1);
 		goto fail;
 	}
 	free(prog.filter);

@@ -218,8 +218,10 @@ json_t *static_scan(const char *dir)
 	cur = &a;
 	nftw(dir, visit, 32, FTW_PHYS);
 	cur = NULL;
-	json_object_foreach(a.hosts, k, v) json_array_append_new(hosts, json_string(k));
-	json_object_foreach(a.ips, k, v) json_array_append_new(ips, json_string(k));
+	json_object_foreach (a.hosts, k, v)
+		json_array_append_new(hosts, json_string(k));
+	json_object_foreach (a.ips, k, v)
+		json_array_append_new(ips, json_string(k));
 	json_decref(a.hosts);
 	json_decref(a.ips);
 	if (pkgjson_load(dir, &pj, err, sizeof(err)) == 0)

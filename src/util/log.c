@@ -15,7 +15,8 @@ void log_emit(enum log_level level, int errnum, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* clang 14 analyzer false positive (llvm/llvm-project#40656) */
+	vsnprintf(msg, sizeof(msg), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
 	va_end(ap);
 	if (errnum)
 		fprintf(stderr, "snare: %s: %s: %s\n", prefix[level], msg, strerror(errnum));

@@ -13,6 +13,7 @@
 
 #include "fetch/hash.h"
 #include "util/xalloc.h"
+#include "tmpdir.h"
 
 #define ABC_SHA1_HEX "a9993e364706816aba3e25717850c26c9cd0d89d"
 #define ABC_SHA256_HEX "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
@@ -27,7 +28,7 @@
 	"sha512-58IrmUxZ2c8rSOVJseJGZmNgRZMNPafBrLKZ0cO3+TH5Sq5B7dosKyB6NuEPi8uNRSI+VIePWzFufOO2vAGWKQ=="
 
 struct fixture {
-	char dir[64];
+	char dir[TMPDIR_MAX];
 	char *abc;   /* file holding "abc" */
 	char *empty; /* empty file */
 };
@@ -47,8 +48,7 @@ static int setup(void **state)
 {
 	struct fixture *fx = xcalloc(1, sizeof(*fx));
 
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/snare-test-hash-XXXXXX");
-	if (!mkdtemp(fx->dir))
+	if (tmpdir_make(fx->dir, "hash") < 0)
 		return -1;
 	fx->abc = write_file(fx->dir, "abc.tgz", "abc");
 	fx->empty = write_file(fx->dir, "empty", "");
@@ -60,9 +60,7 @@ static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	unlink(fx->abc);
-	unlink(fx->empty);
-	rmdir(fx->dir);
+	tmpdir_remove(fx->dir);
 	free(fx->abc);
 	free(fx->empty);
 	free(fx);

@@ -15,6 +15,7 @@
 #include "lockfile/lockfile.h"
 #include "lockfile/yaml.h"
 #include "util/strbuf.h"
+#include "tmpdir.h"
 
 #define DATA "tests/unit/data/lockfile/"
 
@@ -419,12 +420,12 @@ static void test_load_errors(void **state)
 
 static void test_find(void **state)
 {
-	char tmpl[] = "/tmp/snare-lockfile-XXXXXX", path[128];
+	char tmpl[TMPDIR_MAX], path[128];
 	char **paths;
 	size_t n;
 
 	(void)state;
-	assert_non_null(mkdtemp(tmpl));
+	assert_int_equal(tmpdir_make(tmpl, "lockfile"), 0);
 	assert_int_equal(lockfile_find(tmpl, &paths, &n), 0);
 	assert_int_equal(n, 0);
 	free(paths);

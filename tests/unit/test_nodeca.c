@@ -11,10 +11,11 @@
 #include <cmocka.h>
 
 #include "tls/nodeca.h"
+#include "tmpdir.h"
 
 #define PEM(body) "-----BEGIN CERTIFICATE-----\n" body "\n-----END CERTIFICATE-----"
 
-static char dir[64];
+static char dir[TMPDIR_MAX];
 
 static const char *fake_binary(const char *name, const void *data, size_t len)
 {
@@ -30,16 +31,13 @@ static const char *fake_binary(const char *name, const void *data, size_t len)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/snare-test-nodeca-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
+	return tmpdir_make(dir, "nodeca");
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return tmpdir_remove(dir);
 }
 
 static void test_slot_found_and_cached(void **state)

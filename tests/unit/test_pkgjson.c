@@ -1,7 +1,6 @@
 /* Tests for src/fetch/pkgjson.c. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,9 +15,10 @@
 
 #include "fetch/pkgjson.h"
 #include "util/xalloc.h"
+#include "tmpdir.h"
 
 struct fixture {
-	char dir[64];
+	char dir[TMPDIR_MAX];
 	char err[512];
 	struct pkgjson pj;
 };
@@ -27,18 +27,10 @@ static int setup(void **state)
 {
 	struct fixture *fx = xcalloc(1, sizeof(*fx));
 
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/snare-test-pkgjson-XXXXXX");
-	if (!mkdtemp(fx->dir))
+	if (tmpdir_make(fx->dir, "pkgjson") < 0)
 		return -1;
 	*state = fx;
 	return 0;
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
 static int teardown(void **state)
@@ -46,7 +38,7 @@ static int teardown(void **state)
 	struct fixture *fx = *state;
 
 	pkgjson_release(&fx->pj);
-	nftw(fx->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(fx->dir);
 	free(fx);
 	return 0;
 }

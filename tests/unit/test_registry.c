@@ -22,6 +22,7 @@
 
 #include "fetch/registry.h"
 #include "util/xalloc.h"
+#include "tmpdir.h"
 
 #define TB "https://registry.npmjs.org/left-pad/-/left-pad-"
 /* SRI and shasum of the 3 bytes "abc", the "tarball" the test server serves. */
@@ -427,7 +428,7 @@ struct http_fixture {
 	struct route routes[8];
 	char *registry;
 	char *packument;
-	char dir[64];
+	char dir[TMPDIR_MAX];
 	char *path;
 	char err[512];
 	struct pkg_ref ref;
@@ -437,8 +438,7 @@ static int http_setup(void **state)
 {
 	struct http_fixture *fx = xcalloc(1, sizeof(*fx));
 
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/snare-test-registry-XXXXXX");
-	if (!mkdtemp(fx->dir))
+	if (tmpdir_make(fx->dir, "registry") < 0)
 		return -1;
 	fx->path = xasprintf("%s/pkg.tgz", fx->dir);
 	fx->routes[0] = (struct route){"/@acme%2fwidget", 200, NULL, 0};
@@ -463,14 +463,9 @@ static int http_setup(void **state)
 static int http_teardown(void **state)
 {
 	struct http_fixture *fx = *state;
-	char *part = xasprintf("%s.%ld.part", fx->path, (long)getpid());
-
 	server_stop(&fx->srv);
 	pkg_ref_release(&fx->ref);
-	unlink(fx->path);
-	unlink(part);
-	rmdir(fx->dir);
-	free(part);
+	tmpdir_remove(fx->dir);
 	free(fx->path);
 	free(fx->registry);
 	free(fx->packument);

@@ -95,15 +95,13 @@ static void check_sarif(json_t *log)
 	assert_string_equal(json_string_value(json_object_get(log, "version")), "2.1.0");
 	assert_true(is_nonempty_string(json_object_get(log, "$schema")));
 	assert_true(json_is_array(runs));
-	json_array_foreach(runs, k, run)
-	{
+	json_array_foreach (runs, k, run) {
 		json_t *driver = json_object_get(json_object_get(run, "tool"), "driver");
 
 		assert_true(is_nonempty_string(json_object_get(driver, "name")));
 		rules = json_object_get(driver, "rules");
 		assert_true(json_is_array(rules));
-		json_array_foreach(rules, i, x)
-		{
+		json_array_foreach (rules, i, x) {
 			const char *level = json_string_value(json_object_get(
 				json_object_get(x, "defaultConfiguration"), "level"));
 
@@ -112,15 +110,13 @@ static void check_sarif(json_t *log)
 				json_object_get(json_object_get(x, "shortDescription"), "text")));
 			assert_true(!level || strstr("none note warning error", level));
 		}
-		json_array_foreach(json_object_get(run, "invocations"), i, x)
-		{
+		json_array_foreach (json_object_get(run, "invocations"), i, x) {
 			json_t *note;
 			size_t j;
 
 			assert_true(json_is_boolean(json_object_get(x, "executionSuccessful")));
-			json_array_foreach(json_object_get(x, "toolExecutionNotifications"), j,
-					   note)
-			{
+			json_array_foreach (json_object_get(x, "toolExecutionNotifications"), j,
+					    note) {
 				const char *level =
 					json_string_value(json_object_get(note, "level"));
 				json_t *loc;
@@ -129,14 +125,13 @@ static void check_sarif(json_t *log)
 				assert_true(is_nonempty_string(
 					json_object_get(json_object_get(note, "message"), "text")));
 				assert_true(level && strstr("none note warning error", level));
-				json_array_foreach(json_object_get(note, "locations"), l, loc)
+				json_array_foreach (json_object_get(note, "locations"), l, loc)
 					check_location(loc);
 			}
 		}
 		res = json_object_get(run, "results");
 		assert_true(json_is_array(res));
-		json_array_foreach(res, i, x)
-		{
+		json_array_foreach (res, i, x) {
 			const char *id = json_string_value(json_object_get(x, "ruleId"));
 			json_int_t idx = json_integer_value(json_object_get(x, "ruleIndex"));
 			const char *level = json_string_value(json_object_get(x, "level"));
@@ -152,7 +147,7 @@ static void check_sarif(json_t *log)
 			assert_true(level && strstr("none note warning error", level));
 			assert_true(is_nonempty_string(
 				json_object_get(json_object_get(x, "message"), "text")));
-			json_array_foreach(json_object_get(x, "locations"), l, loc)
+			json_array_foreach (json_object_get(x, "locations"), l, loc)
 				check_location(loc);
 		}
 	}

@@ -19,6 +19,7 @@
 #include "report/report.h"
 #include "store/store.h"
 #include "util/fsutil.h"
+#include "tmpdir.h"
 
 #define SHA512_A "AAAAaaaa"
 #define SHA512_B "BBBBbbbb"
@@ -42,7 +43,7 @@ static const char REPORT_FMT[] =
 	"\"verdict\":{\"label\":\"malicious\",\"probability\":0.9}}";
 
 struct fx {
-	char dir[64];
+	char dir[TMPDIR_MAX];
 	char db[128];
 	char model[128];
 };
@@ -68,8 +69,7 @@ static int setup(void **state)
 {
 	struct fx *fx = calloc(1, sizeof(*fx));
 
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/snare-store-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
+	assert_int_equal(tmpdir_make(fx->dir, "store"), 0);
 	snprintf(fx->db, sizeof(fx->db), "%s/results.db", fx->dir);
 	snprintf(fx->model, sizeof(fx->model), "%s/model.json", fx->dir);
 	*state = fx;
@@ -80,7 +80,7 @@ static int teardown(void **state)
 {
 	struct fx *fx = *state;
 
-	assert_int_equal(fs_rm_rf(fx->dir), 0);
+	assert_int_equal(tmpdir_remove(fx->dir), 0);
 	free(fx);
 	return 0;
 }

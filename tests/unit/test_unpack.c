@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +22,7 @@
 
 #include "fetch/unpack.h"
 #include "util/xalloc.h"
+#include "tmpdir.h"
 
 enum kind { REG, DIR_, SYMLINK, HARDLINK, CHARDEV, FIFO };
 
@@ -35,7 +35,7 @@ struct ent {
 };
 
 struct fixture {
-	char root[64];
+	char root[TMPDIR_MAX];
 	char *dest;
 	char *tar; /* the tarball of the current test */
 	char err[1024];
@@ -45,8 +45,7 @@ static int setup(void **state)
 {
 	struct fixture *fx = xcalloc(1, sizeof(*fx));
 
-	snprintf(fx->root, sizeof(fx->root), "/tmp/snare-test-unpack-XXXXXX");
-	if (!mkdtemp(fx->root))
+	if (tmpdir_make(fx->root, "unpack") < 0)
 		return -1;
 	fx->dest = xasprintf("%s/dest", fx->root);
 	if (mkdir(fx->dest, 0755) < 0)
@@ -55,18 +54,11 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	nftw(fx->root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(fx->root);
 	free(fx->dest);
 	free(fx->tar);
 	free(fx);
