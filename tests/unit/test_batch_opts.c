@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/scan.h"
+#include "cli/cli.h"
 
 /* What was printed on stderr between capture_start() and capture_end(). */
 static char captured[512];

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "cli/scan.h"
+#include "cli/format.h"
 #include "util/xalloc.h"
 
 static json_t *verdict(const char *label, double p)

@@ -16,12 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "cli/scan.h"
 #include "fetch/registry.h"
+#include "scan/scan.h"
 #include "store/store.h"
-#include "util/log.h"
 #include "util/errbuf.h"
+#include "util/log.h"
 #include "util/fsutil.h"
 #include "util/strvec.h"
 #include "util/xalloc.h"
@@ -35,49 +34,6 @@ unsigned batch_default_jobs(void)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n < 1 ? 1 : n > 4 ? 4 : (unsigned)n;
-}
-
-void batch_opts_init(struct batch_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->jobs = batch_default_jobs();
-}
-
-int batch_opt(struct batch_opts *o, int c, const char *arg)
-{
-	char *end;
-	long v;
-
-	switch (c) {
-	case 'j':
-		v = strtol(arg, &end, 10);
-		if (end == arg || *end || v < 1 || v > 64)
-			return cli_error("invalid --jobs '%s' (1 to 64)", arg);
-		o->jobs = (unsigned)v;
-		return 1;
-	case 'f':
-		if (out_format_parse(arg, &o->format) < 0)
-			return cli_error("unknown format '%s' (text, jsonl or sarif)", arg);
-		return 1;
-	case 'S':
-		o->store = arg;
-		return 1;
-	case 'N':
-		o->no_store = true;
-		return 1;
-	case 'X':
-		o->rescan = true;
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-int batch_opts_check(const struct batch_opts *o)
-{
-	if (o->store && o->no_store)
-		return cli_error("--store and --no-store cannot be combined");
-	return 0;
 }
 
 void batch_job_release(struct batch_job *j)
