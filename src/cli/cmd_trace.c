@@ -260,7 +260,6 @@ static void print_one(const char *target, const json_t *report, const struct sca
 static int run_one(const char *target, struct scan_opts *o, bool scan)
 {
 	struct scan_ctx ctx = {0};
-	struct run_result res;
 	json_t *report = NULL;
 	char err[1024];
 	int rc = 2;
@@ -282,22 +281,10 @@ static int run_one(const char *target, struct scan_opts *o, bool scan)
 		}
 	}
 	if (!report) {
-		if (run_detonate(target, &o->run, &res, err, sizeof(err)) < 0) {
+		report = scan_detonate(scan ? &ctx : NULL, target, &o->run, err, sizeof(err));
+		if (!report) {
 			cli_error("%s", err);
 			goto out;
-		}
-		report = report_build(&res);
-		run_result_release(&res);
-		if (scan) {
-			json_t *verdict = scan_verdict(ctx.model, report, err, sizeof(err));
-
-			if (!verdict) {
-				cli_error("%s", err);
-				goto out;
-			}
-			json_object_set_new(report, "verdict", verdict);
-			if (scan_ctx_record(&ctx, report, err, sizeof(err)) < 0)
-				log_warn("%s", err);
 		}
 	}
 	if ((!scan || o->json_out || o->output) && write_report(report, o->output))

@@ -8,6 +8,8 @@
 
 #include "fetch/registry.h"
 #include "lockfile/lockfile.h"
+#include "report/report.h"
+#include "run/run.h"
 #include "scan/scan.h"
 #include "util/errbuf.h"
 #include "util/log.h"
@@ -66,6 +68,30 @@ out:
 	free(name);
 	free(want);
 	return found;
+}
+
+json_t *scan_detonate(struct scan_ctx *c, const char *target, const struct run_options *opts,
+		      char *err, size_t errlen)
+{
+	struct run_result res;
+	json_t *report, *verdict;
+	char why[1024];
+
+	if (run_detonate(target, opts, &res, err, errlen) < 0)
+		return NULL;
+	report = report_build(&res);
+	run_result_release(&res);
+	if (!c)
+		return report;
+	verdict = scan_verdict(c->model, report, err, errlen);
+	if (!verdict) {
+		json_decref(report);
+		return NULL;
+	}
+	json_object_set_new(report, "verdict", verdict);
+	if (scan_ctx_record(c, report, why, sizeof(why)) < 0)
+		log_warn("%s", why);
+	return report;
 }
 
 /* Resolves the tags and ranges of |specs| (the targets of |r[idx[k]]|)

@@ -168,6 +168,15 @@ unsigned batch_default_jobs(void);
  * What to detonate (plan.c)
  */
 
+struct run_options;
+
+/* Detonates |target| with |opts| (run_detonate()) and builds its report;
+ * with a context |c| (NULL: none) the report is scored ("verdict", with
+ * the context's model, which must be loaded) and recorded in the store (a
+ * failure to record is logged).  The report, or NULL with |err|. */
+json_t *scan_detonate(struct scan_ctx *c, const char *target, const struct run_options *opts,
+		      char *err, size_t errlen);
+
 /* A name[@version] rather than a path (run_prepare()'s rule). */
 bool scan_is_registry_target(const char *target);
 

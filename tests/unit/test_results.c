@@ -1,6 +1,7 @@
-/* Tests for src/cli/results.c: the SARIF 2.1.0 log (checked against the
- * parts of the specification it uses), JSON lines, the text table, the
- * summary and the exit codes. */
+/* Tests for the output formats of src/cli (format*.c): the SARIF 2.1.0
+ * log (checked against the parts of the specification it uses), JSON
+ * lines, the text table, the table of formats, the summary and the exit
+ * codes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -407,12 +408,31 @@ static void test_exit_codes(void **state)
 	assert_int_equal(out_format_parse("xml", &f), -1);
 }
 
+/* The formats the --format error and the usage name, from the table. */
+static void test_format_names(void **state)
+{
+	char names[256], *out = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	(void)state;
+	out_format_names(names, sizeof(names));
+	assert_string_equal(names, "text, jsonl or sarif");
+	mem = open_memstream(&out, &len);
+	format_usage("  --format F   {formats} (default: text)\n  {formats}\n", mem);
+	fclose(mem);
+	assert_string_equal(out, "  --format F   text, jsonl or sarif (default: text)\n"
+				 "  text, jsonl or sarif\n");
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sarif),	   cmocka_unit_test(test_sarif_clean),
-		cmocka_unit_test(test_jsonl),	   cmocka_unit_test(test_text),
-		cmocka_unit_test(test_exit_codes), cmocka_unit_test(test_not_utf8),
+		cmocka_unit_test(test_sarif),	     cmocka_unit_test(test_sarif_clean),
+		cmocka_unit_test(test_jsonl),	     cmocka_unit_test(test_text),
+		cmocka_unit_test(test_exit_codes),   cmocka_unit_test(test_not_utf8),
+		cmocka_unit_test(test_format_names),
 	};
 
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);
