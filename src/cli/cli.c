@@ -1,5 +1,5 @@
 /* What every command shares: the error line, parsing seconds, loading the
- * model, printing a verdict. */
+ * model, printing a verdict, the progress bar of a batch. */
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -66,4 +66,21 @@ void cli_print_verdict(const json_t *report, FILE *f)
 	json_array_foreach(json_object_get(v, "explanations"), i, e)
 		fprintf(f, "  %+.2f  %s\n", json_real_value(json_object_get(e, "contribution")),
 			json_string_value(json_object_get(e, "text")));
+}
+
+#define BAR_WIDTH 24
+
+void cli_progress_bar(const struct batch_progress *p)
+{
+	char bar[BAR_WIDTH + 1];
+	size_t fill = p->total ? p->done * BAR_WIDTH / p->total : BAR_WIDTH;
+
+	memset(bar, '=', fill);
+	memset(bar + fill, ' ', BAR_WIDTH - fill);
+	bar[BAR_WIDTH] = '\0';
+	fprintf(stderr, "\r\033[K[%s] %zu/%zu scanned, %zu running, %ld:%02ld  %.40s", bar, p->done,
+		p->total, p->running, p->secs / 60, p->secs % 60, p->last ? p->last : "");
+	fflush(stderr);
+	if (p->end)
+		fputs("\r\033[K", stderr);
 }

@@ -35,6 +35,11 @@ int cli_report_features(const char *path, float *x, char *id, size_t idlen);
 /* Seconds (0 < s <= 86400, fractions allowed) into |*ms|: 0, or -1. */
 int cli_parse_secs(const char *s, unsigned *ms);
 
+struct batch_progress;
+/* Draws a batch's progress bar on stderr (a struct batch's |progress|);
+ * the last call clears it. */
+void cli_progress_bar(const struct batch_progress *p);
+
 /* "snare: <msg>" on stderr; returns 2. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -279,7 +279,10 @@ int cmd_audit(int argc, char **argv)
 		goto out;
 	}
 	if (ntodo) {
-		struct batch b = {.jobs = o.batch.jobs, .progress = !o.quiet && isatty(2)};
+		struct batch b = {.jobs = o.batch.jobs};
+
+		if (!o.quiet && isatty(2))
+			b.progress = cli_progress_bar;
 
 		child_args(&args, &ctx, &o);
 		b.args = strvec_argv(&args);

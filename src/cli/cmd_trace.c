@@ -428,7 +428,10 @@ static int scan_many(char **targets, int ntargets, struct scan_opts *o)
 		goto out;
 	}
 	if (ntodo) {
-		struct batch b = {.jobs = o->batch.jobs, .progress = !o->quiet && isatty(2)};
+		struct batch b = {.jobs = o->batch.jobs};
+
+		if (!o->quiet && isatty(2))
+			b.progress = cli_progress_bar;
 
 		child_args(&args, &ctx, o);
 		b.args = strvec_argv(&args);

@@ -133,11 +133,21 @@ struct batch_job {
 	char *out_path, *err_path;
 };
 
+/* Where a batch is, for a progress bar. */
+struct batch_progress {
+	size_t done, total, running;
+	const char *last; /* the target that finished last; NULL: none yet, or |end| */
+	long secs;	  /* since the batch started */
+	bool end;	  /* the last call: the batch is over */
+};
+
 struct batch {
 	char **args;	  /* options for every child's "snare scan", before "--"; NULL-terminated */
 	unsigned jobs;	  /* children at once */
-	bool progress;	  /* a progress bar on stderr */
 	const char *self; /* the snare binary; NULL: /proc/self/exe */
+	/* called about every 250 ms while children run, and once at the end;
+	 * NULL: none */
+	void (*progress)(const struct batch_progress *p);
 };
 
 /* Runs "snare scan -q -o FILE ARGS -- TARGET" for every job, |b->jobs| at

@@ -1,7 +1,8 @@
 /* Tests for src/scan: the failures a command used to report itself come
  * back as one line in |err|, with nothing printed on stdout or stderr (a
  * store or a model that cannot be opened, a batch that cannot start, a
- * registry that cannot be reached), and which targets need a scan. */
+ * registry that cannot be reached, a child that writes no report), and
+ * which targets need a scan. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -163,6 +164,41 @@ static void test_batch_cannot_start(void **state)
 	batch_job_release(&job);
 }
 
+static struct batch_progress last_progress;
+static int progress_calls;
+
+static void on_progress(const struct batch_progress *p)
+{
+	last_progress = *p;
+	progress_calls++;
+}
+
+/* A child that writes no report (here /bin/false, exit 1): one line in
+ * the job, and the progress callback sees the batch end. */
+static void test_batch_no_report(void **state)
+{
+	struct batch_job job = {.target = xstrdup("x@1.0.0")};
+	struct batch b = {.jobs = 1, .self = "/bin/false", .progress = on_progress};
+	struct capture cap;
+	char err[512] = "";
+
+	(void)state;
+	progress_calls = 0;
+	quiet_start(&cap);
+	int r = batch_run(&job, 1, &b, err, sizeof(err));
+	quiet_end(&cap);
+	assert_int_equal(r, 0);
+	assert_int_equal(job.exit_code, 2);
+	assert_null(job.report);
+	assert_string_equal(job.error, "the scan of 'x@1.0.0' wrote no readable report");
+	assert_true(progress_calls >= 2);
+	assert_true(last_progress.end);
+	assert_int_equal(last_progress.done, 1);
+	assert_int_equal(last_progress.total, 1);
+	assert_int_equal(last_progress.running, 0);
+	batch_job_release(&job);
+}
+
 static void test_stored_report_unresolved(void **state)
 {
 	struct fx *fx = *state;
@@ -243,6 +279,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_cannot_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_errors, setup, teardown),
 		cmocka_unit_test(test_batch_cannot_start),
+		cmocka_unit_test(test_batch_no_report),
 		cmocka_unit_test_setup_teardown(test_stored_report_unresolved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_targets, setup, teardown),
 	};
