@@ -128,6 +128,7 @@ void results_print(struct pkg_result *r, size_t n, enum out_format format, const
 {
 	const struct format_args a = {.title = title, .command = command};
 
-	qsort(r, n, sizeof(*r), result_cmp);
+	if (n) /* qsort(NULL, 0, ...) is undefined */
+		qsort(r, n, sizeof(*r), result_cmp);
 	formats[format].write(r, n, &a, f);
 }
