@@ -3,9 +3,12 @@
 #ifndef SNARE_CLI_H
 #define SNARE_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <jansson.h>
+
+#include "cli/format.h"
 
 int cmd_trace(int argc, char **argv);
 int cmd_features(int argc, char **argv);
@@ -19,15 +22,9 @@ int cmd_show(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 
 struct model;
-/* The path of the model: |path|, else $SNARE_MODEL, else models/snare.json
- * beside the build (written into |buf|); NULL when none can be named. */
-const char *cli_model_path(const char *path, char *buf, size_t len);
 /* The model at |path|, else $SNARE_MODEL, else models/snare.json beside
  * the build; NULL after printing why not. */
 struct model *cli_load_model(const char *path);
-/* Scores |report|: the verdict object (see explain_verdict()), or NULL
- * with |err|. */
-json_t *cli_verdict(const struct model *m, const json_t *report, char *err, size_t errlen);
 /* "MALICIOUS  name@version  probability ..." and the evidence lines. */
 void cli_print_verdict(const json_t *report, FILE *f);
 
@@ -38,7 +35,38 @@ int cli_report_features(const char *path, float *x, char *id, size_t idlen);
 /* Seconds (0 < s <= 86400, fractions allowed) into |*ms|: 0, or -1. */
 int cli_parse_secs(const char *s, unsigned *ms);
 
+struct batch_progress;
+/* Draws a batch's progress bar on stderr (a struct batch's |progress|);
+ * the last call clears it. */
+void cli_progress_bar(const struct batch_progress *p);
+
 /* "snare: <msg>" on stderr; returns 2. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The options snare scan and snare audit share for a batch (batch_opts.c). */
+struct batch_opts {
+	unsigned jobs;		/* -j, --jobs: 1 to 64 (default batch_default_jobs()) */
+	enum out_format format; /* --format */
+	const char *store;	/* --store FILE; NULL: the default store */
+	bool no_store, rescan;	/* --no-store, --rescan */
+};
+
+/* Their getopt_long() entries; their codes are 'j', 'f', 'S', 'N', 'X'. */
+/* clang-format off */
+#define BATCH_LONGOPTS \
+	{"jobs", required_argument, NULL, 'j'}, \
+	{"format", required_argument, NULL, 'f'}, \
+	{"store", required_argument, NULL, 'S'}, \
+	{"no-store", no_argument, NULL, 'N'}, \
+	{"rescan", no_argument, NULL, 'X'}
+/* clang-format on */
+
+void batch_opts_init(struct batch_opts *o);
+/* Applies option |c| (getopt's code) with |arg| if it is one of them: 1
+ * when it was, 0 when |c| is another option, 2 after printing what is
+ * wrong with |arg| (an unknown format names the formats of the table). */
+int batch_opt(struct batch_opts *o, int c, const char *arg);
+/* After the options: 0, or 2 after printing a conflict between them. */
+int batch_opts_check(const struct batch_opts *o);
 
 #endif

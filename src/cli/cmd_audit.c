@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/scan.h"
 #include "lockfile/lockfile.h"
+#include "scan/scan.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/strbuf.h"
@@ -25,7 +25,7 @@ static const char usage[] =
 	"  DIR                    a project with package-lock.json, npm-shrinkwrap.json, yarn.lock\n"
 	"                         or pnpm-lock.yaml (default: .)\n"
 	"  -j, --jobs N           scans at once (default: the CPUs, at most 4)\n"
-	"      --format F         text, jsonl or sarif (default: text)\n"
+	"      --format F         {formats} (default: text)\n"
 	"      --store FILE       results store (default: $XDG_CACHE_HOME/snare/results.db)\n"
 	"      --no-store         neither read nor write the results store\n"
 	"      --rescan           detonate packages the store already knows\n"
@@ -129,34 +129,6 @@ static struct pkg_result *collect(struct lockfile *lfs, size_t nlf, size_t *n)
 	return r;
 }
 
-/* Fills what the store knows; the indices of the rest go to |todo|.
- * Returns how many. */
-static size_t answer_from_store(struct scan_ctx *c, struct pkg_result *r, size_t n, bool rescan,
-				size_t *todo)
-{
-	char err[1024];
-	size_t ntodo = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		json_t *v;
-		enum pkg_origin origin;
-		int found = 0;
-
-		if (r[i].status == PKG_NOT_SCANNED)
-			continue;
-		if (!rescan)
-			found = scan_ctx_lookup(c, r[i].name, r[i].version, r[i].integrity, false,
-						&v, NULL, &origin, err, sizeof(err));
-		if (found < 0)
-			log_warn("%s", err); /* a damaged row: scan again */
-		if (found > 0)
-			pkg_result_set_verdict(&r[i], v, origin);
-		else
-			todo[ntodo++] = i;
-	}
-	return ntodo;
-}
-
 static void child_args(struct strvec *args, const struct scan_ctx *c, const struct audit_opts *o)
 {
 	char path[PATH_MAX], why[256];
@@ -238,17 +210,17 @@ static int parse_opts(int argc, char **argv, struct audit_opts *o)
 			log_threshold = LOG_DEBUG;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			format_usage(usage, stdout);
 			return 1;
 		default:
-			fputs(usage, stderr);
+			format_usage(usage, stderr);
 			return 2;
 		}
 	}
 	if (batch_opts_check(&o->batch))
 		return 2;
 	if (argc - optind > 1) {
-		fputs(usage, stderr);
+		format_usage(usage, stderr);
 		return 2;
 	}
 	return 0;
@@ -299,7 +271,7 @@ int cmd_audit(int argc, char **argv)
 	}
 	r = collect(lfs, nlf, &n);
 	todo = xcalloc(n ? n : 1, sizeof(*todo));
-	ntodo = answer_from_store(&ctx, r, n, o.batch.rescan, todo);
+	ntodo = scan_plan_packages(&ctx, r, n, o.batch.rescan, todo);
 	/* a model that cannot be loaded fails once, not in every scan */
 	if (ntodo && !scan_ctx_model(&ctx, err, sizeof(err))) {
 		cli_error("%s", err);
@@ -307,7 +279,10 @@ int cmd_audit(int argc, char **argv)
 		goto out;
 	}
 	if (ntodo) {
-		struct batch b = {.jobs = o.batch.jobs, .progress = !o.quiet && isatty(2)};
+		struct batch b = {.jobs = o.batch.jobs};
+
+		if (!o.quiet && isatty(2))
+			b.progress = cli_progress_bar;
 
 		child_args(&args, &ctx, &o);
 		b.args = strvec_argv(&args);

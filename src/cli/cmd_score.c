@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "features/features.h"
 #include "model/model.h"
+#include "scan/scan.h"
 #include "util/xalloc.h"
 
 static double now_us(void)
@@ -82,7 +83,7 @@ int cmd_score(int argc, char **argv)
 		       json_string_value(json_object_get(pkg, "name")) ?: "?",
 		       json_string_value(json_object_get(pkg, "version")) ?: "?");
 		if (explain) {
-			json_t *v = cli_verdict(m, r, err, sizeof(err));
+			json_t *v = scan_verdict(m, r, err, sizeof(err));
 			if (v) {
 				json_object_set_new(r, "verdict", v);
 				cli_print_verdict(r, stdout);

@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/scan.h"
 #include "fetch/registry.h"
 #include "model/model.h"
 #include "report/report.h"
+#include "scan/scan.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -163,7 +163,7 @@ int cmd_import(int argc, char **argv)
 			rc = cli_error("'%s' has no tarball digest (a directory scan cannot be "
 				       "stored)",
 				       argv[i]);
-		} else if (!(v = cli_verdict(m, r, err, sizeof(err)))) {
+		} else if (!(v = scan_verdict(m, r, err, sizeof(err)))) {
 			rc = cli_error("malformed report '%s': %s", argv[i], err);
 		} else {
 			json_object_set_new(r, "verdict", v);

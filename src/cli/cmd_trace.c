@@ -5,7 +5,6 @@
  * answered from it. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,31 +12,15 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/scan.h"
-#include "fetch/registry.h"
-#include "lockfile/lockfile.h"
-#include "model/model.h"
 #include "report/report.h"
 #include "run/run.h"
-#include "store/store.h"
+#include "scan/scan.h"
 #include "util/log.h"
 #include "util/strvec.h"
 #include "util/xalloc.h"
 
 /* Longest line of a --from file. */
 #define FROM_LINE_MAX 4096
-
-int cli_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("snare: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 2;
-}
 
 static const char usage[] =
 	"usage: snare trace|scan TARGET [options]\n"
@@ -63,7 +46,7 @@ static const char usage[] =
 	"      --model FILE       (scan) the model; default: $SNARE_MODEL, then models/snare.json\n"
 	"      --json             (scan) print the report with its verdict on stdout\n"
 	"      --from FILE        (scan) targets from FILE, one per line (# comments)\n"
-	"      --format F         (scan) text, jsonl or sarif (default: text)\n"
+	"      --format F         (scan) {formats} (default: text)\n"
 	"  -j, --jobs N           (scan) scans at once for several targets (default: CPUs, max 4)\n"
 	"      --store FILE       (scan) results store (default: $XDG_CACHE_HOME/snare/results.db)\n"
 	"      --no-store         (scan) neither read nor write the results store\n"
@@ -82,17 +65,6 @@ struct scan_opts {
 	 * stored and a stored one used (timeouts and the seed do not count) */
 	bool neutral;
 };
-
-int cli_parse_secs(const char *s, unsigned *ms)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end || v <= 0 || v > 86400)
-		return -1;
-	*ms = (unsigned)(v * 1000);
-	return 0;
-}
 
 /* 0, 1 after --help, or 2 after printing the error. */
 static int parse_opts(int argc, char **argv, struct scan_opts *o)
@@ -228,10 +200,10 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 			log_threshold = LOG_DEBUG;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			format_usage(usage, stdout);
 			return 1;
 		default:
-			fputs(usage, stderr);
+			format_usage(usage, stderr);
 			return 2;
 		}
 	}
@@ -241,61 +213,6 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 		return cli_error("--json prints the report; it cannot be combined with --format");
 	o->run.extra_env = o->env.n ? strvec_argv(&o->env) : NULL;
 	return 0;
-}
-
-/* A name[@version] rather than a path (run_prepare()'s rule). */
-static bool is_registry_target(const char *t)
-{
-	struct stat st;
-
-	return stat(t, &st) < 0 && !strstr(t, ".tgz") && !strstr(t, ".tar") && t[0] != '.' &&
-	       !(strchr(t, '/') && t[0] != '@');
-}
-
-/* The stored report of a registry |target| with its verdict (only the
- * package and the verdict unless |full|), or NULL.  NULL with |*failed|
- * set after printing the error when the registry cannot resolve |target|. */
-static json_t *stored_report(struct scan_ctx *c, const char *target, const struct scan_opts *o,
-			     bool full, int *failed)
-{
-	char *name = NULL, *want = NULL, err[1024];
-	struct pkg_ref ref = {0};
-	const char *version, *integrity = NULL;
-	json_t *verdict = NULL, *report = NULL;
-	enum pkg_origin origin;
-	int found;
-
-	if (!c->store || o->batch.rescan || !is_registry_target(target) ||
-	    pkgspec_parse(target, &name, &want, err, sizeof(err)) < 0)
-		goto out;
-	version = want;
-	if (!pkgspec_version_valid(want)) {
-		/* a tag or a range: which version it means today */
-		if (registry_resolve(o->run.registry, target, &ref, err, sizeof(err)) < 0) {
-			*failed = cli_error("%s", err);
-			goto out;
-		}
-		free(name);
-		name = xstrdup(ref.name);
-		version = ref.version;
-		integrity = ref.integrity;
-	}
-	found = scan_ctx_lookup(c, name, version, integrity, false, &verdict, full ? &report : NULL,
-				&origin, err, sizeof(err));
-	if (found < 0)
-		log_warn("%s", err);
-	if (found <= 0)
-		goto out;
-	if (!report)
-		report = json_pack("{s:{s:s, s:s}}", "package", "name", name, "version", version);
-	json_object_set_new(report, "verdict", verdict);
-	log_info("%s@%s: %s result of model %s", name, version,
-		 origin == ORIGIN_STORE ? "stored" : "re-scored stored", c->model_version);
-out:
-	pkg_ref_release(&ref);
-	free(name);
-	free(want);
-	return report;
 }
 
 static int write_report(const json_t *report, const char *output)
@@ -343,7 +260,6 @@ static void print_one(const char *target, const json_t *report, const struct sca
 static int run_one(const char *target, struct scan_opts *o, bool scan)
 {
 	struct scan_ctx ctx = {0};
-	struct run_result res;
 	json_t *report = NULL;
 	char err[1024];
 	int rc = 2;
@@ -357,29 +273,18 @@ static int run_one(const char *target, struct scan_opts *o, bool scan)
 			cli_error("%s", err);
 			goto out;
 		}
-		int unresolved = 0;
-
-		report = stored_report(&ctx, target, o, o->json_out || o->output, &unresolved);
-		if (unresolved)
-			goto out;
-	}
-	if (!report) {
-		if (run_detonate(target, &o->run, &res, err, sizeof(err)) < 0) {
+		if (!o->batch.rescan &&
+		    scan_stored_report(&ctx, target, o->run.registry, o->json_out || o->output,
+				       &report, err, sizeof(err)) < 0) {
 			cli_error("%s", err);
 			goto out;
 		}
-		report = report_build(&res);
-		run_result_release(&res);
-		if (scan) {
-			json_t *verdict = cli_verdict(ctx.model, report, err, sizeof(err));
-
-			if (!verdict) {
-				cli_error("%s", err);
-				goto out;
-			}
-			json_object_set_new(report, "verdict", verdict);
-			if (scan_ctx_record(&ctx, report, err, sizeof(err)) < 0)
-				log_warn("%s", err);
+	}
+	if (!report) {
+		report = scan_detonate(scan ? &ctx : NULL, target, &o->run, err, sizeof(err));
+		if (!report) {
+			cli_error("%s", err);
+			goto out;
 		}
 	}
 	if ((!scan || o->json_out || o->output) && write_report(report, o->output))
@@ -489,81 +394,6 @@ static void child_args(struct strvec *a, const struct scan_ctx *c, const struct 
 		strvec_push(a, "--no-tls-intercept");
 }
 
-/* Fills registry targets' names and versions (resolving tags and ranges)
- * and answers what the store knows; the rest go to |todo|. */
-static void plan_targets(struct scan_ctx *c, struct pkg_result *r, size_t n,
-			 const struct scan_opts *o, size_t *todo, size_t *ntodo)
-{
-	char **specs = xcalloc(n + 1, sizeof(char *)), err[1024];
-	size_t *idx = xcalloc(n + 1, sizeof(size_t)), nspec = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		char *name, *want;
-
-		if (!is_registry_target(r[i].target))
-			continue;
-		if (pkgspec_parse(r[i].target, &name, &want, err, sizeof(err)) < 0) {
-			pkg_result_set_error(&r[i], err);
-			continue;
-		}
-		if (pkgspec_version_valid(want)) {
-			r[i].name = name;
-			r[i].version = want;
-		} else {
-			specs[nspec] = r[i].target;
-			idx[nspec++] = i;
-			free(name);
-			free(want);
-		}
-	}
-	if (nspec) {
-		char **names = xcalloc(nspec, sizeof(char *)),
-		     **vers = xcalloc(nspec, sizeof(char *));
-		char **ints = xcalloc(nspec, sizeof(char *)),
-		     **errs = xcalloc(nspec, sizeof(char *));
-
-		batch_resolve(specs, nspec, c->registry, o->batch.jobs, names, vers, ints, errs);
-		for (size_t k = 0; k < nspec; k++) {
-			struct pkg_result *x = &r[idx[k]];
-
-			if (errs[k]) {
-				pkg_result_set_error(x, errs[k]);
-				free(errs[k]);
-				continue;
-			}
-			x->name = names[k];
-			x->version = vers[k];
-			x->integrity = lock_sri_sha512(ints[k]);
-			free(ints[k]);
-			free(x->target);
-			x->target = xasprintf("%s@%s", x->name, x->version);
-		}
-		free(names);
-		free(vers);
-		free(ints);
-		free(errs);
-	}
-	for (size_t i = 0; i < n; i++) {
-		json_t *v;
-		enum pkg_origin origin;
-		int found = 0;
-
-		if (r[i].reason)
-			continue; /* could not be resolved */
-		if (r[i].name && !o->batch.rescan)
-			found = scan_ctx_lookup(c, r[i].name, r[i].version, r[i].integrity, false,
-						&v, NULL, &origin, err, sizeof(err));
-		if (found < 0)
-			log_warn("%s", err);
-		if (found > 0)
-			pkg_result_set_verdict(&r[i], v, origin);
-		else
-			todo[(*ntodo)++] = i;
-	}
-	free(specs);
-	free(idx);
-}
-
 static int scan_many(char **targets, int ntargets, struct scan_opts *o)
 {
 	struct pkg_result *r = NULL;
@@ -590,7 +420,7 @@ static int scan_many(char **targets, int ntargets, struct scan_opts *o)
 		goto out;
 	}
 	todo = xcalloc(n, sizeof(*todo));
-	plan_targets(&ctx, r, n, o, todo, &ntodo);
+	ntodo = scan_plan_targets(&ctx, r, n, o->batch.jobs, o->batch.rescan, todo);
 	/* a model that cannot be loaded fails once, not in every scan */
 	if (ntodo && !scan_ctx_model(&ctx, err, sizeof(err))) {
 		cli_error("%s", err);
@@ -598,7 +428,10 @@ static int scan_many(char **targets, int ntargets, struct scan_opts *o)
 		goto out;
 	}
 	if (ntodo) {
-		struct batch b = {.jobs = o->batch.jobs, .progress = !o->quiet && isatty(2)};
+		struct batch b = {.jobs = o->batch.jobs};
+
+		if (!o->quiet && isatty(2))
+			b.progress = cli_progress_bar;
 
 		child_args(&args, &ctx, o);
 		b.args = strvec_argv(&args);
@@ -641,7 +474,7 @@ static int trace_or_scan(int argc, char **argv, bool scan)
 	} else if (ntargets == 1 && !o.from) {
 		rc = run_one(argv[optind], &o, scan);
 	} else if (!scan || (ntargets == 0 && !o.from)) {
-		fputs(usage, stderr);
+		format_usage(usage, stderr);
 		rc = 2;
 	} else {
 		rc = scan_many(argv + optind, ntargets, &o);

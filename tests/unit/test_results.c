@@ -1,6 +1,7 @@
-/* Tests for src/cli/results.c: the SARIF 2.1.0 log (checked against the
- * parts of the specification it uses), JSON lines, the text table, the
- * summary and the exit codes. */
+/* Tests for the output formats of src/cli (format*.c): the SARIF 2.1.0
+ * log (checked against the parts of the specification it uses), JSON
+ * lines, the text table, the table of formats, the summary and the exit
+ * codes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +13,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "cli/scan.h"
+#include "cli/format.h"
 #include "util/xalloc.h"
 
 static json_t *verdict(const char *label, double p)
@@ -371,6 +372,35 @@ static void test_text(void **state)
 	release(r, n);
 }
 
+static void test_tsv(void **state)
+{
+	size_t n;
+	struct pkg_result *r = fixture(&n);
+	char *out;
+	enum out_format f;
+
+	(void)state;
+	assert_int_equal(out_format_parse("tsv", &f), 0);
+	assert_int_equal(f, FORMAT_TSV);
+	/* a tab or a newline in a field would split it */
+	free(r[2].reason);
+	r[2].reason = xstrdup("cannot reach registry\t'x'\nretry");
+	out = print(r, n, FORMAT_TSV, "ignored");
+	assert_string_equal(out, "name\tversion\tverdict\tprobability\treasons\n"
+				 "evil\t1.0.0\tmalicious\t0.970\tsends npm_token to x.test "
+				 "[install]; reads ~/.npmrc [install]\n"
+				 "broken\t0.1.0\terror\t\tcannot reach registry 'x' retry\n"
+				 "from-git\t\tnot_scanned\t\tgit dependency "
+				 "'git+https://example.test/x.git'\n"
+				 "ok\t2.0.0\tbenign\t0.010\t\n");
+	free(out);
+	/* nothing to list: the header alone */
+	out = print(NULL, 0, FORMAT_TSV, NULL);
+	assert_string_equal(out, "name\tversion\tverdict\tprobability\treasons\n");
+	free(out);
+	release(r, n);
+}
+
 static void test_exit_codes(void **state)
 {
 	struct results_summary s = {0};
@@ -402,12 +432,31 @@ static void test_exit_codes(void **state)
 	assert_int_equal(out_format_parse("xml", &f), -1);
 }
 
+/* The formats the --format error and the usage name, from the table. */
+static void test_format_names(void **state)
+{
+	char names[256], *out = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	(void)state;
+	out_format_names(names, sizeof(names));
+	assert_string_equal(names, "text, jsonl, sarif or tsv");
+	mem = open_memstream(&out, &len);
+	format_usage("  --format F   {formats} (default: text)\n  {formats}\n", mem);
+	fclose(mem);
+	assert_string_equal(out, "  --format F   text, jsonl, sarif or tsv (default: text)\n"
+				 "  text, jsonl, sarif or tsv\n");
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sarif),	   cmocka_unit_test(test_sarif_clean),
-		cmocka_unit_test(test_jsonl),	   cmocka_unit_test(test_text),
-		cmocka_unit_test(test_exit_codes), cmocka_unit_test(test_not_utf8),
+		cmocka_unit_test(test_sarif),	     cmocka_unit_test(test_sarif_clean),
+		cmocka_unit_test(test_jsonl),	     cmocka_unit_test(test_text),
+		cmocka_unit_test(test_exit_codes),   cmocka_unit_test(test_not_utf8),
+		cmocka_unit_test(test_format_names), cmocka_unit_test(test_tsv),
 	};
 
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);

@@ -13,7 +13,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
-#include "cli/scan.h"
+#include "scan/scan.h"
 #include "features/features.h"
 #include "model/model.h"
 #include "report/report.h"

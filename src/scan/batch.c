@@ -16,68 +16,23 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "cli/scan.h"
 #include "fetch/registry.h"
+#include "scan/scan.h"
 #include "store/store.h"
-#include "util/log.h"
 #include "util/errbuf.h"
+#include "util/log.h"
 #include "util/fsutil.h"
 #include "util/strvec.h"
 #include "util/xalloc.h"
 
 /* The tail of a child's stderr that is read for its error line. */
 #define ERR_TAIL_BYTES 4096
-#define BAR_WIDTH 24
 
 unsigned batch_default_jobs(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n < 1 ? 1 : n > 4 ? 4 : (unsigned)n;
-}
-
-void batch_opts_init(struct batch_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->jobs = batch_default_jobs();
-}
-
-int batch_opt(struct batch_opts *o, int c, const char *arg)
-{
-	char *end;
-	long v;
-
-	switch (c) {
-	case 'j':
-		v = strtol(arg, &end, 10);
-		if (end == arg || *end || v < 1 || v > 64)
-			return cli_error("invalid --jobs '%s' (1 to 64)", arg);
-		o->jobs = (unsigned)v;
-		return 1;
-	case 'f':
-		if (out_format_parse(arg, &o->format) < 0)
-			return cli_error("unknown format '%s' (text, jsonl or sarif)", arg);
-		return 1;
-	case 'S':
-		o->store = arg;
-		return 1;
-	case 'N':
-		o->no_store = true;
-		return 1;
-	case 'X':
-		o->rescan = true;
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-int batch_opts_check(const struct batch_opts *o)
-{
-	if (o->store && o->no_store)
-		return cli_error("--store and --no-store cannot be combined");
-	return 0;
 }
 
 void batch_job_release(struct batch_job *j)
@@ -207,21 +162,21 @@ static void collect(struct batch_job *j, int status)
 	unlink(j->err_path);
 }
 
-static void draw(const struct batch *b, size_t done, size_t n, size_t running,
-		 const struct batch_job *last, time_t t0)
+/* Tells the caller's progress callback, if any, where the batch is. */
+static void progress(const struct batch *b, size_t done, size_t n, size_t running,
+		     const struct batch_job *last, time_t t0, bool end)
 {
-	char bar[BAR_WIDTH + 1];
-	size_t fill = n ? done * BAR_WIDTH / n : BAR_WIDTH;
-	long secs = (long)(time(NULL) - t0);
+	struct batch_progress p = {
+		.done = done,
+		.total = n,
+		.running = running,
+		.last = last ? last->target : NULL,
+		.secs = (long)(time(NULL) - t0),
+		.end = end,
+	};
 
-	if (!b->progress)
-		return;
-	memset(bar, '=', fill);
-	memset(bar + fill, ' ', BAR_WIDTH - fill);
-	bar[BAR_WIDTH] = '\0';
-	fprintf(stderr, "\r\033[K[%s] %zu/%zu scanned, %zu running, %ld:%02ld  %.40s", bar, done, n,
-		running, secs / 60, secs % 60, last ? last->target : "");
-	fflush(stderr);
+	if (b->progress)
+		b->progress(&p);
 }
 
 int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err, size_t errlen)
@@ -271,7 +226,7 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 			}
 			running++;
 		}
-		draw(b, done, n, running, last, t0);
+		progress(b, done, n, running, last, t0, false);
 		siginfo_t si;
 		int sig = sigtimedwait(&set, &si, &(struct timespec){0, 250 * 1000000L});
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
@@ -298,9 +253,7 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 			last = &jobs[i];
 		}
 	}
-	draw(b, done, n, 0, NULL, t0);
-	if (b->progress)
-		fputs("\r\033[K", stderr);
+	progress(b, done, n, 0, NULL, t0, true);
 	/* drop a SIGCHLD left pending, then restore the caller's mask */
 	sigset_t chld;
 	sigemptyset(&chld);

@@ -1,37 +1,23 @@
-/* The results store seen from the commands: which model is current, what
- * the store already knows about a package, re-scoring a report that an
- * older model scored, and recording new scans. */
+/* The results store seen from a scan: which model is current, what the
+ * store already knows about a package, re-scoring a report that an older
+ * model scored, and recording new scans. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "cli/scan.h"
 #include "features/features.h"
-#include "fetch/hash.h"
 #include "fetch/registry.h"
 #include "lockfile/lockfile.h"
 #include "model/model.h"
 #include "report/report.h"
+#include "scan/scan.h"
 #include "store/store.h"
 #include "util/errbuf.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/xalloc.h"
-
-int model_file_version(const char *path, char out[17])
-{
-	char hex[65];
-	int r = hash_file(path, hex, NULL, NULL);
-
-	if (r < 0)
-		return r;
-	memcpy(out, hex, 16);
-	out[16] = '\0';
-	return 0;
-}
 
 int scan_ctx_init(struct scan_ctx *c, const char *model_opt, const char *store_opt, bool no_store,
 		  const char *registry, char *err, size_t errlen)
@@ -41,7 +27,7 @@ int scan_ctx_init(struct scan_ctx *c, const char *model_opt, const char *store_o
 	int r;
 
 	memset(c, 0, sizeof(*c));
-	mp = cli_model_path(model_opt, buf, sizeof(buf));
+	mp = scan_model_path(model_opt, buf, sizeof(buf));
 	if (!mp) {
 		errbuf_set(err, errlen, "no model: give --model FILE or set SNARE_MODEL");
 		return -1;
@@ -166,7 +152,7 @@ int scan_ctx_lookup(struct scan_ctx *c, const char *name, const char *version,
 	if (r <= 0)
 		return r;
 	struct model *m = scan_ctx_model(c, err, errlen);
-	json_t *v = m ? cli_verdict(m, e.report, err, errlen) : NULL;
+	json_t *v = m ? scan_verdict(m, e.report, err, errlen) : NULL;
 	if (!v) {
 		store_entry_release(&e);
 		return -1;

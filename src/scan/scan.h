@@ -1,12 +1,15 @@
-/* What snare scan (several targets), snare audit and snare show share:
- * package results and their output formats, the results store with
- * re-scoring, and scans run as child processes in parallel. */
-#ifndef SNARE_CLI_SCAN_H
-#define SNARE_CLI_SCAN_H
+/* The scan pipeline: package results, scoring a report into a verdict,
+ * the results store seen from a scan (what it already knows, re-scoring a
+ * stored report when only the model changed, recording new scans), which
+ * targets need a detonation, and detonations run as child processes in
+ * parallel.  The commands of src/cli parse arguments and print; this
+ * module decides.  Its functions report failures in |err| (errbuf_set());
+ * they print nothing on stdout and never exit. */
+#ifndef SNARE_SCAN_SCAN_H
+#define SNARE_SCAN_SCAN_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <sys/types.h>
 #include <jansson.h>
 
@@ -14,7 +17,7 @@ struct model;
 struct store;
 
 /*
- * Results (results.c)
+ * Results (result.c)
  */
 
 enum pkg_status { PKG_MALICIOUS, PKG_ERROR, PKG_NOT_SCANNED, PKG_BENIGN };
@@ -40,11 +43,6 @@ struct pkg_result {
 	char *integrity; /* the SRI its lockfile expects (sha512 token), or NULL */
 };
 
-enum out_format { FORMAT_TEXT, FORMAT_JSONL, FORMAT_SARIF };
-
-/* "text", "jsonl", "sarif" -> 0 and |*f|; else -1. */
-int out_format_parse(const char *s, enum out_format *f);
-
 /* A copy of |s| that is valid UTF-8 (JSON and SARIF need it): when it is
  * not, every byte above 0x7f becomes '?'.  NULL for NULL. */
 char *text_utf8(const char *s);
@@ -65,31 +63,23 @@ struct results_summary {
 };
 void results_count(const struct pkg_result *r, size_t n, struct results_summary *s);
 
-/* 1 when anything is malicious, else 2 when anything failed (or, with
- * |strict|, was not scanned), else 0. */
-int results_exit_code(const struct results_summary *s, bool strict);
+/*
+ * Verdicts (verdict.c)
+ */
 
-/* The result as one JSON object (a jsonl line). */
-json_t *pkg_result_json(const struct pkg_result *r);
+/* The path of the model: |path|, else $SNARE_MODEL, else models/snare.json
+ * beside the build (written into |buf|); NULL when none can be named. */
+const char *scan_model_path(const char *path, char *buf, size_t len);
 
-/* A SARIF 2.1.0 log: one result per malicious package (rule
- * "snare/malicious-package", level error), located in its file when
- * known; packages that were not scanned or failed become tool
- * notifications, and the run says whether it was partial.  A relative
- * file is relative to the source root (uriBaseId %SRCROOT%). */
-json_t *results_sarif(const struct pkg_result *r, size_t n, const char *command);
+/* Scores |report|: the verdict object (see explain_verdict()), or NULL
+ * with |err|. */
+json_t *scan_verdict(const struct model *m, const json_t *report, char *err, size_t errlen);
 
-/* Prints |n| results (sorted: malicious, errors, not scanned, benign) in
- * |format|; |title| heads the text table. */
-void results_print(struct pkg_result *r, size_t n, enum out_format format, const char *title,
-		   const char *command, FILE *f);
-
-/* The one-line summary: "6 packages: 1 malicious, 4 benign, 1 not scanned
- * (partial result)". */
-void results_summary_line(const struct results_summary *s, char *buf, size_t len);
+/* The SHA-256 of the file |path|, first 16 hex digits.  0 or -errno. */
+int model_file_version(const char *path, char out[17]);
 
 /*
- * The results store and the model (lookup.c)
+ * The results store and the model (ctx.c)
  */
 
 struct scan_ctx {
@@ -127,9 +117,6 @@ int scan_ctx_lookup(struct scan_ctx *c, const char *name, const char *version,
  * a tarball digest (a directory) is not stored (returns 0).  0 or -1. */
 int scan_ctx_record(struct scan_ctx *c, const json_t *report, char *err, size_t errlen);
 
-/* The SHA-256 of the file |path|, first 16 hex digits.  0 or -errno. */
-int model_file_version(const char *path, char out[17]);
-
 /*
  * Scans in child processes (batch.c)
  */
@@ -146,11 +133,21 @@ struct batch_job {
 	char *out_path, *err_path;
 };
 
+/* Where a batch is, for a progress bar. */
+struct batch_progress {
+	size_t done, total, running;
+	const char *last; /* the target that finished last; NULL: none yet, or |end| */
+	long secs;	  /* since the batch started */
+	bool end;	  /* the last call: the batch is over */
+};
+
 struct batch {
 	char **args;	  /* options for every child's "snare scan", before "--"; NULL-terminated */
 	unsigned jobs;	  /* children at once */
-	bool progress;	  /* a progress bar on stderr */
 	const char *self; /* the snare binary; NULL: /proc/self/exe */
+	/* called about every 250 ms while children run, and once at the end;
+	 * NULL: none */
+	void (*progress)(const struct batch_progress *p);
 };
 
 /* Runs "snare scan -q -o FILE ARGS -- TARGET" for every job, |b->jobs| at
@@ -177,30 +174,44 @@ void batch_resolve(char *const *specs, size_t n, const char *registry, unsigned 
 /* The default -j: the number of CPUs, at most 4. */
 unsigned batch_default_jobs(void);
 
-/* The options snare scan and snare audit share for a batch. */
-struct batch_opts {
-	unsigned jobs;		/* -j, --jobs: 1 to 64 (default batch_default_jobs()) */
-	enum out_format format; /* --format */
-	const char *store;	/* --store FILE; NULL: the default store */
-	bool no_store, rescan;	/* --no-store, --rescan */
-};
+/*
+ * What to detonate (plan.c)
+ */
 
-/* Their getopt_long() entries; their codes are 'j', 'f', 'S', 'N', 'X'. */
-/* clang-format off */
-#define BATCH_LONGOPTS \
-	{"jobs", required_argument, NULL, 'j'}, \
-	{"format", required_argument, NULL, 'f'}, \
-	{"store", required_argument, NULL, 'S'}, \
-	{"no-store", no_argument, NULL, 'N'}, \
-	{"rescan", no_argument, NULL, 'X'}
-/* clang-format on */
+struct run_options;
 
-void batch_opts_init(struct batch_opts *o);
-/* Applies option |c| (getopt's code) with |arg| if it is one of them: 1
- * when it was, 0 when |c| is another option, 2 after printing what is
- * wrong with |arg|. */
-int batch_opt(struct batch_opts *o, int c, const char *arg);
-/* After the options: 0, or 2 after printing a conflict between them. */
-int batch_opts_check(const struct batch_opts *o);
+/* Detonates |target| with |opts| (run_detonate()) and builds its report;
+ * with a context |c| (NULL: none) the report is scored ("verdict", with
+ * the context's model, which must be loaded) and recorded in the store (a
+ * failure to record is logged).  The report, or NULL with |err|. */
+json_t *scan_detonate(struct scan_ctx *c, const char *target, const struct run_options *opts,
+		      char *err, size_t errlen);
+
+/* A name[@version] rather than a path (run_prepare()'s rule). */
+bool scan_is_registry_target(const char *target);
+
+/* The stored report of a registry |target| with its verdict (only the
+ * package and the verdict unless |full|): a tag or a range is resolved
+ * first at |registry| (NULL: the default).  1 with |*report| (a new
+ * reference), 0 when the store has nothing usable (no store, not a
+ * registry target, a damaged row, which is logged), -1 with |err| when
+ * the registry cannot resolve |target|. */
+int scan_stored_report(struct scan_ctx *c, const char *target, const char *registry, bool full,
+		       json_t **report, char *err, size_t errlen);
+
+/* For targets given by the user (snare scan): fills the names and
+ * versions of registry targets (resolving tags and ranges, |jobs| at a
+ * time; a failure marks the result an error), answers what the store
+ * knows unless |rescan|, and puts the indices of the rest in |todo|.
+ * Returns how many. */
+size_t scan_plan_targets(struct scan_ctx *c, struct pkg_result *r, size_t n, unsigned jobs,
+			 bool rescan, size_t *todo);
+
+/* For packages a lockfile pins (snare audit): answers what the store
+ * knows unless |rescan| (a damaged row is logged and scanned again) and
+ * puts the indices of the rest, except those not scanned, in |todo|.
+ * Returns how many. */
+size_t scan_plan_packages(struct scan_ctx *c, struct pkg_result *r, size_t n, bool rescan,
+			  size_t *todo);
 
 #endif

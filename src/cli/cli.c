@@ -1,0 +1,86 @@
+/* What every command shares: the error line, parsing seconds, loading the
+ * model, printing a verdict, the progress bar of a batch. */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "model/model.h"
+#include "scan/scan.h"
+
+int cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("snare: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 2;
+}
+
+int cli_parse_secs(const char *s, unsigned *ms)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || v <= 0 || v > 86400)
+		return -1;
+	*ms = (unsigned)(v * 1000);
+	return 0;
+}
+
+struct model *cli_load_model(const char *path)
+{
+	char guess[PATH_MAX + 64], err[512];
+	struct model *m;
+
+	path = scan_model_path(path, guess, sizeof(guess));
+	if (!path) {
+		cli_error("no model: give --model FILE or set SNARE_MODEL");
+		return NULL;
+	}
+	m = model_load(path, err, sizeof(err));
+	if (!m)
+		cli_error("%s", err);
+	return m;
+}
+
+void cli_print_verdict(const json_t *report, FILE *f)
+{
+	const json_t *v = json_object_get(report, "verdict");
+	const json_t *pkg = json_object_get(report, "package");
+	size_t i;
+	json_t *e;
+
+	fprintf(f, "%s  %s@%s  probability %.3f (threshold %.3f)\n",
+		!strcmp(json_string_value(json_object_get(v, "label")), "malicious") ? "MALICIOUS"
+										     : "benign",
+		json_string_value(json_object_get(pkg, "name")),
+		json_string_value(json_object_get(pkg, "version")),
+		json_real_value(json_object_get(v, "probability")),
+		json_real_value(json_object_get(v, "threshold")));
+	json_array_foreach(json_object_get(v, "explanations"), i, e)
+		fprintf(f, "  %+.2f  %s\n", json_real_value(json_object_get(e, "contribution")),
+			json_string_value(json_object_get(e, "text")));
+}
+
+#define BAR_WIDTH 24
+
+void cli_progress_bar(const struct batch_progress *p)
+{
+	char bar[BAR_WIDTH + 1];
+	size_t fill = p->total ? p->done * BAR_WIDTH / p->total : BAR_WIDTH;
+
+	memset(bar, '=', fill);
+	memset(bar + fill, ' ', BAR_WIDTH - fill);
+	bar[BAR_WIDTH] = '\0';
+	fprintf(stderr, "\r\033[K[%s] %zu/%zu scanned, %zu running, %ld:%02ld  %.40s", bar, p->done,
+		p->total, p->running, p->secs / 60, p->secs % 60, p->last ? p->last : "");
+	fflush(stderr);
+	if (p->end)
+		fputs("\r\033[K", stderr);
+}

@@ -1,0 +1,40 @@
+/* --format text: a table for people, the evidence of what is malicious
+ * under it, and the summary line. */
+#include <stdio.h>
+
+#include "cli/format.h"
+
+void format_text(const struct pkg_result *r, size_t n, const struct format_args *a, FILE *f)
+{
+	static const char *const label[] = {"MALICIOUS", "ERROR", "NOT SCANNED", "benign"};
+	static const char *const from[] = {"", "scanned", "stored", "re-scored"};
+	struct results_summary s;
+	char id[512], line[512];
+	size_t i;
+	json_t *e;
+
+	if (a->title)
+		fprintf(f, "%s\n\n", a->title);
+	for (size_t k = 0; k < n; k++) {
+		const struct pkg_result *x = &r[k];
+
+		pkg_result_id(x, id, sizeof(id));
+		if (x->verdict) {
+			fprintf(f, "%-11s  %.3f  %-40s  %s\n", label[x->status],
+				json_real_value(json_object_get(x->verdict, "probability")), id,
+				from[x->origin]);
+			if (x->status != PKG_MALICIOUS)
+				continue;
+			json_array_foreach(json_object_get(x->verdict, "explanations"), i, e)
+				fprintf(f, "%-11s  %+.2f  %s\n", "",
+					json_real_value(json_object_get(e, "contribution")),
+					json_string_value(json_object_get(e, "text")));
+		} else {
+			fprintf(f, "%-11s  %5s  %-40s  %s\n", label[x->status], "", id,
+				x->reason ? x->reason : "");
+		}
+	}
+	results_count(r, n, &s);
+	results_summary_line(&s, line, sizeof(line));
+	fprintf(f, "%s%s\n", n ? "\n" : "", line);
+}
