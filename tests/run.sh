@@ -46,6 +46,19 @@ if [ -x tests/e2e/run.sh ]; then
 		failed=$((failed + 1))
 	fi
 fi
+# Interrupts at each phase leave nothing behind (tests/e2e/interrupt.py)
+if [ -f tests/e2e/interrupt.py ]; then
+	out=$(python3 tests/e2e/interrupt.py "$build" 2>&1)
+	rc=$?
+	printf '%s\n' "$out"
+	n=$(printf '%s\n' "$out" | sed -n 's/^e2e-interrupt: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	f=$(printf '%s\n' "$out" | sed -n 's/^e2e-interrupt: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	passed=$((passed + ${n:-0}))
+	failed=$((failed + ${f:-0}))
+	if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
+		failed=$((failed + 1))
+	fi
+fi
 # snare audit against a fake registry on 127.0.0.1 (tests/e2e/audit.py)
 if [ -f tests/e2e/audit.py ]; then
 	out=$(python3 tests/e2e/audit.py "$build" 2>&1)

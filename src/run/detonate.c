@@ -470,18 +470,8 @@ static void tool_versions(struct run_result *res)
 	}
 }
 
-/* The work directory names its owner ("PID STARTTIME"), so that a later
- * run can tell a directory a SIGKILL left behind from one in use. */
-static int write_owner(const char *workdir)
-{
-	char path[4200], line[64];
-
-	snprintf(path, sizeof(path), "%s/owner", workdir);
-	snprintf(line, sizeof(line), "%d %llu\n", (int)getpid(), proc_starttime(getpid()));
-	return fs_write_file(path, line, strlen(line));
-}
-
-/* Removes the work directories under |base| whose owner is gone. */
+/* Removes the work directories under |base| (a run's snare-XXXXXX, a
+ * batch's snare-batch-XXXXXX) whose owner is gone: what a SIGKILL left. */
 static void sweep_workdirs(const char *base)
 {
 	DIR *d = opendir(base);
@@ -490,23 +480,14 @@ static void sweep_workdirs(const char *base)
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		char path[4200], *owner;
-		size_t len;
-		int pid;
-		unsigned long long start;
+		char path[4200];
+		size_t n = strlen(de->d_name);
 
-		if (strncmp(de->d_name, "snare-", 6) != 0 || strlen(de->d_name) != 12)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/owner", base, de->d_name);
-		owner = fs_read_file(path, 64, &len);
-		if (!owner)
-			continue; /* not ours, or being made right now */
-		bool stale = sscanf(owner, "%d %llu", &pid, &start) == 2 && !proc_alive(pid, start);
-		free(owner);
-		if (!stale)
+		if (strncmp(de->d_name, "snare-", 6) != 0 ||
+		    !(n == 12 || (n == 18 && !strncmp(de->d_name + 6, "batch-", 6))))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", base, de->d_name);
-		if (fs_rm_rf(path) == 0)
+		if (proc_dir_orphaned(path) && fs_rm_rf(path) == 0)
 			log_warn("removed the work directory '%s' left by a killed run", path);
 	}
 	closedir(d);
@@ -561,7 +542,7 @@ static int result_init(struct run_result *res, const struct run_options *opts, c
 	sandbox_sweep_stale();
 	sweep_workdirs(base);
 	snprintf(res->workdir, sizeof(res->workdir), "%s/snare-XXXXXX", base);
-	if (!mkdtemp(res->workdir) || write_owner(res->workdir) < 0) {
+	if (!mkdtemp(res->workdir) || proc_claim_dir(res->workdir) < 0) {
 		errbuf_set(err, errlen, "cannot create a work directory in '%s': %s", base,
 			   strerror(errno));
 		if (res->workdir[0] && access(res->workdir, F_OK) == 0)
@@ -725,9 +706,7 @@ out:
 	mitm_free(mitm);
 	if (res->workdir[0] && opts->keep_workdir) {
 		/* kept on purpose: no later run may sweep it */
-		char owner[4200];
-		snprintf(owner, sizeof(owner), "%s/owner", res->workdir);
-		unlink(owner);
+		proc_unclaim_dir(res->workdir);
 	}
 	if (res->workdir[0] && !opts->keep_workdir) {
 		uint64_t t_rm = ev_now_us();

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -22,6 +23,7 @@
 #include "util/errbuf.h"
 #include "util/log.h"
 #include "util/fsutil.h"
+#include "util/proc.h"
 #include "util/strvec.h"
 #include "util/xalloc.h"
 
@@ -108,10 +110,14 @@ static pid_t spawn(struct batch_job *j, const struct batch *b, const sigset_t *o
 	strvec_push(&argv, "--");
 	strvec_push(&argv, j->target);
 	char **av = strvec_argv(&argv);
+	pid_t parent = getpid();
 	pid = fork();
 	if (pid == 0) {
-		/* no allocation here: dup2, the signal mask, exec */
+		/* no allocation here: dup2, the signal mask, exec.  A scan
+		 * stops (SIGTERM: it cleans up after itself) when we die. */
 		sigprocmask(SIG_SETMASK, oldmask, NULL);
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+			_exit(127);
 		if (dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(errfd, 2) < 0)
 			_exit(127);
 		execv(b->self ? b->self : "/proc/self/exe", av);
@@ -199,9 +205,11 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 	if (!n)
 		return 0;
 	snprintf(dir, sizeof(dir), "%s/snare-batch-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
+	if (!mkdtemp(dir) || proc_claim_dir(dir) < 0) {
 		errbuf_set(err, errlen, "cannot create a directory in '%s': %s",
 			   tmp && tmp[0] ? tmp : "/tmp", strerror(errno));
+		if (access(dir, F_OK) == 0 && strchr(dir, 'X') == NULL)
+			fs_rm_rf(dir);
 		return -1;
 	}
 	sigemptyset(&set);

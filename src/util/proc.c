@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/fsutil.h"
 #include "util/proc.h"
 
 unsigned long long proc_starttime(pid_t pid)
@@ -52,4 +53,37 @@ bool proc_alive(pid_t pid, unsigned long long starttime)
 bool proc_running(pid_t pid)
 {
 	return proc_starttime(pid) != 0 || (kill(pid, 0) < 0 && errno == EPERM);
+}
+
+int proc_claim_dir(const char *dir)
+{
+	char path[4200], line[64];
+
+	snprintf(path, sizeof(path), "%s/owner", dir);
+	snprintf(line, sizeof(line), "%d %llu\n", (int)getpid(), proc_starttime(getpid()));
+	return fs_write_file(path, line, strlen(line));
+}
+
+bool proc_dir_orphaned(const char *dir)
+{
+	char path[4200];
+	size_t len = 0;
+	int pid;
+	unsigned long long start;
+
+	snprintf(path, sizeof(path), "%s/owner", dir);
+	char *owner = fs_read_file(path, 64, &len);
+	if (!owner)
+		return false;
+	bool gone = sscanf(owner, "%d %llu", &pid, &start) == 2 && !proc_alive(pid, start);
+	free(owner);
+	return gone;
+}
+
+void proc_unclaim_dir(const char *dir)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/owner", dir);
+	unlink(path);
 }

@@ -17,4 +17,15 @@ bool proc_alive(pid_t pid, unsigned long long starttime);
 /* Whether |pid| is a process that has not ended (a zombie has). */
 bool proc_running(pid_t pid);
 
+/* Marks the directory |dir| as this process's: |dir|/owner holds "PID
+ * STARTTIME".  0 or -errno. */
+int proc_claim_dir(const char *dir);
+
+/* Whether |dir| was claimed by a process that has ended since (a claim that
+ * cannot be read or parsed is never orphaned: it may be in the making). */
+bool proc_dir_orphaned(const char *dir);
+
+/* Drops the claim on |dir|, so that it is kept and never swept. */
+void proc_unclaim_dir(const char *dir);
+
 #endif
