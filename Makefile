@@ -52,13 +52,8 @@ test:
 	$(MAKE) fmt-check
 	$(MAKE) tidy
 
-# Files being rewritten on other branches; `make fmt`, `make fmt-check` and
-# `make tidy` skip them until their findings are fixed (`make tidy-excluded`
-# lists those).  Empty it to gate everything.
-LINT_EXCLUDE := $(wildcard src/trace/*.[ch] src/cli/*.[ch] src/features/*.[ch] src/explain/*.[ch]) \
-		src/sandbox/seccomp.c
-FMT_SRC  := $(filter-out $(LINT_EXCLUDE),$(sort $(wildcard src/*.c src/*/*.[ch] tests/unit/*.[ch] tests/helpers/*.c)))
-TIDY_SRC := $(filter-out $(LINT_EXCLUDE),$(LIB_SRC) src/main.c)
+FMT_SRC  := $(sort $(wildcard src/*.c src/*/*.[ch] tests/unit/*.[ch] tests/helpers/*.c))
+TIDY_SRC := $(LIB_SRC) src/main.c
 # compile_commands.json records gcc's flags; clang does not know some of them.
 TIDY     := clang-tidy -quiet -p . --extra-arg=-Wno-unknown-warning-option
 TIDY_JOBS ?= $(shell nproc)
@@ -78,9 +73,6 @@ fmt-check:
 tidy: compile_commands.json
 	@printf '%s\n' $(TIDY_SRC) | xargs -P$(TIDY_JOBS) -n2 $(TIDY)
 
-tidy-excluded: compile_commands.json
-	@printf '%s\n' $(filter %.c,$(LINT_EXCLUDE)) | xargs -P$(TIDY_JOBS) -n2 $(TIDY)
-
 compile_commands.json: $(LIB_SRC) src/main.c Makefile
 	bear -- $(MAKE) -B -j$(TIDY_JOBS) $(BUILD)/snare
 
@@ -89,6 +81,6 @@ clean:
 
 include fuzz/fuzz.mk
 
-.PHONY: all check test fmt fmt-check tidy tidy-excluded clean
+.PHONY: all check test fmt fmt-check tidy clean
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -16,7 +16,8 @@ int cli_error(const char *fmt, ...)
 
 	fputs("snare: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized): clang 14 false
+				   // positive, llvm#40656
 	va_end(ap);
 	fputc('\n', stderr);
 	return 2;
@@ -63,7 +64,7 @@ void cli_print_verdict(const json_t *report, FILE *f)
 		json_string_value(json_object_get(pkg, "version")),
 		json_real_value(json_object_get(v, "probability")),
 		json_real_value(json_object_get(v, "threshold")));
-	json_array_foreach(json_object_get(v, "explanations"), i, e)
+	json_array_foreach (json_object_get(v, "explanations"), i, e)
 		fprintf(f, "  %+.2f  %s\n", json_real_value(json_object_get(e, "contribution")),
 			json_string_value(json_object_get(e, "text")));
 }

@@ -75,6 +75,12 @@ static int fit_predict(const float *X, const float *y, size_t n, size_t ncols, c
 	return rc;
 }
 
+/* |part| of |whole| in percent; 0 of nothing is 0. */
+static double percent(size_t part, size_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
 static void report_metrics(const float *full, const float *base, const float *y, size_t n,
 			   double threshold)
 {
@@ -96,12 +102,10 @@ static void report_metrics(const float *full, const float *base, const float *y,
 	size_t cm[4], cb[4];
 	metric_confusion(full, y, n, threshold, cm);
 	metric_confusion(base, y, n, threshold, cb);
-	printf("%-28s %9.2f%% %11.2f%%\n", "TPR at the threshold",
-	       100.0 * cm[0] / (double)(cm[0] + cm[3] ? cm[0] + cm[3] : 1),
-	       100.0 * cb[0] / (double)(cb[0] + cb[3] ? cb[0] + cb[3] : 1));
-	printf("%-28s %9.2f%% %11.2f%%\n", "FPR at the threshold",
-	       100.0 * cm[1] / (double)(cm[1] + cm[2] ? cm[1] + cm[2] : 1),
-	       100.0 * cb[1] / (double)(cb[1] + cb[2] ? cb[1] + cb[2] : 1));
+	printf("%-28s %9.2f%% %11.2f%%\n", "TPR at the threshold", percent(cm[0], cm[0] + cm[3]),
+	       percent(cb[0], cb[0] + cb[3]));
+	printf("%-28s %9.2f%% %11.2f%%\n", "FPR at the threshold", percent(cm[1], cm[1] + cm[2]),
+	       percent(cb[1], cb[1] + cb[2]));
 	printf("\nconfusion at threshold %.3f (snare): TP %zu  FP %zu  TN %zu  FN %zu\n", threshold,
 	       cm[0], cm[1], cm[2], cm[3]);
 }
@@ -149,7 +153,16 @@ static void per_family(const struct table *t, const float *score, double thresho
 			printf("missed: %s [%s] (p=%.3f)\n", t->id[i], t->family[i], score[i]);
 }
 
-int cmd_eval(int argc, char **argv)
+struct eval_opts {
+	struct train_params p;
+	const char *roc, *train_path, *test_path, *scores;
+	double threshold;
+	int k;
+	unsigned seed;
+};
+
+/* 0, or 2 after printing the error. */
+static int parse_eval_opts(int argc, char **argv, struct eval_opts *o)
 {
 	static const struct option longopts[] = {
 		{"folds", required_argument, NULL, 'k'},
@@ -163,43 +176,39 @@ int cmd_eval(int argc, char **argv)
 		{"threads", required_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
-	struct train_params p;
-	const char *roc = NULL, *train_path = NULL, *test_path = NULL, *scores = NULL;
-	double threshold = 0.5;
-	int k = 5, c, rc = 2;
-	unsigned seed = 1;
-	char err[512];
+	int c;
 
-	train_params_default(&p);
+	*o = (struct eval_opts){.threshold = 0.5, .k = 5, .seed = 1};
+	train_params_default(&o->p);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "k:j:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
-			k = atoi(optarg);
+			o->k = atoi(optarg);
 			break;
 		case 's':
-			seed = (unsigned)atoi(optarg);
+			o->seed = (unsigned)atoi(optarg);
 			break;
 		case 'r':
-			roc = optarg;
+			o->roc = optarg;
 			break;
 		case 't':
-			threshold = atof(optarg);
+			o->threshold = atof(optarg);
 			break;
 		case 'T':
-			train_path = optarg;
+			o->train_path = optarg;
 			break;
 		case 'E':
-			test_path = optarg;
+			o->test_path = optarg;
 			break;
 		case 'R':
-			p.rounds = atoi(optarg);
+			o->p.rounds = atoi(optarg);
 			break;
 		case 'S':
-			scores = optarg;
+			o->scores = optarg;
 			break;
 		case 'j':
-			p.nthread = atoi(optarg);
+			o->p.nthread = atoi(optarg);
 			break;
 		default:
 			fputs("usage: snare eval TABLE [--folds K] [--roc roc.svg] [--scores FILE] [--threshold P]\n"
@@ -208,12 +217,29 @@ int cmd_eval(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (k < 2 || k > 64 || !(threshold > 0 && threshold < 1))
+	if (o->k < 2 || o->k > 64 || !(o->threshold > 0 && o->threshold < 1))
 		return cli_error("invalid folds or threshold");
-	if (!train_path && optind == argc - 1)
-		train_path = argv[optind];
-	if (!train_path || (test_path == NULL && optind != argc - 1 && !train_path))
+	if (!o->train_path && optind == argc - 1)
+		o->train_path = argv[optind];
+	if (!o->train_path)
 		return cli_error("usage: snare eval TABLE | --train TABLE --test TABLE");
+	return 0;
+}
+
+int cmd_eval(int argc, char **argv)
+{
+	struct eval_opts o;
+	char err[512];
+	int rc = 2;
+
+	if (parse_eval_opts(argc, argv, &o))
+		return 2;
+	struct train_params p = o.p;
+	const char *roc = o.roc, *train_path = o.train_path, *test_path = o.test_path,
+		   *scores = o.scores;
+	double threshold = o.threshold;
+	int k = o.k;
+	unsigned seed = o.seed;
 
 	struct train_params pb = p; /* the baseline uses its three columns */
 	pb.all_features = true;

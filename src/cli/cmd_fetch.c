@@ -29,10 +29,10 @@ static int fetch_one(const char *spec, const char *dir, const char *registry)
 			*p = '-';
 	snprintf(path, sizeof(path), "%s/%s-%s.tgz", dir, flat, ref.version);
 	free(flat);
-	if (access(path, R_OK) == 0 && ref.integrity &&
-	    integrity_check(path, ref.integrity, err, sizeof(err)) == 0) {
-		printf("%s\n", path);
-	} else if (registry_download(&ref, path, err, sizeof(err)) < 0) {
+	/* a cached tarball that still checks out, else a fresh download */
+	bool cached = access(path, R_OK) == 0 && ref.integrity &&
+		      integrity_check(path, ref.integrity, err, sizeof(err)) == 0;
+	if (!cached && registry_download(&ref, path, err, sizeof(err)) < 0) {
 		fprintf(stderr, "snare: %s\n", err);
 		rc = -1;
 	} else {

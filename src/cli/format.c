@@ -78,8 +78,7 @@ void format_evidence(const struct pkg_result *r, char *buf, size_t len, size_t m
 	json_t *e;
 
 	buf[0] = '\0';
-	json_array_foreach(json_object_get(r->verdict, "explanations"), i, e)
-	{
+	json_array_foreach (json_object_get(r->verdict, "explanations"), i, e) {
 		double c = json_real_value(json_object_get(e, "contribution"));
 		const char *t = json_string_value(json_object_get(e, "text"));
 

@@ -25,7 +25,7 @@ void format_text(const struct pkg_result *r, size_t n, const struct format_args 
 				from[x->origin]);
 			if (x->status != PKG_MALICIOUS)
 				continue;
-			json_array_foreach(json_object_get(x->verdict, "explanations"), i, e)
+			json_array_foreach (json_object_get(x->verdict, "explanations"), i, e)
 				fprintf(f, "%-11s  %+.2f  %s\n", "",
 					json_real_value(json_object_get(e, "contribution")),
 					json_string_value(json_object_get(e, "text")));

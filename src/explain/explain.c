@@ -26,8 +26,9 @@ static const json_t *phase(const json_t *report, const char *name)
 {
 	size_t i;
 	json_t *ph;
-	json_array_foreach(json_object_get(report, "phases"), i,
-			   ph) if (!strcmp(s(ph, "name"), name)) return ph;
+	json_array_foreach (json_object_get(report, "phases"), i, ph)
+		if (!strcmp(s(ph, "name"), name))
+			return ph;
 	return NULL;
 }
 
@@ -46,16 +47,15 @@ static void list_files(struct strbuf *sb, const json_t *ph, const char *home, co
 {
 	size_t i, n = 0;
 	json_t *v;
-	json_array_foreach(json_object_get(ph, "files"), i, v)
-	{
+	json_array_foreach (json_object_get(ph, "files"), i, v) {
 		const char *p = s(v, "path");
 		bool has = false;
 		size_t j;
 		json_t *f;
-		json_array_foreach(json_object_get(v, "flags"), j, f) has |=
-			!strcmp(json_string_value(f), flag);
-		json_array_foreach(json_object_get(v, "failed"), j, f) has |=
-			!strcmp(json_string_value(f), flag) && !strcmp(flag, "read");
+		json_array_foreach (json_object_get(v, "flags"), j, f)
+			has |= !strcmp(json_string_value(f), flag);
+		json_array_foreach (json_object_get(v, "failed"), j, f)
+			has |= !strcmp(json_string_value(f), flag) && !strcmp(flag, "read");
 		if (!has || (cls >= 0 && path_classify(p, home) != (enum path_class)cls))
 			continue;
 		if (outside_only && (!strncmp(p, "/tmp/", 5) || !strncmp(p, "/dev/", 5) ||
@@ -95,10 +95,8 @@ static void run_items(struct strbuf *sb, const json_t *report, const char *secti
 	size_t i, j, n = 0;
 	json_t *ph, *v;
 
-	json_array_foreach(json_object_get(report, "phases"), i, ph)
-	{
-		json_array_foreach(json_object_get(ph, section), j, v)
-		{
+	json_array_foreach (json_object_get(report, "phases"), i, ph) {
+		json_array_foreach (json_object_get(ph, section), j, v) {
 			const char *item = !strcmp(section, "commands")
 						   ? json_string_value(json_array_get(
 							     json_object_get(v, "argv"), 0))
@@ -116,8 +114,7 @@ static void canaries(struct strbuf *sb, const json_t *ph)
 	size_t i, n = 0;
 	json_t *v;
 
-	json_array_foreach(json_object_get(ph, "canary_hits"), i, v)
-	{
+	json_array_foreach (json_object_get(ph, "canary_hits"), i, v) {
 		if (n++ >= 3)
 			break;
 		if (n > 1)
@@ -152,8 +149,7 @@ static void lookups(struct strbuf *sb, const json_t *ph)
 	size_t i, n = 0;
 	json_t *v;
 
-	json_array_foreach(json_object_get(ph, "dns"), i, v)
-	{
+	json_array_foreach (json_object_get(ph, "dns"), i, v) {
 		if (n++ < 3)
 			strbuf_addf(sb, "%s%s", n > 1 ? ", " : " ", s(v, "hostname"));
 	}
@@ -164,8 +160,7 @@ static void connects(struct strbuf *sb, const json_t *ph, bool raw_ip_only)
 	size_t i, n = 0;
 	json_t *v;
 
-	json_array_foreach(json_object_get(ph, "sockets"), i, v)
-	{
+	json_array_foreach (json_object_get(ph, "sockets"), i, v) {
 		long long port = json_integer_value(json_object_get(v, "port"));
 		const json_t *names = json_object_get(v, "hostnames");
 		if (strcmp(s(v, "syscall"), "connect") != 0 || port == 53 || !*s(v, "address"))
@@ -185,8 +180,7 @@ static void sends(struct strbuf *sb, const json_t *ph)
 	size_t i, n = 0;
 	json_t *v;
 
-	json_array_foreach(json_object_get(ph, "sent"), i, v)
-	{
+	json_array_foreach (json_object_get(ph, "sent"), i, v) {
 		if (n++ >= 2)
 			break;
 		const json_t *http = json_object_get(v, "http");
@@ -206,8 +200,7 @@ static void commands(struct strbuf *sb, const json_t *ph)
 	size_t i, n = 0;
 	json_t *v;
 
-	json_array_foreach(json_object_get(ph, "commands"), i, v)
-	{
+	json_array_foreach (json_object_get(ph, "commands"), i, v) {
 		const json_t *argv = json_object_get(v, "argv");
 		if (n++ >= 3)
 			break;
@@ -224,8 +217,7 @@ static void denied(struct strbuf *sb, const json_t *ph)
 	size_t i, n = 0;
 	json_t *v;
 
-	json_array_foreach(json_object_get(ph, "denied"), i, v)
-	{
+	json_array_foreach (json_object_get(ph, "denied"), i, v) {
 		if (n++ < 4)
 			strbuf_addf(sb, " %s", s(v, "syscall"));
 	}

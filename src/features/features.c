@@ -149,7 +149,9 @@ static bool has_flag(const json_t *arr, const char *flag)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v) if (!strcmp(json_string_value(v) ?: "", flag)) return true;
+	json_array_foreach (arr, i, v)
+		if (!strcmp(json_string_value(v) ?: "", flag))
+			return true;
 	return false;
 }
 
@@ -354,8 +356,7 @@ static float distinct_hosts(const json_t *ph)
 	json_t *hosts = json_object(), *v;
 	size_t i;
 
-	json_array_foreach(json_object_get(ph, "sockets"), i, v)
-	{
+	json_array_foreach (json_object_get(ph, "sockets"), i, v) {
 		const char *call = str(v, "syscall");
 		const char *host =
 			json_string_value(json_array_get(json_object_get(v, "hostnames"), 0));
@@ -384,8 +385,7 @@ static void phase_commands(const json_t *ph, float *f)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(json_object_get(ph, "commands"), i, v)
-	{
+	json_array_foreach (json_object_get(ph, "commands"), i, v) {
 		const char *path = str(v, "path");
 		const char *a0 = json_string_value(json_array_get(json_object_get(v, "argv"), 0));
 		const char *b = base(a0 && *a0 ? a0 : path);
@@ -449,8 +449,7 @@ static void phase_files(const struct ctx *c, const json_t *ph, float *f)
 	json_t *v;
 	bool read_kinds[PATH__COUNT] = {false};
 
-	json_array_foreach(json_object_get(ph, "files"), i, v)
-	{
+	json_array_foreach (json_object_get(ph, "files"), i, v) {
 		const char *path = str(v, "path");
 		json_t *fl = json_object_get(v, "flags"), *failed = json_object_get(v, "failed");
 		enum path_class cls = path_classify(path, c->home);
@@ -496,8 +495,7 @@ static void phase_dns(const json_t *ph, float *f, double *t_first_net)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(json_object_get(ph, "dns"), i, v)
-	{
+	json_array_foreach (json_object_get(ph, "dns"), i, v) {
 		const char *h = str(v, "hostname");
 		if (strstr(h, ".in-addr.arpa") || strstr(h, ".ip6.arpa"))
 			continue;
@@ -518,8 +516,7 @@ static void phase_sockets(const json_t *ph, float *f, double *t_first_net)
 	size_t i, ndest = 0;
 	json_t *v;
 
-	json_array_foreach(json_object_get(ph, "sockets"), i, v)
-	{
+	json_array_foreach (json_object_get(ph, "sockets"), i, v) {
 		if (strcmp(str(v, "syscall"), "connect") != 0 &&
 		    strncmp(str(v, "syscall"), "send", 4) != 0)
 			continue;
@@ -557,8 +554,7 @@ static void sent_requests(const json_t *v, const char *kind, float *f)
 
 	if (!reqs && json_object_get(v, "http")) /* reports before "requests" */
 		reqs = one = json_pack("[O]", json_object_get(v, "http"));
-	json_array_foreach(reqs, ri, rq)
-	{
+	json_array_foreach (reqs, ri, rq) {
 		const char *m = str(rq, "method"), *ct = str(rq, "content_type");
 		double body = num(rq, "body_bytes");
 		f[P_http_post] += (float)(!strcmp(m, "POST") || !strcmp(m, "PUT"));
@@ -579,8 +575,7 @@ static void phase_sent(const struct ctx *c, const json_t *ph, float *f)
 	json_t *v;
 	unsigned char *buf = xmalloc(70000);
 
-	json_array_foreach(json_object_get(ph, "sent"), i, v)
-	{
+	json_array_foreach (json_object_get(ph, "sent"), i, v) {
 		const char *kind = str(v, "kind");
 		f[P_sent_count]++;
 		f[P_sent_bytes] += (float)num(v, "size");
@@ -611,8 +606,7 @@ static void phase_canaries(const json_t *ph, float *f)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(json_object_get(ph, "canary_hits"), i, v)
-	{
+	json_array_foreach (json_object_get(ph, "canary_hits"), i, v) {
 		const char *k = str(v, "canary");
 		f[P_canary_hits]++;
 		if (!strcmp(str(v, "where"), "dns"))
@@ -639,8 +633,7 @@ static void phase_signals(const json_t *ph, float *f)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(json_object_get(ph, "signals"), i, v)
-	{
+	json_array_foreach (json_object_get(ph, "signals"), i, v) {
 		const char *s = str(v, "syscall");
 		f[P_setsid] += (float)!strcmp(s, "setsid");
 		f[P_kill] += (float)(!strncmp(s, "kill", 4) || !strcmp(s, "tkill") ||
@@ -685,8 +678,7 @@ static void phase_timeline(const struct ctx *c, const json_t *ph, float *f)
 	struct timeline *tl = xcalloc(1, sizeof(*tl));
 
 	tl->t_first_sensitive = -1;
-	json_array_foreach(json_object_get(ph, "timeline"), i, v)
-	{
+	json_array_foreach (json_object_get(ph, "timeline"), i, v) {
 		const char *type = str(v, "type");
 		if (!strcmp(type, "file")) {
 			timeline_file(c, v, tl);
@@ -716,7 +708,8 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 	f[P_timeout] = (float)!strcmp(status, "timeout");
 	f[P_failed] = (float)!strcmp(status, "failed");
 	f[P_stdout_bytes] = (float)num(json_object_get(ph, "stdout"), "bytes");
-	json_array_foreach(json_object_get(ph, "steps"), i, v) earliest(&t0, num(v, "start_ms"));
+	json_array_foreach (json_object_get(ph, "steps"), i, v)
+		earliest(&t0, num(v, "start_ms"));
 	phase_commands(ph, f);
 	phase_files(c, ph, f);
 	phase_dns(ph, f, &t_first_net);
@@ -772,8 +765,8 @@ static void static_features(const json_t *st, float *out)
 	out[G_static_max_entropy] = (float)num(st, "max_entropy");
 	out[G_static_url_hosts] = (float)json_array_size(json_object_get(st, "url_hosts"));
 	out[G_static_url_ips] = (float)json_array_size(json_object_get(st, "ips"));
-	json_array_foreach(json_object_get(st, "url_hosts"), i, v) out[G_static_url_service] +=
-		(float)host_under(json_string_value(v), DNS_SERVICES);
+	json_array_foreach (json_object_get(st, "url_hosts"), i, v)
+		out[G_static_url_service] += (float)host_under(json_string_value(v), DNS_SERVICES);
 }
 
 int features_extract(const json_t *report, float *out, char *err, size_t errlen)
@@ -803,15 +796,13 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 
 	/* baseline: commands, distinct domains, distinct IPs over the run */
 	json_t *domains = json_object(), *ips = json_object();
-	json_array_foreach(phases, i, ph)
-	{
+	json_array_foreach (phases, i, ph) {
 		size_t j;
 		json_t *v;
 		g[G_n_commands] += (float)json_array_size(json_object_get(ph, "commands"));
-		json_array_foreach(json_object_get(ph, "dns"), j, v)
+		json_array_foreach (json_object_get(ph, "dns"), j, v)
 			json_object_set_new(domains, str(v, "hostname"), json_true());
-		json_array_foreach(json_object_get(ph, "sockets"), j, v)
-		{
+		json_array_foreach (json_object_get(ph, "sockets"), j, v) {
 			const char *a = str(v, "address");
 			if (*a && json_integer_value(json_object_get(v, "port")) != 53 &&
 			    strcmp(str(v, "syscall"), "bind") != 0)

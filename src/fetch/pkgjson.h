@@ -25,7 +25,7 @@ struct pkgjson {
 	struct pkg_kv *deps; /* dependencies, then optionalDependencies: name -> spec */
 	size_t ndeps;
 	size_t ndeps_required; /* deps[0..ndeps_required) are "dependencies", the rest optional */
-	char *exports_main; /* "exports" resolved for "." (see pkgjson_load()); else NULL */
+	char *exports_main;    /* "exports" resolved for "." (see pkgjson_load()); else NULL */
 };
 
 /* Reads |dir|/package.json into |pj|, which is always initialised, so

@@ -588,8 +588,8 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	if (result_init(res, opts, err, errlen) < 0)
 		goto out;
 	uint64_t t_prep = ev_now_us();
-	if (run_prepare(target, opts, res, err, errlen) < 0 || run_plan(opts, res, err, errlen) < 0 ||
-	    run_stop_pending())
+	if (run_prepare(target, opts, res, err, errlen) < 0 ||
+	    run_plan(opts, res, err, errlen) < 0 || run_stop_pending())
 		goto out;
 	res->t_prepare_us = ev_now_us() - t_prep;
 	res->traced = !opts->no_trace;
@@ -716,7 +716,8 @@ out:
 	res->t_total_us = ev_now_us() - c.t0;
 	int sig = run_stop_pending();
 	if (sig || res->interrupted) {
-		errbuf_set(err, errlen, "interrupted by %s", strsignal(sig ? sig : res->interrupted));
+		errbuf_set(err, errlen, "interrupted by %s",
+			   strsignal(sig ? sig : res->interrupted));
 		r = -1;
 	}
 	if (r < 0)

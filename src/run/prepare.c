@@ -245,8 +245,9 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 		if (dep_present(path, name))
 			n++;
 		else
-			add_unresolved(res, name, json_string_value(spec),
-				       "optional, not installed by npm (another platform, or it failed)");
+			add_unresolved(
+				res, name, json_string_value(spec),
+				"optional, not installed by npm (another platform, or it failed)");
 	}
 	json_decref(root);
 	move_modules(path, to, NULL, true);

@@ -92,9 +92,9 @@ struct run_result {
 	size_t nprocs;
 	struct tracer_stats stats;
 	uint64_t t_prepare_us, t_setup_us, t_teardown_us, t_cleanup_us, t_total_us;
-	bool traced;		  /* false: run with no_trace, the report has no behaviour */
-	int interrupted;	  /* the stop signal (SIGINT, SIGTERM, SIGHUP) that ended it, or 0 */
-	bool tls_intercept;	  /* TLS was terminated with the run's own CA */
+	bool traced;	    /* false: run with no_trace, the report has no behaviour */
+	int interrupted;    /* the stop signal (SIGINT, SIGTERM, SIGHUP) that ended it, or 0 */
+	bool tls_intercept; /* TLS was terminated with the run's own CA */
 	unsigned node_ca_patched; /* node processes given that CA */
 	char workdir[4096];
 };
