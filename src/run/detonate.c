@@ -287,14 +287,19 @@ int run_stop_pending(void)
 	return stop_signal;
 }
 
+/* A signal the caller ignores (nohup's SIGHUP, SIGINT of a background
+ * job) stays ignored, as in a shell. */
 static void catch_stops(struct sigaction old[NSTOP])
 {
 	struct sigaction sa = {.sa_handler = on_stop, .sa_flags = SA_RESTART};
 
 	stop_signal = 0;
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < NSTOP; i++)
-		sigaction(stop_signals[i], &sa, &old[i]);
+	for (size_t i = 0; i < NSTOP; i++) {
+		sigaction(stop_signals[i], NULL, &old[i]);
+		if (old[i].sa_handler != SIG_IGN)
+			sigaction(stop_signals[i], &sa, NULL);
+	}
 }
 
 /* The caller's dispositions back; a stop that came is raised again. */

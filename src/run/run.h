@@ -106,7 +106,8 @@ struct run_result {
  * stops the detonation, which tears down everything it made (sandbox,
  * cgroups, npm, the work directory) and then raises the signal again under
  * the caller's disposition, so by default the process ends by it; with a
- * handler or SIG_IGN, it returns -1 with "interrupted by ...".  It first removes what
+ * handler, it returns -1 with "interrupted by ...".  A signal the caller
+ * ignores stays ignored.  It first removes what
  * killed runs left (cgroups, work directories of a dead owner). */
 int run_detonate(const char *target, const struct run_options *opts, struct run_result *res,
 		 char *err, size_t errlen);

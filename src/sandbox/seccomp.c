@@ -15,6 +15,7 @@
 #include "sandbox/internal.h"
 #include "syscall/syscall.h"
 #include "util/cleanup.h"
+#include "util/errbuf.h"
 #include "util/xalloc.h"
 
 int seccomp_build(struct sock_fprog *prog, bool untraced, char *err, size_t errlen)
@@ -32,7 +33,7 @@ int seccomp_build(struct sock_fprog *prog, bool untraced, char *err, size_t errl
 	off_t size;
 
 	if (!ctx) {
-		snprintf(err, errlen, "cannot create the seccomp filter");
+		errbuf_set(err, errlen, "cannot create the seccomp filter");
 		return -ENOMEM;
 	}
 	rows = syscall_rows(&nrows);
@@ -56,27 +57,27 @@ int seccomp_build(struct sock_fprog *prog, bool untraced, char *err, size_t errl
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
 	}
 	if (r) {
-		snprintf(err, errlen, "cannot add seccomp rule for '%s': %s", what, strerror(-r));
+		errbuf_set(err, errlen, "cannot add seccomp rule for '%s': %s", what, strerror(-r));
 		seccomp_release(ctx);
 		return r;
 	}
 	fd = memfd_create("snare-seccomp", MFD_CLOEXEC);
 	if (fd < 0 || (r = seccomp_export_bpf(ctx, fd)) < 0) {
 		r = r ? r : -errno;
-		snprintf(err, errlen, "cannot export the seccomp filter: %s", strerror(-r));
+		errbuf_set(err, errlen, "cannot export the seccomp filter: %s", strerror(-r));
 		seccomp_release(ctx);
 		return r;
 	}
 	seccomp_release(ctx);
 	size = lseek(fd, 0, SEEK_END);
 	if (size <= 0 || size % (off_t)sizeof(struct sock_filter)) {
-		snprintf(err, errlen, "seccomp filter has a bad size");
+		errbuf_set(err, errlen, "seccomp filter has a bad size");
 		return -EINVAL;
 	}
 	prog->len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
 	prog->filter = xmalloc((size_t)size);
 	if (pread(fd, prog->filter, (size_t)size, 0) != size) {
-		snprintf(err, errlen, "cannot read the seccomp filter back: %s", strerror(errno));
+		errbuf_set(err, errlen, "cannot read the seccomp filter back: %s", strerror(errno));
 		free(prog->filter);
 		prog->filter = NULL;
 		return -EIO;

@@ -165,6 +165,13 @@ class Env:
                 os.path.join(self.tmp, 'tarballs')] + common
 
 
+def default_signals():
+    """snare keeps ignoring a signal its caller ignores (a background job's
+    SIGINT, nohup's SIGHUP): the cases start it as a terminal would."""
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, signal.SIG_DFL)
+
+
 def run_case(env, mode, phase, signame, sig):
     pkg, reached = PHASES[phase]
     env.n += 1
@@ -174,7 +181,7 @@ def run_case(env, mode, phase, signame, sig):
     errpath = tmpdir + '.err'
     errf = open(errpath, 'w')
     p = subprocess.Popen(env.command(mode, pkg, tmpdir), env=e, stdout=subprocess.DEVNULL,
-                         stderr=errf)
+                         stderr=errf, preexec_fn=default_signals)
     errf.close()
     stderr = lambda: open(errpath).read()[-300:]
     seen = {}
