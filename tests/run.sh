@@ -34,43 +34,26 @@ else
 	failed=$((failed + 1))
 fi
 printf '%s\n' "$out"
-if [ -x tests/e2e/run.sh ]; then
-	out=$(tests/e2e/run.sh "$build" 2>&1)
+# Runs a suite that closes with "TAG: N passed, N failed" and adds its
+# counts; a suite that fails without saying so counts as one failure.
+suite() {
+	tag=$1
+	shift
+	out=$("$@" 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
-	n=$(printf '%s\n' "$out" | sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-	f=$(printf '%s\n' "$out" | sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	n=$(printf '%s\n' "$out" | sed -n "s/^$tag: \([0-9]*\) passed, \([0-9]*\) failed\$/\1/p")
+	f=$(printf '%s\n' "$out" | sed -n "s/^$tag: \([0-9]*\) passed, \([0-9]*\) failed\$/\2/p")
 	passed=$((passed + ${n:-0}))
 	failed=$((failed + ${f:-0}))
 	if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
 		failed=$((failed + 1))
 	fi
-fi
-# Interrupts at each phase leave nothing behind (tests/e2e/interrupt.py)
-if [ -f tests/e2e/interrupt.py ]; then
-	out=$(python3 tests/e2e/interrupt.py "$build" 2>&1)
-	rc=$?
-	printf '%s\n' "$out"
-	n=$(printf '%s\n' "$out" | sed -n 's/^e2e-interrupt: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-	f=$(printf '%s\n' "$out" | sed -n 's/^e2e-interrupt: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-	passed=$((passed + ${n:-0}))
-	failed=$((failed + ${f:-0}))
-	if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
-		failed=$((failed + 1))
-	fi
-fi
-# snare audit against a fake registry on 127.0.0.1 (tests/e2e/audit.py)
-if [ -f tests/e2e/audit.py ]; then
-	out=$(python3 tests/e2e/audit.py "$build" 2>&1)
-	rc=$?
-	printf '%s\n' "$out"
-	n=$(printf '%s\n' "$out" | sed -n 's/^e2e-audit: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-	f=$(printf '%s\n' "$out" | sed -n 's/^e2e-audit: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-	passed=$((passed + ${n:-0}))
-	failed=$((failed + ${f:-0}))
-	if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
-		failed=$((failed + 1))
-	fi
-fi
+}
+suite e2e tests/e2e/run.sh "$build"
+# interrupts at each phase leave nothing behind
+suite e2e-interrupt python3 tests/e2e/interrupt.py "$build"
+# snare audit against a fake registry on 127.0.0.1
+suite e2e-audit python3 tests/e2e/audit.py "$build"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
