@@ -498,6 +498,12 @@ static void sweep_workdirs(const char *base)
 	closedir(d);
 }
 
+void run_sweep_stale(const char *base)
+{
+	sandbox_sweep_stale();
+	sweep_workdirs(base);
+}
+
 static void copy_procs(struct ctx *c)
 {
 	size_t n;
@@ -544,8 +550,7 @@ static int result_init(struct run_result *res, const struct run_options *opts, c
 	}
 	identity_generate(&res->id, opts->profile, opts->seed);
 	tool_versions(res);
-	sandbox_sweep_stale();
-	sweep_workdirs(base);
+	run_sweep_stale(base);
 	snprintf(res->workdir, sizeof(res->workdir), "%s/snare-XXXXXX", base);
 	if (!mkdtemp(res->workdir) || proc_claim_dir(res->workdir) < 0) {
 		errbuf_set(err, errlen, "cannot create a work directory in '%s': %s", base,

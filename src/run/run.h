@@ -113,6 +113,11 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 		 char *err, size_t errlen);
 void run_result_release(struct run_result *res);
 
+/* Removes what killed runs left: cgroups of a dead snare, and work
+ * directories (snare-XXXXXX, snare-batch-XXXXXX) under |base| whose owner
+ * is gone, each one logged.  run_detonate() does it first. */
+void run_sweep_stale(const char *base);
+
 const char *phase_name(enum phase_id p);
 const char *step_state_name(enum step_state s);
 

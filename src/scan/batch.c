@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "fetch/registry.h"
+#include "run/run.h"
 #include "scan/scan.h"
 #include "store/store.h"
 #include "util/errbuf.h"
@@ -199,11 +200,13 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 
 	for (size_t i = 0; i < n; i++) {
 		jobs[i].exit_code = -1;
+		jobs[i].finished = false;
 		jobs[i].pid = 0;
 		jobs[i].stopped = false;
 	}
 	if (!n)
 		return 0;
+	run_sweep_stale(tmp && tmp[0] ? tmp : "/tmp");
 	snprintf(dir, sizeof(dir), "%s/snare-batch-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
 	if (!mkdtemp(dir) || proc_claim_dir(dir) < 0) {
 		errbuf_set(err, errlen, "cannot create a directory in '%s': %s",
@@ -228,6 +231,9 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 				j->pid = 0;
 				j->exit_code = 2;
 				j->error = xstrdup(err);
+				j->finished = true;
+				if (b->done)
+					b->done(j, b->done_arg);
 				stop = true;
 				ret = -1;
 				break;
@@ -256,6 +262,9 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 				continue;
 			jobs[i].pid = 0;
 			collect(&jobs[i], status);
+			jobs[i].finished = true;
+			if (b->done)
+				b->done(&jobs[i], b->done_arg);
 			running--;
 			done++;
 			last = &jobs[i];
@@ -382,23 +391,44 @@ static void take_report(struct scan_ctx *c, struct pkg_result *r, json_t *report
 		log_warn("%s", err);
 }
 
+struct children {
+	struct scan_ctx *c;
+	struct pkg_result *r;
+	const size_t *todo;
+	struct batch_job *jobs;
+};
+
+/* A job has finished: its verdict into its result and the store now, and
+ * its report dropped, so that the parent holds no report. */
+static void child_done(struct batch_job *j, void *arg)
+{
+	struct children *ch = arg;
+	struct pkg_result *x = &ch->r[ch->todo[j - ch->jobs]];
+
+	if (j->report)
+		take_report(ch->c, x, j->report);
+	else
+		pkg_result_set_error(x, j->error ? j->error : "not scanned: interrupted");
+	json_decref(j->report);
+	j->report = NULL;
+}
+
 int scan_children(struct scan_ctx *c, struct pkg_result *r, const size_t *todo, size_t n,
 		  const struct batch *b, char *err, size_t errlen)
 {
 	struct batch_job *jobs = xcalloc(n ? n : 1, sizeof(*jobs));
+	struct children ch = {.c = c, .r = r, .todo = todo, .jobs = jobs};
+	struct batch bb = *b;
 	int ret;
 
 	for (size_t i = 0; i < n; i++)
 		jobs[i].target = xstrdup(r[todo[i]].target);
-	ret = batch_run(jobs, n, b, err, errlen);
+	bb.done = child_done;
+	bb.done_arg = &ch;
+	ret = batch_run(jobs, n, &bb, err, errlen);
 	for (size_t i = 0; i < n; i++) {
-		struct pkg_result *x = &r[todo[i]];
-
-		if (jobs[i].report)
-			take_report(c, x, jobs[i].report);
-		else
-			pkg_result_set_error(x, jobs[i].error ? jobs[i].error
-							      : "not scanned: interrupted");
+		if (!jobs[i].finished)
+			pkg_result_set_error(&r[todo[i]], "not scanned: interrupted");
 		batch_job_release(&jobs[i]);
 	}
 	free(jobs);

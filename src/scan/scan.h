@@ -127,6 +127,7 @@ struct batch_job {
 	int exit_code;	/* the child's: 0 benign, 1 malicious, 2 error; -1 it did not finish */
 	json_t *report; /* exit 0 and 1: the report with its verdict */
 	char *error;	/* otherwise: one line */
+	bool finished;	/* it ran to an end, or could not start (|error|) */
 	/* internal */
 	pid_t pid;
 	bool stopped; /* sent SIGTERM after an interruption */
@@ -148,6 +149,10 @@ struct batch {
 	/* called about every 250 ms while children run, and once at the end;
 	 * NULL: none */
 	void (*progress)(const struct batch_progress *p);
+	/* called as soon as a job has finished (its results filled), before the
+	 * next one starts; it may take |j->report| (set it NULL).  NULL: none */
+	void (*done)(struct batch_job *j, void *arg);
+	void *done_arg;
 };
 
 /* Runs "snare scan -q -o FILE ARGS -- TARGET" for every job, |b->jobs| at
@@ -158,8 +163,9 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 void batch_job_release(struct batch_job *j);
 
 /* Scans the targets of the results |r[todo[0..n-1]]| in child processes
- * (batch_run()) and fills each with its verdict, recorded in the store, or
- * with its error.  A registry package's report must name the same package
+ * (batch_run()) and fills each with its verdict, recorded in the store as
+ * soon as its scan ends (a killed audit keeps every verdict finished before
+ * it; no report is held once stored), or with its error.  A registry package's report must name the same package
  * and, when the result has an |integrity|, match it.  0, or -1 with |err|
  * when the batch was interrupted (the results say what was not scanned). */
 int scan_children(struct scan_ctx *c, struct pkg_result *r, const size_t *todo, size_t n,

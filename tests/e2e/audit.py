@@ -353,6 +353,91 @@ def case_optional_other_platform(env):
           'import: %s %r' % (imp['status'], imp['stdout']['data'][:200]))
 
 
+def children_of(pid):
+    kids = []
+    try:
+        for t in os.listdir('/proc/%d/task' % pid):
+            kids += [int(x) for x in open('/proc/%d/task/%s/children' % (pid, t)).read().split()]
+    except OSError:
+        pass
+    return kids
+
+
+def stored_names(store):
+    import sqlite3
+    try:
+        db = sqlite3.connect('file:%s?mode=ro' % store, uri=True, timeout=10)
+        try:
+            return sorted(r[0] for r in db.execute('SELECT name FROM results'))
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return []
+
+
+def case_kill9_keeps_finished(env):
+    # An audit of four packages, one at a time; the last one's postinstall
+    # waits.  kill -9 of the audit while it runs: the three verdicts
+    # finished before are in the store, the running scan stops with its
+    # parent, and the next audit sweeps what the killed one left and
+    # detonates only the fourth.
+    names = ['harmless-dep', 'harmless-left', 'harmless-util', 'zz-slow-install']
+    proj = os.path.join(env.tmp, 'kill9')
+    os.mkdir(proj)
+    pkgs = {'': {'name': 'kill9-fixture', 'version': '1.0.0'}}
+    for n in names:
+        m = env.manifest[n]
+        pkgs['node_modules/' + n] = {'version': m['version'], 'resolved': m['tarball'],
+                                     'integrity': m['integrity']}
+    with open(os.path.join(proj, 'package-lock.json'), 'w') as f:
+        json.dump({'name': 'kill9-fixture', 'version': '1.0.0', 'lockfileVersion': 3,
+                   'requires': True, 'packages': pkgs}, f)
+    store = os.path.join(env.tmp, 'kill9.db')
+    tmpdir = tempfile.mkdtemp(dir=env.tmp, prefix='tmpdir-')
+    e = dict(os.environ, TMPDIR=tmpdir, XDG_CACHE_HOME=os.path.join(env.tmp, 'xdg'))
+    cmd = [env.snare, 'audit', proj, '--registry', env.registry, '--store', store,
+           '--cache', env.cache, '-j', '1', '-q', '--format', 'jsonl']
+    p = subprocess.Popen(cmd, env=e, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    scan = None
+    try:
+        # the fourth scan is running once three rows are stored and a
+        # child is there (a bound for a wedged audit, not a timing test)
+        deadline = time.time() + 500
+        while time.time() < deadline and p.poll() is None:
+            if len(stored_names(store)) == 3:
+                kids = children_of(p.pid)
+                if kids:
+                    scan = kids[0]
+                    break
+            time.sleep(0.2)
+        check(scan, 'the audit did not reach its fourth scan: rows %s, exit %s'
+              % (stored_names(store), p.poll()))
+        time.sleep(1)  # into the detonation
+        p.kill()
+    finally:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+        p.stderr.close()
+    for _ in range(600):  # the scan tears down after its parent's death
+        if not os.path.exists('/proc/%d' % scan):
+            break
+        time.sleep(0.1)
+    check(not os.path.exists('/proc/%d' % scan), 'the scan outlived its killed audit')
+    check(stored_names(store) == names[:3], 'stored: %s' % stored_names(store))
+    left = os.listdir(tmpdir)
+    check(len(left) == 1 and left[0].startswith('snare-batch-'),
+          'the killed audit left %s (want its batch directory only)' % left)
+    r = subprocess.run(cmd[:-3] + ['--install-timeout', '3', '--format', 'jsonl'], env=e,
+                       capture_output=True, text=True, timeout=600)
+    check(r.returncode == 0, 'exit code %d: %s' % (r.returncode, r.stderr[-300:]))
+    res, sumry = jsonl(r.stdout)
+    check(sumry['stored'] == 3 and sumry['scanned'] == 1, 'summary: %s' % sumry)
+    check(res['zz-slow-install']['origin'] == 'scan', 'zz-slow-install: %s' % res['zz-slow-install'])
+    check('left by a killed run' in r.stderr, 'no sweep logged: %r' % r.stderr[-300:])
+    check(not os.listdir(tmpdir), 'left behind in TMPDIR: %s' % os.listdir(tmpdir))
+
+
 CASES = [
     ('first-audit', case_first_audit),
     ('second-audit-from-store', case_second_audit_from_store),
@@ -363,6 +448,7 @@ CASES = [
     ('scan-several-targets', case_scan_many),
     ('errors', case_errors),
     ('optional-other-platform', case_optional_other_platform),
+    ('kill-9-keeps-finished', case_kill9_keeps_finished),
 ]
 
 
