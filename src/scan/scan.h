@@ -165,9 +165,9 @@ void batch_job_release(struct batch_job *j);
 /* Scans the targets of the results |r[todo[0..n-1]]| in child processes
  * (batch_run()) and fills each with its verdict, recorded in the store as
  * soon as its scan ends (a killed audit keeps every verdict finished before
- * it; no report is held once stored), or with its error.  A registry package's report must name the same package
- * and, when the result has an |integrity|, match it.  0, or -1 with |err|
- * when the batch was interrupted (the results say what was not scanned). */
+ * it; no report is held once stored), or with its error.  A registry package's report must name the
+ * same package and, when the result has an |integrity|, match it.  0, or -1 with |err| when the
+ * batch was interrupted (the results say what was not scanned). */
 int scan_children(struct scan_ctx *c, struct pkg_result *r, const size_t *todo, size_t n,
 		  const struct batch *b, char *err, size_t errlen);
 
