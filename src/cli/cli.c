@@ -57,13 +57,18 @@ void cli_print_verdict(const json_t *report, FILE *f)
 	size_t i;
 	json_t *e;
 
+	const char *label = json_string_value(json_object_get(v, "label"));
+
 	fprintf(f, "%s  %s@%s  probability %.3f (threshold %.3f)\n",
-		!strcmp(json_string_value(json_object_get(v, "label")), "malicious") ? "MALICIOUS"
-										     : "benign",
+		!strcmp(label, "malicious") ? "MALICIOUS"
+		: !strcmp(label, "partial") ? "PARTIAL (not judged)"
+					    : "benign",
 		json_string_value(json_object_get(pkg, "name")),
 		json_string_value(json_object_get(pkg, "version")),
 		json_real_value(json_object_get(v, "probability")),
 		json_real_value(json_object_get(v, "threshold")));
+	json_array_foreach (json_object_get(v, "degraded"), i, e)
+		fprintf(f, "  degraded: %s\n", json_string_value(json_object_get(e, "detail")));
 	json_array_foreach (json_object_get(v, "explanations"), i, e)
 		fprintf(f, "  %+.2f  %s\n", json_real_value(json_object_get(e, "contribution")),
 			json_string_value(json_object_get(e, "text")));

@@ -66,6 +66,7 @@ int cmd_show(int argc, char **argv)
 		rc = cli_error("%s", err);
 		goto out;
 	}
+	ctx.with_partial = true;
 	found = scan_ctx_lookup(&ctx, name, version, NULL, true, &verdict,
 				json_out ? &report : NULL, &origin, err, sizeof(err));
 	if (found < 0) {

@@ -295,9 +295,9 @@ static int run_one(const char *target, struct scan_opts *o, bool scan)
 			cli_print_verdict(report, o->json_out ? stderr : stdout);
 		else
 			print_one(target, report, o);
-		rc = !strcmp(json_string_value(
-				     json_object_get(json_object_get(report, "verdict"), "label")),
-			     "malicious");
+		const char *label = json_string_value(
+			json_object_get(json_object_get(report, "verdict"), "label"));
+		rc = !strcmp(label, "malicious") ? 1 : !strcmp(label, "partial") ? 3 : 0;
 	} else if (!o->quiet) {
 		report_summary(report, stderr);
 	}

@@ -60,7 +60,8 @@ void format_usage(const char *usage, FILE *f)
 
 const char *format_status_name(enum pkg_status s)
 {
-	static const char *const names[] = {"malicious", "error", "not_scanned", "benign"};
+	static const char *const names[] = {"malicious", "error", "not_scanned", "benign",
+					    "partial"};
 
 	return names[s];
 }
@@ -95,6 +96,8 @@ int results_exit_code(const struct results_summary *s, bool strict)
 		return 1;
 	if (s->errors || (strict && s->not_scanned))
 		return 2;
+	if (s->partial)
+		return 3;
 	return 0;
 }
 
@@ -104,11 +107,13 @@ void results_summary_line(const struct results_summary *s, char *buf, size_t len
 
 	off = (size_t)snprintf(buf, len, "%zu package%s: %zu malicious, %zu benign", s->total,
 			       s->total == 1 ? "" : "s", s->malicious, s->benign);
+	if (s->partial && off < len)
+		off += (size_t)snprintf(buf + off, len - off, ", %zu partial", s->partial);
 	if (s->errors && off < len)
 		off += (size_t)snprintf(buf + off, len - off, ", %zu failed", s->errors);
 	if (s->not_scanned && off < len)
 		off += (size_t)snprintf(buf + off, len - off, ", %zu not scanned", s->not_scanned);
-	if ((s->errors || s->not_scanned) && off < len)
+	if ((s->errors || s->not_scanned || s->partial) && off < len)
 		snprintf(buf + off, len - off, " (partial result)");
 }
 

@@ -54,7 +54,7 @@ int results_exit_code(const struct results_summary *s, bool strict);
  * (partial result)". */
 void results_summary_line(const struct results_summary *s, char *buf, size_t len);
 
-/* "malicious", "error", "not_scanned", "benign". */
+/* "malicious", "error", "not_scanned", "benign", "partial". */
 const char *format_status_name(enum pkg_status s);
 /* "scan", "store", "rescored"; NULL for ORIGIN_NONE. */
 const char *format_origin_name(enum pkg_origin o);

@@ -31,6 +31,8 @@ json_t *pkg_result_json(const struct pkg_result *r)
 		json_object_set(o, "threshold", json_object_get(r->verdict, "threshold"));
 		json_object_set_new(o, "origin", json_string(format_origin_name(r->origin)));
 		json_object_set(o, "evidence", json_object_get(r->verdict, "explanations"));
+		if (json_object_get(r->verdict, "degraded"))
+			json_object_set(o, "degraded", json_object_get(r->verdict, "degraded"));
 	}
 	if (r->kind)
 		json_object_set_new(o, "kind", str_or_null(r->kind));
@@ -59,13 +61,13 @@ void format_jsonl(const struct pkg_result *r, size_t n, const struct format_args
 		json_decref(o);
 	}
 	results_count(r, n, &s);
-	json_t *sum =
-		json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I}}", "summary",
-			  "packages", (json_int_t)s.total, "malicious", (json_int_t)s.malicious,
-			  "benign", (json_int_t)s.benign, "failed", (json_int_t)s.errors,
-			  "not_scanned", (json_int_t)s.not_scanned, "partial",
-			  s.errors || s.not_scanned, "stored", (json_int_t)s.from_store, "rescored",
-			  (json_int_t)s.rescored, "scanned", (json_int_t)s.scanned);
+	json_t *sum = json_pack(
+		"{s:{s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I}}", "summary", "packages",
+		(json_int_t)s.total, "malicious", (json_int_t)s.malicious, "benign",
+		(json_int_t)s.benign, "not_judged", (json_int_t)s.partial, "failed",
+		(json_int_t)s.errors, "not_scanned", (json_int_t)s.not_scanned, "partial",
+		s.errors || s.not_scanned || s.partial, "stored", (json_int_t)s.from_store,
+		"rescored", (json_int_t)s.rescored, "scanned", (json_int_t)s.scanned);
 	json_dumpf(sum, f, JSON_COMPACT);
 	fputc('\n', f);
 	json_decref(sum);

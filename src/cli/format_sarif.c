@@ -92,6 +92,23 @@ json_t *results_sarif(const struct pkg_result *r, size_t n, const char *command)
 					res, "locations",
 					json_pack("[o]", sarif_location(r[i].file, r[i].line)));
 			json_array_append_new(results, res);
+		} else if (r[i].status == PKG_PARTIAL) {
+			const json_t *d =
+				json_array_get(json_object_get(r[i].verdict, "degraded"), 0);
+
+			snprintf(msg, sizeof(msg), "%s could not be judged: %s", id,
+				 json_string_value(json_object_get(d, "detail")) ?: "?");
+			utf8_inplace(msg);
+			json_t *note =
+				json_pack("{s:s, s:{s:s}, s:{s:s?, s:s?, s:O}}", "level", "warning",
+					  "message", "text", msg, "properties", "package",
+					  r[i].name, "version", r[i].version, "degraded",
+					  json_object_get(r[i].verdict, "degraded") ?: json_null());
+			if (r[i].file)
+				json_object_set_new(
+					note, "locations",
+					json_pack("[o]", sarif_location(r[i].file, r[i].line)));
+			json_array_append_new(notes, note);
 		} else if (r[i].status == PKG_ERROR || r[i].status == PKG_NOT_SCANNED) {
 			snprintf(msg, sizeof(msg), "%s %s: %s", id,
 				 r[i].status == PKG_ERROR ? "could not be scanned"
@@ -122,13 +139,15 @@ json_t *results_sarif(const struct pkg_result *r, size_t n, const char *command)
 		"precision", "high");
 	char *cmd = text_utf8(command ? command : "snare");
 	json_t *run = json_pack(
-		"{s:{s:{s:s, s:[o]}}, s:[{s:b, s:s, s:o}], s:o, s:{s:b, s:I, s:I, s:I, s:I, s:I}}",
+		"{s:{s:{s:s, s:[o]}}, s:[{s:b, s:s, s:o}], s:o, s:{s:b, s:I, s:I, s:I, s:I, s:I, "
+		"s:I}}",
 		"tool", "driver", "name", "snare", "rules", rule, "invocations",
 		"executionSuccessful", s.errors == 0, "commandLine", cmd,
 		"toolExecutionNotifications", notes, "results", results, "properties", "partial",
-		s.errors || s.not_scanned, "packages", (json_int_t)s.total, "malicious",
-		(json_int_t)s.malicious, "benign", (json_int_t)s.benign, "failed",
-		(json_int_t)s.errors, "notScanned", (json_int_t)s.not_scanned);
+		s.errors || s.not_scanned || s.partial, "packages", (json_int_t)s.total,
+		"malicious", (json_int_t)s.malicious, "benign", (json_int_t)s.benign, "notJudged",
+		(json_int_t)s.partial, "failed", (json_int_t)s.errors, "notScanned",
+		(json_int_t)s.not_scanned);
 	free(cmd);
 	return json_pack("{s:s, s:s, s:[o]}", "$schema", SARIF_SCHEMA, "version", "2.1.0", "runs",
 			 run);

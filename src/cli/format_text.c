@@ -6,7 +6,8 @@
 
 void format_text(const struct pkg_result *r, size_t n, const struct format_args *a, FILE *f)
 {
-	static const char *const label[] = {"MALICIOUS", "ERROR", "NOT SCANNED", "benign"};
+	static const char *const label[] = {"MALICIOUS", "ERROR", "NOT SCANNED", "benign",
+					    "PARTIAL"};
 	static const char *const from[] = {"", "scanned", "stored", "re-scored"};
 	struct results_summary s;
 	char id[512], line[512];
@@ -23,6 +24,10 @@ void format_text(const struct pkg_result *r, size_t n, const struct format_args 
 			fprintf(f, "%-11s  %.3f  %-40s  %s\n", label[x->status],
 				json_real_value(json_object_get(x->verdict, "probability")), id,
 				from[x->origin]);
+			if (x->status == PKG_PARTIAL)
+				json_array_foreach (json_object_get(x->verdict, "degraded"), i, e)
+					fprintf(f, "%-11s  %5s  not judged: %s\n", "", "",
+						json_string_value(json_object_get(e, "detail")));
 			if (x->status != PKG_MALICIOUS)
 				continue;
 			json_array_foreach (json_object_get(x->verdict, "explanations"), i, e)

@@ -34,10 +34,17 @@ void format_tsv(const struct pkg_result *r, size_t n, const struct format_args *
 				 json_real_value(json_object_get(x->verdict, "probability")));
 		if (x->status == PKG_MALICIOUS)
 			format_evidence(x, why, sizeof(why), TSV_REASONS);
+		if (x->status == PKG_PARTIAL)
+			snprintf(why, sizeof(why), "%s",
+				 json_string_value(json_object_get(
+					 json_array_get(json_object_get(x->verdict, "degraded"), 0),
+					 "detail"))
+					 ?: "");
 		field(x->name ? x->name : x->target, '\t', f);
 		field(x->version, '\t', f);
 		field(format_status_name(x->status), '\t', f);
 		field(prob, '\t', f);
-		field(x->status == PKG_MALICIOUS ? why : x->reason, '\n', f);
+		field(x->status == PKG_MALICIOUS || x->status == PKG_PARTIAL ? why : x->reason,
+		      '\n', f);
 	}
 }

@@ -651,6 +651,11 @@ json_t *report_build(const struct run_result *res)
 			    json_pack("{s:I, s:o, s:o}", "installed",
 				      (json_int_t)res->ndeps_installed, "unresolved", unres,
 				      "error", str_or_null(res->deps_error)));
+	json_t *deg = json_array();
+	for (size_t i = 0; i < res->ndegraded; i++)
+		json_array_append_new(deg, json_pack("{s:s, s:s}", "kind", res->degraded[i].kind,
+						     "detail", res->degraded[i].detail));
+	json_object_set_new(r, "degraded", deg);
 	if (res->static_info)
 		json_object_set(r, "static", res->static_info);
 	else

@@ -673,6 +673,7 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	if (opts->no_trace) {
 		res->t_setup_us = ev_now_us() - t_setup;
 		run_phases(&c);
+		run_check_degraded(res);
 		r = 0;
 		goto out_sb;
 	}
@@ -689,6 +690,7 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 
 	run_phases(&c);
 	ns_request(&c, NS_FLUSH, 0, 0);
+	run_check_degraded(res);
 	r = 0;
 out_sb:;
 	/* Every process inside dies with init: collect their exits, init's
@@ -752,6 +754,11 @@ void run_result_release(struct run_result *res)
 		free(res->unresolved[i].reason);
 	}
 	free(res->unresolved);
+	for (size_t i = 0; i < res->ndegraded; i++) {
+		free(res->degraded[i].kind);
+		free(res->degraded[i].detail);
+	}
+	free(res->degraded);
 	for (size_t i = 0; i < res->nsteps; i++) {
 		struct run_step *s = &res->steps[i];
 		identity_env_free(s->sb.argv);

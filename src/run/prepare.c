@@ -211,6 +211,7 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 	fs_mkdir_p(dir, 0755);
 	if (json_dump_file(root, path, JSON_INDENT(2)) < 0) {
 		res->deps_error = xstrdup("cannot write the dependency manifest");
+		run_degrade(res, "npm", "%s", res->deps_error);
 		json_decref(root);
 		strvec_clear(&scopes);
 		return;
@@ -227,6 +228,8 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 		res->deps_error =
 			xasprintf("npm install of %zu dependencies failed (status %d)%s%s", n, st,
 				  line ? ": " : "", line ? line : "");
+		run_degrade(res, run_text_disk_full(log) ? "disk_full" : "npm", "%s",
+			    res->deps_error);
 		free(log);
 		return;
 	}
@@ -239,7 +242,12 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 	json_t *spec;
 	n = 0;
 	json_object_foreach (deps, name, spec) {
-		n += dep_present(path, name);
+		if (dep_present(path, name))
+			n++;
+		else
+			run_degrade(res, "dependencies",
+				    "npm did not install the dependency '%s' (%s)", name,
+				    json_string_value(spec));
 	}
 	json_object_foreach (optional, name, spec) {
 		if (dep_present(path, name))

@@ -65,6 +65,12 @@ struct dep_info {
 	char *name, *spec, *reason;
 };
 
+/* Something that kept the detonation from judging the package fully
+ * (degraded.c lists the kinds). */
+struct degradation {
+	char *kind, *detail;
+};
+
 struct run_result {
 	/* the package */
 	char *name, *version;
@@ -77,6 +83,8 @@ struct run_result {
 	struct dep_info *unresolved; /* not fetched: git, url, file specs */
 	size_t nunresolved;
 	char *deps_error;
+	struct degradation *degraded; /* at most one per kind */
+	size_t ndegraded;
 	json_t *static_info; /* static_scan() of the package's own files */
 	/* environment */
 	struct identity id;
@@ -127,6 +135,13 @@ int run_prepare(const char *target, const struct run_options *opts, struct run_r
 		char *err, size_t errlen);
 /* detonate.c: the stop signal that came during the detonation, or 0. */
 int run_stop_pending(void);
+/* degraded.c: records a degradation of |kind| (the first of each kind is
+ * kept); run_check_degraded() adds those the steps and their output show,
+ * after the phases.  run_text_disk_full(): |text| says ENOSPC. */
+void run_degrade(struct run_result *res, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void run_check_degraded(struct run_result *res);
+bool run_text_disk_full(const char *text);
 /* plan.c: the steps for the prepared project. */
 int run_plan(const struct run_options *opts, struct run_result *res, char *err, size_t errlen);
 

@@ -136,7 +136,7 @@ static void collect(struct batch_job *j, int status)
 {
 	char *line = last_error_line(j->err_path);
 
-	if (WIFEXITED(status) && WEXITSTATUS(status) <= 1) {
+	if (WIFEXITED(status) && (WEXITSTATUS(status) <= 1 || WEXITSTATUS(status) == 3)) {
 		json_error_t je;
 
 		j->report = json_load_file(j->out_path, 0, &je);

@@ -105,6 +105,18 @@ static int ctx_put(struct scan_ctx *c, const struct store_record *rec, char *err
 	return store_put(c->store, rec, err, errlen);
 }
 
+/* A row whose detonation was degraded answers nothing: the package is
+ * scanned again (and the row replaced).  Releases |e| when it is one. */
+static bool partial_row(const struct scan_ctx *c, struct store_entry *e, const char *name,
+			const char *version)
+{
+	if (c->with_partial || strcmp(e->label, "partial") != 0)
+		return false;
+	log_debug("%s@%s: the stored verdict is partial; scanning again", name, version);
+	store_entry_release(e);
+	return true;
+}
+
 int scan_ctx_lookup(struct scan_ctx *c, const char *name, const char *version,
 		    const char *integrity, bool any_source, json_t **verdict, json_t **report,
 		    enum pkg_origin *origin, char *err, size_t errlen)
@@ -129,6 +141,10 @@ int scan_ctx_lookup(struct scan_ctx *c, const char *name, const char *version,
 		return 0;
 	}
 	r = store_get(c->store, &q, &e, err, errlen);
+	if (r == 1 && partial_row(c, &e, name, version)) {
+		free(sha);
+		return 0;
+	}
 	if (r == 1) {
 		*verdict = json_incref(e.verdict);
 		if (report)
@@ -151,6 +167,8 @@ int scan_ctx_lookup(struct scan_ctx *c, const char *name, const char *version,
 	free(sha);
 	if (r <= 0)
 		return r;
+	if (partial_row(c, &e, name, version))
+		return 0;
 	struct model *m = scan_ctx_model(c, err, errlen);
 	json_t *v = m ? scan_verdict(m, e.report, err, errlen) : NULL;
 	if (!v) {

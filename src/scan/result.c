@@ -31,7 +31,9 @@ void pkg_result_set_verdict(struct pkg_result *r, json_t *verdict, enum pkg_orig
 	json_decref(r->verdict);
 	r->verdict = verdict;
 	r->origin = origin;
-	r->status = label && !strcmp(label, "malicious") ? PKG_MALICIOUS : PKG_BENIGN;
+	r->status = label && !strcmp(label, "malicious") ? PKG_MALICIOUS
+		    : label && !strcmp(label, "partial") ? PKG_PARTIAL
+							 : PKG_BENIGN;
 }
 
 void pkg_result_set_error(struct pkg_result *r, const char *reason)
@@ -75,6 +77,7 @@ void results_count(const struct pkg_result *r, size_t n, struct results_summary 
 	for (size_t i = 0; i < n; i++) {
 		s->malicious += r[i].status == PKG_MALICIOUS;
 		s->benign += r[i].status == PKG_BENIGN;
+		s->partial += r[i].status == PKG_PARTIAL;
 		s->errors += r[i].status == PKG_ERROR;
 		s->not_scanned += r[i].status == PKG_NOT_SCANNED;
 		s->from_store += r[i].origin == ORIGIN_STORE;

@@ -20,7 +20,10 @@ struct store;
  * Results (result.c)
  */
 
-enum pkg_status { PKG_MALICIOUS, PKG_ERROR, PKG_NOT_SCANNED, PKG_BENIGN };
+/* PKG_PARTIAL: scanned, nothing malicious seen, but the detonation was
+ * degraded (a dependency not installed, a step that could not start ...):
+ * not a benign verdict. */
+enum pkg_status { PKG_MALICIOUS, PKG_ERROR, PKG_NOT_SCANNED, PKG_BENIGN, PKG_PARTIAL };
 
 enum pkg_origin {
 	ORIGIN_NONE,	 /* not scored */
@@ -58,7 +61,7 @@ void pkg_result_release(struct pkg_result *r);
 const char *pkg_result_id(const struct pkg_result *r, char *buf, size_t len);
 
 struct results_summary {
-	size_t total, malicious, benign, errors, not_scanned;
+	size_t total, malicious, benign, partial, errors, not_scanned;
 	size_t from_store, rescored, scanned;
 };
 void results_count(const struct pkg_result *r, size_t n, struct results_summary *s);
@@ -72,7 +75,8 @@ void results_count(const struct pkg_result *r, size_t n, struct results_summary 
 const char *scan_model_path(const char *path, char *buf, size_t len);
 
 /* Scores |report|: the verdict object (see explain_verdict()), or NULL
- * with |err|. */
+ * with |err|.  A report with a non-empty "degraded" list is not judged
+ * benign: its label is "partial" and the verdict has the list. */
 json_t *scan_verdict(const struct model *m, const json_t *report, char *err, size_t errlen);
 
 /* The SHA-256 of the file |path|, first 16 hex digits.  0 or -errno. */
@@ -90,6 +94,9 @@ struct scan_ctx {
 	char *store_path;
 	char *registry; /* normalized: no trailing '/' */
 	bool in_tx;
+	/* lookups answer with a partial verdict too (snare show); by default a
+	 * partial row answers nothing, so that the package is scanned again */
+	bool with_partial;
 };
 
 /* Finds the model (|model_opt|, $SNARE_MODEL, the default) and its version,
@@ -124,8 +131,9 @@ int scan_ctx_record(struct scan_ctx *c, const json_t *report, char *err, size_t 
 struct batch_job {
 	char *target; /* given to the child after "--" */
 	/* results */
-	int exit_code;	/* the child's: 0 benign, 1 malicious, 2 error; -1 it did not finish */
-	json_t *report; /* exit 0 and 1: the report with its verdict */
+	int exit_code;	/* the child's: 0 benign, 1 malicious, 2 error, 3 partial; -1 it did not
+			   finish */
+	json_t *report; /* exit 0, 1 and 3: the report with its verdict */
 	char *error;	/* otherwise: one line */
 	bool finished;	/* it ran to an end, or could not start (|error|) */
 	/* internal */

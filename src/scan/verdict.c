@@ -47,6 +47,21 @@ int model_file_version(const char *path, char out[17])
 	return 0;
 }
 
+/* A detonation that could not judge the package fully (its report's
+ * "degraded" list is not empty) cannot call it benign: the label becomes
+ * "partial" and the verdict carries the list.  What it saw can still make
+ * it malicious. */
+static void verdict_degrade(json_t *v, const json_t *degraded)
+{
+	const char *label = json_string_value(json_object_get(v, "label"));
+
+	if (!json_array_size(degraded))
+		return;
+	json_object_set(v, "degraded", (json_t *)degraded);
+	if (label && !strcmp(label, "benign"))
+		json_object_set_new(v, "label", json_string("partial"));
+}
+
 json_t *scan_verdict(const struct model *m, const json_t *report, char *err, size_t errlen)
 {
 	size_t n = features_count();
@@ -58,5 +73,7 @@ json_t *scan_verdict(const struct model *m, const json_t *report, char *err, siz
 		v = explain_verdict(report, x, c, prob, model_threshold(m), 5);
 	free(x);
 	free(c);
+	if (v)
+		verdict_degrade(v, json_object_get(report, "degraded"));
 	return v;
 }

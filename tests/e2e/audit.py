@@ -353,6 +353,47 @@ def case_optional_other_platform(env):
           'import: %s %r' % (imp['status'], imp['stdout']['data'][:200]))
 
 
+def case_npm_failure_partial(env):
+    # npm cannot install the dependencies (the registry has no such
+    # package): the verdict is partial, not benign, in every format and the
+    # exit code; the store keeps the row marked partial and the next scan
+    # detonates again instead of answering from it.
+    store = os.path.join(env.tmp, 'partial.db')
+    args = ['scan', 'needs-missing-dep@1.0.0', '--registry', env.registry, '--store', store,
+            '--cache', env.cache]
+    rc, out, err = env.run(*args)
+    check(rc == 3, 'exit code %d, want 3: %s' % (rc, err[-300:]))
+    check(out.startswith('PARTIAL (not judged)  needs-missing-dep@1.0.0'), 'text: %r' % out[:200])
+    check('degraded: npm install of 1 dependencies failed' in out, 'text: %r' % out[:400])
+    rc, out, err = env.run(*args, '--format', 'jsonl')
+    check(rc == 3, 'exit code %d, want 3: %s' % (rc, err[-300:]))
+    res, sumry = jsonl(out)
+    x = res['needs-missing-dep']
+    check(x['status'] == 'partial' and x['origin'] == 'scan', 'jsonl: %s' % x)
+    check(x['degraded'] == [
+        {'kind': 'npm', 'detail': 'npm install of 1 dependencies failed (status 1): '
+                                  'npm error code E404'},
+        {'kind': 'import', 'detail': "import: its dependency 'no-such-dependency' is not "
+                                     "installed"}], 'degraded: %s' % x['degraded'])
+    check(sumry['not_judged'] == 1 and sumry['benign'] == 0 and sumry['partial'],
+          'summary: %s' % sumry)
+    rc, out, err = env.run(*args, '--format', 'sarif')
+    check(rc == 3, 'exit code %d, want 3: %s' % (rc, err[-300:]))
+    run = json.loads(out)['runs'][0]
+    notes = run['invocations'][0]['toolExecutionNotifications']
+    check(not run['results'] and len(notes) == 1 and notes[0]['level'] == 'warning' and
+          notes[0]['message']['text'].startswith('needs-missing-dep@1.0.0 could not be judged: '
+                                                 'npm install of 1 dependencies failed'),
+          'sarif: %s' % json.dumps(run)[:500])
+    check(run['properties']['notJudged'] == 1 and run['properties']['partial'],
+          'sarif properties: %s' % run['properties'])
+    rc, out, err = env.run('show', 'needs-missing-dep@1.0.0', '--store', store, '--json')
+    check(rc == 0 and json.loads(out)['verdict']['label'] == 'partial',
+          'stored: %d %s' % (rc, out[:300]))
+    rc, out, err = env.run(*args, '--format', 'tsv')
+    check(rc == 3 and '\tpartial\t' in out, 'tsv: %d %r' % (rc, out))
+
+
 def children_of(pid):
     kids = []
     try:
@@ -449,6 +490,7 @@ CASES = [
     ('errors', case_errors),
     ('optional-other-platform', case_optional_other_platform),
     ('kill-9-keeps-finished', case_kill9_keeps_finished),
+    ('npm-failure-partial', case_npm_failure_partial),
 ]
 
 
