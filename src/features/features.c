@@ -619,7 +619,7 @@ static void phase_canaries(const json_t *ph, float *f)
 		else if (!strncmp(k, "aws_", 4) || !strcmp(k, "gcloud_refresh_token") ||
 			 !strcmp(k, "kube_token") || !strcmp(k, "docker_password"))
 			f[P_canary_cloud]++;
-		else if (!strcmp(k, "wallet_seed"))
+		else if (!strcmp(k, "wallet_seed") || !strcmp(k, "wallet_address"))
 			f[P_canary_wallet]++;
 		else if (!strcmp(k, "discord_token"))
 			f[P_canary_discord]++;
