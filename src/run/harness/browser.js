@@ -19,6 +19,9 @@
  *                   wallet transaction; resolves when done
  *   settle(ms)      waits until the requests in flight are answered and
  *                   the package's timers have run, at most |ms|
+ *   run(opt)        all of it for the package in |opt.dir|: its browser
+ *                   entry loaded in the page, the page driven, then its
+ *                   exports called through |host.call| (the execute walk)
  * Facts reported (field "ev"):
  *   hook      {api, stage}: a network or wallet API replaced or wrapped
  *   listener  {event, target, sensitive}: a listener added on the page
@@ -155,19 +158,18 @@
 	}
 
 	/* The page's own requests (drive()) are answered here and never sent:
-	 * the first call of the original API while one is pending is the page's,
-	 * passed on by whatever wrapped the API; what differs from what the page
-	 * asked is a rewrite. */
+	 * the call of the original API for the page's URL while one is pending
+	 * is the page's, passed on by whatever wrapped the API; what differs
+	 * from what the page asked is a rewrite.  A call for another URL is the
+	 * package's own, sent. */
 	const pending = {fetch: null, xhr: null};
 
 	function pageCall(api, method, url, body) {
 		const p = pending[api];
-		if (!p)
+		if (!p || url !== p.url)
 			return false;
 		pending[api] = null;
 		const b = body ? body.toString('latin1') : '';
-		if (url !== p.url)
-			emit({ev: 'rewrite', api, field: 'url', before: p.url, after: url});
 		if (method !== p.method)
 			emit({ev: 'rewrite', api, field: 'method', before: p.method, after: method});
 		if (b !== p.body)
@@ -1480,5 +1482,108 @@
 		}
 	}
 
-	return {install, check, drive, settle};
+	/* ---- the package's browser entry ---------------------------------- */
+
+	/* What a bundler picks for a browser: the "browser" field (a file, or a
+	 * map whose entry for main replaces it), "exports" under the browser,
+	 * import and default conditions, "module", "main", index.js.  Returns
+	 * the file relative to the package and whether it is an ES module. */
+	function browserEntry(dir, pj) {
+		const path = require('path'), fs = require('fs');
+		const norm = f => String(f).replace(/^\.\//, '');
+		const exists = f => { try { return fs.statSync(path.join(dir, f)).isFile(); } catch (e) { return false; } };
+		const withExt = f => {
+			f = norm(f);
+			for (const c of [f, f + '.js', f + '.mjs', f + '.cjs', path.join(f, 'index.js')])
+				if (exists(c))
+					return c;
+			return null;
+		};
+		const conds = ['browser', 'import', 'module', 'default', 'require'];
+		const pick = e => {
+			if (typeof e === 'string')
+				return e;
+			if (Array.isArray(e)) {
+				for (const x of e) { const r = pick(x); if (r) return r; }
+				return null;
+			}
+			if (e && typeof e === 'object')
+				for (const k of Object.keys(e))
+					if (conds.includes(k)) { const r = pick(e[k]); if (r) return r; }
+			return null;
+		};
+		const main = pj.main || 'index.js';
+		const cands = [];
+		if (typeof pj.browser === 'string')
+			cands.push(pj.browser);
+		else if (pj.browser && typeof pj.browser === 'object') {
+			const m = withExt(main);
+			for (const [k, v] of Object.entries(pj.browser))
+				if (typeof v === 'string' && m && withExt(k) === m)
+					cands.push(v);
+		}
+		if (pj.exports !== undefined) {
+			const ex = pj.exports;
+			const dot = ex && typeof ex === 'object' && !Array.isArray(ex) && Object.keys(ex).some(k => k.startsWith('.')) ? ex['.'] : ex;
+			const r = pick(dot);
+			if (r)
+				cands.push(r);
+		}
+		if (typeof pj.module === 'string')
+			cands.push(pj.module);
+		cands.push(main, 'index.js');
+		for (const c of cands) {
+			const f = withExt(c);
+			if (f)
+				return {file: f, esm: f.endsWith('.mjs') || (pj.type === 'module' && !f.endsWith('.cjs'))};
+		}
+		return null;
+	}
+
+	/* The step: the page, the package loaded in it, the user's actions,
+	 * then its exports called (|host.call|, the execute harness's walk,
+	 * when given).  |opt|: {dir, budget_ms}. */
+	async function run(opt) {
+		const fs = require('fs'), path = require('path'), url = require('url');
+		const t0 = Date.now(), left = () => opt.budget_ms - (Date.now() - t0);
+		let pj = {};
+		try { pj = JSON.parse(fs.readFileSync(path.join(opt.dir, 'package.json'), 'utf8')); } catch (e) { /* no package.json: index.js */ }
+		const entry = browserEntry(opt.dir, pj);
+		emit({ev: 'entry', file: entry ? entry.file : null, esm: entry ? entry.esm : false});
+		install();
+		let mod;
+		if (entry) {
+			const file = path.join(opt.dir, entry.file);
+			try {
+				if (entry.esm)
+					mod = await import(url.pathToFileURL(file).href);
+				else
+					try {
+						mod = require(file);
+					} catch (e) {
+						if (!e || e.code !== 'ERR_REQUIRE_ESM')
+							throw e;
+						mod = await import(url.pathToFileURL(file).href);
+					}
+			} catch (e) {
+				emit({ev: 'page_error', stage: 'load', message: String(e && e.message || e)});
+			}
+		}
+		await sleep(10);
+		check('load');
+		await drive();
+		await settle(Math.min(1000, Math.max(100, left() / 3)));
+		check('drive');
+		if (mod !== undefined && typeof host.call === 'function' && left() > 500) {
+			try {
+				await host.call(mod, entry.file, Math.max(0, left() - 300));
+			} catch (e) {
+				emit({ev: 'page_error', stage: 'exports', message: String(e && e.message || e)});
+			}
+			await settle(Math.min(500, Math.max(50, left() - 100)));
+			check('exports');
+		}
+	}
+
+	return {install, check, drive, settle, run, browserEntry};
 });
