@@ -8,6 +8,9 @@
  *
  * The file is one expression: a function of |host| returning the page.
  *   host.emit(obj)  reports a fact to snare (one JSON object)
+ *   host.step(label, fn)  optional: runs the page's action |fn| as a call
+ *                   of the harness, so that events are attributed to it
+ *   host.call(mod, file, ms)  optional: the execute walk of the exports
  *   host.cfg        the run's values to plant: card_number, web_password,
  *                   web_session, wallet_address, wallet_seed, email, name
  * The page it returns:
@@ -1348,12 +1351,21 @@
 			setData(t, v) { d[t === 'text' ? 'text/plain' : t] = String(v); emit({ev: 'clipboard', op: 'write', text: cut(v)}); },
 			clearData() {}, types: ['text/plain'], items: [], files: []};
 	}
+	/* One action of the page: a call of the harness (host.step, when
+	 * given, reports its begin and end so that what the package does
+	 * during it is attributed to it). */
 	async function guarded(stage, fn) {
-		try {
-			await fn();
-		} catch (e) {
-			emit({ev: 'page_error', stage, message: String(e && e.message || e)});
-		}
+		const act = async () => {
+			try {
+				await fn();
+			} catch (e) {
+				emit({ev: 'page_error', stage, message: String(e && e.message || e)});
+			}
+		};
+		if (typeof host.step === 'function')
+			await host.step('page: ' + stage, act);
+		else
+			await act();
 		check(stage);
 	}
 
