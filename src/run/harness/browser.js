@@ -1566,7 +1566,7 @@
 		let mod;
 		if (entry) {
 			const file = path.join(opt.dir, entry.file);
-			try {
+			await guarded('load', async () => {
 				if (entry.esm)
 					mod = await import(url.pathToFileURL(file).href);
 				else
@@ -1577,11 +1577,9 @@
 							throw e;
 						mod = await import(url.pathToFileURL(file).href);
 					}
-			} catch (e) {
-				emit({ev: 'page_error', stage: 'load', message: String(e && e.message || e)});
-			}
+				await sleep(10);
+			});
 		}
-		await sleep(10);
 		check('load');
 		await drive();
 		await settle(Math.min(1000, Math.max(100, left() / 3)));
