@@ -53,15 +53,24 @@
 	const RECIPIENT = '0x8ba1f109551bd432803012645ac136ddd64dba72';
 	const SOL_RECIPIENT = '9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin';
 	const SOL_KEY = 'HN7cABqLq46Es1jh92dQQisAq662SmxELLLsHHe4YWrH';
-	const BODY_MAX = 4096;
+	const BODY_MAX = 2048;
+	const MSG_MAX = 3500;
 	const SENSITIVE = new Set(['submit', 'input', 'change', 'keydown', 'keyup', 'keypress',
 		'copy', 'cut', 'paste', 'beforeinput', 'formdata', 'blur', 'focusout']);
 	const ours = new WeakSet(); /* functions that must look native */
 	let inflight = 0;
 	const seen = new Set(); /* facts reported once */
 
+	/* A fact goes out as one line under PIPE_BUF: its long strings are
+	 * halved until it fits. */
 	function emit(obj) {
-		try { host.emit(obj); } catch (e) { /* the channel is gone: nothing to do */ }
+		try {
+			for (let i = 0; i < 12 && JSON.stringify(obj).length > MSG_MAX; i++)
+				for (const k of Object.keys(obj))
+					if (typeof obj[k] === 'string' && obj[k].length > 64)
+						obj[k] = obj[k].slice(0, obj[k].length >> 1);
+			host.emit(obj);
+		} catch (e) { /* the channel is gone: nothing to do */ }
 	}
 	function once(key, obj) {
 		if (seen.has(key))
