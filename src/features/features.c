@@ -17,12 +17,14 @@
 #include "util/xalloc.h"
 
 /* One enumerator per row of features.def: G_<name> for RUN rows,
- * G_static_<name> for STATIC rows, P_<name> for PHASE rows.  The extractor
- * fills one block of rows for the run (RUN and STATIC) and one per phase
- * (PHASE), each indexed by these. */
+ * G_static_<name> for STATIC rows, G_browser_<name> for BROWSER rows,
+ * P_<name> for PHASE rows.  The extractor fills one block of rows for the
+ * run (RUN, STATIC and BROWSER) and one per phase (PHASE), each indexed by
+ * these. */
 #define ROW_RUN(n) G_##n
 #define ROW_STATIC(n) G_static_##n
 #define ROW_PHASE(n) P_##n
+#define ROW_BROWSER(n) G_browser_##n
 enum row {
 #define FEATURE(name, scope, model, sentence, evidence) ROW_##scope(name),
 #include "features/features.def"
@@ -63,6 +65,8 @@ static void add_block(size_t *n, size_t block, bool model)
 			vec[*n].name = xasprintf("%s.%s", phase_names[block - 1], rows[r].name);
 		else if (rows[r].scope == FEATURE_STATIC)
 			vec[*n].name = xasprintf("static.%s", rows[r].name);
+		else if (rows[r].scope == FEATURE_BROWSER)
+			vec[*n].name = xasprintf("browser.%s", rows[r].name);
 		else
 			vec[*n].name = xstrdup(rows[r].name);
 		vec[*n].row = (unsigned short)r;
@@ -769,6 +773,50 @@ static void static_features(const json_t *st, float *out)
 		out[G_static_url_service] += (float)host_under(json_string_value(v), DNS_SERVICES);
 }
 
+/* ---- the browser phase's page -------------------------------------------- */
+
+/* Whether |s| holds one of the run's canary values (as is). */
+static bool holds_canary(const json_t *canaries, const char *s)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach (canaries, i, v) {
+		const char *val = str(v, "value");
+		if (strlen(val) >= 8 && strstr(s, val))
+			return true;
+	}
+	return false;
+}
+
+static void page_features(const json_t *canaries, const json_t *ph, float *g)
+{
+	const json_t *b = json_object_get(ph, "browser");
+	size_t i;
+	json_t *v;
+
+	json_array_foreach (json_object_get(b, "hooks"), i, v) {
+		const char *api = str(v, "api");
+		g[G_browser_page_hooks]++;
+		g[G_browser_page_wallet_hooks] +=
+			(float)(strstr(api, "ethereum") != NULL || strstr(api, "solana") != NULL);
+	}
+	json_array_foreach (json_object_get(b, "listeners"), i, v)
+		g[G_browser_page_listeners] += (float)json_is_true(json_object_get(v, "sensitive"));
+	g[G_browser_page_field_reads] = (float)json_array_size(json_object_get(b, "field_reads"));
+	g[G_browser_page_storage_reads] =
+		(float)json_array_size(json_object_get(b, "storage_reads"));
+	json_array_foreach (json_object_get(b, "requests"), i, v) {
+		g[G_browser_page_requests]++;
+		g[G_browser_page_canary_requests] +=
+			(float)(holds_canary(canaries, str(v, "url")) ||
+				holds_canary(canaries, str(v, "body")));
+	}
+	g[G_browser_page_rewrites] = (float)json_array_size(json_object_get(b, "rewrites"));
+	json_array_foreach (json_object_get(b, "clipboard"), i, v)
+		g[G_browser_page_clipboard_writes] += (float)!strcmp(str(v, "op"), "write");
+}
+
 int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 {
 	struct ctx c;
@@ -811,6 +859,8 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 		for (size_t k = 0; k < NPHASES; k++)
 			if (!strcmp(str(ph, "name"), phase_names[k]))
 				phase_features(&c, ph, block[1 + k]);
+		if (!strcmp(str(ph, "name"), "browser"))
+			page_features(json_object_get(report, "canaries"), ph, g);
 	}
 	static_features(json_object_get(report, "static"), g);
 	g[G_n_domains] = (float)json_object_size(domains);
