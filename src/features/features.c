@@ -39,30 +39,46 @@ static const struct feature_info rows[ROW__COUNT] = {
 #undef FEATURE
 };
 
-static const char *const phase_names[] = {"install", "import"};
-#define NPHASES 2
+/* The phases with a block of PHASE rows, in vector order.  Only those
+ * the model was trained on have columns in it; the rows of the others
+ * are all ABSENT (evidence and docs) until a model learns them. */
+static const struct {
+	const char *name;
+	bool in_model;
+} phase_table[] = {
+	{"install", true},  {"import", true},	{"prepare", false},
+	{"execute", false}, {"browser", false},
+};
+#define NPHASES (sizeof(phase_table) / sizeof(phase_table[0]))
 /* Block 0 holds the run's rows, block 1 + k those of phase k. */
 #define NBLOCKS (1 + NPHASES)
 /* A row is in the vector once, or once per phase. */
 #define MAXFEATURES (NPHASES * ROW__COUNT)
 
-/* Vector position -> name, row and block. */
+/* Vector position -> name, row, block and what the row says there. */
 static struct {
 	char *name;
 	unsigned short row;
 	unsigned char block;
+	struct feature_info info;
 } vec[MAXFEATURES];
 static size_t nvec, nmodel;
 static pthread_once_t vec_once = PTHREAD_ONCE_INIT;
 
 static void add_block(size_t *n, size_t block, bool model)
 {
+	bool block_in_model = block == 0 || phase_table[block - 1].in_model;
+
 	for (size_t r = 0; r < ROW__COUNT; r++) {
+		enum feature_model m = block_in_model ? rows[r].model : FEATURE_ABSENT;
 		if ((rows[r].scope == FEATURE_PHASE) != (block > 0) ||
-		    (rows[r].model != FEATURE_ABSENT) != model)
+		    (m != FEATURE_ABSENT) != model)
 			continue;
+		vec[*n].info = rows[r];
+		vec[*n].info.model = m;
 		if (rows[r].scope == FEATURE_PHASE)
-			vec[*n].name = xasprintf("%s.%s", phase_names[block - 1], rows[r].name);
+			vec[*n].name =
+				xasprintf("%s.%s", phase_table[block - 1].name, rows[r].name);
 		else if (rows[r].scope == FEATURE_STATIC)
 			vec[*n].name = xasprintf("static.%s", rows[r].name);
 		else if (rows[r].scope == FEATURE_BROWSER)
@@ -118,7 +134,7 @@ int features_index(const char *name)
 const struct feature_info *features_info(size_t i)
 {
 	pthread_once(&vec_once, init_vec);
-	return i < nvec ? &rows[vec[i].row] : NULL;
+	return i < nvec ? &vec[i].info : NULL;
 }
 
 bool features_for_model(size_t i)
@@ -857,7 +873,7 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 				json_object_set_new(ips, a, json_true());
 		}
 		for (size_t k = 0; k < NPHASES; k++)
-			if (!strcmp(str(ph, "name"), phase_names[k]))
+			if (!strcmp(str(ph, "name"), phase_table[k].name))
 				phase_features(&c, ph, block[1 + k]);
 		if (!strcmp(str(ph, "name"), "browser"))
 			page_features(json_object_get(report, "canaries"), ph, g);
