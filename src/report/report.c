@@ -633,6 +633,63 @@ static json_t *calls_json(const struct run_result *res, int ph)
 
 /* What else the harness said in phase |ph|: its messages as sent, with
  * "t_ms" (run clock) in place of its own clock. */
+/* The browser phase's page (src/run/harness/browser.js) reports facts as
+ * notes: "ev" -> the list of the phase's "browser" section it goes in. */
+static const char *const page_facts[][2] = {
+	{"hook", "hooks"},
+	{"listener", "listeners"},
+	{"field_read", "field_reads"},
+	{"storage_read", "storage_reads"},
+	{"request", "requests"},
+	{"rewrite", "rewrites"},
+	{"clipboard", "clipboard"},
+	{"page_error", "errors"},
+};
+#define NPAGE_FACTS (sizeof(page_facts) / sizeof(page_facts[0]))
+
+/* The list of "browser" a note of the browser phase goes in; "" for the
+ * entry; NULL: not a fact of the page. */
+static const char *page_fact(const json_t *msg)
+{
+	const char *ev = json_string_value(json_object_get(msg, "ev"));
+
+	if (!ev)
+		return NULL;
+	if (!strcmp(ev, "entry"))
+		return "";
+	for (size_t k = 0; k < NPAGE_FACTS; k++)
+		if (!strcmp(ev, page_facts[k][0]))
+			return page_facts[k][1];
+	return NULL;
+}
+
+/* The browser phase's "browser": the entry the page loaded ("entry",
+ * "esm") and its facts, each list in the order reported, with "t_ms". */
+static json_t *browser_json(const struct run_result *res, int ph)
+{
+	json_t *b = json_pack("{s:n, s:b}", "entry", "esm", 0);
+
+	for (size_t k = 0; k < NPAGE_FACTS; k++)
+		json_object_set_new(b, page_facts[k][1], json_array());
+	for (size_t i = 0; i < res->nnotes; i++) {
+		const struct harness_note *n = &res->notes[i];
+		const char *list = page_fact(n->msg);
+		if ((int)res->steps[n->step].phase != ph || !list)
+			continue;
+		if (!*list) {
+			json_object_set(b, "entry", json_object_get(n->msg, "file"));
+			json_object_set(b, "esm", json_object_get(n->msg, "esm"));
+			continue;
+		}
+		json_t *o = json_deep_copy(n->msg);
+		json_object_del(o, "ev");
+		json_object_del(o, "t");
+		json_object_set_new(o, "t_ms", json_real(ms(n->t_us)));
+		json_array_append_new(json_object_get(b, list), o);
+	}
+	return b;
+}
+
 static json_t *notes_json(const struct run_result *res, int ph)
 {
 	json_t *notes = json_array();
@@ -641,6 +698,8 @@ static json_t *notes_json(const struct run_result *res, int ph)
 		const struct harness_note *n = &res->notes[i];
 		if ((int)res->steps[n->step].phase != ph)
 			continue;
+		if (ph == PHASE_BROWSER && page_fact(n->msg))
+			continue; /* in "browser" */
 		json_t *o = json_deep_copy(n->msg);
 		json_object_del(o, "t");
 		json_object_set_new(o, "t_ms", json_real(ms(n->t_us)));
@@ -700,6 +759,8 @@ static json_t *phase_json(const struct run_result *res, int ph)
 		json_object_set_new(out, "calls", calls_json(res, ph));
 		json_object_set_new(out, "harness", notes_json(res, ph));
 	}
+	if (ph == PHASE_BROWSER)
+		json_object_set_new(out, "browser", browser_json(res, ph));
 	json_object_set_new(out, "timeline", timeline);
 	json_object_set_new(out, "timeline_truncated", json_boolean(ntimeline > TIMELINE_MAX));
 	return out;

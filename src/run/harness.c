@@ -41,6 +41,12 @@ static char *harness_source(const char *config, size_t *len)
 	return strbuf_detach(&sb, len);
 }
 
+const char *harness_page_source(size_t *len)
+{
+	*len = harness_browser_js_len;
+	return (const char *)harness_browser_js;
+}
+
 int harness_write_app(const char *app, const char *config, char *err, size_t errlen)
 {
 	char path[4200];

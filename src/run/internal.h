@@ -22,6 +22,10 @@
  * package put there (never through a link).  0 or -1 with |err| set. */
 int harness_write_app(const char *app, const char *config, char *err, size_t errlen);
 
+/* The browser phase's page (src/run/harness/browser.js, built in): one
+ * JavaScript expression, a function of the harness's host object. */
+const char *harness_page_source(size_t *len);
+
 /* One message the harness sent during step |step| (JSON; "ev" says
  * what): "begin" and "end" of a call, "done", anything else kept as a
  * note.  |t0| is the run's start on CLOCK_MONOTONIC (the harness stamps

@@ -144,18 +144,22 @@ static void plan_lifecycle(const struct run_options *opts, struct run_result *re
  * script would run it, with |config| for the harness. */
 static struct run_step *harness_step(const struct run_options *opts, struct run_result *res,
 				     const struct pkgjson *pj, const char *app_in,
-				     const char *script, const char *mode)
+				     enum phase_id phase, const char *script, const char *mode,
+				     json_t *extra)
 {
 	struct strvec argv = STRVEC_INIT;
 	json_t *cfg = json_pack("{s:s, s:s}", "mode", mode, "name", pj->name);
 	char prefix[8192];
 
+	if (extra)
+		json_object_update(cfg, extra);
+	json_decref(extra);
 	strvec_push(&argv, "/usr/bin/node");
 	strvec_push(&argv, HARNESS_APP_FILE);
 	snprintf(prefix, sizeof(prefix), "%s/node_modules/.bin", app_in);
 	struct run_step *s =
-		add_step(res, PHASE_EXECUTE, pj, script, "node " HARNESS_APP_FILE,
-			 strvec_argv(&argv), base_env(opts, res, prefix), app_in, true);
+		add_step(res, phase, pj, script, "node " HARNESS_APP_FILE, strvec_argv(&argv),
+			 base_env(opts, res, prefix), app_in, true);
 	s->harness = s->sb.harness = true;
 	s->harness_config = json_dumps(cfg, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(cfg);
@@ -166,10 +170,31 @@ static struct run_step *harness_step(const struct run_options *opts, struct run_
 static void plan_execute(const struct run_options *opts, struct run_result *res,
 			 const struct pkgjson *pj, const char *app_in)
 {
-	harness_step(opts, res, pj, app_in, "execute", "execute");
+	harness_step(opts, res, pj, app_in, PHASE_EXECUTE, "execute", "execute", NULL);
 	for (int i = 0; i < EXECUTE_RESUMES; i++)
-		harness_step(opts, res, pj, app_in, "execute", "execute")->resume = true;
-	harness_step(opts, res, pj, app_in, "later-load", "later");
+		harness_step(opts, res, pj, app_in, PHASE_EXECUTE, "execute", "execute", NULL)
+			->resume = true;
+	harness_step(opts, res, pj, app_in, PHASE_EXECUTE, "later-load", "later", NULL);
+}
+
+/* browser: the package's browser entry in the page, with the run's
+ * canaries in its fields, storage and wallet. */
+static void plan_browser(const struct run_options *opts, struct run_result *res,
+			 const struct pkgjson *pj, const char *app_in)
+{
+	const struct canary *k = res->id.canaries;
+	size_t len;
+	const char *page = harness_page_source(&len);
+	char email[128];
+
+	snprintf(email, sizeof(email), "%s@gmail.com", res->id.user);
+	json_t *extra =
+		json_pack("{s:s%, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s}}", "page", page, len,
+			  "values", "card_number", k[CANARY_CARD_NUMBER].value, "web_password",
+			  k[CANARY_WEB_PASSWORD].value, "web_session", k[CANARY_WEB_SESSION].value,
+			  "wallet_address", k[CANARY_WALLET_ADDRESS].value, "wallet_seed",
+			  k[CANARY_WALLET_SEED].value, "email", email, "name", res->id.fullname);
+	harness_step(opts, res, pj, app_in, PHASE_BROWSER, "browser", "browser", extra);
 }
 
 /* Every package directory under node_modules (scoped ones too), sorted. */
@@ -289,6 +314,7 @@ int run_plan(const struct run_options *opts, struct run_result *res, char *err, 
 			 base_env(opts, res, prefix), app_in, true);
 	}
 	plan_execute(opts, res, &pj, app_in);
+	plan_browser(opts, res, &pj, app_in);
 	pkgjson_release(&pj);
 	return 0;
 }

@@ -11,6 +11,8 @@
  *   host.step(label, fn)  optional: runs the page's action |fn| as a call
  *                   of the harness, so that events are attributed to it
  *   host.call(mod, file, ms)  optional: the execute walk of the exports
+ *   host.require, host.import  the harness's require and import(): the
+ *                   page runs as a script, which has neither
  *   host.cfg        the run's values to plant: card_number, web_password,
  *                   web_session, wallet_address, wallet_seed, email, name
  * The page it returns:
@@ -37,6 +39,8 @@
  *   page_error {stage, message}: the package threw */
 (function (host) {
 	'use strict';
+	const require = host.require;
+	const load = host.import;
 	const http = require('http');
 	const https = require('https');
 	const net = require('net');
@@ -681,14 +685,15 @@
 		let m;
 		re.lastIndex = 0;
 		while (re.lastIndex < s.length && (m = re.exec(s))) {
-			if (m[1])
-				parts.push(e => m[1] === '*' || e.localName === m[1].toLowerCase());
-			else if (m[2])
-				parts.push(e => e.id === m[2]);
-			else if (m[3])
-				parts.push(e => e.classList.contains(m[3]));
-			else if (m[4]) {
-				const a = m[4], op = m[5], want = m[6] !== undefined ? m[6] : m[7] !== undefined ? m[7] : m[8];
+			const x = m; /* the closures keep this match */
+			if (x[1])
+				parts.push(e => x[1] === '*' || e.localName === x[1].toLowerCase());
+			else if (x[2])
+				parts.push(e => e.id === x[2]);
+			else if (x[3])
+				parts.push(e => e.classList.contains(x[3]));
+			else if (x[4]) {
+				const a = x[4], op = x[5], want = x[6] !== undefined ? x[6] : x[7] !== undefined ? x[7] : x[8];
 				parts.push(e => {
 					const v = a === 'value' && e instanceof HTMLInputElement ? e[VALUE] || e.getAttribute('value') : e.getAttribute(a);
 					if (v === null || v === undefined)
@@ -703,11 +708,11 @@
 					default: return v === want || v.startsWith(want + '-');
 					}
 				});
-			} else if (m[9] !== undefined) {
-				const inner = parseCompound(m[9].trim());
+			} else if (x[9] !== undefined) {
+				const inner = parseCompound(x[9].trim());
 				parts.push(e => !inner(e));
-			} else if (m[10]) {
-				const p = m[10];
+			} else if (x[10]) {
+				const p = x[10];
 				parts.push(e => p === 'checked' ? e.hasAttribute('checked') : p === 'disabled' ? e.hasAttribute('disabled') : true);
 			}
 		}
@@ -1577,14 +1582,14 @@
 			const file = path.join(opt.dir, entry.file);
 			await guarded('load', async () => {
 				if (entry.esm)
-					mod = await import(url.pathToFileURL(file).href);
+					mod = await load(url.pathToFileURL(file).href);
 				else
 					try {
 						mod = require(file);
 					} catch (e) {
 						if (!e || e.code !== 'ERR_REQUIRE_ESM')
 							throw e;
-						mod = await import(url.pathToFileURL(file).href);
+						mod = await load(url.pathToFileURL(file).href);
 					}
 				await sleep(10);
 			});

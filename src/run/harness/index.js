@@ -438,6 +438,46 @@ async function loadEntry(e, seen, walkIt) {
   else await walk('', e.label, value, 0, seen, false);
 }
 
+// ---- the browser phase ------------------------------------------------------
+
+// The page (src/run/harness/browser.js, given in the settings as "page"),
+// the package's browser entry loaded in it, the page's actions each a call,
+// then the exports walked as above.
+async function browse(budget) {
+  const source = settings.page;
+  delete settings.page;
+  const host = {
+    require,
+    import: (spec) => import(spec),
+    cfg: settings.values || {},
+    emit: (fact) => log(fact),
+    step: async (label, fn) => {
+      const index = ++seq;
+      log({ ev: 'begin', i: index, path: label, entry: settings.name, args: 'page' });
+      const end = { ev: 'end', i: index, outcome: 'returned' };
+      try {
+        await fn();
+      } catch (e) {
+        end.outcome = 'threw';
+        end.error = short(e);
+      }
+      log(end);
+    },
+    call: async (value, file, ms) => {
+      const until = clock() + ms * 1000;
+      if (until < deadline) deadline = until;
+      const label = `${settings.name}/${file}`;
+      if (typeof value === 'function') await walk(label, label, value, 0, new WeakSet(), false);
+      else await walk('', label, value, 0, new WeakSet(), false);
+    },
+  };
+  const page = require('vm').runInThisContext(source, { filename: __filename })(host);
+  await page.run({
+    dir: path.join(__dirname, 'node_modules', settings.name),
+    budget_ms: Math.max(1000, budget - 1500),
+  });
+}
+
 async function main() {
   settings = checks;
   if (typeof settings.name !== 'string') return;
@@ -450,6 +490,11 @@ async function main() {
     // Started again later, as the app would be: the package loads once more.
     await loadEntry({ spec: settings.name, label: settings.name }, new WeakSet(), false);
     await sleep(Math.min(LATER_MS, Math.max(0, budget - 1500)));
+    log({ ev: 'done' });
+    return;
+  }
+  if (settings.mode === 'browser') {
+    if (typeof settings.page === 'string') await browse(budget);
     log({ ev: 'done' });
     return;
   }
