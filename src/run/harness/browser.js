@@ -63,6 +63,7 @@
 		'copy', 'cut', 'paste', 'beforeinput', 'formdata', 'blur', 'focusout']);
 	const ours = new WeakSet(); /* functions that must look native */
 	let inflight = 0;
+	let transmitted = 0; /* requests sent so far */
 	const seen = new Set(); /* facts reported once */
 
 	/* A fact goes out as one line under PIPE_BUF: its long strings are
@@ -134,6 +135,7 @@
 	 * rejects on network trouble, which it reports as status 0. */
 	function transmit(method, url, headers, body) {
 		inflight++;
+		transmitted++;
 		return new Promise(resolve => {
 			let done = false;
 			const finish = r => {
@@ -147,12 +149,14 @@
 			try { u = new URL(url); } catch (e) { finish({status: 0, headers: {}, body: Buffer.alloc(0)}); return; }
 			const mod = u.protocol === 'https:' || u.protocol === 'wss:' ? https : http;
 			const h = Object.assign({'user-agent': NAV_UA, 'accept': '*/*',
-				'origin': ORIGIN, 'referer': ORIGIN + '/checkout'}, headers || {});
+				'origin': ORIGIN, 'referer': ORIGIN + '/checkout'}, headers || {}, {connection: 'close'});
 			if (body)
 				h['content-length'] = body.length;
 			let req;
 			try {
-				req = mod.request(u, {method, headers: h, timeout: 3000}, res => {
+				/* one connection a request, closed when answered: the sink
+				 * reports it then, during the action that sent it */
+				req = mod.request(u, {method, headers: h, timeout: 3000, agent: false}, res => {
 					const chunks = [];
 					res.on('data', c => { if (chunks.length < 64) chunks.push(c); });
 					res.on('end', () => finish({status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks)}));
@@ -1369,11 +1373,20 @@
 	 * given, reports its begin and end so that what the package does
 	 * during it is attributed to it). */
 	async function guarded(stage, fn) {
+		/* An action that sent something lasts until the answers came and
+		 * the sink has had a moment to see the connections end, so that
+		 * what it captured falls in the action. */
 		const act = async () => {
+			const before = transmitted;
 			try {
 				await fn();
 			} catch (e) {
 				emit({ev: 'page_error', stage, message: String(e && e.message || e)});
+			}
+			if (transmitted !== before) {
+				for (let i = 0; i < 40 && inflight > 0; i++)
+					await sleep(25);
+				await sleep(50);
 			}
 		};
 		if (typeof host.step === 'function')
