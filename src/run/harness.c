@@ -223,6 +223,18 @@ char *harness_step_config(const struct run_result *res, int step, unsigned budge
 	}
 	json_object_set_new(o, "skip", json_integer(skip));
 	json_object_set_new(o, "avoid", avoid);
+	/* The browser phase calls the exports again, in the page: not those
+	 * that hung or ended their process in the execute phase. */
+	if (s->phase == PHASE_BROWSER) {
+		json_t *paths = json_array();
+		for (size_t i = 0; i < res->ncalls; i++) {
+			const struct harness_call *c = &res->calls[i];
+			if (res->steps[c->step].phase == PHASE_EXECUTE && c->path &&
+			    (c->outcome == CALL_TIMEOUT || c->outcome == CALL_CRASHED))
+				json_array_append_new(paths, json_string(c->path));
+		}
+		json_object_set_new(o, "avoid_paths", paths);
+	}
 	json_object_set_new(o, "budget_ms", json_integer(budget_ms));
 	json_object_set_new(o, "call_ms", json_integer(call_ms));
 	char *out = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);

@@ -611,7 +611,18 @@
 		reset() {}
 	}
 	attrProp(HTMLFormElement, 'action', 'method');
-	class HTMLAnchorElement extends HTMLElement {}
+	/* An anchor's href in parts, as libraries parse URLs with one. */
+	class HTMLAnchorElement extends HTMLElement {
+		get _u() { try { return new URL(this.href || loc.href); } catch (e) { return new URL(loc.href); } }
+		get protocol() { return this._u.protocol; }
+		get host() { return this._u.host; }
+		get hostname() { return this._u.hostname; }
+		get port() { return this._u.port; }
+		get pathname() { return this._u.pathname; }
+		get search() { return this._u.search; }
+		get hash() { return this._u.hash; }
+		get origin() { return this._u.origin; }
+	}
 	attrProp(HTMLAnchorElement, 'href');
 	class HTMLImageElement extends HTMLElement {
 		constructor(tag) { super(tag || 'img'); this.complete = false; this.naturalWidth = 0; }

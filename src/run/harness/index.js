@@ -234,6 +234,12 @@ let seq = 0;
 let calls = 0;
 let deadline = 0;
 
+// A call that hung or ended its process in an earlier phase (the browser
+// phase walks the exports again) is not made again.
+function avoided(label) {
+  return Array.isArray(settings.avoid_paths) && settings.avoid_paths.includes(label);
+}
+
 function outOfTime() {
   return calls >= MAX_CALLS || clock() > deadline;
 }
@@ -263,7 +269,7 @@ async function settle(result, state, callMs) {
 async function exercise(label, entry, fn, self, profile, construct) {
   const index = ++seq;
   if (index < settings.skip) return undefined;
-  if (outOfTime()) return undefined;
+  if (outOfTime() || avoided(label)) return undefined;
   calls++;
   log({ ev: 'begin', i: index, path: label, entry, args: profile.name });
   let r;
@@ -282,7 +288,7 @@ async function exercise(label, entry, fn, self, profile, construct) {
 
 async function read(label, entry, obj, key) {
   const index = ++seq;
-  if (index < settings.skip || outOfTime()) return undefined;
+  if (index < settings.skip || outOfTime() || avoided(label)) return undefined;
   calls++;
   log({ ev: 'begin', i: index, path: label, entry, args: 'get' });
   let value;
@@ -466,9 +472,11 @@ async function browse(budget) {
     call: async (value, file, ms) => {
       const until = clock() + ms * 1000;
       if (until < deadline) deadline = until;
-      const label = `${settings.name}/${file}`;
-      if (typeof value === 'function') await walk(label, label, value, 0, new WeakSet(), false);
-      else await walk('', label, value, 0, new WeakSet(), false);
+      // Named as the execute phase names them, so that the same call is
+      // known by the same path.
+      const entry = `${settings.name}/${file}`;
+      if (typeof value === 'function') await walk(settings.name, entry, value, 0, new WeakSet(), false);
+      else await walk('', entry, value, 0, new WeakSet(), false);
     },
   };
   const page = require('vm').runInThisContext(source, { filename: __filename })(host);
