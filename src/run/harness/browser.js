@@ -604,7 +604,14 @@
 		get type() { return this.getAttribute('type') || 'submit'; }
 	}
 	class HTMLFormElement extends HTMLElement {
-		get elements() { return query(this, 'input,select,textarea,button', false); }
+		get elements() {
+			const els = query(this, 'input,select,textarea,button', false);
+			for (const e of els)
+				if (e.getAttribute('name') && !(e.getAttribute('name') in els))
+					els[e.getAttribute('name')] = e;
+			els.namedItem = n => els[n] || null;
+			return els;
+		}
 		get length() { return this.elements.length; }
 		submit() { formSubmitted(this, null); }
 		requestSubmit(b) { submitForm(this, b || null); }
@@ -1140,7 +1147,7 @@
 		get defaultView() { return G; }
 		get URL() { return loc.href; }
 		get documentURI() { return loc.href; }
-		get currentScript() { return null; }
+		get currentScript() { return this._script; }
 		get cookie() {
 			once('s:cookie', {ev: 'storage_read', store: 'cookie', key: 'document.cookie'});
 			return this._cookie;
@@ -1225,6 +1232,7 @@
 		const doc = new Document();
 		doc._cookie = `session=${cfg.web_session}; _ga=GA1.2.1803471925.1731412222; cart=3`;
 		buildPage(doc);
+		doc._script = el('script', {src: ORIGIN + '/static/js/vendor.4f1c2a.js'});
 		defineOn(Element.prototype);
 		defineOn(Document.prototype);
 		const win = {
@@ -1416,6 +1424,11 @@
 			doc.readyState = 'complete';
 			doc.dispatchEvent(new Event('readystatechange'));
 			dispatch.call(G, new Event('load'));
+			/* the wallet announces itself, as MetaMask does */
+			dispatch.call(G, new Event('ethereum#initialized'));
+			dispatch.call(G, new CustomEvent('eip6963:announceProvider', {detail: Object.freeze({
+				info: {uuid: '350670db-19fa-4704-a166-e52e178b59d4', name: 'MetaMask', icon: 'data:image/svg+xml,', rdns: 'io.metamask'},
+				provider: G.ethereum})}));
 			await sleep(20);
 		});
 		const v = values();
