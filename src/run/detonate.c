@@ -282,7 +282,9 @@ static int start_step(struct ctx *c, size_t k, uint64_t deadline)
 /* Whether the harness's running call is stuck past its bound. */
 static bool call_stuck(struct ctx *c, size_t k, uint64_t now)
 {
-	int open = c->res->steps[k].harness ? harness_open_call(c->res, (int)k) : -1;
+	const struct run_step *s = &c->res->steps[k];
+	/* the import step runs as long as the package keeps it busy */
+	int open = s->harness && s->phase != PHASE_IMPORT ? harness_open_call(c->res, (int)k) : -1;
 
 	return open >= 0 && now - c->t0 > c->res->calls[open].t_start +
 						  (uint64_t)c->call_ms * 1000 + CALL_KILL_GRACE_US;

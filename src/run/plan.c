@@ -31,13 +31,6 @@
 /* Fresh processes that continue a walk cut short by a call. */
 #define EXECUTE_RESUMES 6
 
-static const char IMPORT_JS[] =
-	"const n=process.argv[1];"
-	"try{require(n)}catch(e){"
-	"if(e&&(e.code==='ERR_REQUIRE_ESM'||e.code==='ERR_PACKAGE_PATH_NOT_EXPORTED'))"
-	"{import(n).catch(x=>{console.error(x&&x.message);process.exitCode=1})}"
-	"else{throw e}}";
-
 static struct run_step *add_step(struct run_result *res, enum phase_id phase,
 				 const struct pkgjson *pj, const char *script, const char *command,
 				 char **argv, char **envp, const char *cwd, bool target)
@@ -144,7 +137,7 @@ static void plan_lifecycle(const struct run_options *opts, struct run_result *re
  * script would run it, with |config| for the harness. */
 static struct run_step *harness_step(const struct run_options *opts, struct run_result *res,
 				     const struct pkgjson *pj, const char *app_in,
-				     const char *script, const char *mode)
+				     enum phase_id phase, const char *script, const char *mode)
 {
 	struct strvec argv = STRVEC_INIT;
 	json_t *cfg = json_pack("{s:s, s:s}", "mode", mode, "name", pj->name);
@@ -154,8 +147,8 @@ static struct run_step *harness_step(const struct run_options *opts, struct run_
 	strvec_push(&argv, HARNESS_APP_FILE);
 	snprintf(prefix, sizeof(prefix), "%s/node_modules/.bin", app_in);
 	struct run_step *s =
-		add_step(res, PHASE_EXECUTE, pj, script, "node " HARNESS_APP_FILE,
-			 strvec_argv(&argv), base_env(opts, res, prefix), app_in, true);
+		add_step(res, phase, pj, script, "node " HARNESS_APP_FILE, strvec_argv(&argv),
+			 base_env(opts, res, prefix), app_in, true);
 	s->harness = s->sb.harness = true;
 	s->harness_config = json_dumps(cfg, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(cfg);
@@ -166,10 +159,11 @@ static struct run_step *harness_step(const struct run_options *opts, struct run_
 static void plan_execute(const struct run_options *opts, struct run_result *res,
 			 const struct pkgjson *pj, const char *app_in)
 {
-	harness_step(opts, res, pj, app_in, "execute", "execute");
+	harness_step(opts, res, pj, app_in, PHASE_EXECUTE, "execute", "execute");
 	for (int i = 0; i < EXECUTE_RESUMES; i++)
-		harness_step(opts, res, pj, app_in, "execute", "execute")->resume = true;
-	harness_step(opts, res, pj, app_in, "later-load", "later");
+		harness_step(opts, res, pj, app_in, PHASE_EXECUTE, "execute", "execute")->resume =
+			true;
+	harness_step(opts, res, pj, app_in, PHASE_EXECUTE, "later-load", "later");
 }
 
 /* Every package directory under node_modules (scoped ones too), sorted. */
@@ -239,18 +233,8 @@ int run_plan(const struct run_options *opts, struct run_result *res, char *err, 
 	plan_lifecycle(opts, res, &pj, pkg_in, app_in, true, PHASE_INSTALL);
 	plan_lifecycle(opts, res, &pj, pkg_in, app_in, true, PHASE_PREPARE);
 
-	/* import */
-	{
-		struct strvec argv = STRVEC_INIT;
-		strvec_push(&argv, "/usr/bin/node");
-		strvec_push(&argv, "-e");
-		strvec_push(&argv, IMPORT_JS);
-		strvec_push(&argv, res->name);
-		char *cmd = xasprintf("node -e \"require('%s')\"", res->name);
-		add_step(res, PHASE_IMPORT, &pj, "import", cmd, strvec_argv(&argv),
-			 base_env(opts, res, NULL), app_in, true);
-		free(cmd);
-	}
+	/* import: the harness in its import mode, as "node index.js" */
+	harness_step(opts, res, &pj, app_in, PHASE_IMPORT, "import", "import");
 	for (size_t i = 0; i < pj.nbin && i < 8; i++) {
 		struct strvec argv = STRVEC_INIT;
 		char host_file[8192], in_file[8192], head[2] = "";
