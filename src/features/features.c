@@ -749,8 +749,10 @@ static void remote_dep_features(const json_t *deps, float *out)
 	json_array_foreach (deps, i, d) {
 		const char *scheme = str(d, "scheme");
 		out[G_static_remote_deps] += 1;
-		out[G_static_remote_dep_raw_ip] += json_is_true(json_object_get(d, "raw_ip"));
-		out[G_static_remote_dep_http] += !strcmp(scheme, "http") || !strcmp(scheme, "git");
+		out[G_static_remote_dep_raw_ip] +=
+			(float)json_is_true(json_object_get(d, "raw_ip"));
+		out[G_static_remote_dep_http] +=
+			(float)(!strcmp(scheme, "http") || !strcmp(scheme, "git"));
 		if (*str(d, "host"))
 			json_object_set_new(hosts, str(d, "host"), json_true());
 	}

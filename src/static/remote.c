@@ -135,6 +135,7 @@ static void add_entry(json_t *arr, const char *name, const char *spec, const cha
 }
 
 /* lockfileVersion 1: "dependencies" nested by name. */
+// NOLINTNEXTLINE(misc-no-recursion): nested dependencies, depth bounded by MAX_LOCK_DEPTH
 static void lock_v1(json_t *arr, const json_t *deps, const char *source, int depth)
 {
 	const char *name;
