@@ -742,6 +742,28 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 	f[P_t_first_net] = t_first_net < 0 ? -1.0f : (float)(t_first_net - (t0 < 0 ? 0 : t0));
 }
 
+/* static.remote_deps: how many, from a bare IP, unencrypted, and how
+ * many hosts they come from. */
+static void remote_dep_features(const json_t *deps, float *out)
+{
+	json_t *hosts = json_object();
+	size_t i;
+	json_t *d;
+
+	json_array_foreach (deps, i, d) {
+		const char *scheme = str(d, "scheme");
+		out[G_static_remote_deps] += 1;
+		out[G_static_remote_dep_raw_ip] +=
+			(float)json_is_true(json_object_get(d, "raw_ip"));
+		out[G_static_remote_dep_http] +=
+			(float)(!strcmp(scheme, "http") || !strcmp(scheme, "git"));
+		if (*str(d, "host"))
+			json_object_set_new(hosts, str(d, "host"), json_true());
+	}
+	out[G_static_remote_dep_hosts] = (float)json_object_size(hosts);
+	json_decref(hosts);
+}
+
 static void static_features(const json_t *st, float *out)
 {
 	const json_t *sc = json_object_get(st, "install_scripts");
@@ -783,6 +805,7 @@ static void static_features(const json_t *st, float *out)
 	out[G_static_long_base64] = (float)num(st, "long_base64");
 	out[G_static_long_hex] = (float)num(st, "long_hex");
 	out[G_static_max_entropy] = (float)num(st, "max_entropy");
+	remote_dep_features(json_object_get(st, "remote_deps"), out);
 	out[G_static_url_hosts] = (float)json_array_size(json_object_get(st, "url_hosts"));
 	out[G_static_url_ips] = (float)json_array_size(json_object_get(st, "ips"));
 	json_array_foreach (json_object_get(st, "url_hosts"), i, v)

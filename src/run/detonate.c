@@ -282,7 +282,9 @@ static int start_step(struct ctx *c, size_t k, uint64_t deadline)
 /* Whether the harness's running call is stuck past its bound. */
 static bool call_stuck(struct ctx *c, size_t k, uint64_t now)
 {
-	int open = c->res->steps[k].harness ? harness_open_call(c->res, (int)k) : -1;
+	const struct run_step *s = &c->res->steps[k];
+	/* the import step runs as long as the package keeps it busy */
+	int open = s->harness && s->phase != PHASE_IMPORT ? harness_open_call(c->res, (int)k) : -1;
 
 	return open >= 0 && now - c->t0 > c->res->calls[open].t_start +
 						  (uint64_t)c->call_ms * 1000 + CALL_KILL_GRACE_US;
@@ -671,6 +673,28 @@ static void reap_all(struct tracer *tracer)
 			tracer_handle(tracer, pid, status);
 }
 
+/* The steps' output pipes; the netsink's channel only where there is a
+ * netsink (traced); the harness channel where a step needs it: a pipe,
+ * like those node makes for itself.  Write ends block in the tracee.
+ * 0 or -1 (errno set). */
+static int open_channels(const struct run_options *opts, const struct run_result *res, int out[2],
+			 int errp[2], int chan[2], int hch[2])
+{
+	bool harness = false;
+
+	for (size_t k = 0; k < res->nsteps; k++)
+		harness |= res->steps[k].harness;
+	if (pipe2(out, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(errp, O_CLOEXEC | O_NONBLOCK) < 0 ||
+	    (!opts->no_trace && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0) ||
+	    (harness && pipe2(hch, O_CLOEXEC | O_NONBLOCK) < 0))
+		return -1;
+	fcntl(out[1], F_SETFL, 0);
+	fcntl(errp[1], F_SETFL, 0);
+	if (hch[1] >= 0)
+		fcntl(hch[1], F_SETFL, 0);
+	return 0;
+}
+
 static void close_pair(int fd[2])
 {
 	for (int i = 0; i < 2; i++)
@@ -718,25 +742,10 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 			   strerror(errno));
 		goto out;
 	}
-	/* The netsink's channel only where there is a netsink (traced). */
-	if (pipe2(out, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(errp, O_CLOEXEC | O_NONBLOCK) < 0 ||
-	    (!opts->no_trace && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0)) {
+	if (open_channels(opts, res, out, errp, chan, hch) < 0) {
 		errbuf_set(err, errlen, "cannot create pipes: %s", strerror(errno));
 		goto out;
 	}
-	/* The harness channel, where a step needs it: a pipe, like those
-	 * node makes for itself. */
-	for (size_t k = 0; k < res->nsteps && hch[0] < 0; k++)
-		if (res->steps[k].harness && pipe2(hch, O_CLOEXEC | O_NONBLOCK) < 0) {
-			errbuf_set(err, errlen, "cannot create the harness channel: %s",
-				   strerror(errno));
-			goto out;
-		}
-	if (hch[1] >= 0)
-		fcntl(hch[1], F_SETFL, 0);
-	/* The pipes' write ends must block in the tracee. */
-	fcntl(out[1], F_SETFL, 0);
-	fcntl(errp[1], F_SETFL, 0);
 
 	res->limits = (struct sandbox_limits){.memory_bytes = 2ULL << 30,
 					      .pids = opts->max_pids ? opts->max_pids : 1024,

@@ -31,13 +31,6 @@
 /* Fresh processes that continue a walk cut short by a call. */
 #define EXECUTE_RESUMES 6
 
-static const char IMPORT_JS[] =
-	"const n=process.argv[1];"
-	"try{require(n)}catch(e){"
-	"if(e&&(e.code==='ERR_REQUIRE_ESM'||e.code==='ERR_PACKAGE_PATH_NOT_EXPORTED'))"
-	"{import(n).catch(x=>{console.error(x&&x.message);process.exitCode=1})}"
-	"else{throw e}}";
-
 static struct run_step *add_step(struct run_result *res, enum phase_id phase,
 				 const struct pkgjson *pj, const char *script, const char *command,
 				 char **argv, char **envp, const char *cwd, bool target)
@@ -264,18 +257,8 @@ int run_plan(const struct run_options *opts, struct run_result *res, char *err, 
 	plan_lifecycle(opts, res, &pj, pkg_in, app_in, true, PHASE_INSTALL);
 	plan_lifecycle(opts, res, &pj, pkg_in, app_in, true, PHASE_PREPARE);
 
-	/* import */
-	{
-		struct strvec argv = STRVEC_INIT;
-		strvec_push(&argv, "/usr/bin/node");
-		strvec_push(&argv, "-e");
-		strvec_push(&argv, IMPORT_JS);
-		strvec_push(&argv, res->name);
-		char *cmd = xasprintf("node -e \"require('%s')\"", res->name);
-		add_step(res, PHASE_IMPORT, &pj, "import", cmd, strvec_argv(&argv),
-			 base_env(opts, res, NULL), app_in, true);
-		free(cmd);
-	}
+	/* import: the harness in its import mode, as "node index.js" */
+	harness_step(opts, res, &pj, app_in, PHASE_IMPORT, "import", "import", NULL);
 	for (size_t i = 0; i < pj.nbin && i < 8; i++) {
 		struct strvec argv = STRVEC_INIT;
 		char host_file[8192], in_file[8192], head[2] = "";

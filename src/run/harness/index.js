@@ -486,9 +486,43 @@ async function browse(budget) {
   });
 }
 
+// As `node -e "require(name)"` would: an error that is not about the module
+// format ends the process with its stack; the process lives as long as the
+// package keeps it busy.
+function loadOnly(name) {
+  const index = ++seq;
+  log({ ev: 'begin', i: index, path: `require(${name})`, entry: name, args: 'load' });
+  try {
+    require(name);
+  } catch (err) {
+    const code = err && err.code;
+    if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
+      log({ ev: 'end', i: index, outcome: 'threw', error: short(err) });
+      throw err;
+    }
+    import(name).then(
+      () => log({ ev: 'end', i: index, outcome: 'returned' }),
+      (err2) => {
+        log({ ev: 'end', i: index, outcome: 'threw', error: short(err2) });
+        console.error(err2 && err2.message);
+        process.exitCode = 1;
+      },
+    );
+    return;
+  }
+  log({ ev: 'end', i: index, outcome: 'returned' });
+}
+
+function report(kind) {
+  return (err) => log({ ev: kind, error: short(err) });
+}
+
 async function main() {
   settings = checks;
   if (typeof settings.name !== 'string') return;
+  // A check that fails later must not stop the others.
+  process.on('uncaughtException', report('uncaught'));
+  process.on('unhandledRejection', report('unhandled'));
   settings.skip = settings.skip | 0;
   settings.avoid = Array.isArray(settings.avoid) ? settings.avoid : [];
   settings.call_ms = settings.call_ms > 0 ? settings.call_ms : 2000;
@@ -519,7 +553,11 @@ async function main() {
   log({ ev: 'done' });
 }
 
-main().then(
-  () => exitNow(0),
-  () => exitNow(0),
-);
+if (checks.mode === 'import') {
+  if (typeof checks.name === 'string') loadOnly(checks.name);
+} else {
+  main().then(
+    () => exitNow(0),
+    () => exitNow(0),
+  );
+}
