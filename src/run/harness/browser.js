@@ -797,11 +797,13 @@
 		return new C(t);
 	}
 
+	/* A store's entries; a read of a secret one (|secrets|) is reported. */
 	class Storage {
-		constructor(name, items) {
-			Object.defineProperty(this, '_n', {value: name});
-			Object.defineProperty(this, '_m', {value: new Map(Object.entries(items))});
-			Object.defineProperty(this, '_planted', {value: new Set(Object.keys(items))});
+		constructor(name, items, secrets) {
+			/* configurable: the proxy may leave them out of its keys */
+			Object.defineProperty(this, '_n', {value: name, configurable: true});
+			Object.defineProperty(this, '_m', {value: new Map(Object.entries(items)), configurable: true});
+			Object.defineProperty(this, '_planted', {value: new Set(secrets), configurable: true});
 		}
 		get length() { return this._m.size; }
 		key(i) { return [...this._m.keys()][i] || null; }
@@ -819,7 +821,7 @@
 		return new Proxy(s, {
 			get(t, k) { if (typeof k === 'string' && !(k in t)) return t.getItem(k); const v = t[k]; return typeof v === 'function' ? v.bind(t) : v; },
 			set(t, k, v) { t.setItem(k, v); return true; },
-			ownKeys(t) { for (const k of t._planted) t.getItem(k); return [...t._m.keys()]; },
+			ownKeys(t) { return [...t._m.keys()]; },
 			getOwnPropertyDescriptor(t, k) { return t._m.has(k) ? {value: t._m.get(k), enumerable: true, configurable: true, writable: true} : undefined; },
 			has(t, k) { return t._m.has(k) || k in t; },
 		});
@@ -1104,14 +1106,14 @@
 
 	const loc = new URL(ORIGIN + '/checkout?step=payment');
 	class Location {}
-	const location = Object.assign(new Location(), {
+	const location = Object.defineProperties(new Location(), Object.getOwnPropertyDescriptors({
 		get href() { return loc.href; }, set href(v) { navigate(v); },
 		get origin() { return loc.origin; }, get protocol() { return loc.protocol; }, get host() { return loc.host; },
 		get hostname() { return loc.hostname; }, get port() { return loc.port; }, get pathname() { return loc.pathname; },
 		get search() { return loc.search; }, get hash() { return loc.hash; }, set hash(v) { loc.hash = v; },
 		assign(u) { navigate(u); }, replace(u) { navigate(u); }, reload() {}, toString() { return loc.href; },
 		ancestorOrigins: [],
-	});
+	}));
 	function navigate(u) {
 		const url = resolveUrl(u);
 		if (/^https?:/.test(url) && new URL(url).origin !== loc.origin) {
@@ -1242,8 +1244,8 @@
 				user: JSON.stringify({email: cfg.email, name: cfg.name, id: 48213}),
 				wallet_mnemonic: cfg.wallet_seed,
 				'wallet.connected': 'metamask',
-				theme: 'light'})),
-			sessionStorage: storageProxy(new Storage('sessionStorage', {csrf: 'c1f0a6e2b9d84f37', checkout_step: 'payment'})),
+				theme: 'light'}, ['auth_token', 'user', 'wallet_mnemonic'])),
+			sessionStorage: storageProxy(new Storage('sessionStorage', {csrf: 'c1f0a6e2b9d84f37', checkout_step: 'payment'}, ['csrf'])),
 			history: {length: 3, state: null, pushState() {}, replaceState() {}, back() {}, forward() {}, go() {}},
 			screen: {width: 1920, height: 1080, availWidth: 1920, availHeight: 1053, colorDepth: 24, pixelDepth: 24, orientation: {type: 'landscape-primary', angle: 0}},
 			innerWidth: 1440, innerHeight: 821, outerWidth: 1440, outerHeight: 900, devicePixelRatio: 1,
