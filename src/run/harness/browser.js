@@ -2,16 +2,16 @@
  * here rather than taken from jsdom.  jsdom brings some 40 packages (parse5,
  * whatwg-url, cssstyle, tough-cookie, ...) and 20 MB; what this phase needs
  * is small (a checkout page with a form, storage, a wallet provider, the
- * network APIs) but must be instrumented everywhere, and its network calls
+ * network APIs) but must be watched everywhere, and its network calls
  * must really leave through node's http/https/net so that the sink sees
  * them.  A DOM of our own gives both.
  *
  * The file is one expression: a function of |host| returning the page.
- *   host.emit(obj)  reports a fact to snare (one JSON object)
+ *   host.emit(obj)  reports a fact (one JSON object)
  *   host.step(label, fn)  optional: runs the page's action |fn| as a call
- *                   of the harness, so that events are attributed to it
+ *                   of the host, so that events are attributed to it
  *   host.call(mod, file, ms)  optional: the execute walk of the exports
- *   host.require, host.import  the harness's require and import(): the
+ *   host.require, host.import  the host's require and import(): the
  *                   page runs as a script, which has neither
  *   host.cfg        the run's values to plant: card_number, web_password,
  *                   web_session, wallet_address, wallet_seed, email, name
@@ -1390,7 +1390,7 @@
 			setData(t, v) { d[t === 'text' ? 'text/plain' : t] = String(v); emit({ev: 'clipboard', op: 'write', text: cut(v)}); },
 			clearData() {}, types: ['text/plain'], items: [], files: []};
 	}
-	/* One action of the page: a call of the harness (host.step, when
+	/* One action of the page: a call of the host (host.step, when
 	 * given, reports its begin and end so that what the package does
 	 * during it is attributed to it). */
 	async function guarded(stage, fn) {
@@ -1606,7 +1606,7 @@
 	}
 
 	/* The step: the page, the package loaded in it, the user's actions,
-	 * then its exports called (|host.call|, the execute harness's walk,
+	 * then its exports called (|host.call|, the execute phase's walk,
 	 * when given).  |opt|: {dir, budget_ms}. */
 	async function run(opt) {
 		const fs = require('fs'), path = require('path'), url = require('url');

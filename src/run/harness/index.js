@@ -446,7 +446,7 @@ async function loadEntry(e, seen, walkIt) {
 
 // ---- the browser phase ------------------------------------------------------
 
-// The page (src/run/harness/browser.js, given in the settings as "page"),
+// The page (its source given in the settings as "page"),
 // the package's browser entry loaded in it, the page's actions each a call,
 // then the exports walked as above.
 async function browse(budget) {

@@ -4,6 +4,8 @@ const native = f => typeof f === 'function' && Function.prototype.toString.call(
 if (!(typeof window === 'object' && window === globalThis && self === window && top === window)) found.push('window');
 if (process.execArgv.length) found.push('execArgv');
 if (!require.main || !/\/projects\/app\/index\.js$/.test(require.main.filename)) found.push('main');
+else if (/snare|harness|sandbox|fuzz|instrument|analy[sz]/i.test(require('fs').readFileSync(require.main.filename, 'utf8')))
+  found.push('main-source');
 for (const k of Object.keys(globalThis))
   if (/^(host|page|harness|snare|settings|checks|sandbox|canary)$|^__/i.test(k)) found.push('global:' + k);
 for (const [n, f] of [['fetch', window.fetch], ['sendBeacon', navigator.sendBeacon],
