@@ -1431,7 +1431,7 @@
 			dispatch.call(G, new CustomEvent('eip6963:announceProvider', {detail: Object.freeze({
 				info: {uuid: '350670db-19fa-4704-a166-e52e178b59d4', name: 'MetaMask', icon: 'data:image/svg+xml,', rdns: 'io.metamask'},
 				provider: G.ethereum})}));
-			await sleep(20);
+			await sleep(5);
 		});
 		const v = values();
 		for (const f of ['login', 'checkout']) {
@@ -1449,7 +1449,7 @@
 					b.click();
 					submitForm(form, b);
 				}
-				await sleep(10);
+				await sleep(5);
 			});
 		}
 		await guarded('clipboard', async () => {
@@ -1538,11 +1538,11 @@
 		const end = Date.now() + ms;
 		let quiet = 0;
 		while (Date.now() < end) {
-			await sleep(25);
+			await sleep(20);
 			const busy = inflight > 0 || (typeof process.getActiveResourcesInfo === 'function' &&
 				process.getActiveResourcesInfo().filter(r => r !== 'TTYWrap' && r !== 'PipeWrap' && r !== 'FSReqCallback').length > 1);
 			quiet = busy ? 0 : quiet + 1;
-			if (quiet >= 3)
+			if (quiet >= 2)
 				break;
 		}
 	}
