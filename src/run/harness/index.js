@@ -24,7 +24,9 @@ const getOwnDesc = Object.getOwnPropertyDescriptor;
 const getProto = Object.getPrototypeOf;
 const setTimer = setTimeout;
 const clearTimer = clearTimeout;
+const PromiseCtor = Promise;
 const promiseRace = Promise.race.bind(Promise);
+const promiseResolve = Promise.resolve.bind(Promise);
 const LOG = 3;
 
 const MAX_DEPTH = 3;
@@ -62,7 +64,7 @@ function short(v) {
 }
 
 function sleep(ms) {
-  return new Promise((resolve) => setTimer(resolve, ms));
+  return new PromiseCtor((resolve) => setTimer(resolve, ms));
 }
 
 // ---- what to pass ----------------------------------------------------------
@@ -214,6 +216,13 @@ function profiles(fn) {
   const state = { called: false };
   if (isMiddleware(names))
     return [{ name: 'req,res,next', args: [request(), response(), callback(state)], state }];
+  if (names.length === 2 && /^(ctx|context)$/.test(names[0]) && /^next$/.test(names[1])) {
+    // koa: the request and the response behind one context
+    const req = request();
+    const ctx = { req, res: response(), request: req, headers: req.headers, method: req.method,
+      path: req.path, url: req.url, query: req.query, get: req.get, state: {}, body: undefined };
+    return [{ name: 'ctx,next', args: [ctx, callback(state)], state }];
+  }
   const out = [{ name: 'none', args: [], state: { called: false } }];
   if (names.length || fn.length) {
     const s = { called: false };
@@ -241,10 +250,10 @@ function outOfTime() {
 async function settle(result, state, callMs) {
   if (result && typeof result.then === 'function') {
     let timer;
-    const bound = new Promise((resolve) => {
+    const bound = new PromiseCtor((resolve) => {
       timer = setTimer(() => resolve({ outcome: 'pending' }), callMs);
     });
-    const done = Promise.resolve(result).then(
+    const done = promiseResolve(result).then(
       (value) => ({ outcome: 'returned', value }),
       (error) => ({ outcome: 'threw', error: short(error) }),
     );
@@ -299,20 +308,35 @@ async function read(label, entry, obj, key) {
 
 function methodNames(obj) {
   const names = new Set();
-  let proto = getProto(obj);
-  for (let depth = 0; proto && proto !== Object.prototype && depth < 3; depth++) {
-    if (proto === Function.prototype || proto === EventEmitter.prototype) break;
-    for (const k of getOwnNames(proto)) if (k !== 'constructor') names.add(k);
-    proto = getProto(proto);
+  try {
+    let proto = getProto(obj);
+    for (let depth = 0; proto && proto !== Object.prototype && depth < 3; depth++) {
+      if (proto === Function.prototype || proto === EventEmitter.prototype) break;
+      for (const k of getOwnNames(proto)) if (k !== 'constructor') names.add(k);
+      proto = getProto(proto);
+    }
+  } catch (e) {
+    // a proxy that refuses: what was found so far
   }
   return [...names].slice(0, MAX_KEYS);
+}
+
+function findDesc(obj, k) {
+  try {
+    for (let p = getProto(obj); p; p = getProto(p)) {
+      const desc = getOwnDesc(p, k);
+      if (desc) return desc;
+    }
+  } catch (e) {
+    // as above
+  }
+  return undefined;
 }
 
 async function walkInstance(label, entry, obj, depth, seen) {
   for (const k of methodNames(obj)) {
     if (outOfTime()) return;
-    let desc;
-    for (let p = getProto(obj); p && !desc; p = getProto(p)) desc = getOwnDesc(p, k);
+    const desc = findDesc(obj, k);
     if (!desc) continue;
     if (desc.get) {
       await read(`${label}.${k}`, entry, obj, k);
