@@ -61,39 +61,6 @@ static void add_unresolved(struct run_result *res, const char *name, const char 
 	add_dep(&res->unresolved, &res->nunresolved, name, spec, reason);
 }
 
-/* The tarball npm may fetch for a remote dependency spec with
- * fetch_remote_deps: a tarball URL as is, a GitHub repository (shorthand,
- * github:, or a git URL on github.com) as its codeload tarball; NULL for
- * anything else (other git hosts would need git to run).  |host| gets the
- * URL's host. */
-static char *remote_tarball(const char *spec, char *host, size_t hostlen)
-{
-	struct remote_spec r;
-
-	if (!static_remote_spec(spec, &r))
-		return NULL;
-	if (!strcmp(r.kind, "url")) {
-		snprintf(host, hostlen, "%s", r.host);
-		return xstrdup(spec);
-	}
-	if (strcmp(r.host, "github.com") != 0)
-		return NULL;
-	/* the "user/repo" part and the ref after '#' */
-	const char *p = strstr(spec, "github.com");
-	p = p ? p + 10 : spec;
-	if (!strncmp(p, "github:", 7))
-		p += 7;
-	p += strspn(p, "/:");
-	size_t n = strcspn(p, "#");
-	const char *ref = p[n] == '#' ? p + n + 1 : "HEAD";
-	if (n > 4 && !strncmp(p + n - 4, ".git", 4))
-		n -= 4;
-	if (!strncmp(ref, "semver:", 7))
-		return NULL; /* a range: npm would have to list the tags with git */
-	snprintf(host, hostlen, "codeload.github.com");
-	return xasprintf("https://codeload.github.com/%.*s/tar.gz/%s", (int)n, p, ref);
-}
-
 /* |scopes|: "@scope" of the dependencies; when a registry is given, each
  * is sent there too, whatever the user's npmrc says about the scope.
  * |hosts|: other hosts npm may reach (remote dependencies' tarballs). */
@@ -231,7 +198,7 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 		if (pkgjson_name_problem(name)) {
 			add_unresolved(res, name, spec, "invalid package name");
 		} else if (!is_registry_spec(spec) && opts->fetch_remote_deps &&
-			   (url = remote_tarball(spec, rhost, sizeof(rhost)))) {
+			   (url = static_remote_tarball(spec, rhost, sizeof(rhost)))) {
 			/* optional to npm: one that cannot be fetched does not
 			 * keep the others from being installed */
 			json_object_set_new(remote, name, json_string(url));
