@@ -268,6 +268,28 @@ async function settle(result, state, callMs) {
   return { outcome: 'returned', value: result };
 }
 
+// Handlers the call left on an emitter it was given run once, with a
+// message shaped like what such an event carries.
+function fire(args) {
+  for (const a of args) {
+    if (!(a instanceof EventEmitter)) continue;
+    let names = [];
+    try {
+      names = a.eventNames().slice(0, 8);
+    } catch (e) {
+      continue;
+    }
+    for (const name of names) {
+      if (typeof name !== 'string' || name === 'newListener' || name === 'removeListener') continue;
+      try {
+        a.emit(name, name === 'error' ? new Error('ECONNRESET') : '{"id":1,"cmd":"id","data":"test"}');
+      } catch (e) {
+        // its handler threw: the call's own outcome stands
+      }
+    }
+  }
+}
+
 // Calls |fn| with |profile|; returns what it gave, or undefined.
 async function exercise(label, entry, fn, self, profile, construct) {
   const index = ++seq;
@@ -280,6 +302,7 @@ async function exercise(label, entry, fn, self, profile, construct) {
     const value = construct ? new fn(...profile.args) : fn.apply(self, profile.args);
     profile.state.waits = profile.waits === true;
     r = await settle(value, profile.state, settings.call_ms);
+    fire(profile.args);
   } catch (e) {
     r = { outcome: 'threw', error: short(e) };
   }
