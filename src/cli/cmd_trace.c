@@ -43,6 +43,8 @@ static const char usage[] =
 	"      --max-pids N       processes and threads the sandbox allows (default: 1024)\n"
 	"      --offline          install dependencies from npm's cache only\n"
 	"      --no-tls-intercept do not decrypt TLS (the sink refuses the handshake)\n"
+	"      --fetch-remote-deps   also download tarball-URL and GitHub dependencies (outside\n"
+	"                         the sandbox, nothing run) and detonate them with the package\n"
 	"      --no-trace         (trace) the same steps in the sandbox with no tracer or\n"
 	"                         netsink: a baseline for benchmarks, no behaviour recorded\n"
 	"      --model FILE       (scan) the model; default: $SNARE_MODEL, then models/snare.json\n"
@@ -69,7 +71,7 @@ struct scan_opts {
 };
 
 /* Long options with no short form. */
-enum { OPT_EXECUTE_TIMEOUT = 0x100, OPT_BROWSER_TIMEOUT };
+enum { OPT_EXECUTE_TIMEOUT = 0x100, OPT_BROWSER_TIMEOUT, OPT_FETCH_REMOTE_DEPS };
 
 /* The phase a timeout option sets. */
 static enum phase_id timeout_phase(int c)
@@ -108,6 +110,7 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 		{"offline", no_argument, NULL, 'O'},
 		{"no-tls-intercept", no_argument, NULL, 'T'},
 		{"no-trace", no_argument, NULL, 'U'},
+		{"fetch-remote-deps", no_argument, NULL, OPT_FETCH_REMOTE_DEPS},
 		{"model", required_argument, NULL, 'm'},
 		{"json", no_argument, NULL, 'J'},
 		{"from", required_argument, NULL, 'F'},
@@ -213,6 +216,10 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 			break;
 		case 'U':
 			o->run.no_trace = true;
+			o->neutral = false;
+			break;
+		case OPT_FETCH_REMOTE_DEPS:
+			o->run.fetch_remote_deps = true;
 			o->neutral = false;
 			break;
 		case 'm':
@@ -428,6 +435,8 @@ static void child_args(struct strvec *a, const struct scan_ctx *c, const struct 
 		strvec_push(a, "--offline");
 	if (o->run.no_tls_intercept)
 		strvec_push(a, "--no-tls-intercept");
+	if (o->run.fetch_remote_deps)
+		strvec_push(a, "--fetch-remote-deps");
 }
 
 static int scan_many(char **targets, int ntargets, struct scan_opts *o)

@@ -393,13 +393,16 @@ static json_t *steps_json(const struct run_result *res, int ph, int *exit_code)
 		const struct run_step *s = &res->steps[k];
 		if ((int)s->phase != ph || (s->resume && s->state == STEP_NOT_RUN))
 			continue;
-		json_array_append_new(
-			steps, json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:i, s:f, s:f}", "package",
-					 s->package, "version", s->version, "script", s->script,
-					 "command", s->command, "target", s->target, "status",
-					 step_state_name(s->state), "exit_code", s->status,
-					 "start_ms", ms(s->t_start), "duration_ms",
-					 ms(s->t_end > s->t_start ? s->t_end - s->t_start : 0)));
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:i, s:f, s:f}", "package",
+				      s->package, "version", s->version, "script", s->script,
+				      "command", s->command, "target", s->target, "status",
+				      step_state_name(s->state), "exit_code", s->status, "start_ms",
+				      ms(s->t_start), "duration_ms",
+				      ms(s->t_end > s->t_start ? s->t_end - s->t_start : 0));
+		/* npm runs these only when it installs from git or a directory */
+		if (s->phase == PHASE_PREPARE)
+			json_object_set_new(o, "runs_on", json_string("git or local install"));
+		json_array_append_new(steps, o);
 		if (s->state != STEP_NOT_RUN && s->status != 0 && *exit_code == 0)
 			*exit_code = s->status;
 	}
@@ -783,10 +786,16 @@ json_t *report_build(const struct run_result *res)
 				      json_pack("{s:s, s:s, s:s}", "name", res->unresolved[i].name,
 						"spec", res->unresolved[i].spec, "reason",
 						res->unresolved[i].reason));
+	json_t *fetched = json_array();
+	for (size_t i = 0; i < res->nfetched; i++)
+		json_array_append_new(
+			fetched, json_pack("{s:s, s:s, s:s}", "name", res->fetched[i].name, "spec",
+					   res->fetched[i].spec, "url", res->fetched[i].reason));
 	json_object_set_new(r, "dependencies",
-			    json_pack("{s:I, s:o, s:o}", "installed",
+			    json_pack("{s:I, s:o, s:o, s:o}", "installed",
 				      (json_int_t)res->ndeps_installed, "unresolved", unres,
-				      "error", str_or_null(res->deps_error)));
+				      "remote_fetched", fetched, "error",
+				      str_or_null(res->deps_error)));
 	if (res->static_info)
 		json_object_set(r, "static", res->static_info);
 	else

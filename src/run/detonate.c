@@ -882,6 +882,12 @@ void run_result_release(struct run_result *res)
 		free(res->unresolved[i].reason);
 	}
 	free(res->unresolved);
+	for (size_t i = 0; i < res->nfetched; i++) {
+		free(res->fetched[i].name);
+		free(res->fetched[i].spec);
+		free(res->fetched[i].reason);
+	}
+	free(res->fetched);
 	for (size_t i = 0; i < res->nsteps; i++) {
 		struct run_step *s = &res->steps[i];
 		identity_env_free(s->sb.argv);

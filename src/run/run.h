@@ -109,6 +109,10 @@ struct run_options {
 	bool no_trace;		  /* a baseline for benchmarks: the same steps in the sandbox
 				   * with no tracer, netsink or interception; no behaviour */
 	unsigned call_timeout_ms; /* the harness's per-call bound; 0: 2000 */
+	/* Download the package's tarball-URL and GitHub dependencies outside
+	 * the sandbox with the registry ones (npm --ignore-scripts: nothing
+	 * runs), so that they are detonated with it. */
+	bool fetch_remote_deps;
 };
 
 struct dep_info {
@@ -126,6 +130,8 @@ struct run_result {
 	size_t ndeps_installed;
 	struct dep_info *unresolved; /* not fetched: git, url, file specs */
 	size_t nunresolved;
+	struct dep_info *fetched; /* remote ones fetched (fetch_remote_deps): reason is the URL */
+	size_t nfetched;
 	char *deps_error;
 	json_t *static_info; /* static_scan() of the package's own files */
 	/* environment */

@@ -10,6 +10,7 @@
 #include "fetch/pkgjson.h"
 #include "static/static.h"
 #include "util/fsutil.h"
+#include "util/xalloc.h"
 
 #define MAX_ENTRIES 200
 #define MAX_LOCK_DEPTH 8
@@ -121,6 +122,34 @@ int static_remote_spec(const char *spec, struct remote_spec *out)
 	for (size_t i = 0; i < sizeof(registries) / sizeof(registries[0]); i++)
 		out->registry |= strcmp(out->host, registries[i]) == 0;
 	return 1;
+}
+
+char *static_remote_tarball(const char *spec, char *host, size_t hostlen)
+{
+	struct remote_spec r;
+
+	if (!static_remote_spec(spec, &r))
+		return NULL;
+	if (!strcmp(r.kind, "url")) {
+		snprintf(host, hostlen, "%s", r.host);
+		return xstrdup(spec);
+	}
+	if (strcmp(r.host, "github.com") != 0)
+		return NULL;
+	/* the "user/repo" part and the ref after '#' */
+	const char *p = strstr(spec, "github.com");
+	p = p ? p + 10 : spec;
+	if (!strncmp(p, "github:", 7))
+		p += 7;
+	p += strspn(p, "/:");
+	size_t n = strcspn(p, "#");
+	const char *ref = p[n] == '#' ? p + n + 1 : "HEAD";
+	if (n > 4 && !strncmp(p + n - 4, ".git", 4))
+		n -= 4;
+	if (!strncmp(ref, "semver:", 7))
+		return NULL; /* a range: npm would have to list the tags with git */
+	snprintf(host, hostlen, "codeload.github.com");
+	return xasprintf("https://codeload.github.com/%.*s/tar.gz/%s", (int)n, p, ref);
 }
 
 static void add_entry(json_t *arr, const char *name, const char *spec, const char *source)

@@ -6,6 +6,7 @@
 #define SNARE_STATIC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <jansson.h>
 
 struct pkgjson;
@@ -27,6 +28,13 @@ json_t *static_scan(const char *dir);
  * shorthand ("u/r") dependency, with |out| filled; 0 for anything else
  * (registry ranges, tags, file:, npm: aliases). */
 int static_remote_spec(const char *spec, struct remote_spec *out);
+
+/* The tarball to download for a remote dependency |spec|: a tarball URL as
+ * is, a GitHub repository (user/repo, github:, a git URL on github.com) as
+ * its codeload tarball (so no git runs); NULL for anything else (other git
+ * hosts, a semver: range).  |host| gets the URL's host.  Owned by the
+ * caller. */
+char *static_remote_tarball(const char *spec, char *host, size_t hostlen);
 
 /* The remote dependencies of the package in |dir| (|pj|: its package.json,
  * or NULL): its dependencies and optionalDependencies, then the entries of

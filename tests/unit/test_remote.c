@@ -63,6 +63,39 @@ static void test_not_remote(void **state)
 			fail_msg("'%s' taken for a remote spec", specs[i]);
 }
 
+static void tarball_is(const char *spec, const char *url, const char *host)
+{
+	char h[256] = "";
+	char *got = static_remote_tarball(spec, h, sizeof(h));
+
+	if (!url) {
+		if (got)
+			fail_msg("'%s' gives '%s'", spec, got);
+		return;
+	}
+	assert_non_null(got);
+	assert_string_equal(got, url);
+	assert_string_equal(h, host);
+	free(got);
+}
+
+static void test_tarballs(void **state)
+{
+	(void)state;
+	tarball_is("http://203.0.113.50/x.tgz", "http://203.0.113.50/x.tgz", "203.0.113.50");
+	tarball_is("expressjs/express", "https://codeload.github.com/expressjs/express/tar.gz/HEAD",
+		   "codeload.github.com");
+	tarball_is("github:u/r#v1.2.0", "https://codeload.github.com/u/r/tar.gz/v1.2.0",
+		   "codeload.github.com");
+	tarball_is("git+https://github.com/u/r.git#abc123",
+		   "https://codeload.github.com/u/r/tar.gz/abc123", "codeload.github.com");
+	tarball_is("git+ssh://git@github.com:u/r.git",
+		   "https://codeload.github.com/u/r/tar.gz/HEAD", "codeload.github.com");
+	tarball_is("git+ssh://git@git.evil.test/u/r.git", NULL, NULL);
+	tarball_is("github:u/r#semver:^1", NULL, NULL);
+	tarball_is("^1.0.0", NULL, NULL);
+}
+
 static void write_file(const char *dir, const char *name, const char *text)
 {
 	char p[4200];
@@ -137,9 +170,8 @@ static void test_phase_blocks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_specs),
-		cmocka_unit_test(test_not_remote),
-		cmocka_unit_test(test_package_and_lockfile),
+		cmocka_unit_test(test_specs),	     cmocka_unit_test(test_not_remote),
+		cmocka_unit_test(test_tarballs),     cmocka_unit_test(test_package_and_lockfile),
 		cmocka_unit_test(test_phase_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

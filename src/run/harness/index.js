@@ -24,7 +24,9 @@ const getOwnDesc = Object.getOwnPropertyDescriptor;
 const getProto = Object.getPrototypeOf;
 const setTimer = setTimeout;
 const clearTimer = clearTimeout;
+const PromiseCtor = Promise;
 const promiseRace = Promise.race.bind(Promise);
+const promiseResolve = Promise.resolve.bind(Promise);
 const LOG = 3;
 
 const MAX_DEPTH = 3;
@@ -62,7 +64,7 @@ function short(v) {
 }
 
 function sleep(ms) {
-  return new Promise((resolve) => setTimer(resolve, ms));
+  return new PromiseCtor((resolve) => setTimer(resolve, ms));
 }
 
 // ---- what to pass ----------------------------------------------------------
@@ -214,6 +216,13 @@ function profiles(fn) {
   const state = { called: false };
   if (isMiddleware(names))
     return [{ name: 'req,res,next', args: [request(), response(), callback(state)], state }];
+  if (names.length === 2 && /^(ctx|context)$/.test(names[0]) && /^next$/.test(names[1])) {
+    // koa: the request and the response behind one context
+    const req = request();
+    const ctx = { req, res: response(), request: req, headers: req.headers, method: req.method,
+      path: req.path, url: req.url, query: req.query, get: req.get, state: {}, body: undefined };
+    return [{ name: 'ctx,next', args: [ctx, callback(state)], state }];
+  }
   const out = [{ name: 'none', args: [], state: { called: false } }];
   if (names.length || fn.length) {
     const s = { called: false };
@@ -247,10 +256,10 @@ function outOfTime() {
 async function settle(result, state, callMs) {
   if (result && typeof result.then === 'function') {
     let timer;
-    const bound = new Promise((resolve) => {
+    const bound = new PromiseCtor((resolve) => {
       timer = setTimer(() => resolve({ outcome: 'pending' }), callMs);
     });
-    const done = Promise.resolve(result).then(
+    const done = promiseResolve(result).then(
       (value) => ({ outcome: 'returned', value }),
       (error) => ({ outcome: 'threw', error: short(error) }),
     );
@@ -265,6 +274,28 @@ async function settle(result, state, callMs) {
   return { outcome: 'returned', value: result };
 }
 
+// Handlers the call left on an emitter it was given run once, with a
+// message shaped like what such an event carries.
+function fire(args) {
+  for (const a of args) {
+    if (!(a instanceof EventEmitter)) continue;
+    let names = [];
+    try {
+      names = a.eventNames().slice(0, 8);
+    } catch (e) {
+      continue;
+    }
+    for (const name of names) {
+      if (typeof name !== 'string' || name === 'newListener' || name === 'removeListener') continue;
+      try {
+        a.emit(name, name === 'error' ? new Error('ECONNRESET') : '{"id":1,"cmd":"id","data":"test"}');
+      } catch (e) {
+        // its handler threw: the call's own outcome stands
+      }
+    }
+  }
+}
+
 // Calls |fn| with |profile|; returns what it gave, or undefined.
 async function exercise(label, entry, fn, self, profile, construct) {
   const index = ++seq;
@@ -277,6 +308,7 @@ async function exercise(label, entry, fn, self, profile, construct) {
     const value = construct ? new fn(...profile.args) : fn.apply(self, profile.args);
     profile.state.waits = profile.waits === true;
     r = await settle(value, profile.state, settings.call_ms);
+    fire(profile.args);
   } catch (e) {
     r = { outcome: 'threw', error: short(e) };
   }
@@ -305,20 +337,35 @@ async function read(label, entry, obj, key) {
 
 function methodNames(obj) {
   const names = new Set();
-  let proto = getProto(obj);
-  for (let depth = 0; proto && proto !== Object.prototype && depth < 3; depth++) {
-    if (proto === Function.prototype || proto === EventEmitter.prototype) break;
-    for (const k of getOwnNames(proto)) if (k !== 'constructor') names.add(k);
-    proto = getProto(proto);
+  try {
+    let proto = getProto(obj);
+    for (let depth = 0; proto && proto !== Object.prototype && depth < 3; depth++) {
+      if (proto === Function.prototype || proto === EventEmitter.prototype) break;
+      for (const k of getOwnNames(proto)) if (k !== 'constructor') names.add(k);
+      proto = getProto(proto);
+    }
+  } catch (e) {
+    // a proxy that refuses: what was found so far
   }
   return [...names].slice(0, MAX_KEYS);
+}
+
+function findDesc(obj, k) {
+  try {
+    for (let p = getProto(obj); p; p = getProto(p)) {
+      const desc = getOwnDesc(p, k);
+      if (desc) return desc;
+    }
+  } catch (e) {
+    // as above
+  }
+  return undefined;
 }
 
 async function walkInstance(label, entry, obj, depth, seen) {
   for (const k of methodNames(obj)) {
     if (outOfTime()) return;
-    let desc;
-    for (let p = getProto(obj); p && !desc; p = getProto(p)) desc = getOwnDesc(p, k);
+    const desc = findDesc(obj, k);
     if (!desc) continue;
     if (desc.get) {
       await read(`${label}.${k}`, entry, obj, k);
