@@ -96,11 +96,25 @@ static void test_phases(void **state)
 	assert_true(find(&res, PHASE_EXECUTE, "execute", 1)->resume);
 	assert_string_equal(find(&res, PHASE_EXECUTE, "execute", 1)->harness_config,
 			    ex->harness_config);
-	const struct run_step *later = &res.steps[res.nsteps - 1];
+	const struct run_step *later = &res.steps[res.nsteps - 2];
 	assert_string_equal(later->script, "later-load");
 	assert_int_equal(later->phase, PHASE_EXECUTE);
 	assert_non_null(strstr(later->harness_config, "\"mode\":\"later\""));
-	assert_int_equal(count(&res, PHASE_BROWSER), 0);
+
+	/* browser: one step, last, with the page and the run's canaries */
+	assert_int_equal(count(&res, PHASE_BROWSER), 1);
+	const struct run_step *br = &res.steps[res.nsteps - 1];
+	assert_int_equal(br->phase, PHASE_BROWSER);
+	assert_string_equal(br->script, "browser");
+	assert_true(br->harness);
+	assert_non_null(strstr(br->harness_config, "\"mode\":\"browser\""));
+	assert_non_null(strstr(br->harness_config, "\"page\":\""));
+	assert_non_null(strstr(br->harness_config, res.id.canaries[CANARY_CARD_NUMBER].value));
+	assert_non_null(strstr(br->harness_config, res.id.canaries[CANARY_WALLET_ADDRESS].value));
+	/* the canaries are in the harness's settings only, never in a command */
+	for (size_t k = 0; k < res.nsteps; k++)
+		for (char **a = res.steps[k].sb.argv; *a; a++)
+			assert_null(strstr(*a, res.id.canaries[CANARY_CARD_NUMBER].value));
 	for (size_t k = 0; k < res.nsteps; k++)
 		assert_int_equal(res.steps[k].sb.harness, res.steps[k].harness);
 
