@@ -6,7 +6,7 @@ BUILD   ?= $(if $(filter 1,$(SAN)),build-san,build)
 PKGS    := libseccomp libarchive libcurl jansson openssl xgboost sqlite3 zlib
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-truncation
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS))
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -Isrc -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS))
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lm
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
@@ -24,6 +24,16 @@ all: $(BUILD)/snare
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# The harness's JavaScript (src/run/harness/NAME.js), built in as
+# harness_NAME_js[] and harness_NAME_js_len.
+HARNESS_JS := $(sort $(wildcard src/run/harness/*.js))
+$(BUILD)/gen/run/harness_js.h: $(HARNESS_JS) Makefile
+	@mkdir -p $(@D)
+	{ for f in $(HARNESS_JS); do n=$$(basename $$f .js | tr -c 'a-z0-9\n' _); \
+		xxd -i -n harness_$${n}_js $$f | sed 's/^unsigned/static const unsigned/'; done; } > $@.tmp
+	mv $@.tmp $@
+$(BUILD)/src/run/harness.o: $(BUILD)/gen/run/harness_js.h
 
 $(BUILD)/libsnare.a: $(LIB_OBJ)
 	rm -f $@

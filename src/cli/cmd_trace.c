@@ -30,6 +30,8 @@ static const char usage[] =
 	"      --profile dev|ci   environment to present (default: dev)\n"
 	"      --install-timeout S   install phase deadline in seconds (default: 60)\n"
 	"      --import-timeout S    import phase deadline in seconds (default: 20)\n"
+	"      --execute-timeout S   execute phase deadline in seconds (default: 30)\n"
+	"      --browser-timeout S   browser phase deadline in seconds (default: 20)\n"
 	"      --env NAME=VALUE   extra environment variable for the package (repeatable)\n"
 	"      --geo CC           country the fake geo-IP services answer (default: US)\n"
 	"      --registry URL     npm registry (default: https://registry.npmjs.org)\n"
@@ -41,6 +43,8 @@ static const char usage[] =
 	"      --max-pids N       processes and threads the sandbox allows (default: 1024)\n"
 	"      --offline          install dependencies from npm's cache only\n"
 	"      --no-tls-intercept do not decrypt TLS (the sink refuses the handshake)\n"
+	"      --fetch-remote-deps   also download tarball-URL and GitHub dependencies (outside\n"
+	"                         the sandbox, nothing run) and detonate them with the package\n"
 	"      --no-trace         (trace) the same steps in the sandbox with no tracer or\n"
 	"                         netsink: a baseline for benchmarks, no behaviour recorded\n"
 	"      --model FILE       (scan) the model; default: $SNARE_MODEL, then models/snare.json\n"
@@ -66,6 +70,24 @@ struct scan_opts {
 	bool neutral;
 };
 
+/* Long options with no short form. */
+enum { OPT_EXECUTE_TIMEOUT = 0x100, OPT_BROWSER_TIMEOUT, OPT_FETCH_REMOTE_DEPS };
+
+/* The phase a timeout option sets. */
+static enum phase_id timeout_phase(int c)
+{
+	switch (c) {
+	case 'I':
+		return PHASE_INSTALL;
+	case 'M':
+		return PHASE_IMPORT;
+	case OPT_EXECUTE_TIMEOUT:
+		return PHASE_EXECUTE;
+	default:
+		return PHASE_BROWSER;
+	}
+}
+
 /* 0, 1 after --help, or 2 after printing the error. */
 static int parse_opts(int argc, char **argv, struct scan_opts *o)
 {
@@ -74,6 +96,8 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 		{"profile", required_argument, NULL, 'p'},
 		{"install-timeout", required_argument, NULL, 'I'},
 		{"import-timeout", required_argument, NULL, 'M'},
+		{"execute-timeout", required_argument, NULL, OPT_EXECUTE_TIMEOUT},
+		{"browser-timeout", required_argument, NULL, OPT_BROWSER_TIMEOUT},
 		{"env", required_argument, NULL, 'e'},
 		{"geo", required_argument, NULL, 'g'},
 		{"registry", required_argument, NULL, 'r'},
@@ -86,6 +110,7 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 		{"offline", no_argument, NULL, 'O'},
 		{"no-tls-intercept", no_argument, NULL, 'T'},
 		{"no-trace", no_argument, NULL, 'U'},
+		{"fetch-remote-deps", no_argument, NULL, OPT_FETCH_REMOTE_DEPS},
 		{"model", required_argument, NULL, 'm'},
 		{"json", no_argument, NULL, 'J'},
 		{"from", required_argument, NULL, 'F'},
@@ -97,8 +122,13 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 	};
 	int c;
 
-	o->run = (struct run_options){
-		.profile = PROFILE_DEV, .timeout_ms = {60000, 20000}, .geo = "US"};
+	o->run = (struct run_options){.profile = PROFILE_DEV,
+				      .timeout_ms = {[PHASE_INSTALL] = 60000,
+						     [PHASE_PREPARE] = 60000,
+						     [PHASE_IMPORT] = 20000,
+						     [PHASE_EXECUTE] = 30000,
+						     [PHASE_BROWSER] = 20000},
+				      .geo = "US"};
 	batch_opts_init(&o->batch);
 	o->neutral = true;
 	optind = 1;
@@ -122,12 +152,17 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 			o->neutral &= o->run.profile == PROFILE_DEV;
 			break;
 		case 'I':
-		case 'M': {
-			enum phase_id ph = c == 'I' ? PHASE_INSTALL : PHASE_IMPORT;
+		case 'M':
+		case OPT_EXECUTE_TIMEOUT:
+		case OPT_BROWSER_TIMEOUT: {
+			enum phase_id ph = timeout_phase(c);
 
 			if (cli_parse_secs(optarg, &o->run.timeout_ms[ph]) < 0)
 				return cli_error("invalid timeout '%s'", optarg);
 			o->timeout_arg[ph] = optarg;
+			/* prepare runs what install would, under its deadline */
+			if (ph == PHASE_INSTALL)
+				o->run.timeout_ms[PHASE_PREPARE] = o->run.timeout_ms[ph];
 			break;
 		}
 		case 'e':
@@ -181,6 +216,10 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 			break;
 		case 'U':
 			o->run.no_trace = true;
+			o->neutral = false;
+			break;
+		case OPT_FETCH_REMOTE_DEPS:
+			o->run.fetch_remote_deps = true;
 			o->neutral = false;
 			break;
 		case 'm':
@@ -375,6 +414,10 @@ static void child_args(struct strvec *a, const struct scan_ctx *c, const struct 
 		strvec_pushf(a, "--install-timeout=%s", o->timeout_arg[PHASE_INSTALL]);
 	if (o->timeout_arg[PHASE_IMPORT])
 		strvec_pushf(a, "--import-timeout=%s", o->timeout_arg[PHASE_IMPORT]);
+	if (o->timeout_arg[PHASE_EXECUTE])
+		strvec_pushf(a, "--execute-timeout=%s", o->timeout_arg[PHASE_EXECUTE]);
+	if (o->timeout_arg[PHASE_BROWSER])
+		strvec_pushf(a, "--browser-timeout=%s", o->timeout_arg[PHASE_BROWSER]);
 	for (size_t i = 0; i < o->env.n; i++)
 		strvec_pushf(a, "--env=%s", o->env.v[i]);
 	strvec_pushf(a, "--geo=%s", o->run.geo);
@@ -392,6 +435,8 @@ static void child_args(struct strvec *a, const struct scan_ctx *c, const struct 
 		strvec_push(a, "--offline");
 	if (o->run.no_tls_intercept)
 		strvec_push(a, "--no-tls-intercept");
+	if (o->run.fetch_remote_deps)
+		strvec_push(a, "--fetch-remote-deps");
 }
 
 static int scan_many(char **targets, int ntargets, struct scan_opts *o)

@@ -45,6 +45,7 @@ struct event {
 	uint64_t t_us;	     /* microseconds since the run started */
 	int pid, ppid;	     /* host pids; 0 for netsink events not yet attributed */
 	int step;	     /* index of the step, -1 if unknown */
+	int call;	     /* 1 + index of the harness call that caused it, 0: none */
 	long ret;	     /* result: >= 0, or -errno */
 	char *path;	     /* file, exec path, unix socket path */
 	char *path2;	     /* rename/link target */

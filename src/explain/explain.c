@@ -109,6 +109,15 @@ static void run_items(struct strbuf *sb, const json_t *report, const char *secti
 	}
 }
 
+/* The harness call behind an item, as " (execute: Wallet.fromSecret())". */
+static void by_call(struct strbuf *sb, const json_t *ph, const json_t *item)
+{
+	const char *call = s(item, "call");
+
+	if (*call)
+		strbuf_addf(sb, " (%s: %.120s)", s(ph, "name"), call);
+}
+
 static void canaries(struct strbuf *sb, const json_t *ph)
 {
 	size_t i, n = 0;
@@ -130,6 +139,7 @@ static void canaries(struct strbuf *sb, const json_t *ph)
 				    s(v, "encoding"),
 				    *s(v, "hostname") ? s(v, "hostname") : s(v, "address"),
 				    (long long)json_integer_value(json_object_get(v, "port")));
+		by_call(sb, ph, v);
 	}
 }
 
@@ -171,6 +181,7 @@ static void connects(struct strbuf *sb, const json_t *ph, bool raw_ip_only)
 			const char *h = json_string_value(json_array_get(names, 0));
 			strbuf_addf(sb, "%s%s:%lld", n > 1 ? ", " : " ", h ? h : s(v, "address"),
 				    port);
+			by_call(sb, ph, v);
 		}
 	}
 }
@@ -192,6 +203,7 @@ static void sends(struct strbuf *sb, const json_t *ph)
 			strbuf_addf(sb, " (%s %.60s)", s(http, "method"), s(http, "target"));
 		else
 			strbuf_addf(sb, " (%s)", s(v, "kind"));
+		by_call(sb, ph, v);
 	}
 }
 
@@ -209,6 +221,7 @@ static void commands(struct strbuf *sb, const json_t *ph)
 			strbuf_addf(sb, "%s%.80s", k ? " " : "",
 				    json_string_value(json_array_get(argv, k)));
 		strbuf_addstr(sb, "'");
+		by_call(sb, ph, v);
 	}
 }
 

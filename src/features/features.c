@@ -17,12 +17,14 @@
 #include "util/xalloc.h"
 
 /* One enumerator per row of features.def: G_<name> for RUN rows,
- * G_static_<name> for STATIC rows, P_<name> for PHASE rows.  The extractor
- * fills one block of rows for the run (RUN and STATIC) and one per phase
- * (PHASE), each indexed by these. */
+ * G_static_<name> for STATIC rows, G_browser_<name> for BROWSER rows,
+ * P_<name> for PHASE rows.  The extractor fills one block of rows for the
+ * run (RUN, STATIC and BROWSER) and one per phase (PHASE), each indexed by
+ * these. */
 #define ROW_RUN(n) G_##n
 #define ROW_STATIC(n) G_static_##n
 #define ROW_PHASE(n) P_##n
+#define ROW_BROWSER(n) G_browser_##n
 enum row {
 #define FEATURE(name, scope, model, sentence, evidence) ROW_##scope(name),
 #include "features/features.def"
@@ -37,32 +39,50 @@ static const struct feature_info rows[ROW__COUNT] = {
 #undef FEATURE
 };
 
-static const char *const phase_names[] = {"install", "import"};
-#define NPHASES 2
+/* The phases with a block of PHASE rows, in vector order.  Only those
+ * the model was trained on have columns in it; the rows of the others
+ * are all ABSENT (evidence and docs) until a model learns them. */
+static const struct {
+	const char *name;
+	bool in_model;
+} phase_table[] = {
+	{"install", true},  {"import", true},	{"prepare", false},
+	{"execute", false}, {"browser", false},
+};
+#define NPHASES (sizeof(phase_table) / sizeof(phase_table[0]))
 /* Block 0 holds the run's rows, block 1 + k those of phase k. */
 #define NBLOCKS (1 + NPHASES)
 /* A row is in the vector once, or once per phase. */
 #define MAXFEATURES (NPHASES * ROW__COUNT)
 
-/* Vector position -> name, row and block. */
+/* Vector position -> name, row, block and what the row says there. */
 static struct {
 	char *name;
 	unsigned short row;
 	unsigned char block;
+	struct feature_info info;
 } vec[MAXFEATURES];
 static size_t nvec, nmodel;
 static pthread_once_t vec_once = PTHREAD_ONCE_INIT;
 
 static void add_block(size_t *n, size_t block, bool model)
 {
+	bool block_in_model = block == 0 || phase_table[block - 1].in_model;
+
 	for (size_t r = 0; r < ROW__COUNT; r++) {
+		enum feature_model m = block_in_model ? rows[r].model : FEATURE_ABSENT;
 		if ((rows[r].scope == FEATURE_PHASE) != (block > 0) ||
-		    (rows[r].model != FEATURE_ABSENT) != model)
+		    (m != FEATURE_ABSENT) != model)
 			continue;
+		vec[*n].info = rows[r];
+		vec[*n].info.model = m;
 		if (rows[r].scope == FEATURE_PHASE)
-			vec[*n].name = xasprintf("%s.%s", phase_names[block - 1], rows[r].name);
+			vec[*n].name =
+				xasprintf("%s.%s", phase_table[block - 1].name, rows[r].name);
 		else if (rows[r].scope == FEATURE_STATIC)
 			vec[*n].name = xasprintf("static.%s", rows[r].name);
+		else if (rows[r].scope == FEATURE_BROWSER)
+			vec[*n].name = xasprintf("browser.%s", rows[r].name);
 		else
 			vec[*n].name = xstrdup(rows[r].name);
 		vec[*n].row = (unsigned short)r;
@@ -114,7 +134,7 @@ int features_index(const char *name)
 const struct feature_info *features_info(size_t i)
 {
 	pthread_once(&vec_once, init_vec);
-	return i < nvec ? &rows[vec[i].row] : NULL;
+	return i < nvec ? &vec[i].info : NULL;
 }
 
 bool features_for_model(size_t i)
@@ -619,7 +639,7 @@ static void phase_canaries(const json_t *ph, float *f)
 		else if (!strncmp(k, "aws_", 4) || !strcmp(k, "gcloud_refresh_token") ||
 			 !strcmp(k, "kube_token") || !strcmp(k, "docker_password"))
 			f[P_canary_cloud]++;
-		else if (!strcmp(k, "wallet_seed"))
+		else if (!strcmp(k, "wallet_seed") || !strcmp(k, "wallet_address"))
 			f[P_canary_wallet]++;
 		else if (!strcmp(k, "discord_token"))
 			f[P_canary_discord]++;
@@ -722,6 +742,28 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 	f[P_t_first_net] = t_first_net < 0 ? -1.0f : (float)(t_first_net - (t0 < 0 ? 0 : t0));
 }
 
+/* static.remote_deps: how many, from a bare IP, unencrypted, and how
+ * many hosts they come from. */
+static void remote_dep_features(const json_t *deps, float *out)
+{
+	json_t *hosts = json_object();
+	size_t i;
+	json_t *d;
+
+	json_array_foreach (deps, i, d) {
+		const char *scheme = str(d, "scheme");
+		out[G_static_remote_deps] += 1;
+		out[G_static_remote_dep_raw_ip] +=
+			(float)json_is_true(json_object_get(d, "raw_ip"));
+		out[G_static_remote_dep_http] +=
+			(float)(!strcmp(scheme, "http") || !strcmp(scheme, "git"));
+		if (*str(d, "host"))
+			json_object_set_new(hosts, str(d, "host"), json_true());
+	}
+	out[G_static_remote_dep_hosts] = (float)json_object_size(hosts);
+	json_decref(hosts);
+}
+
 static void static_features(const json_t *st, float *out)
 {
 	const json_t *sc = json_object_get(st, "install_scripts");
@@ -763,10 +805,55 @@ static void static_features(const json_t *st, float *out)
 	out[G_static_long_base64] = (float)num(st, "long_base64");
 	out[G_static_long_hex] = (float)num(st, "long_hex");
 	out[G_static_max_entropy] = (float)num(st, "max_entropy");
+	remote_dep_features(json_object_get(st, "remote_deps"), out);
 	out[G_static_url_hosts] = (float)json_array_size(json_object_get(st, "url_hosts"));
 	out[G_static_url_ips] = (float)json_array_size(json_object_get(st, "ips"));
 	json_array_foreach (json_object_get(st, "url_hosts"), i, v)
 		out[G_static_url_service] += (float)host_under(json_string_value(v), DNS_SERVICES);
+}
+
+/* ---- the browser phase's page -------------------------------------------- */
+
+/* Whether |s| holds one of the run's canary values (as is). */
+static bool holds_canary(const json_t *canaries, const char *s)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach (canaries, i, v) {
+		const char *val = str(v, "value");
+		if (strlen(val) >= 8 && strstr(s, val))
+			return true;
+	}
+	return false;
+}
+
+static void page_features(const json_t *canaries, const json_t *ph, float *g)
+{
+	const json_t *b = json_object_get(ph, "browser");
+	size_t i;
+	json_t *v;
+
+	json_array_foreach (json_object_get(b, "hooks"), i, v) {
+		const char *api = str(v, "api");
+		g[G_browser_page_hooks]++;
+		g[G_browser_page_wallet_hooks] +=
+			(float)(strstr(api, "ethereum") != NULL || strstr(api, "solana") != NULL);
+	}
+	json_array_foreach (json_object_get(b, "listeners"), i, v)
+		g[G_browser_page_listeners] += (float)json_is_true(json_object_get(v, "sensitive"));
+	g[G_browser_page_field_reads] = (float)json_array_size(json_object_get(b, "field_reads"));
+	g[G_browser_page_storage_reads] =
+		(float)json_array_size(json_object_get(b, "storage_reads"));
+	json_array_foreach (json_object_get(b, "requests"), i, v) {
+		g[G_browser_page_requests]++;
+		g[G_browser_page_canary_requests] +=
+			(float)(holds_canary(canaries, str(v, "url")) ||
+				holds_canary(canaries, str(v, "body")));
+	}
+	g[G_browser_page_rewrites] = (float)json_array_size(json_object_get(b, "rewrites"));
+	json_array_foreach (json_object_get(b, "clipboard"), i, v)
+		g[G_browser_page_clipboard_writes] += (float)!strcmp(str(v, "op"), "write");
 }
 
 int features_extract(const json_t *report, float *out, char *err, size_t errlen)
@@ -809,8 +896,10 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 				json_object_set_new(ips, a, json_true());
 		}
 		for (size_t k = 0; k < NPHASES; k++)
-			if (!strcmp(str(ph, "name"), phase_names[k]))
+			if (!strcmp(str(ph, "name"), phase_table[k].name))
 				phase_features(&c, ph, block[1 + k]);
+		if (!strcmp(str(ph, "name"), "browser"))
+			page_features(json_object_get(report, "canaries"), ph, g);
 	}
 	static_features(json_object_get(report, "static"), g);
 	g[G_n_domains] = (float)json_object_size(domains);

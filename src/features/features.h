@@ -15,9 +15,10 @@
 #define FEATURES_SCHEMA 2
 
 enum feature_scope {
-	FEATURE_RUN,	/* over the whole run: "n_commands" */
-	FEATURE_STATIC, /* the package's own files: "static.eval" */
-	FEATURE_PHASE,	/* once per phase: "install.cmd_total", "import.cmd_total" */
+	FEATURE_RUN,	 /* over the whole run: "n_commands" */
+	FEATURE_STATIC,	 /* the package's own files: "static.eval" */
+	FEATURE_PHASE,	 /* once per phase: "install.cmd_total", "import.cmd_total" */
+	FEATURE_BROWSER, /* the browser phase's page: "browser.page_hooks" */
 };
 
 enum feature_model {

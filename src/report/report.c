@@ -82,14 +82,24 @@ static const char *host_for_addr(const struct run_result *res, const char *addr)
 	return NULL;
 }
 
+/* The harness call that caused |e| ("Wallet.fromSecret()"), or NULL. */
+static const char *event_call(const struct run_result *res, const struct event *e)
+{
+	return e->call > 0 && (size_t)e->call <= res->ncalls ? res->calls[e->call - 1].path : NULL;
+}
+
 static void attr(json_t *o, const struct run_result *res, const struct event *e)
 {
+	const char *call = event_call(res, e);
+
 	json_object_set_new(o, "pid", json_integer(e->pid));
 	json_object_set_new(o, "ppid", json_integer(e->ppid));
 	if (e->step >= 0 && (size_t)e->step < res->nsteps) {
 		json_object_set_new(o, "package", json_string(res->steps[e->step].package));
 		json_object_set_new(o, "script", json_string(res->steps[e->step].script));
 	}
+	if (call)
+		json_object_set_new(o, "call", json_string(call));
 }
 
 static json_t *find_by(json_t *arr, const char *key, const char *val)
@@ -114,7 +124,21 @@ static void add_flag(json_t *flags, const char *f)
 	json_array_append_new(flags, json_string(f));
 }
 
-static void file_entry(json_t *files, const char *path, unsigned fflags, long ret)
+/* Adds |call| (may be NULL) to the entry's "calls", once. */
+static void add_call(json_t *entry, const char *call)
+{
+	json_t *calls = json_object_get(entry, "calls");
+
+	if (!call)
+		return;
+	if (!calls) {
+		calls = json_array();
+		json_object_set_new(entry, "calls", calls);
+	}
+	add_flag(calls, call);
+}
+
+static json_t *file_entry(json_t *files, const char *path, unsigned fflags, long ret)
 {
 	static const char *const names[] = {"read",   "write", "create",   "delete",
 					    "exec",   "chmod", "chown",	   "mkdir",
@@ -131,6 +155,7 @@ static void file_entry(json_t *files, const char *path, unsigned fflags, long re
 			add_flag(fl, names[i]);
 	json_object_set_new(f, "count",
 			    json_integer(json_integer_value(json_object_get(f, "count")) + 1));
+	return f;
 }
 
 static json_t *http_json(const struct http_req *req, size_t body_bytes)
@@ -295,6 +320,8 @@ static void canary_hits(const struct run_result *res, const struct event *e,
 		if (h) {
 			json_object_set_new(h, "t_ms", json_real(ms(e->t_us)));
 			json_object_set_new(h, "pid", json_integer(e->pid));
+			if (event_call(res, e))
+				json_object_set_new(h, "call", json_string(event_call(res, e)));
 			json_array_append_new(hits, h);
 		}
 	}
@@ -364,15 +391,18 @@ static json_t *steps_json(const struct run_result *res, int ph, int *exit_code)
 	*exit_code = 0;
 	for (size_t k = 0; k < res->nsteps; k++) {
 		const struct run_step *s = &res->steps[k];
-		if ((int)s->phase != ph)
+		if ((int)s->phase != ph || (s->resume && s->state == STEP_NOT_RUN))
 			continue;
-		json_array_append_new(
-			steps, json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:i, s:f, s:f}", "package",
-					 s->package, "version", s->version, "script", s->script,
-					 "command", s->command, "target", s->target, "status",
-					 step_state_name(s->state), "exit_code", s->status,
-					 "start_ms", ms(s->t_start), "duration_ms",
-					 ms(s->t_end > s->t_start ? s->t_end - s->t_start : 0)));
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:i, s:f, s:f}", "package",
+				      s->package, "version", s->version, "script", s->script,
+				      "command", s->command, "target", s->target, "status",
+				      step_state_name(s->state), "exit_code", s->status, "start_ms",
+				      ms(s->t_start), "duration_ms",
+				      ms(s->t_end > s->t_start ? s->t_end - s->t_start : 0));
+		/* npm runs these only when it installs from git or a directory */
+		if (s->phase == PHASE_PREPARE)
+			json_object_set_new(o, "runs_on", json_string("git or local install"));
+		json_array_append_new(steps, o);
 		if (s->state != STEP_NOT_RUN && s->status != 0 && *exit_code == 0)
 			*exit_code = s->status;
 	}
@@ -392,21 +422,25 @@ static void exec_event(const struct run_result *res, const struct event *e, stru
 	attr(c, res, e);
 	json_array_append_new(l->commands, c);
 	if (e->path)
-		file_entry(l->files, e->path, FF_EXEC, e->ret);
+		add_call(file_entry(l->files, e->path, FF_EXEC, e->ret), event_call(res, e));
 }
 
-static void file_event(const struct event *e, struct phase_lists *l)
+static void file_event(const struct run_result *res, const struct event *e, struct phase_lists *l)
 {
+	const char *call = event_call(res, e);
+
 	if (!e->path)
 		return;
 	if (!(e->fflags & (FF_RENAME | FF_LINK))) {
-		file_entry(l->files, e->path, e->fflags, e->ret);
+		add_call(file_entry(l->files, e->path, e->fflags, e->ret), call);
 		return;
 	}
-	file_entry(l->files, e->path, e->fflags & FF_RENAME ? FF_RENAME | FF_DELETE : e->fflags,
-		   e->ret);
+	add_call(file_entry(l->files, e->path,
+			    e->fflags & FF_RENAME ? FF_RENAME | FF_DELETE : e->fflags, e->ret),
+		 call);
 	if (e->path2 && (e->fflags & FF_RENAME))
-		file_entry(l->files, e->path2, FF_RENAME | FF_WRITE | FF_CREATE, e->ret);
+		add_call(file_entry(l->files, e->path2, FF_RENAME | FF_WRITE | FF_CREATE, e->ret),
+			 call);
 }
 
 static void socket_event(const struct run_result *res, const struct event *e, struct phase_lists *l)
@@ -512,7 +546,7 @@ static void phase_event(const struct run_result *res, const struct event *e,
 		exec_event(res, e, l);
 		break;
 	case EV_FILE:
-		file_event(e, l);
+		file_event(res, e, l);
 		break;
 	case EV_SOCKET:
 	case EV_CONNECT:
@@ -578,6 +612,105 @@ static const char *phase_status(const struct phase_result *pr)
 	}
 }
 
+/* The harness's calls in phase |ph|, in the order made. */
+static json_t *calls_json(const struct run_result *res, int ph)
+{
+	json_t *calls = json_array();
+
+	for (size_t i = 0; i < res->ncalls; i++) {
+		const struct harness_call *c = &res->calls[i];
+		if ((int)res->steps[c->step].phase != ph)
+			continue;
+		json_t *o = json_pack("{s:s, s:o, s:o, s:s, s:s, s:f, s:f}", "call", c->path,
+				      "entry", str_or_null(c->entry), "args", str_or_null(c->args),
+				      "outcome", call_outcome_name(c->outcome), "script",
+				      res->steps[c->step].script, "start_ms", ms(c->t_start),
+				      "duration_ms",
+				      ms(c->t_end > c->t_start ? c->t_end - c->t_start : 0));
+		if (c->error)
+			json_object_set_new(o, "error", json_string(c->error));
+		json_array_append_new(calls, o);
+	}
+	return calls;
+}
+
+/* What else the harness said in phase |ph|: its messages as sent, with
+ * "t_ms" (run clock) in place of its own clock. */
+/* The browser phase's page (src/run/harness/browser.js) reports facts as
+ * notes: "ev" -> the list of the phase's "browser" section it goes in. */
+static const char *const page_facts[][2] = {
+	{"hook", "hooks"},
+	{"listener", "listeners"},
+	{"field_read", "field_reads"},
+	{"storage_read", "storage_reads"},
+	{"request", "requests"},
+	{"rewrite", "rewrites"},
+	{"clipboard", "clipboard"},
+	{"page_error", "errors"},
+};
+#define NPAGE_FACTS (sizeof(page_facts) / sizeof(page_facts[0]))
+
+/* The list of "browser" a note of the browser phase goes in; "" for the
+ * entry; NULL: not a fact of the page. */
+static const char *page_fact(const json_t *msg)
+{
+	const char *ev = json_string_value(json_object_get(msg, "ev"));
+
+	if (!ev)
+		return NULL;
+	if (!strcmp(ev, "entry"))
+		return "";
+	for (size_t k = 0; k < NPAGE_FACTS; k++)
+		if (!strcmp(ev, page_facts[k][0]))
+			return page_facts[k][1];
+	return NULL;
+}
+
+/* The browser phase's "browser": the entry the page loaded ("entry",
+ * "esm") and its facts, each list in the order reported, with "t_ms". */
+static json_t *browser_json(const struct run_result *res, int ph)
+{
+	json_t *b = json_pack("{s:n, s:b}", "entry", "esm", 0);
+
+	for (size_t k = 0; k < NPAGE_FACTS; k++)
+		json_object_set_new(b, page_facts[k][1], json_array());
+	for (size_t i = 0; i < res->nnotes; i++) {
+		const struct harness_note *n = &res->notes[i];
+		const char *list = page_fact(n->msg);
+		if ((int)res->steps[n->step].phase != ph || !list)
+			continue;
+		if (!*list) {
+			json_object_set(b, "entry", json_object_get(n->msg, "file"));
+			json_object_set(b, "esm", json_object_get(n->msg, "esm"));
+			continue;
+		}
+		json_t *o = json_deep_copy(n->msg);
+		json_object_del(o, "ev");
+		json_object_del(o, "t");
+		json_object_set_new(o, "t_ms", json_real(ms(n->t_us)));
+		json_array_append_new(json_object_get(b, list), o);
+	}
+	return b;
+}
+
+static json_t *notes_json(const struct run_result *res, int ph)
+{
+	json_t *notes = json_array();
+
+	for (size_t i = 0; i < res->nnotes; i++) {
+		const struct harness_note *n = &res->notes[i];
+		if ((int)res->steps[n->step].phase != ph)
+			continue;
+		if (ph == PHASE_BROWSER && page_fact(n->msg))
+			continue; /* in "browser" */
+		json_t *o = json_deep_copy(n->msg);
+		json_object_del(o, "t");
+		json_object_set_new(o, "t_ms", json_real(ms(n->t_us)));
+		json_array_append_new(notes, o);
+	}
+	return notes;
+}
+
 static json_t *phase_json(const struct run_result *res, int ph)
 {
 	const struct phase_result *pr = &res->phases[ph];
@@ -625,6 +758,12 @@ static json_t *phase_json(const struct run_result *res, int ph)
 	json_object_set_new(out, "denied", l.denied);
 	json_object_set_new(out, "signals", l.signals);
 	json_object_set_new(out, "processes", procs_json(res, ph));
+	if (ph == PHASE_EXECUTE || ph == PHASE_BROWSER) {
+		json_object_set_new(out, "calls", calls_json(res, ph));
+		json_object_set_new(out, "harness", notes_json(res, ph));
+	}
+	if (ph == PHASE_BROWSER)
+		json_object_set_new(out, "browser", browser_json(res, ph));
 	json_object_set_new(out, "timeline", timeline);
 	json_object_set_new(out, "timeline_truncated", json_boolean(ntimeline > TIMELINE_MAX));
 	return out;
@@ -647,10 +786,16 @@ json_t *report_build(const struct run_result *res)
 				      json_pack("{s:s, s:s, s:s}", "name", res->unresolved[i].name,
 						"spec", res->unresolved[i].spec, "reason",
 						res->unresolved[i].reason));
+	json_t *fetched = json_array();
+	for (size_t i = 0; i < res->nfetched; i++)
+		json_array_append_new(
+			fetched, json_pack("{s:s, s:s, s:s}", "name", res->fetched[i].name, "spec",
+					   res->fetched[i].spec, "url", res->fetched[i].reason));
 	json_object_set_new(r, "dependencies",
-			    json_pack("{s:I, s:o, s:o}", "installed",
+			    json_pack("{s:I, s:o, s:o, s:o}", "installed",
 				      (json_int_t)res->ndeps_installed, "unresolved", unres,
-				      "error", str_or_null(res->deps_error)));
+				      "remote_fetched", fetched, "error",
+				      str_or_null(res->deps_error)));
 	json_t *deg = json_array();
 	for (size_t i = 0; i < res->ndegraded; i++)
 		json_array_append_new(deg, json_pack("{s:s, s:s}", "kind", res->degraded[i].kind,
@@ -676,6 +821,12 @@ json_t *report_build(const struct run_result *res)
 			  "enforced", "cgroup", en->cgroup ? en->cgroup : "none", "memory",
 			  en->memory, "pids", en->pids, "rlimits", en->rlimits, "seccomp",
 			  en->seccomp, "userns_root", en->userns_root));
+	json_t *limits = json_object_get(json_object_get(r, "environment"), "limits");
+	for (int p = 0; p < PHASE_COUNT; p++) {
+		char key[64];
+		snprintf(key, sizeof(key), "%s_timeout_ms", phase_name((enum phase_id)p));
+		json_object_set_new(limits, key, json_integer(res->phases[p].timeout_ms));
+	}
 	for (int k = 0; k < CANARY_COUNT; k++)
 		json_array_append_new(canaries,
 				      json_pack("{s:s, s:s, s:s}", "name", res->id.canaries[k].name,

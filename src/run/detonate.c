@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "netsink/netsink.h"
+#include "run/internal.h"
 #include "run/run.h"
 #include "tls/mitm.h"
 #include "tls/nodeca.h"
@@ -29,20 +30,40 @@
 #define STEP_START_GRACE_US 10000000
 #define KILL_GRACE_US 3000000 /* a killed step that lives on is given up on */
 #define KILL_GRACE_ROUNDS 20
+#define CALL_MS_DEFAULT 2000
+/* A call still running this long past the harness's own per-call bound
+ * is stuck in synchronous code: its step is killed. */
+#define CALL_KILL_GRACE_US 1500000
+#define HARNESS_MSG_MAX 65536
 
 struct ctx {
 	struct run_result *res;
 	struct tracer *tracer;
 	struct sandbox *sb;
 	int sigfd, chan, out_fd, err_fd;
-	int phase; /* the running phase, for output attribution */
+	int hchan;	    /* the harness channel's read end, or -1 */
+	struct strbuf hbuf; /* its last, unfinished line */
+	int phase;	    /* the running phase, for output attribution */
+	int step;	    /* the running step, for the harness's messages */
+	unsigned call_ms;   /* the harness's per-call bound */
 	uint64_t t0;
 	struct nodeca *nodeca; /* NULL: TLS not intercepted, or node not found */
 };
 
 const char *phase_name(enum phase_id p)
 {
-	return p == PHASE_INSTALL ? "install" : p == PHASE_IMPORT ? "import" : "unknown";
+	static const char *const n[PHASE_COUNT] = {[PHASE_INSTALL] = "install",
+						   [PHASE_PREPARE] = "prepare",
+						   [PHASE_IMPORT] = "import",
+						   [PHASE_EXECUTE] = "execute",
+						   [PHASE_BROWSER] = "browser"};
+	return (unsigned)p < PHASE_COUNT ? n[p] : "unknown";
+}
+
+const char *call_outcome_name(enum call_outcome o)
+{
+	static const char *const n[] = {"returned", "threw", "pending", "timeout", "crashed"};
+	return (unsigned)o < sizeof(n) / sizeof(n[0]) ? n[o] : "unknown";
 }
 
 const char *step_state_name(enum step_state s)
@@ -208,6 +229,67 @@ static void read_output(struct ctx *c, int fd, bool is_err)
 	}
 }
 
+/* Everything the harness sent: one message a line, each written at once
+ * (under PIPE_BUF) and stamped with its own time, so when it is read does
+ * not matter.  A line longer than HARNESS_MSG_MAX is dropped. */
+static void read_harness(struct ctx *c)
+{
+	char buf[8192];
+	ssize_t n;
+
+	if (c->hchan < 0)
+		return;
+	while ((n = read(c->hchan, buf, sizeof(buf))) > 0) {
+		strbuf_add(&c->hbuf, buf, (size_t)n);
+		char *line = c->hbuf.buf, *nl;
+		while ((nl = memchr(line, '\n', c->hbuf.len - (size_t)(line - c->hbuf.buf)))) {
+			harness_message(c->res, c->step, c->t0, line, (size_t)(nl - line));
+			line = nl + 1;
+		}
+		size_t rest = c->hbuf.len - (size_t)(line - c->hbuf.buf);
+		if (c->hbuf.truncated)
+			rest = 0;
+		memmove(c->hbuf.buf, line, rest);
+		c->hbuf.len = rest;
+		c->hbuf.buf[rest] = '\0';
+		c->hbuf.truncated = false;
+	}
+}
+
+/* Starts step |k|; a harness step first gets a fresh copy of the harness
+ * in the project, with its configuration.  0 or -1. */
+static int start_step(struct ctx *c, size_t k, uint64_t deadline)
+{
+	struct run_step *s = &c->res->steps[k];
+	char app[4200], err[512];
+
+	c->step = (int)k;
+	if (!s->harness || c->hchan < 0)
+		return sandbox_run_step(c->sb, k);
+	snprintf(app, sizeof(app), "%s/app", c->res->workdir);
+	uint64_t now = ev_now_us();
+	unsigned budget = now < deadline ? (unsigned)((deadline - now) / 1000) : 0;
+	char *cfg = harness_step_config(c->res, (int)k, budget, c->call_ms);
+	int r = harness_write_app(app, cfg, err, sizeof(err));
+	free(cfg);
+	if (r < 0) {
+		log_warn("%s", err);
+		return -1;
+	}
+	return sandbox_run_step(c->sb, k);
+}
+
+/* Whether the harness's running call is stuck past its bound. */
+static bool call_stuck(struct ctx *c, size_t k, uint64_t now)
+{
+	const struct run_step *s = &c->res->steps[k];
+	/* the import step runs as long as the package keeps it busy */
+	int open = s->harness && s->phase != PHASE_IMPORT ? harness_open_call(c->res, (int)k) : -1;
+
+	return open >= 0 && now - c->t0 > c->res->calls[open].t_start +
+						  (uint64_t)c->call_ms * 1000 + CALL_KILL_GRACE_US;
+}
+
 static void drain_tracer(struct ctx *c)
 {
 	struct signalfd_siginfo si;
@@ -233,6 +315,7 @@ static void pump(struct ctx *c, int ms)
 			      {.fd = c->tracer ? -1 : sandbox_ctl_fd(c->sb), .events = POLLIN}};
 
 	int n = poll(p, 5, ms);
+	read_harness(c);
 	/* Always reap: SIGCHLD may have gone to another thread of this
 	 * process (a library's worker), leaving the signalfd silent. */
 	drain_tracer(c);
@@ -340,7 +423,7 @@ static void run_step_untraced(struct ctx *c, size_t k, uint64_t deadline)
 	int status = 0;
 
 	s->t_start = ev_now_us() - c->t0;
-	if (sandbox_run_step(c->sb, k) < 0) {
+	if (start_step(c, k, deadline) < 0) {
 		s->state = STEP_ERROR;
 		return;
 	}
@@ -359,16 +442,19 @@ static void run_step_untraced(struct ctx *c, size_t k, uint64_t deadline)
 			return;
 		}
 		uint64_t now = ev_now_us();
-		if (!done && !killed && stop_now(c, now, &deadline)) {
+		if (!done && !killed && (stop_now(c, now, &deadline) || call_stuck(c, k, now))) {
 			sandbox_kill_step(c->sb, k);
 			killed = true;
+			deadline = now < deadline ? now : deadline;
 		}
 		if (!done && killed && kill_grace_over(now, deadline, &rounds))
 			break;
 	}
+	read_harness(c);
 	s->t_end = ev_now_us() - c->t0;
 	s->status = status;
 	s->state = killed ? STEP_TIMEOUT : status == 0 ? STEP_OK : STEP_FAILED;
+	harness_step_ended(c->res, (int)k, killed, s->t_end);
 }
 
 static void run_step(struct ctx *c, size_t k, uint64_t deadline)
@@ -381,7 +467,7 @@ static void run_step(struct ctx *c, size_t k, uint64_t deadline)
 
 	tracer_set_step(c->tracer, (int)k);
 	s->t_start = start - c->t0;
-	if (sandbox_run_step(c->sb, k) < 0) {
+	if (start_step(c, k, deadline) < 0) {
 		s->state = STEP_ERROR;
 		return;
 	}
@@ -401,9 +487,10 @@ static void run_step(struct ctx *c, size_t k, uint64_t deadline)
 			s->t_end = now - c->t0;
 			return;
 		}
-		if (!killed && stop_now(c, now, &deadline)) {
+		if (!killed && (stop_now(c, now, &deadline) || call_stuck(c, k, now))) {
 			tracer_kill_step(c->tracer, (int)k);
 			killed = true;
+			deadline = now < deadline ? now : deadline;
 		}
 		if (killed && kill_grace_over(now, deadline, &rounds))
 			break;
@@ -414,6 +501,16 @@ static void run_step(struct ctx *c, size_t k, uint64_t deadline)
 	s->status_pending = !tracer_step_status(c->tracer, (int)k, &status);
 	s->status = status;
 	s->state = killed ? STEP_TIMEOUT : status == 0 ? STEP_OK : STEP_FAILED;
+	read_harness(c);
+	harness_step_ended(c->res, (int)k, killed, s->t_end);
+}
+
+/* A continuation runs only when the step before it was cut short in the
+ * middle of its walk (a call hung, exited or crashed). */
+static bool resume_needed(const struct run_result *res, size_t k)
+{
+	return k > 0 && res->steps[k - 1].state != STEP_NOT_RUN &&
+	       harness_step_resumable(res, (int)k - 1);
 }
 
 static void run_phases(struct ctx *c)
@@ -435,15 +532,22 @@ static void run_phases(struct ctx *c)
 				continue;
 			if (ev_now_us() >= deadline || c->res->interrupted || run_stop_pending())
 				break; /* left as not_run: the phase timed out, or a stop */
+			if (s->resume && !resume_needed(res, k))
+				continue;
 			if (c->tracer)
 				run_step(c, k, deadline);
 			else
 				run_step_untraced(c, k, deadline);
 			any = true;
-			if (s->state > pr->state || pr->state == STEP_NOT_RUN)
-				if (!(pr->state == STEP_FAILED && s->state == STEP_OK))
-					pr->state = s->state;
-			if (s->state == STEP_TIMEOUT)
+			/* A harness step killed for one stuck call is that call's
+			 * timeout, not the phase's: the next step resumes. */
+			bool call_killed = s->harness && s->state == STEP_TIMEOUT &&
+					   ev_now_us() < deadline && !c->res->interrupted;
+			enum step_state st = call_killed ? STEP_FAILED : s->state;
+			if (st > pr->state || pr->state == STEP_NOT_RUN)
+				if (!(pr->state == STEP_FAILED && st == STEP_OK))
+					pr->state = st;
+			if (s->state == STEP_TIMEOUT && !call_killed)
 				break;
 		}
 		if (any && pr->state == STEP_NOT_RUN)
@@ -574,6 +678,28 @@ static void reap_all(struct tracer *tracer)
 			tracer_handle(tracer, pid, status);
 }
 
+/* The steps' output pipes; the netsink's channel only where there is a
+ * netsink (traced); the harness channel where a step needs it: a pipe,
+ * like those node makes for itself.  Write ends block in the tracee.
+ * 0 or -1 (errno set). */
+static int open_channels(const struct run_options *opts, const struct run_result *res, int out[2],
+			 int errp[2], int chan[2], int hch[2])
+{
+	bool harness = false;
+
+	for (size_t k = 0; k < res->nsteps; k++)
+		harness |= res->steps[k].harness;
+	if (pipe2(out, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(errp, O_CLOEXEC | O_NONBLOCK) < 0 ||
+	    (!opts->no_trace && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0) ||
+	    (harness && pipe2(hch, O_CLOEXEC | O_NONBLOCK) < 0))
+		return -1;
+	fcntl(out[1], F_SETFL, 0);
+	fcntl(errp[1], F_SETFL, 0);
+	if (hch[1] >= 0)
+		fcntl(hch[1], F_SETFL, 0);
+	return 0;
+}
+
 static void close_pair(int fd[2])
 {
 	for (int i = 0; i < 2; i++)
@@ -587,13 +713,20 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	struct netsink_options nso = {.geo = opts->geo};
 	struct mitm *mitm = NULL;
 	struct sandbox_config cfg;
-	struct ctx c = {.res = res, .sigfd = -1, .chan = -1, .out_fd = -1, .err_fd = -1};
-	int out[2] = {-1, -1}, errp[2] = {-1, -1}, chan[2] = {-1, -1};
+	struct ctx c = {.res = res,
+			.sigfd = -1,
+			.chan = -1,
+			.out_fd = -1,
+			.err_fd = -1,
+			.hchan = -1,
+			.call_ms = opts->call_timeout_ms ? opts->call_timeout_ms : CALL_MS_DEFAULT};
+	int out[2] = {-1, -1}, errp[2] = {-1, -1}, chan[2] = {-1, -1}, hch[2] = {-1, -1};
 	sigset_t mask, old;
 	struct sigaction stop_old[NSTOP];
 	int r = -1;
 
 	catch_stops(stop_old);
+	strbuf_init(&c.hbuf, HARNESS_MSG_MAX);
 	c.t0 = ev_now_us();
 	if (result_init(res, opts, err, errlen) < 0)
 		goto out;
@@ -614,15 +747,10 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 			   strerror(errno));
 		goto out;
 	}
-	/* The netsink's channel only where there is a netsink (traced). */
-	if (pipe2(out, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(errp, O_CLOEXEC | O_NONBLOCK) < 0 ||
-	    (!opts->no_trace && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0)) {
+	if (open_channels(opts, res, out, errp, chan, hch) < 0) {
 		errbuf_set(err, errlen, "cannot create pipes: %s", strerror(errno));
 		goto out;
 	}
-	/* The pipes' write ends must block in the tracee. */
-	fcntl(out[1], F_SETFL, 0);
-	fcntl(errp[1], F_SETFL, 0);
 
 	res->limits = (struct sandbox_limits){.memory_bytes = 2ULL << 30,
 					      .pids = opts->max_pids ? opts->max_pids : 1024,
@@ -638,6 +766,7 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	cfg.out_fd = out[1];
 	cfg.err_fd = errp[1];
 	cfg.netsink_fd = chan[1];
+	cfg.harness_fd = hch[1];
 	cfg.net_ipv6 = true;
 	cfg.netsink_main = opts->no_trace ? NULL : netsink_main;
 	cfg.netsink_arg = &nso;
@@ -661,13 +790,16 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	close(errp[1]);
 	if (chan[1] >= 0)
 		close(chan[1]);
-	out[1] = errp[1] = chan[1] = -1;
+	if (hch[1] >= 0)
+		close(hch[1]);
+	out[1] = errp[1] = chan[1] = hch[1] = -1;
 	if (!c.sb) {
 		free(view);
 		goto out_sig;
 	}
 	res->enforced = *sandbox_enforced(c.sb);
 	c.chan = chan[0];
+	c.hchan = hch[0];
 	c.out_fd = out[0];
 	c.err_fd = errp[0];
 	if (opts->no_trace) {
@@ -706,6 +838,7 @@ out_sb:;
 	}
 	free(view);
 	evlog_sort(&res->log);
+	harness_attribute(res);
 out_sig:
 	if (c.sigfd >= 0)
 		close(c.sigfd);
@@ -714,6 +847,8 @@ out:
 	close_pair(out);
 	close_pair(errp);
 	close_pair(chan);
+	close_pair(hch);
+	strbuf_release(&c.hbuf);
 	nodeca_free(c.nodeca);
 	mitm_free(mitm);
 	if (res->workdir[0] && opts->keep_workdir) {
@@ -759,6 +894,12 @@ void run_result_release(struct run_result *res)
 		free(res->degraded[i].detail);
 	}
 	free(res->degraded);
+	for (size_t i = 0; i < res->nfetched; i++) {
+		free(res->fetched[i].name);
+		free(res->fetched[i].spec);
+		free(res->fetched[i].reason);
+	}
+	free(res->fetched);
 	for (size_t i = 0; i < res->nsteps; i++) {
 		struct run_step *s = &res->steps[i];
 		identity_env_free(s->sb.argv);
@@ -768,8 +909,10 @@ void run_result_release(struct run_result *res)
 		free(s->version);
 		free(s->script);
 		free(s->command);
+		free(s->harness_config);
 	}
 	free(res->steps);
+	harness_release(res);
 	for (int i = 0; i < PHASE_COUNT; i++) {
 		strbuf_release(&res->phases[i].out);
 		strbuf_release(&res->phases[i].err);

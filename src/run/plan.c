@@ -1,10 +1,15 @@
 /* The phases, step by step, the way npm would run them:
  *   install: preinstall, install (or "node-gyp rebuild" when binding.gyp is
  *            there and no install script is), postinstall of every
- *            dependency, then of the package itself (prepare too for a
- *            directory target, as npm does for local projects);
+ *            dependency, then of the package itself;
+ *   prepare: preprepare, prepare, postprepare of the package: what npm
+ *            runs when it installs it from git or a local directory;
  *   import:  require() of the package (import() for ES modules), then each
- *            bin with --help.
+ *            bin with --help;
+ *   execute: the harness (src/run/harness/index.js, the project's
+ *            index.js) loads every entry point and calls what they export,
+ *            continued by a fresh process when a call hangs or ends its
+ *            own; then a later load of the package in a fresh process.
  * Lifecycle scripts run as "sh -c <script>" in the package directory with
  * npm's environment (npm_lifecycle_event, npm_package_name, INIT_CWD, PATH
  * with node_modules/.bin ...). */
@@ -16,23 +21,19 @@
 #include <unistd.h>
 
 #include "fetch/pkgjson.h"
+#include "run/internal.h"
 #include "run/run.h"
 #include "util/strvec.h"
 #include "util/xalloc.h"
 
 #define NPM_CLI "/usr/lib/node_modules/npm/bin/npm-cli.js"
 #define NODE_GYP_BIN "/usr/lib/node_modules/npm/node_modules/@npmcli/run-script/lib/node-gyp-bin"
+/* Fresh processes that continue a walk cut short by a call. */
+#define EXECUTE_RESUMES 6
 
-static const char IMPORT_JS[] =
-	"const n=process.argv[1];"
-	"try{require(n)}catch(e){"
-	"if(e&&(e.code==='ERR_REQUIRE_ESM'||e.code==='ERR_PACKAGE_PATH_NOT_EXPORTED'))"
-	"{import(n).catch(x=>{console.error(x&&x.message);process.exitCode=1})}"
-	"else{throw e}}";
-
-static void add_step(struct run_result *res, enum phase_id phase, const struct pkgjson *pj,
-		     const char *script, const char *command, char **argv, char **envp,
-		     const char *cwd, bool target)
+static struct run_step *add_step(struct run_result *res, enum phase_id phase,
+				 const struct pkgjson *pj, const char *script, const char *command,
+				 char **argv, char **envp, const char *cwd, bool target)
 {
 	res->steps = xrealloc(res->steps, (res->nsteps + 1) * sizeof(*res->steps));
 	struct run_step *s = &res->steps[res->nsteps++];
@@ -46,6 +47,7 @@ static void add_step(struct run_result *res, enum phase_id phase, const struct p
 	s->sb.argv = argv;
 	s->sb.envp = envp;
 	s->sb.cwd = xstrdup(cwd);
+	return s;
 }
 
 static char **base_env(const struct run_options *opts, const struct run_result *res,
@@ -109,15 +111,14 @@ static char **lifecycle_env(const struct run_options *opts, const struct run_res
 
 static void plan_lifecycle(const struct run_options *opts, struct run_result *res,
 			   const struct pkgjson *pj, const char *pkg_in, const char *app_in,
-			   bool target, bool with_prepare)
+			   bool target, enum phase_id phase)
 {
-	static const char *const events[] = {"preinstall", "install", "postinstall", "prepare"};
+	static const char *const install[] = {"preinstall", "install", "postinstall", NULL};
+	static const char *const prepare[] = {"preprepare", "prepare", "postprepare", NULL};
 
-	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
-		const char *ev = events[i];
+	for (const char *const *e = phase == PHASE_PREPARE ? prepare : install; *e; e++) {
+		const char *ev = *e;
 		const char *script = pkgjson_script(pj, ev);
-		if (!strcmp(ev, "prepare") && !with_prepare)
-			continue;
 		if (!script && !strcmp(ev, "install") && pj->has_binding_gyp &&
 		    !pkgjson_script(pj, "preinstall"))
 			script = "node-gyp rebuild";
@@ -127,9 +128,66 @@ static void plan_lifecycle(const struct run_options *opts, struct run_result *re
 		strvec_push(&argv, "/bin/sh");
 		strvec_push(&argv, "-c");
 		strvec_push(&argv, script);
-		add_step(res, PHASE_INSTALL, pj, ev, script, strvec_argv(&argv),
+		add_step(res, phase, pj, ev, script, strvec_argv(&argv),
 			 lifecycle_env(opts, res, pj, ev, script, pkg_in, app_in), pkg_in, target);
 	}
+}
+
+/* One harness step: "node index.js" in the project, as its own start
+ * script would run it, with |config| for the harness. */
+static struct run_step *harness_step(const struct run_options *opts, struct run_result *res,
+				     const struct pkgjson *pj, const char *app_in,
+				     enum phase_id phase, const char *script, const char *mode,
+				     json_t *extra)
+{
+	struct strvec argv = STRVEC_INIT;
+	json_t *cfg = json_pack("{s:s, s:s}", "mode", mode, "name", pj->name);
+	char prefix[8192];
+
+	if (extra)
+		json_object_update(cfg, extra);
+	json_decref(extra);
+	strvec_push(&argv, "/usr/bin/node");
+	strvec_push(&argv, HARNESS_APP_FILE);
+	snprintf(prefix, sizeof(prefix), "%s/node_modules/.bin", app_in);
+	struct run_step *s =
+		add_step(res, phase, pj, script, "node " HARNESS_APP_FILE, strvec_argv(&argv),
+			 base_env(opts, res, prefix), app_in, true);
+	s->harness = s->sb.harness = true;
+	s->harness_config = json_dumps(cfg, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(cfg);
+	return s;
+}
+
+/* execute: the walk, its continuations, then the later load. */
+static void plan_execute(const struct run_options *opts, struct run_result *res,
+			 const struct pkgjson *pj, const char *app_in)
+{
+	harness_step(opts, res, pj, app_in, PHASE_EXECUTE, "execute", "execute", NULL);
+	for (int i = 0; i < EXECUTE_RESUMES; i++)
+		harness_step(opts, res, pj, app_in, PHASE_EXECUTE, "execute", "execute", NULL)
+			->resume = true;
+	harness_step(opts, res, pj, app_in, PHASE_EXECUTE, "later-load", "later", NULL);
+}
+
+/* browser: the package's browser entry in the page, with the run's
+ * canaries in its fields, storage and wallet. */
+static void plan_browser(const struct run_options *opts, struct run_result *res,
+			 const struct pkgjson *pj, const char *app_in)
+{
+	const struct canary *k = res->id.canaries;
+	size_t len;
+	const char *page = harness_page_source(&len);
+	char email[128];
+
+	snprintf(email, sizeof(email), "%s@gmail.com", res->id.user);
+	json_t *extra =
+		json_pack("{s:s%, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s}}", "page", page, len,
+			  "values", "card_number", k[CANARY_CARD_NUMBER].value, "web_password",
+			  k[CANARY_WEB_PASSWORD].value, "web_session", k[CANARY_WEB_SESSION].value,
+			  "wallet_address", k[CANARY_WALLET_ADDRESS].value, "wallet_seed",
+			  k[CANARY_WALLET_SEED].value, "email", email, "name", res->id.fullname);
+	harness_step(opts, res, pj, app_in, PHASE_BROWSER, "browser", "browser", extra);
 }
 
 /* Every package directory under node_modules (scoped ones too), sorted. */
@@ -170,7 +228,6 @@ int run_plan(const struct run_options *opts, struct run_result *res, char *err, 
 	char app[4096], app_in[4096], nm[4096], dir[8192], pkg_in[8192];
 	struct strvec pkgs = STRVEC_INIT;
 	struct pkgjson pj;
-	bool dir_target = res->source_type && !strcmp(res->source_type, "directory");
 
 	snprintf(app, sizeof(app), "%s/app", res->workdir);
 	snprintf(app_in, sizeof(app_in), "%s/projects/app", res->id.home);
@@ -185,7 +242,7 @@ int run_plan(const struct run_options *opts, struct run_result *res, char *err, 
 		char e2[256];
 		if (pkgjson_load(dir, &pj, e2, sizeof(e2)) == 0) {
 			snprintf(pkg_in, sizeof(pkg_in), "%s/node_modules/%s", app_in, pkgs.v[i]);
-			plan_lifecycle(opts, res, &pj, pkg_in, app_in, false, false);
+			plan_lifecycle(opts, res, &pj, pkg_in, app_in, false, PHASE_INSTALL);
 		}
 		pkgjson_release(&pj);
 	}
@@ -197,20 +254,11 @@ int run_plan(const struct run_options *opts, struct run_result *res, char *err, 
 		return -1;
 	}
 	snprintf(pkg_in, sizeof(pkg_in), "%s/node_modules/%s", app_in, res->name);
-	plan_lifecycle(opts, res, &pj, pkg_in, app_in, true, dir_target);
+	plan_lifecycle(opts, res, &pj, pkg_in, app_in, true, PHASE_INSTALL);
+	plan_lifecycle(opts, res, &pj, pkg_in, app_in, true, PHASE_PREPARE);
 
-	/* import */
-	{
-		struct strvec argv = STRVEC_INIT;
-		strvec_push(&argv, "/usr/bin/node");
-		strvec_push(&argv, "-e");
-		strvec_push(&argv, IMPORT_JS);
-		strvec_push(&argv, res->name);
-		char *cmd = xasprintf("node -e \"require('%s')\"", res->name);
-		add_step(res, PHASE_IMPORT, &pj, "import", cmd, strvec_argv(&argv),
-			 base_env(opts, res, NULL), app_in, true);
-		free(cmd);
-	}
+	/* import: the harness in its import mode, as "node index.js" */
+	harness_step(opts, res, &pj, app_in, PHASE_IMPORT, "import", "import", NULL);
 	for (size_t i = 0; i < pj.nbin && i < 8; i++) {
 		struct strvec argv = STRVEC_INIT;
 		char host_file[8192], in_file[8192], head[2] = "";
@@ -248,6 +296,8 @@ int run_plan(const struct run_options *opts, struct run_result *res, char *err, 
 		add_step(res, PHASE_IMPORT, &pj, "run", opts->run_cmd, strvec_argv(&argv),
 			 base_env(opts, res, prefix), app_in, true);
 	}
+	plan_execute(opts, res, &pj, app_in);
+	plan_browser(opts, res, &pj, app_in);
 	pkgjson_release(&pj);
 	return 0;
 }

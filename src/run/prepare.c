@@ -48,19 +48,24 @@ static bool is_registry_spec(const char *spec)
 	return true;
 }
 
+static void add_dep(struct dep_info **v, size_t *n, const char *name, const char *spec,
+		    const char *reason)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = (struct dep_info){xstrdup(name), xstrdup(spec), xstrdup(reason)};
+}
+
 static void add_unresolved(struct run_result *res, const char *name, const char *spec,
 			   const char *reason)
 {
-	res->unresolved =
-		xrealloc(res->unresolved, (res->nunresolved + 1) * sizeof(*res->unresolved));
-	res->unresolved[res->nunresolved++] =
-		(struct dep_info){xstrdup(name), xstrdup(spec), xstrdup(reason)};
+	add_dep(&res->unresolved, &res->nunresolved, name, spec, reason);
 }
 
 /* |scopes|: "@scope" of the dependencies; when a registry is given, each
- * is sent there too, whatever the user's npmrc says about the scope. */
+ * is sent there too, whatever the user's npmrc says about the scope.
+ * |hosts|: other hosts npm may reach (remote dependencies' tarballs). */
 static int run_npm(const char *cwd, const char *registry, bool offline, const char *logpath,
-		   const struct strvec *scopes)
+		   const struct strvec *scopes, const struct strvec *hosts)
 {
 	struct strvec argv = STRVEC_INIT;
 	char *host = NULL;
@@ -89,7 +94,17 @@ static int run_npm(const char *cwd, const char *registry, bool offline, const ch
 		strvec_pushf(&argv, "--%s:registry=%s", scopes->v[i], reg);
 	strvec_push(&argv, "--proxy=http://127.0.0.1:9");
 	strvec_push(&argv, "--https-proxy=http://127.0.0.1:9");
-	strvec_pushf(&argv, "--noproxy=%s", host);
+	struct strbuf noproxy;
+	strbuf_init(&noproxy, 0);
+	strbuf_addstr(&noproxy, host);
+	for (size_t i = 0; i < hosts->n; i++)
+		strbuf_addf(&noproxy, ",%s", hosts->v[i]);
+	strvec_pushf(&argv, "--noproxy=%s", noproxy.buf);
+	strbuf_release(&noproxy);
+	if (hosts->n) {
+		strvec_push(&argv, "--fetch-timeout=30000");
+		strvec_push(&argv, "--fetch-retries=0");
+	}
 	free(host);
 
 	pid_t parent = getpid();
@@ -172,16 +187,31 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 			 struct run_result *res, const char *app)
 {
 	json_t *root = json_object(), *deps = json_object(), *optional = json_object();
-	char dir[4096], path[4096], logp[4096];
-	struct strvec scopes = STRVEC_INIT;
+	json_t *remote = json_object();
+	char dir[4096], path[4096], logp[4096], rhost[256];
+	struct strvec scopes = STRVEC_INIT, hosts = STRVEC_INIT;
 	size_t n = 0;
 
 	for (size_t i = 0; i < pj->ndeps; i++) {
 		const char *name = pj->deps[i].key, *spec = pj->deps[i].value;
+		char *url = NULL;
 		if (pkgjson_name_problem(name)) {
 			add_unresolved(res, name, spec, "invalid package name");
+		} else if (!is_registry_spec(spec) && opts->fetch_remote_deps &&
+			   (url = static_remote_tarball(spec, rhost, sizeof(rhost)))) {
+			/* optional to npm: one that cannot be fetched does not
+			 * keep the others from being installed */
+			json_object_set_new(remote, name, json_string(url));
+			add_dep(&res->fetched, &res->nfetched, name, spec, url);
+			strvec_push(&hosts, rhost);
+			free(url);
+			n++;
 		} else if (!is_registry_spec(spec)) {
-			add_unresolved(res, name, spec, "not a registry dependency");
+			add_unresolved(res, name, spec,
+				       opts->fetch_remote_deps
+					       ? "not a registry dependency, nor a tarball URL or "
+						 "GitHub repository"
+					       : "not a registry dependency");
 		} else {
 			/* Optional ones stay optional, so npm skips another
 			 * platform's package (EBADPLATFORM) or one that fails,
@@ -196,15 +226,19 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 	if (!n) {
 		json_decref(deps);
 		json_decref(optional);
+		json_decref(remote);
 		json_decref(root);
 		strvec_clear(&scopes);
+		strvec_clear(&hosts);
 		return;
 	}
 	json_object_set_new(root, "name", json_string("snare-deps"));
 	json_object_set_new(root, "version", json_string("1.0.0"));
 	json_object_set_new(root, "private", json_true());
-	json_object_set_new(root, "dependencies", deps);
-	json_object_set_new(root, "optionalDependencies", optional);
+	json_object_set(root, "dependencies", deps);
+	json_t *manifest_optional = json_deep_copy(optional);
+	json_object_update(manifest_optional, remote);
+	json_object_set_new(root, "optionalDependencies", manifest_optional);
 	snprintf(dir, sizeof(dir), "%s/deps", res->workdir);
 	snprintf(path, sizeof(path), "%s/package.json", dir);
 	snprintf(logp, sizeof(logp), "%s/npm-deps.log", res->workdir);
@@ -213,13 +247,21 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 		res->deps_error = xstrdup("cannot write the dependency manifest");
 		run_degrade(res, "npm", "%s", res->deps_error);
 		json_decref(root);
+		json_decref(deps);
+		json_decref(optional);
+		json_decref(remote);
 		strvec_clear(&scopes);
+		strvec_clear(&hosts);
 		return;
 	}
-	int st = run_npm(dir, opts->registry, opts->npm_offline, logp, &scopes);
+	int st = run_npm(dir, opts->registry, opts->npm_offline, logp, &scopes, &hosts);
 	strvec_clear(&scopes);
+	strvec_clear(&hosts);
 	if (st != 0) {
 		json_decref(root);
+		json_decref(deps);
+		json_decref(optional);
+		json_decref(remote);
 		size_t len = 0;
 		char *log = fs_read_file(logp, 1 << 20, &len);
 		char *line = log ? strstr(log, "npm error") : NULL;
@@ -257,7 +299,17 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 				res, name, json_string_value(spec),
 				"optional, not installed by npm (another platform, or it failed)");
 	}
+	json_object_foreach (remote, name, spec) {
+		if (dep_present(path, name))
+			n++;
+		else
+			add_unresolved(res, name, json_string_value(spec),
+				       "remote: npm could not download it");
+	}
 	json_decref(root);
+	json_decref(deps);
+	json_decref(optional);
+	json_decref(remote);
 	move_modules(path, to, NULL, true);
 	res->ndeps_installed = n;
 }

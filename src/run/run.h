@@ -18,7 +18,18 @@
 #include "trace/trace.h"
 #include "util/strbuf.h"
 
-enum phase_id { PHASE_INSTALL, PHASE_IMPORT, PHASE_COUNT };
+/* The phases, in the order they run: install (lifecycle scripts), prepare
+ * (what a git or local install would also run), import (require and bin
+ * --help), execute (the package's API called by the harness, then a later
+ * load), browser (the browser entry in a browser-like global). */
+enum phase_id {
+	PHASE_INSTALL,
+	PHASE_PREPARE,
+	PHASE_IMPORT,
+	PHASE_EXECUTE,
+	PHASE_BROWSER,
+	PHASE_COUNT
+};
 
 enum step_state { STEP_NOT_RUN, STEP_OK, STEP_FAILED, STEP_TIMEOUT, STEP_ERROR };
 
@@ -29,6 +40,14 @@ struct run_step {
 	char *script;  /* "preinstall", ..., "import", "bin:<name>" */
 	char *command; /* the script's text or the command line */
 	bool target;   /* the package under analysis, not a dependency */
+	/* Gets the harness channel (fd SANDBOX_HARNESS_FD) and, when it
+	 * starts, |harness_config| (JSON) on it. */
+	bool harness;
+	char *harness_config;
+	/* A continuation of the step before (same entry point): runs only
+	 * when that one was cut short by a call, and resumes after it. */
+	bool resume;
+	bool harness_done; /* the harness walked all it meant to */
 	enum step_state state;
 	int status;	     /* exit code, or -signal */
 	bool status_pending; /* the root outlived its kill's grace period */
@@ -43,6 +62,36 @@ struct phase_result {
 	uint64_t out_bytes, err_bytes;
 };
 
+/* A call the harness made (execute: an export called; browser: its
+ * calls), from its begin and end messages on the harness channel. */
+enum call_outcome {
+	CALL_RETURNED, /* returned, or its promise settled */
+	CALL_THREW,    /* threw, or its promise rejected */
+	CALL_PENDING,  /* its promise was still pending at the per-call bound */
+	CALL_TIMEOUT,  /* still running at the per-call or phase bound: the step was killed */
+	CALL_CRASHED,  /* its process ended during it (process.exit, a crash, out of memory) */
+};
+
+struct harness_call {
+	int step;
+	int index;   /* the harness's own numbering within its entry point */
+	char *path;  /* "Wallet.fromSecret()", "require(pkg/sub)" */
+	char *entry; /* the entry point loaded: "pkg", "pkg/sub" */
+	char *args;  /* the argument profile: "none", "url", "req,res,next", ... */
+	char *error; /* the exception's message, or NULL */
+	enum call_outcome outcome;
+	bool ended;
+	uint64_t t_start, t_end; /* run clock, from the harness's CLOCK_MONOTONIC */
+};
+
+/* Any other message the harness sent (the browser phase's hooks, ...):
+ * kept as is, with its step and time. */
+struct harness_note {
+	int step;
+	uint64_t t_us;
+	json_t *msg;
+};
+
 struct run_options {
 	enum profile profile;
 	unsigned timeout_ms[PHASE_COUNT];
@@ -52,13 +101,18 @@ struct run_options {
 	const char *geo;
 	bool keep_workdir;
 	unsigned long long seed;
-	char **extra_env;      /* NULL-terminated, appended to every step's environment */
-	const char *run_cmd;   /* extra import-phase step: sh -c CMD in the project */
-	unsigned max_pids;     /* the sandbox's process and thread limit; 0: 1024 */
-	bool npm_offline;      /* dependencies from npm's cache only */
-	bool no_tls_intercept; /* the sink answers TLS with an alert instead of terminating it */
-	bool no_trace;	       /* a baseline for benchmarks: the same steps in the sandbox
-				* with no tracer, netsink or interception; no behaviour */
+	char **extra_env;	  /* NULL-terminated, appended to every step's environment */
+	const char *run_cmd;	  /* extra import-phase step: sh -c CMD in the project */
+	unsigned max_pids;	  /* the sandbox's process and thread limit; 0: 1024 */
+	bool npm_offline;	  /* dependencies from npm's cache only */
+	bool no_tls_intercept;	  /* the sink answers TLS with an alert instead of terminating it */
+	bool no_trace;		  /* a baseline for benchmarks: the same steps in the sandbox
+				   * with no tracer, netsink or interception; no behaviour */
+	unsigned call_timeout_ms; /* the harness's per-call bound; 0: 2000 */
+	/* Download the package's tarball-URL and GitHub dependencies outside
+	 * the sandbox with the registry ones (npm --ignore-scripts: nothing
+	 * runs), so that they are detonated with it. */
+	bool fetch_remote_deps;
 };
 
 struct dep_info {
@@ -82,6 +136,8 @@ struct run_result {
 	size_t ndeps_installed;
 	struct dep_info *unresolved; /* not fetched: git, url, file specs */
 	size_t nunresolved;
+	struct dep_info *fetched; /* remote ones fetched (fetch_remote_deps): reason is the URL */
+	size_t nfetched;
 	char *deps_error;
 	struct degradation *degraded; /* at most one per kind */
 	size_t ndegraded;
@@ -98,6 +154,10 @@ struct run_result {
 	struct evlog log;
 	struct tproc *procs;
 	size_t nprocs;
+	struct harness_call *calls;
+	size_t ncalls;
+	struct harness_note *notes;
+	size_t nnotes;
 	struct tracer_stats stats;
 	uint64_t t_prepare_us, t_setup_us, t_teardown_us, t_cleanup_us, t_total_us;
 	bool traced;	    /* false: run with no_trace, the report has no behaviour */
@@ -128,6 +188,7 @@ void run_sweep_stale(const char *base);
 
 const char *phase_name(enum phase_id p);
 const char *step_state_name(enum step_state s);
+const char *call_outcome_name(enum call_outcome o);
 
 /* prepare.c: builds |res->workdir|/app with the package in node_modules.
  * Fills name, version, source, hashes and the dependency fields. */

@@ -57,6 +57,24 @@ static void rand_chars(struct rng *r, char *out, size_t n, const char *alphabet)
 #define B64URL B62 "-_"
 #define UPPER_NUM "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
+/* A Visa number that passes the Luhn check, as skimmers validate the
+ * numbers they take: 4, 14 random digits, the check digit. */
+static void card_number(struct rng *r, char out[17])
+{
+	int sum = 0;
+
+	out[0] = '4';
+	rand_chars(r, out + 1, 14, "0123456789");
+	for (int i = 14; i >= 0; i--) {
+		int d = out[i] - '0';
+		if ((14 - i) % 2 == 0) /* doubled: every second digit left of the check digit */
+			d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+		sum += d;
+	}
+	out[15] = (char)('0' + (10 - sum % 10) % 10);
+	out[16] = '\0';
+}
+
 #define set(c, nm, wh, ...)                                                                        \
 	do {                                                                                       \
 		(c)->name = (nm);                                                                  \
@@ -143,6 +161,22 @@ void identity_generate(struct identity *id, enum profile profile, unsigned long 
 	rand_chars(&r, b, 24, B62);
 	set(&k[CANARY_SLACK_TOKEN], "slack_token", "~/.config/slack-cli, SLACK_TOKEN", "xoxb-%s-%s",
 	    a, b);
+	/* Drawn after the others, so that a seed gives them the values it
+	 * gave before these were added. */
+	card_number(&r, a);
+	set(&k[CANARY_CARD_NUMBER], "card_number", "browser: the checkout form's card number field",
+	    "%s", a);
+	rand_chars(&r, a, 14, B62);
+	set(&k[CANARY_WEB_PASSWORD], "web_password", "browser: the login form's password field",
+	    "%s", a);
+	rand_chars(&r, a, 40, B64URL);
+	rand_chars(&r, b, 43, B64URL);
+	set(&k[CANARY_WEB_SESSION], "web_session",
+	    "browser: localStorage auth_token, the session cookie",
+	    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.%s.%s", a, b);
+	rand_chars(&r, a, 40, "0123456789abcdef");
+	set(&k[CANARY_WALLET_ADDRESS], "wallet_address",
+	    "browser: window.ethereum's account, the clipboard", "0x%s", a);
 }
 
 char **identity_env(const struct identity *id)

@@ -27,6 +27,11 @@ enum canary_kind {
 	CANARY_OPENAI_KEY,
 	CANARY_DB_PASSWORD,
 	CANARY_SLACK_TOKEN,
+	/* the browser phase's page: its form fields, storage and wallet */
+	CANARY_CARD_NUMBER,
+	CANARY_WEB_PASSWORD,
+	CANARY_WEB_SESSION,
+	CANARY_WALLET_ADDRESS,
 	CANARY_COUNT
 };
 

@@ -100,7 +100,17 @@ static void __attribute__((noreturn)) run_step_child(const struct init_state *st
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(st->cfg->out_fd, 1) < 0 ||
 	    dup2(st->cfg->err_fd, 2) < 0)
 		_exit(126);
-	close_range(3, ~0U, 0);
+	if (step->harness && st->cfg->harness_fd >= 0) {
+		/* dup2 clears close-on-exec on the copy; the original may
+		 * already be that number. */
+		int h = st->cfg->harness_fd;
+		if (h == SANDBOX_HARNESS_FD ? fcntl(h, F_SETFD, 0) < 0
+					    : dup2(h, SANDBOX_HARNESS_FD) < 0)
+			_exit(126);
+		close_range(SANDBOX_HARNESS_FD + 1, ~0U, 0);
+	} else {
+		close_range(3, ~0U, 0);
+	}
 	if (chdir(step->cwd) < 0 && chdir(st->cfg->id->home) < 0)
 		_exit(126);
 	if (limits_apply_rlimits(&st->cfg->limits) < 0)

@@ -23,10 +23,16 @@
 
 #include "sandbox/identity.h"
 
+/* The descriptor a step with |harness| gets the harness channel on.
+ * Nothing names it: node's own descriptors (its event loop's pipes,
+ * eventfds, epoll) start at 3 as well. */
+#define SANDBOX_HARNESS_FD 3
+
 struct sandbox_step {
 	char **argv; /* argv[0] is an absolute path inside the sandbox */
 	char **envp;
-	char *cwd; /* inside the sandbox */
+	char *cwd;    /* inside the sandbox */
+	bool harness; /* gets sandbox_config.harness_fd as SANDBOX_HARNESS_FD */
 };
 
 struct sandbox_limits {
@@ -57,6 +63,7 @@ struct sandbox_config {
 	int out_fd;	/* where steps' stdout goes */
 	int err_fd;	/* where steps' stderr goes */
 	int netsink_fd; /* netsink's end of the netsink channel (with netsink_main) */
+	int harness_fd; /* the steps' end of the harness channel, or -1 */
 	bool net_ipv6;
 	/* Runs in the sandbox's network namespace, before any step, in a
 	 * process of its own that keeps the sandbox's capabilities (so it can

@@ -224,8 +224,10 @@ json_t *static_scan(const char *dir)
 		json_array_append_new(ips, json_string(k));
 	json_decref(a.hosts);
 	json_decref(a.ips);
-	if (pkgjson_load(dir, &pj, err, sizeof(err)) == 0)
+	bool have_pj = pkgjson_load(dir, &pj, err, sizeof(err)) == 0;
+	if (have_pj)
 		json_object_set_new(o, "install_scripts", script_facts(&pj));
+	json_object_set_new(o, "remote_deps", static_remote_deps(dir, have_pj ? &pj : NULL));
 	pkgjson_release(&pj);
 	json_object_set_new(o, "files", json_integer(a.files));
 	json_object_set_new(o, "code_files", json_integer(a.js_files));

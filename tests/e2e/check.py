@@ -14,6 +14,7 @@ the phase itself; or it matches fields of the whole report:
   {"phase": "install", "in": "canary_hits", "where": {"canary": "npm_token", "where": "sent"}}
   {"phase": "install", "in": "sent", "where": {"preview~": "$canary:npm_token"}}
   {"phase": "install", "in": "dns", "none": true}           # the section is empty
+  {"phase": "browser", "in": "browser.hooks", "where": {...}}  # a dotted section
   {"phase": "install", "in": "processes", "where": {"exit": -9}, "min": 900, "max": 1024}
                                   # how many entries match (min defaults to 1)
   {"phase": "install", "has": {"stderr.data~": "Cannot fork"}}  # the phase itself
@@ -107,7 +108,7 @@ def check(expect, report):
         if 'has' in a and not matches(ph, a['has'], report):
             errors.append('phase %s does not match %s' % (ph['name'], json.dumps(a['has'])))
         if 'in' in a:
-            section = ph.get(a['in'], [])
+            section = get(ph, a['in']) or []
             if a.get('none'):
                 if section:
                     errors.append('%s.%s not empty: %s' % (ph['name'], a['in'], json.dumps(section[0])[:200]))

@@ -111,7 +111,8 @@ PHASES = {
     # npm sets its process title: the command line may be one string
     'prepare': ('stall-prepare', lambda a: 'npm install --ignore-scripts' in ' '.join(a)),
     'install': ('stall-install', lambda a: a[:2] == ['sleep', '3600']),
-    'import': ('stall-import', lambda a: a and a[0].endswith('node') and 'stall-import' in a),
+    # the import step is the project's own index.js (the harness in its import mode)
+    'import': ('stall-import', lambda a: a[:2] == ['/usr/bin/node', 'index.js']),
 }
 SIGNALS = [('int', signal.SIGINT), ('term', signal.SIGTERM), ('hup', signal.SIGHUP),
            ('kill', signal.SIGKILL)]

@@ -22,7 +22,10 @@ static const char REPORT[] =
 	"\"sockets\":[{\"syscall\":\"connect\",\"address\":\"198.18.0.1\",\"port\":443,\"hostnames\":[\"x.oast.fun\"]}],"
 	"\"sent\":[{\"hostname\":\"x.oast.fun\",\"address\":\"198.18.0.1\",\"port\":443,\"size\":120,\"kind\":\"tls\"}],"
 	"\"canary_hits\":[{\"canary\":\"npm_token\",\"where\":\"sent\",\"encoding\":\"base64\",\"hostname\":\"x.oast.fun\",\"port\":443}],"
-	"\"signals\":[],\"denied\":[],\"timeline\":[]}]}";
+	"\"signals\":[],\"denied\":[],\"timeline\":[]},"
+	"{\"name\":\"execute\",\"status\":\"ok\",\"commands\":[],\"files\":[],\"dns\":[],\"sockets\":[],\"sent\":[],"
+	"\"canary_hits\":[{\"canary\":\"wallet_seed\",\"where\":\"sent\",\"encoding\":\"plain\",\"hostname\":\"rpc.w.test\",\"port\":80,"
+	"\"call\":\"Wallet.fromSecret()\"}],\"signals\":[],\"denied\":[],\"timeline\":[]}]}";
 
 static json_t *report;
 
@@ -52,6 +55,9 @@ static void test_canary(void **state)
 {
 	(void)state;
 	check("install.canary_cred", "sends npm_token (base64) to x.oast.fun:443 [install]");
+	/* the execute phase names the call that did it */
+	check("execute.canary_wallet",
+	      "sends wallet_seed (plain) to rpc.w.test:80 (execute: Wallet.fromSecret()) [execute]");
 }
 
 static void test_reads_then_contacts(void **state)

@@ -183,6 +183,43 @@ static void test_path_classes(void **state)
 				 "/home/a/projects/app/node_modules/p"));
 }
 
+/* The browser phase's page: its "browser" section into browser.page_*. */
+static void test_browser_page(void **state)
+{
+	static const char report[] =
+		"{\"schema\":\"snare.report/1\",\"package\":{\"name\":\"p\"},"
+		"\"environment\":{\"home\":\"/home/alex\",\"user\":\"alex\",\"hostname\":\"h\"},"
+		"\"canaries\":[{\"name\":\"card_number\",\"value\":\"4556737586899855\"}],"
+		"\"phases\":[{\"name\":\"browser\",\"status\":\"ok\",\"browser\":{"
+		"\"hooks\":[{\"api\":\"fetch\"},{\"api\":\"ethereum.request\"}],"
+		"\"listeners\":[{\"event\":\"submit\",\"sensitive\":true},"
+		"{\"event\":\"click\",\"sensitive\":false}],"
+		"\"field_reads\":[{\"field\":\"cardnumber\"}],\"storage_reads\":[],"
+		"\"requests\":[{\"url\":\"https://c.test/b\",\"body\":\"{\\\"c\\\":\\\"4556737586899855\\\"}\"},"
+		"{\"url\":\"https://c.test/x\",\"body\":\"\"}],"
+		"\"rewrites\":[{\"api\":\"fetch\"}],"
+		"\"clipboard\":[{\"op\":\"read\"},{\"op\":\"write\"}]}}]}";
+	json_error_t je;
+	json_t *r = json_loads(report, 0, &je);
+	float x[512];
+	char err[128];
+	(void)state;
+	assert_non_null(r);
+	assert_int_equal(features_extract(r, x, err, sizeof(err)), 0);
+	assert_true(x[features_index("browser.page_hooks")] == 2);
+	assert_true(x[features_index("browser.page_wallet_hooks")] == 1);
+	assert_true(x[features_index("browser.page_listeners")] == 1);
+	assert_true(x[features_index("browser.page_field_reads")] == 1);
+	assert_true(x[features_index("browser.page_storage_reads")] == 0);
+	assert_true(x[features_index("browser.page_requests")] == 2);
+	assert_true(x[features_index("browser.page_canary_requests")] == 1);
+	assert_true(x[features_index("browser.page_rewrites")] == 1);
+	assert_true(x[features_index("browser.page_clipboard_writes")] == 1);
+	/* not in the model: the checked-in model stays valid */
+	assert_true(features_index("browser.page_hooks") >= (int)features_model_count());
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_network),
 		cmocka_unit_test(test_canaries_and_status),
+		cmocka_unit_test(test_browser_page),
 		cmocka_unit_test(test_conn_hosts),
 		cmocka_unit_test(test_not_a_report),
 		cmocka_unit_test(test_path_classes),

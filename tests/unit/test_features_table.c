@@ -103,6 +103,8 @@ static int heading_scope(const char *line)
 		return FEATURE_STATIC;
 	if (!strncmp(line, "## Global", 9))
 		return FEATURE_RUN;
+	if (!strncmp(line, "## Browser", 10))
+		return FEATURE_BROWSER;
 	return -1;
 }
 
@@ -121,6 +123,12 @@ static void doc_row(struct doc *d, const char *line, enum feature_scope scope)
 				fail_msg(DOC ": '%.*s' in the static section lacks 'static.'",
 					 (int)(q - name), name);
 			name += 7;
+		}
+		if (scope == FEATURE_BROWSER) {
+			if (strncmp(name, "browser.", 8) != 0)
+				fail_msg(DOC ": '%.*s' in the browser section lacks 'browser.'",
+					 (int)(q - name), name);
+			name += 8;
 		}
 		assert_true(d->n < MAXDOC);
 		snprintf(d->name[d->n], sizeof(d->name[0]), "%.*s", (int)(q - name), name);

@@ -24,6 +24,30 @@ static void test_formats(void **state)
 	assert_int_equal(strlen(id.canaries[CANARY_AWS_SECRET].value), 40);
 	assert_int_equal(strncmp(id.home, "/home/", 6), 0);
 	assert_string_equal(id.home + 6, id.user);
+	assert_int_equal(strncmp(id.canaries[CANARY_WALLET_ADDRESS].value, "0x", 2), 0);
+	assert_int_equal(strlen(id.canaries[CANARY_WALLET_ADDRESS].value), 42);
+}
+
+/* The card number is a Visa number that passes the Luhn check. */
+static void test_card_luhn(void **state)
+{
+	struct identity id;
+	(void)state;
+	for (unsigned long long seed = 1; seed < 50; seed++) {
+		identity_generate(&id, PROFILE_DEV, seed);
+		const char *c = id.canaries[CANARY_CARD_NUMBER].value;
+		int sum = 0;
+		assert_int_equal(strlen(c), 16);
+		assert_int_equal(c[0], '4');
+		for (int i = 15; i >= 0; i--) {
+			int d = c[i] - '0';
+			assert_true(d >= 0 && d <= 9);
+			if ((15 - i) % 2 == 1)
+				d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+			sum += d;
+		}
+		assert_int_equal(sum % 10, 0);
+	}
 }
 
 static void test_no_sandbox_tells(void **state)
@@ -85,11 +109,9 @@ static void test_env(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_formats),
-		cmocka_unit_test(test_no_sandbox_tells),
-		cmocka_unit_test(test_unique_per_run),
-		cmocka_unit_test(test_seed_reproducible),
-		cmocka_unit_test(test_env),
+		cmocka_unit_test(test_formats),		  cmocka_unit_test(test_card_luhn),
+		cmocka_unit_test(test_no_sandbox_tells),  cmocka_unit_test(test_unique_per_run),
+		cmocka_unit_test(test_seed_reproducible), cmocka_unit_test(test_env),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,2 @@
+// Test fixture, run only inside snare's sandbox.
+module.exports = {create() { return null; }};

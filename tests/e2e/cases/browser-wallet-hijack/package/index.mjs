@@ -1,0 +1,2 @@
+// Test fixture, run only inside snare's sandbox. The node build: harmless.
+export const units = wei => Number(wei) / 1e18;

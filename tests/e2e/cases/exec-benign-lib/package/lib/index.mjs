@@ -1,0 +1,3 @@
+import cjs from './index.js';
+export const { LRU, clamp, sum, parseJson, delay } = cjs;
+export default cjs;
