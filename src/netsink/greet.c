@@ -140,8 +140,8 @@ static int ftp(struct greet *g, const char *l, char *out, size_t cap)
 	};
 	if (is_cmd(l, "PASV")) {
 		unsigned a[4] = {127, 0, 0, 1};
-		if (sscanf(g->addr, "%u.%u.%u.%u", &a[0], &a[1], &a[2], &a[3]) != 4 ||
-		    a[0] > 255 || a[1] > 255 || a[2] > 255 || a[3] > 255) {
+		if (sscanf(g->addr, "%u.%u.%u.%u", &a[0], &a[1], &a[2], &a[3]) != 4 || a[0] > 255 ||
+		    a[1] > 255 || a[2] > 255 || a[3] > 255) {
 			a[0] = 127;
 			a[1] = a[2] = 0;
 			a[3] = 1;
@@ -171,10 +171,11 @@ static int irc(struct greet *g, const char *l, char *out, size_t cap)
 		return 0;
 	}
 	if (is_cmd(l, "USER"))
-		return snprintf(out, cap,
-				":irc.example.net 001 %s :Welcome to the Internet Relay Network %s\r\n"
-				":irc.example.net 376 %s :End of /MOTD command.\r\n",
-				g->nick, g->nick, g->nick);
+		return snprintf(
+			out, cap,
+			":irc.example.net 001 %s :Welcome to the Internet Relay Network %s\r\n"
+			":irc.example.net 376 %s :End of /MOTD command.\r\n",
+			g->nick, g->nick, g->nick);
 	if (is_cmd(l, "PING"))
 		return snprintf(out, cap, "PONG %s\r\n", l + 5);
 	if (is_cmd(l, "JOIN"))

@@ -67,8 +67,8 @@ size_t h2_feed(struct h2 *h, const uint8_t *p, size_t n, uint8_t *out, size_t ca
 			h->head[h->headlen++] = p[i++];
 			if (h->headlen < 9)
 				continue;
-			h->left = (uint32_t)h->head[0] << 16 | (uint32_t)h->head[1] << 8 |
-				  h->head[2];
+			h->left =
+				(uint32_t)h->head[0] << 16 | (uint32_t)h->head[1] << 8 | h->head[2];
 			h->type = h->head[3];
 			h->flags = h->head[4];
 			h->stream = ((uint32_t)h->head[5] << 24 | (uint32_t)h->head[6] << 16 |

@@ -138,8 +138,7 @@ const char *needle_enc_name(enum needle_enc enc)
 	return enc < NEEDLE_ENCS ? names[enc] : "";
 }
 
-uint64_t needles_scan(const struct needles *nd, struct needle_scan *st, const uint8_t *p,
-		      size_t n)
+uint64_t needles_scan(const struct needles *nd, struct needle_scan *st, const uint8_t *p, size_t n)
 {
 	uint64_t bits = 0;
 

@@ -38,7 +38,6 @@ struct needle_scan {
 
 /* Searches |n| more bytes of a stream; returns the bits of what they (with
  * the carry) hold. */
-uint64_t needles_scan(const struct needles *nd, struct needle_scan *st, const uint8_t *p,
-		      size_t n);
+uint64_t needles_scan(const struct needles *nd, struct needle_scan *st, const uint8_t *p, size_t n);
 
 #endif

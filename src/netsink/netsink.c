@@ -204,8 +204,8 @@ static ssize_t reply_from(int fd, const void *buf, size_t len, const struct sock
 
 /* The answer to query |q| (parsed from |pkt|) into |out|; fills the
  * message's qtype and address. */
-static ssize_t dns_answer(const struct dns_query *q, const uint8_t *pkt, size_t n,
-			  struct ns_msg *m, uint8_t *out, size_t cap)
+static ssize_t dns_answer(const struct dns_query *q, const uint8_t *pkt, size_t n, struct ns_msg *m,
+			  uint8_t *out, size_t cap)
 {
 	uint32_t a4 = dns_sinkhole_addr(q->name);
 	struct dns_answer ans = {.addr4 = a4,
@@ -557,7 +557,9 @@ static void dns_tcp_serve(struct sink *s, struct conn *c, int fd)
 		c->served += 2 + ql;
 		if (dns_parse_query(p + 2, ql, &q) < 0)
 			continue; /* the capture has it */
-		struct ns_msg m = {.kind = NS_DNS, .socktype = SOCK_STREAM, .dport = 53,
+		struct ns_msg m = {.kind = NS_DNS,
+				   .socktype = SOCK_STREAM,
+				   .dport = 53,
 				   .cport = c->hdr.cport};
 		m.t_us = ev_now_us();
 		ssize_t rl = dns_answer(&q, p + 2, ql, &m, out + 2, sizeof(out) - 2);
@@ -720,8 +722,7 @@ static void conn_respond(struct sink *s, struct conn *c, int fd)
 		dns_tcp_serve(s, c, fd);
 		return;
 	}
-	if (c->mode == MODE_RAW || c->mode == MODE_WS || c->mode == MODE_LINE ||
-	    c->mode == MODE_H2)
+	if (c->mode == MODE_RAW || c->mode == MODE_WS || c->mode == MODE_LINE || c->mode == MODE_H2)
 		return;
 	if (c->mode == MODE_UNKNOWN && h2_start(c, fd) >= 0)
 		return;

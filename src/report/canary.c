@@ -103,7 +103,8 @@ static bool find_b32(const unsigned char *buf, size_t len, const char *value)
 				size_t byte = b / 8;
 				unsigned bit = byte < shift ? 0
 							    : ((unsigned char)value[byte - shift] >>
-							       (7 - b % 8)) & 1u;
+							       (7 - b % 8)) &
+								      1u;
 				v = v << 1 | bit;
 			}
 			core[o++] = alpha[v];
@@ -211,14 +212,14 @@ static const char *compose(const char *outer, const char *inner)
 	return s;
 }
 
-static const char *find_depth(const unsigned char *buf, size_t len, const char *value,
-			      int depth);
+static const char *find_depth(const unsigned char *buf, size_t len, const char *value, int depth);
 
 static int hexval(int c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-					    : c >= 'A' && c <= 'F' ? c - 'A' + 10
-								   : -1;
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
 }
 
 /* Percent-decodes |buf| ('+' is a space, as in forms); NULL when it holds
@@ -538,8 +539,7 @@ static int chunk_cmp(const void *a, const void *b)
 }
 
 /* The stream of |zone|, or false when fewer than two names feed it. */
-static bool zone_stream(const char *const *names, size_t n, const char *zone,
-			struct dns_stream *st)
+static bool zone_stream(const char *const *names, size_t n, const char *zone, struct dns_stream *st)
 {
 	size_t zl = strlen(zone), k = 0;
 	struct chunk *c = xcalloc(n, sizeof(*c));
@@ -562,8 +562,7 @@ static bool zone_stream(const char *const *names, size_t n, const char *zone,
 			if (*q == '.')
 				last = q + 1;
 		head_seq = head_seq && dot && seq_label(names[i], (size_t)(dot - names[i]));
-		tail_seq = tail_seq && dot &&
-			   seq_label(last, (size_t)(names[i] + pl - last));
+		tail_seq = tail_seq && dot && seq_label(last, (size_t)(names[i] + pl - last));
 		k++;
 	}
 	if (k < 2) {

@@ -246,7 +246,8 @@ size_t payload_http2(const unsigned char *d, size_t n, unsigned char **out)
 		} else if (type == 1 || type == 9) {
 			strbuf_add(&block, p, plen);
 			if (flags & 0x4) { /* END_HEADERS */
-				ok = h2_block(inf, (const unsigned char *)block.buf, block.len, &sb);
+				ok = h2_block(inf, (const unsigned char *)block.buf, block.len,
+					      &sb);
 				strbuf_release(&block);
 				strbuf_init(&block, PAYLOAD_VIEW_MAX);
 			}

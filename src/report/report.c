@@ -245,11 +245,15 @@ static json_t *sent_hit(const struct run_result *res, const struct event *e, con
 	const char *enc = canary_find(e->data, e->data_len, c->value);
 	json_t *h;
 
-	for (size_t v = 0; !enc && v < nviews; v++) {
-		enc = canary_find(views[v].data, views[v].len, c->value);
-		if (enc) {
-			snprintf(encbuf, sizeof(encbuf), "%s+%s", views[v].how, enc);
+	/* A key the protocol applied (a WebSocket mask) is found as XOR in
+	 * the raw bytes; the decoded view names it better. */
+	bool xored = enc && strstr(enc, "xor");
+	for (size_t v = 0; (!enc || xored) && v < nviews; v++) {
+		const char *venc = canary_find(views[v].data, views[v].len, c->value);
+		if (venc) {
+			snprintf(encbuf, sizeof(encbuf), "%s+%s", views[v].how, venc);
 			enc = encbuf;
+			xored = false;
 		}
 	}
 	bool beyond = false;
@@ -353,10 +357,10 @@ static void dns_stream_hits(const struct run_result *res, int ph, json_t *hits)
 			const char *enc = canary_find_dns(st[j].data, c->value);
 			if (!enc)
 				continue;
-			json_t *h = json_pack("{s:s, s:s, s:s, s:s, s:I, s:b}", "canary", c->name,
-					      "where", "dns", "encoding", enc, "hostname",
-					      st[j].zone, "queries", (json_int_t)st[j].queries,
-					      "reassembled", 1);
+			json_t *h =
+				json_pack("{s:s, s:s, s:s, s:s, s:I, s:b}", "canary", c->name,
+					  "where", "dns", "encoding", enc, "hostname", st[j].zone,
+					  "queries", (json_int_t)st[j].queries, "reassembled", 1);
 			const struct event *e = first[0];
 			for (size_t i = 0; i < n; i++) {
 				size_t nl = strlen(names[i]), zl = strlen(st[j].zone);

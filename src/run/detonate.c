@@ -122,9 +122,8 @@ static void handle_ns_msg(struct ctx *c, const struct ns_msg *m, const unsigned 
 		snprintf(e->addr, sizeof(e->addr), "%s", m->addr);
 		e->port = 53;
 		e->proto = xstrdup(m->socktype == SOCK_STREAM ? "tcp" : "udp");
-		e->pid = tracer_pid_for_port(c->tracer,
-					     m->socktype == SOCK_STREAM ? SOCK_STREAM : SOCK_DGRAM,
-					     m->cport);
+		e->pid = tracer_pid_for_port(
+			c->tracer, m->socktype == SOCK_STREAM ? SOCK_STREAM : SOCK_DGRAM, m->cport);
 	} else if (m->kind == NS_CAPTURE) {
 		e = evlog_add(&c->res->log, EV_CAPTURE, "capture");
 		snprintf(e->addr, sizeof(e->addr), "%s", m->addr);

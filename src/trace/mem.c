@@ -147,6 +147,34 @@ static char *readlink_alloc(const char *link)
 	return xstrdup(buf);
 }
 
+char *tpath_unalias(pid_t pid, char *path)
+{
+	static const char *const selves[] = {"/proc/self/", "/proc/thread-self/"};
+	const char *rest = NULL;
+
+	for (size_t i = 0; i < sizeof(selves) / sizeof(selves[0]) && !rest; i++)
+		if (!strncmp(path, selves[i], strlen(selves[i])))
+			rest = path + strlen(selves[i]);
+	if (!rest)
+		return path;
+	char *out = NULL;
+	if (!strncmp(rest, "root", 4) && (rest[4] == '/' || !rest[4])) {
+		out = path_normalize(NULL, rest[4] ? rest + 4 : "/");
+	} else if (!strncmp(rest, "cwd", 3) && (rest[3] == '/' || !rest[3])) {
+		char link[64];
+		snprintf(link, sizeof(link), "/proc/%d/cwd", (int)pid);
+		char *cwd = readlink_alloc(link);
+		if (cwd && cwd[0] == '/')
+			out = path_normalize(cwd, rest[3] ? rest + 4 : ".");
+		free(cwd);
+	}
+	if (!out)
+		return path;
+	free(path);
+	/* /proc/self/root/proc/self/root/...: once more */
+	return tpath_unalias(pid, out);
+}
+
 char *tpath_fd(pid_t pid, int fd)
 {
 	char link[64];
