@@ -80,7 +80,7 @@ static void add_b64(struct needles *nd, const char *v, size_t k)
 
 	for (size_t shift = 0; shift < 3; shift++) {
 		memset(tmp, 0, shift);
-		memcpy(tmp + shift, v, n);
+		memcpy(tmp + shift, v, n + 1); /* the NUL is not encoded */
 		size_t total = base64_encode_to(enc, tmp, n + shift);
 		size_t skip = shift ? (shift * 4 + 2) / 3 + 1 : 0;
 		if (total <= skip + 4 + 8)

@@ -212,6 +212,7 @@ static const char *compose(const char *outer, const char *inner)
 	return s;
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): depth bounded by DEPTH_MAX
 static const char *find_depth(const unsigned char *buf, size_t len, const char *value, int depth);
 
 static int hexval(int c)
@@ -266,6 +267,7 @@ static unsigned char *unwrap(const unsigned char *buf, size_t len, size_t *outle
 }
 
 /* gzip and zlib streams starting anywhere in |buf|. */
+// NOLINTNEXTLINE(misc-no-recursion): depth bounded by DEPTH_MAX
 static const char *find_streams(const unsigned char *buf, size_t len, const char *value, int depth)
 {
 	int tries = 0;
@@ -300,6 +302,7 @@ static bool is_b64(int c)
 /* Runs of base64 (or hex, a subset of it) of RUN_MIN characters or more,
  * decoded and searched: what was encrypted, compressed or cut into a
  * non-aligned frame before it was encoded. */
+// NOLINTNEXTLINE(misc-no-recursion): depth bounded by DEPTH_MAX
 static const char *find_runs(const unsigned char *buf, size_t len, const char *value, int depth)
 {
 	int runs = 0;
@@ -340,6 +343,7 @@ static const char *find_runs(const unsigned char *buf, size_t len, const char *v
 	return NULL;
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): depth bounded by DEPTH_MAX
 static const char *find_depth(const unsigned char *buf, size_t len, const char *value, int depth)
 {
 	const char *r = find_direct(buf, len, value);

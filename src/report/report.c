@@ -337,7 +337,7 @@ static bool has_dns_hit(json_t *hits, const char *canary)
 static void dns_stream_hits(const struct run_result *res, int ph, json_t *hits)
 {
 	const char **names = xcalloc(res->log.n + 1, sizeof(*names));
-	const struct event **first = xcalloc(res->log.n + 1, sizeof(*first));
+	const struct event **first = xcalloc(res->log.n + 1, sizeof(const struct event *));
 	struct dns_stream *st;
 	size_t n = 0;
 

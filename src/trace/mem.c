@@ -147,7 +147,8 @@ static char *readlink_alloc(const char *link)
 	return xstrdup(buf);
 }
 
-char *tpath_unalias(pid_t pid, char *path)
+/* One "/proc/self/root" or "/proc/self/cwd" taken out, or NULL. */
+static char *unalias_once(pid_t pid, const char *path)
 {
 	static const char *const selves[] = {"/proc/self/", "/proc/thread-self/"};
 	const char *rest = NULL;
@@ -156,23 +157,31 @@ char *tpath_unalias(pid_t pid, char *path)
 		if (!strncmp(path, selves[i], strlen(selves[i])))
 			rest = path + strlen(selves[i]);
 	if (!rest)
-		return path;
-	char *out = NULL;
-	if (!strncmp(rest, "root", 4) && (rest[4] == '/' || !rest[4])) {
-		out = path_normalize(NULL, rest[4] ? rest + 4 : "/");
-	} else if (!strncmp(rest, "cwd", 3) && (rest[3] == '/' || !rest[3])) {
-		char link[64];
+		return NULL;
+	if (!strncmp(rest, "root", 4) && (rest[4] == '/' || !rest[4]))
+		return path_normalize(NULL, rest[4] ? rest + 4 : "/");
+	if (!strncmp(rest, "cwd", 3) && (rest[3] == '/' || !rest[3])) {
+		char link[64], *out = NULL;
 		snprintf(link, sizeof(link), "/proc/%d/cwd", (int)pid);
 		char *cwd = readlink_alloc(link);
 		if (cwd && cwd[0] == '/')
 			out = path_normalize(cwd, rest[3] ? rest + 4 : ".");
 		free(cwd);
+		return out;
 	}
-	if (!out)
-		return path;
-	free(path);
-	/* /proc/self/root/proc/self/root/...: once more */
-	return tpath_unalias(pid, out);
+	return NULL;
+}
+
+char *tpath_unalias(pid_t pid, char *path)
+{
+	char *out;
+
+	/* /proc/self/root/proc/self/cwd/...: as many times as it takes */
+	for (int i = 0; i < 16 && (out = unalias_once(pid, path)); i++) {
+		free(path);
+		path = out;
+	}
+	return path;
 }
 
 char *tpath_fd(pid_t pid, int fd)
