@@ -25,15 +25,9 @@
 #define XOR_KEY_MAX 32	  /* longest repeating XOR key */
 #define XOR_CHECKED_MIN 8 /* value bytes a key must explain beyond itself */
 
-static bool match_at(const unsigned char *p, const char *needle, size_t n, bool ci)
+static unsigned char lower(unsigned char c)
 {
-	for (size_t j = 0; j < n; j++) {
-		int a = p[j], b = (unsigned char)needle[j];
-		if (ci ? (tolower)(a) != (tolower)(b)
-		       : a != b) /* the function, not glibc's macro */
-			return false;
-	}
-	return true;
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
 }
 
 static bool contains_ci(const unsigned char *buf, size_t len, const char *needle, bool ci)
@@ -43,10 +37,27 @@ static bool contains_ci(const unsigned char *buf, size_t len, const char *needle
 		return false;
 	if (!ci)
 		return memmem(buf, len, needle, n) != NULL;
-	for (size_t i = 0; i + n <= len; i++)
-		if (match_at(buf + i, needle, n, ci))
+	const unsigned char *nd = (const unsigned char *)needle;
+	unsigned char first = lower(nd[0]);
+	for (size_t i = 0; i + n <= len; i++) {
+		if (lower(buf[i]) != first)
+			continue;
+		size_t j = 1;
+		while (j < n && lower(buf[i + j]) == lower(nd[j]))
+			j++;
+		if (j == n)
 			return true;
+	}
 	return false;
+}
+
+/* |needle| (lowered here, in place) in |low|, a buffer already lowered:
+ * one memmem instead of a byte-by-byte comparison ignoring case. */
+static bool contains_lower(const unsigned char *low, size_t len, char *needle)
+{
+	for (char *p = needle; *p; p++)
+		*p = (char)lower((unsigned char)*p);
+	return contains_ci(low, len, needle, false);
 }
 
 /* The base64 of |value| placed at offset 0, 1 or 2 of a 3-byte group has a
@@ -87,7 +98,8 @@ static bool find_b64(const unsigned char *buf, size_t len, const char *value, bo
 
 /* The same for base32 (RFC 4648, either case): |value| at each of the
  * five byte offsets of a 5-byte group; the characters whose 5 bits all
- * fall inside the value are its core. */
+ * fall inside the value are its core.  |buf| is lowered (find_direct()),
+ * as for find_hex() and find_urlenc(). */
 static bool find_b32(const unsigned char *buf, size_t len, const char *value)
 {
 	static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -111,7 +123,7 @@ static bool find_b32(const unsigned char *buf, size_t len, const char *value)
 		}
 		core[o] = '\0';
 		if (o >= 12)
-			found = contains_ci(buf, len, core, true);
+			found = contains_lower(buf, len, core);
 	}
 	free(core);
 	return found;
@@ -127,19 +139,37 @@ static bool find_xor(const unsigned char *buf, size_t len, const char *value)
 
 	if (n > len || n < 1 + XOR_CHECKED_MIN)
 		return false;
-	for (size_t i = 0; i + n <= len; i++) {
-		for (size_t l = 1; l <= XOR_KEY_MAX && l + XOR_CHECKED_MIN <= n; l++) {
-			size_t j = l;
-			while (j < n && (buf[i + j] ^ v[j]) == (buf[i + j - l] ^ v[j - l]))
+	/* For a key of length L, buf[i + j] ^ buf[i + j - L] is key-free and
+	 * must equal v[j] ^ v[j - L]: the first such byte filters. */
+	size_t starts = len - n + 1;
+	unsigned char *d = xmalloc(starts);
+	bool found = false;
+	for (size_t l = 1; l <= XOR_KEY_MAX && l + XOR_CHECKED_MIN <= n && !found; l++) {
+		unsigned char d0 = v[l] ^ v[0];
+		size_t i = 0;
+		for (; i + 8 <= starts; i += 8) { /* eight bytes at a time */
+			uint64_t a, b;
+			memcpy(&a, buf + i, 8);
+			memcpy(&b, buf + i + l, 8);
+			a ^= b;
+			memcpy(d + i, &a, 8);
+		}
+		for (; i < starts; i++)
+			d[i] = buf[i + l] ^ buf[i];
+		const unsigned char *c = d;
+		while (!found && (c = memchr(c, d0, starts - (size_t)(c - d)))) {
+			size_t at = (size_t)(c - d), j = l + 1;
+			c++;
+			while (j < n && (buf[at + j] ^ v[j]) == (buf[at + j - l] ^ v[j - l]))
 				j++;
 			if (j < n)
 				continue;
-			for (j = 0; j < l; j++)
-				if (buf[i + j] != v[j])
-					return true; /* a key that is not all zero */
+			for (j = 0; j < l && !found; j++)
+				found = buf[at + j] != v[j]; /* a key that is not all zero */
 		}
 	}
-	return false;
+	free(d);
+	return found;
 }
 
 static bool find_hex(const unsigned char *buf, size_t len, const char *value)
@@ -152,7 +182,7 @@ static bool find_hex(const unsigned char *buf, size_t len, const char *value)
 		hex[2 * i + 1] = d[(unsigned char)value[i] & 15];
 	}
 	hex[2 * n] = '\0';
-	bool h = contains_ci(buf, len, hex, true);
+	bool h = contains_lower(buf, len, hex);
 	free(hex);
 	return h;
 }
@@ -175,7 +205,7 @@ static bool find_urlenc(const unsigned char *buf, size_t len, const char *value)
 		}
 	}
 	u[o] = '\0';
-	bool ue = strcmp(u, value) != 0 && contains_ci(buf, len, u, true);
+	bool ue = strcmp(u, value) != 0 && contains_lower(buf, len, u);
 	free(u);
 	return ue;
 }
@@ -183,19 +213,26 @@ static bool find_urlenc(const unsigned char *buf, size_t len, const char *value)
 /* The encodings a value is written in directly. */
 static const char *find_direct(const unsigned char *buf, size_t len, const char *value)
 {
+	const char *r = NULL;
+
 	if (contains_ci(buf, len, value, false))
 		return "plain";
-	if (find_hex(buf, len, value))
-		return "hex";
 	if (find_b64(buf, len, value, false))
 		return "base64";
-	if (find_b32(buf, len, value))
-		return "base32";
-	if (find_urlenc(buf, len, value))
-		return "urlencoded";
-	if (find_xor(buf, len, value))
-		return "xor";
-	return NULL;
+	/* the encodings written in either case, searched in a lowered copy */
+	unsigned char *low = xmalloc(len + 1);
+	for (size_t i = 0; i < len; i++)
+		low[i] = lower(buf[i]);
+	if (find_hex(low, len, value))
+		r = "hex";
+	else if (find_b32(low, len, value))
+		r = "base32";
+	else if (find_urlenc(low, len, value))
+		r = "urlencoded";
+	free(low);
+	if (!r && find_xor(buf, len, value))
+		r = "xor";
+	return r;
 }
 
 /* "outer+inner" for a value found inside a decoding, in one of a few
@@ -296,7 +333,8 @@ static const char *find_streams(const unsigned char *buf, size_t len, const char
 
 static bool is_b64(int c)
 {
-	return isalnum(c) || c == '+' || c == '/' || c == '-' || c == '_' || c == '=';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '+' || c == '/' || c == '-' || c == '_' || c == '=';
 }
 
 /* Runs of base64 (or hex, a subset of it) of RUN_MIN characters or more,
