@@ -356,8 +356,10 @@ static const char *find_runs(const unsigned char *buf, size_t len, const char *v
 			hex = hex && hexval(buf[i]) >= 0;
 			i++;
 		}
-		while (i < len && buf[i] == '=') /* padding ends a run */
+		while (i < len && buf[i] == '=') { /* padding ends a run */
+			hex = false;
 			i++;
+		}
 		size_t rl = i - s;
 		if (rl < RUN_MIN)
 			continue;
@@ -516,7 +518,8 @@ const char *canary_find_dns(const char *name, const char *value)
 	/* across labels: the labels joined, then decoded; hex from either
 	 * start parity */
 	for (size_t h = 0; h < 3 && !r; h++) {
-		for (size_t start = 0; start < (hows[h] == 'h' ? 2u : 1u) && !r; start++) {
+		for (size_t start = 0; start < (hows[h] == 'h' ? 2u : 1u) && start < o && !r;
+		     start++) {
 			size_t d = decode_into(joined + start, o - start, hows[h], dec, n + 8);
 			if (canary_find(dec, d, value))
 				r = names[h];
