@@ -68,6 +68,7 @@ struct event {
 	/* capture: canaries the netsink found past what it kept (bit
 	 * 4 * canary + encoding: plain, hex, base64, urlencoded) */
 	uint64_t stream_hits;
+	uint64_t inflated_hits; /* the same, in a gzip stream inflated */
 };
 
 struct evlog {

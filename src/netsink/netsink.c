@@ -19,6 +19,7 @@
 #include <openssl/err.h>
 #include <openssl/sha.h>
 #include <openssl/ssl.h>
+#include <zlib.h>
 
 #include "netsink/dns.h"
 #include "netsink/greet.h"
@@ -32,10 +33,11 @@
 #include "util/xalloc.h"
 
 #define MAX_FDS 512
-#define RAW_PROMPT_US 400000	 /* silence before we talk to a raw client */
-#define IDLE_CLOSE_US 1500000	 /* idle time after our reply */
-#define MAX_LIFETIME_US 10000000 /* a connection never lives longer */
-#define FTP_DATA_PORT 40123	 /* the port FTP passive replies name */
+#define RAW_PROMPT_US 400000		  /* silence before we talk to a raw client */
+#define IDLE_CLOSE_US 1500000		  /* idle time after our reply */
+#define MAX_LIFETIME_US 10000000	  /* a connection never lives longer */
+#define FTP_DATA_PORT 40123		  /* the port FTP passive replies name */
+#define INFLATE_MAX ((uint64_t)256 << 20) /* inflated bytes searched per stream */
 
 enum slot_kind { SLOT_CHAN, SLOT_DNS, SLOT_TCP_LISTEN, SLOT_UDP, SLOT_CONN, SLOT_ICMP };
 
@@ -60,6 +62,10 @@ struct conn {
 	struct h2 h2;
 	struct needle_scan scan; /* past the capture window */
 	uint64_t hits;
+	/* a gzip stream that runs past the window, inflated as it comes */
+	z_stream *z;
+	struct needle_scan zscan;
+	uint64_t zhits, zbytes;
 };
 
 struct slot {
@@ -77,6 +83,15 @@ struct sink {
 	struct slot slots[MAX_FDS];
 	size_t n;
 };
+
+static void z_stop(struct conn *c)
+{
+	if (c->z) {
+		inflateEnd(c->z);
+		free(c->z);
+		c->z = NULL;
+	}
+}
 
 static void send_msg(struct sink *s, struct ns_msg *m, const void *payload, size_t len)
 {
@@ -398,6 +413,7 @@ static void conn_capture(struct sink *s, struct conn *c)
 	c->captured = true;
 	c->hdr.total = c->total;
 	c->hdr.stream_hits = c->hits;
+	c->hdr.inflated_hits = c->zhits;
 	c->hdr.flags = (c->total > c->len ? NSF_TRUNCATED : 0) | (c->replied ? NSF_REPLIED : 0) |
 		       (c->tls == TLS_UP ? NSF_TLS : 0) |
 		       (c->tls == TLS_FAILED ? NSF_TLS_FAILED : 0);
@@ -423,6 +439,7 @@ static void conn_close(struct sink *s, size_t i)
 	conn_capture(s, c);
 	close(sl->fd);
 	SSL_free(sl->c->ssl); /* and its BIOs */
+	z_stop(sl->c);
 	free(sl->c->buf);
 	free(sl->c);
 	s->slots[i] = s->slots[--s->n];
@@ -437,6 +454,47 @@ static void reply(int fd, const void *buf, size_t len)
 		buf = (const char *)buf + w;
 		len -= (size_t)w;
 	}
+}
+
+/* Inflates |n| more bytes of the gzip stream and searches what they give. */
+static void z_feed(struct sink *s, struct conn *c, const unsigned char *p, size_t n)
+{
+	unsigned char out[16384];
+
+	c->z->next_in = (unsigned char *)p;
+	c->z->avail_in = (uInt)n;
+	while (c->z) {
+		c->z->next_out = out;
+		c->z->avail_out = sizeof(out);
+		int r = inflate(c->z, Z_NO_FLUSH);
+		size_t got = sizeof(out) - c->z->avail_out;
+		c->zhits |= needles_scan(s->needles, &c->zscan, out, got);
+		c->zbytes += got;
+		if (r == Z_BUF_ERROR)
+			break; /* no progress without more input */
+		if (r != Z_OK || c->zbytes > INFLATE_MAX)
+			z_stop(c); /* its end, an error, or a bomb */
+		else if (c->z->avail_in == 0 && c->z->avail_out != 0)
+			break;
+	}
+}
+
+/* The window is full: a gzip stream in it (a compressed upload) is
+ * inflated from its start on, and so is the rest as it comes. */
+static void z_start(struct sink *s, struct conn *c)
+{
+	static const unsigned char magic[] = {0x1f, 0x8b, 0x08};
+	const unsigned char *m = memmem(c->buf, c->len, magic, sizeof(magic));
+
+	if (!m)
+		return;
+	c->z = xcalloc(1, sizeof(*c->z));
+	if (inflateInit2(c->z, 15 + 16) != Z_OK) {
+		free(c->z);
+		c->z = NULL;
+		return;
+	}
+	z_feed(s, c, m, c->len - (size_t)(m - c->buf));
 }
 
 /* Stores what fits in the capture window; the rest is searched for the
@@ -454,8 +512,11 @@ static void take(struct sink *s, struct conn *c, const unsigned char *p, size_t 
 		if (c->total - n + k == NETSINK_CAPTURE_MAX && !c->scan.carrylen) {
 			c->scan.carrylen = NEEDLE_CARRY;
 			memcpy(c->scan.carry, c->buf + c->len - NEEDLE_CARRY, NEEDLE_CARRY);
+			z_start(s, c);
 		}
 		c->hits |= needles_scan(s->needles, &c->scan, p + k, n - k);
+		if (c->z)
+			z_feed(s, c, p + k, n - k);
 	}
 }
 

@@ -48,6 +48,8 @@ struct ns_msg {
 	/* NS_CAPTURE: canaries found in the bytes past the capture window
 	 * (needle.h: needle_bit()) */
 	uint64_t stream_hits;
+	/* the same in what a gzip stream that runs past the window inflates to */
+	uint64_t inflated_hits;
 	uint32_t len; /* payload bytes that follow */
 };
 

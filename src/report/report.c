@@ -257,12 +257,17 @@ static json_t *sent_hit(const struct run_result *res, const struct event *e, con
 		}
 	}
 	bool beyond = false;
-	for (int b = 0; !enc && b < NEEDLE_ENCS; b++)
-		if (c - res->id.canaries < NEEDLE_VALUES_MAX &&
-		    (e->stream_hits & needle_bit((size_t)(c - res->id.canaries), b))) {
+	size_t k = (size_t)(c - res->id.canaries);
+	for (int b = 0; !enc && b < NEEDLE_ENCS && k < NEEDLE_VALUES_MAX; b++) {
+		if (e->stream_hits & needle_bit(k, b)) {
 			enc = needle_enc_name(b);
 			beyond = true;
+		} else if (e->inflated_hits & needle_bit(k, b)) {
+			snprintf(encbuf, sizeof(encbuf), "gzip+%s", needle_enc_name(b));
+			enc = encbuf;
+			beyond = true;
 		}
+	}
 	if (!enc)
 		return NULL;
 	const char *host = host_for_addr(res, e->addr);

@@ -134,6 +134,7 @@ static void handle_ns_msg(struct ctx *c, const struct ns_msg *m, const unsigned 
 							      : "udp");
 		e->len = m->total;
 		e->stream_hits = m->stream_hits;
+		e->inflated_hits = m->inflated_hits;
 		e->data = xmemdup(payload, len);
 		e->data_len = len;
 		e->truncated = (m->flags & NSF_TRUNCATED) != 0;
