@@ -50,5 +50,6 @@ int fuzz_sniff(const uint8_t *data, size_t size);
 int fuzz_features(const uint8_t *data, size_t size);
 int fuzz_table(const uint8_t *data, size_t size);
 int fuzz_lockfile(const uint8_t *data, size_t size);
+int fuzz_channels(const uint8_t *data, size_t size);
 
 #endif

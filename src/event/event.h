@@ -66,6 +66,10 @@ struct event {
 	/* capture of a TLS connection */
 	enum ev_tls { EV_TLS_NONE, EV_TLS_DECRYPTED, EV_TLS_REFUSED } tls;
 	char *sni, *alpn, *tls_error; /* owned, NULL when absent */
+	/* capture: canaries the netsink found past what it kept (bit
+	 * 4 * canary + encoding: plain, hex, base64, urlencoded) */
+	uint64_t stream_hits;
+	uint64_t inflated_hits; /* the same, in a gzip stream inflated */
 };
 
 struct evlog {

@@ -10,14 +10,21 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <arpa/inet.h>
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/sha.h>
 #include <openssl/ssl.h>
+#include <zlib.h>
 
 #include "netsink/dns.h"
+#include "netsink/greet.h"
+#include "netsink/h2.h"
+#include "netsink/needle.h"
 #include "netsink/netsink.h"
 #include "netsink/sniff.h"
 #include "tls/mitm.h"
@@ -26,14 +33,17 @@
 #include "util/xalloc.h"
 
 #define MAX_FDS 512
-#define RAW_PROMPT_US 400000	 /* silence before we talk to a raw client */
-#define IDLE_CLOSE_US 1500000	 /* idle time after our reply */
-#define MAX_LIFETIME_US 10000000 /* a connection never lives longer */
+#define RAW_PROMPT_US 400000		  /* silence before we talk to a raw client */
+#define IDLE_CLOSE_US 1500000		  /* idle time after our reply */
+#define MAX_LIFETIME_US 10000000	  /* a connection never lives longer */
+#define FTP_DATA_PORT 40123		  /* the port FTP passive replies name */
+#define INFLATE_MAX ((uint64_t)256 << 20) /* inflated bytes searched per stream */
 
-enum slot_kind { SLOT_CHAN, SLOT_DNS, SLOT_TCP_LISTEN, SLOT_UDP, SLOT_CONN };
+enum slot_kind { SLOT_CHAN, SLOT_DNS, SLOT_TCP_LISTEN, SLOT_UDP, SLOT_CONN, SLOT_ICMP };
 
-/* What the client turned out to speak. */
-enum conn_mode { MODE_UNKNOWN, MODE_HTTP, MODE_WS, MODE_RAW };
+/* What the client turned out to speak: MODE_LINE a server that speaks
+ * first (greet.h), MODE_DNS queries on TCP port 53. */
+enum conn_mode { MODE_UNKNOWN, MODE_HTTP, MODE_WS, MODE_RAW, MODE_LINE, MODE_H2, MODE_DNS };
 enum tls_state { TLS_NONE, TLS_HANDSHAKE, TLS_UP, TLS_FAILED };
 
 struct conn {
@@ -48,6 +58,14 @@ struct conn {
 	SSL *ssl; /* its memory BIOs carry the records */
 	BIO *rbio, *wbio;
 	struct ns_msg hdr;
+	struct greet greet;
+	struct h2 h2;
+	struct needle_scan scan; /* past the capture window */
+	uint64_t hits;
+	/* a gzip stream that runs past the window, inflated as it comes */
+	z_stream *z;
+	struct needle_scan zscan;
+	uint64_t zhits, zbytes;
 };
 
 struct slot {
@@ -61,9 +79,19 @@ struct sink {
 	int chan;
 	const char *geo;
 	struct mitm *mitm;
+	struct needles *needles;
 	struct slot slots[MAX_FDS];
 	size_t n;
 };
+
+static void z_stop(struct conn *c)
+{
+	if (c->z) {
+		inflateEnd(c->z);
+		free(c->z);
+		c->z = NULL;
+	}
+}
 
 static void send_msg(struct sink *s, struct ns_msg *m, const void *payload, size_t len)
 {
@@ -189,9 +217,38 @@ static ssize_t reply_from(int fd, const void *buf, size_t len, const struct sock
 	return sendmsg(fd, &mh, MSG_NOSIGNAL);
 }
 
+/* The answer to query |q| (parsed from |pkt|) into |out|; fills the
+ * message's qtype and address. */
+static ssize_t dns_answer(const struct dns_query *q, const uint8_t *pkt, size_t n, struct ns_msg *m,
+			  uint8_t *out, size_t cap)
+{
+	uint32_t a4 = dns_sinkhole_addr(q->name);
+	struct dns_answer ans = {.addr4 = a4,
+				 .txt = "aWQ=" /* base64("id"): loaders that run what TXT
+						  says run a harmless probe */
+				 ,
+				 .ttl = 300};
+	m->qtype = q->qtype;
+	if (q->qtype == 1)
+		inet_ntop(AF_INET, &a4, m->addr, sizeof(m->addr));
+	return dns_build_response(q, pkt, n, &ans, out, cap);
+}
+
+/* A datagram to port 53 that is not a plain query (malformed, or with
+ * bytes past its question and an EDNS record's room): sent data. */
+static void dns_capture_raw(struct sink *s, const uint8_t *pkt, size_t n, uint16_t cport)
+{
+	struct ns_msg m = {.kind = NS_CAPTURE, .socktype = SOCK_DGRAM, .dport = 53, .cport = cport};
+	m.t_us = ev_now_us();
+	m.total = n;
+	snprintf(m.addr, sizeof(m.addr), "127.0.0.1");
+	send_msg(s, &m, pkt, n);
+}
+
 static void on_dns(struct sink *s, int fd)
 {
-	uint8_t pkt[1500], out[1500];
+	static uint8_t pkt[65536];
+	uint8_t out[1500];
 	char cbuf[256];
 	struct sockaddr_storage from = {0};
 	struct dns_query q;
@@ -212,18 +269,13 @@ static void on_dns(struct sink *s, int fd)
 		char ignored[48];
 		m.t_us = ev_now_us();
 		addr_str(&from, ignored, sizeof(ignored), &m.cport);
-		if (dns_parse_query(pkt, (size_t)n, &q) < 0)
+		if (dns_parse_query(pkt, (size_t)n, &q) < 0) {
+			dns_capture_raw(s, pkt, (size_t)n, m.cport);
 			continue;
-		uint32_t a4 = dns_sinkhole_addr(q.name);
-		struct dns_answer ans = {.addr4 = a4,
-					 .txt = "aWQ=" /* base64("id"): loaders that run what TXT
-							  says run a harmless probe */
-					 ,
-					 .ttl = 300};
-		m.qtype = q.qtype;
-		if (q.qtype == 1)
-			inet_ntop(AF_INET, &a4, m.addr, sizeof(m.addr));
-		ssize_t rl = dns_build_response(&q, pkt, (size_t)n, &ans, out, sizeof(out));
+		}
+		if ((size_t)n > q.question_end + 64)
+			dns_capture_raw(s, pkt, (size_t)n, m.cport);
+		ssize_t rl = dns_answer(&q, pkt, (size_t)n, &m, out, sizeof(out));
 		if (rl > 0)
 			reply_from(fd, out, (size_t)rl, &from, mh.msg_namelen, &mh);
 		send_msg(s, &m, q.name, strlen(q.name));
@@ -256,6 +308,72 @@ static void on_udp(struct sink *s, int fd, int port)
 	}
 }
 
+static void reply(int fd, const void *buf, size_t len);
+
+/* What the sink does as a connection opens, by its port: a server that
+ * speaks first greets (greet.def), DNS and FTP data connections are read
+ * as such. */
+static void conn_start(struct sink *s, struct conn *c, int fd, int port)
+{
+	greet_init(&c->greet, port, c->hdr.addr, FTP_DATA_PORT);
+	if (c->greet.proto == GREET_FTP)
+		ensure_listener(s, SOCK_STREAM, FTP_DATA_PORT);
+	if (port == 53) {
+		c->mode = MODE_DNS;
+		c->prompted = true;
+	} else if (port == FTP_DATA_PORT) {
+		c->mode = MODE_RAW; /* an upload: it speaks, we listen */
+		c->prompted = c->replied = true;
+	} else if (c->greet.proto != GREET_NONE && !c->greet.tls_first) {
+		const char *b = greet_banner(&c->greet);
+		c->mode = MODE_LINE;
+		c->prompted = true;
+		if (*b) {
+			reply(fd, b, strlen(b));
+			c->replied = true;
+		}
+	}
+}
+
+/* An ICMP or ICMPv6 echo request (ping sockets and raw ones alike): its
+ * payload is sent data.  The kernel answers the echo itself. */
+static void on_icmp(struct sink *s, int fd, int v6)
+{
+	uint8_t pkt[65536];
+	struct sockaddr_storage from = {0};
+	socklen_t fl = sizeof(from);
+	ssize_t n;
+
+	while ((n = recvfrom(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&from, &fl)) > 0) {
+		struct ns_msg m = {.kind = NS_CAPTURE, .socktype = SOCK_RAW};
+		const uint8_t *icmp = pkt;
+		size_t len = (size_t)n;
+		fl = sizeof(from);
+		if (!v6) {
+			struct iphdr ip;
+			if (len < sizeof(ip))
+				continue;
+			memcpy(&ip, pkt, sizeof(ip));
+			size_t hl = (size_t)ip.ihl * 4;
+			if (hl < sizeof(ip) || len < hl + 8)
+				continue;
+			inet_ntop(AF_INET, &ip.daddr, m.addr, sizeof(m.addr));
+			icmp += hl;
+			len -= hl;
+			if (icmp[0] != ICMP_ECHO)
+				continue;
+		} else {
+			if (len < 8 || icmp[0] != ICMP6_ECHO_REQUEST)
+				continue;
+			snprintf(m.addr, sizeof(m.addr), "::1");
+		}
+		m.cport = (uint16_t)(icmp[4] << 8 | icmp[5]); /* the echo id */
+		m.t_us = ev_now_us();
+		m.total = len - 8;
+		send_msg(s, &m, icmp + 8, len - 8);
+	}
+}
+
 static void on_accept(struct sink *s, int lfd, int port)
 {
 	struct sockaddr_storage peer = {0}, local = {0};
@@ -275,6 +393,7 @@ static void on_accept(struct sink *s, int lfd, int port)
 		c->t_accept = c->t_last = ev_now_us();
 		c->hdr.t_us = c->t_accept;
 		c->buf = xmalloc(NETSINK_CAPTURE_MAX);
+		conn_start(s, c, fd, port);
 		int k = add_slot(s, SLOT_CONN, fd, port);
 		if (k < 0) {
 			free(c->buf);
@@ -293,6 +412,8 @@ static void conn_capture(struct sink *s, struct conn *c)
 		return;
 	c->captured = true;
 	c->hdr.total = c->total;
+	c->hdr.stream_hits = c->hits;
+	c->hdr.inflated_hits = c->zhits;
 	c->hdr.flags = (c->total > c->len ? NSF_TRUNCATED : 0) | (c->replied ? NSF_REPLIED : 0) |
 		       (c->tls == TLS_UP ? NSF_TLS : 0) |
 		       (c->tls == TLS_FAILED ? NSF_TLS_FAILED : 0);
@@ -318,6 +439,7 @@ static void conn_close(struct sink *s, size_t i)
 	conn_capture(s, c);
 	close(sl->fd);
 	SSL_free(sl->c->ssl); /* and its BIOs */
+	z_stop(sl->c);
 	free(sl->c->buf);
 	free(sl->c);
 	s->slots[i] = s->slots[--s->n];
@@ -334,7 +456,51 @@ static void reply(int fd, const void *buf, size_t len)
 	}
 }
 
-static void take(struct conn *c, const unsigned char *p, size_t n)
+/* Inflates |n| more bytes of the gzip stream and searches what they give. */
+static void z_feed(struct sink *s, struct conn *c, const unsigned char *p, size_t n)
+{
+	unsigned char out[16384];
+
+	c->z->next_in = (unsigned char *)p;
+	c->z->avail_in = (uInt)n;
+	while (c->z) {
+		c->z->next_out = out;
+		c->z->avail_out = sizeof(out);
+		int r = inflate(c->z, Z_NO_FLUSH);
+		size_t got = sizeof(out) - c->z->avail_out;
+		c->zhits |= needles_scan(s->needles, &c->zscan, out, got);
+		c->zbytes += got;
+		if (r == Z_BUF_ERROR)
+			break; /* no progress without more input */
+		if (r != Z_OK || c->zbytes > INFLATE_MAX)
+			z_stop(c); /* its end, an error, or a bomb */
+		else if (c->z->avail_in == 0 && c->z->avail_out != 0)
+			break;
+	}
+}
+
+/* The window is full: a gzip stream in it (a compressed upload) is
+ * inflated from its start on, and so is the rest as it comes. */
+static void z_start(struct sink *s, struct conn *c)
+{
+	static const unsigned char magic[] = {0x1f, 0x8b, 0x08};
+	const unsigned char *m = memmem(c->buf, c->len, magic, sizeof(magic));
+
+	if (!m)
+		return;
+	c->z = xcalloc(1, sizeof(*c->z));
+	if (inflateInit2(c->z, 15 + 16) != Z_OK) {
+		free(c->z);
+		c->z = NULL;
+		return;
+	}
+	z_feed(s, c, m, c->len - (size_t)(m - c->buf));
+}
+
+/* Stores what fits in the capture window; the rest is searched for the
+ * canaries as it goes by (the window's last bytes carried over first, so
+ * a value across its edge is found). */
+static void take(struct sink *s, struct conn *c, const unsigned char *p, size_t n)
 {
 	size_t room = NETSINK_CAPTURE_MAX - c->len;
 	size_t k = n < room ? n : room;
@@ -342,6 +508,16 @@ static void take(struct conn *c, const unsigned char *p, size_t n)
 	memcpy(c->buf + c->len, p, k);
 	c->len += k;
 	c->total += n;
+	if (k < n && s->needles) {
+		if (c->total - n + k == NETSINK_CAPTURE_MAX && !c->scan.carrylen) {
+			c->scan.carrylen = NEEDLE_CARRY;
+			memcpy(c->scan.carry, c->buf + c->len - NEEDLE_CARRY, NEEDLE_CARRY);
+			z_start(s, c);
+		}
+		c->hits |= needles_scan(s->needles, &c->scan, p + k, n - k);
+		if (c->z)
+			z_feed(s, c, p + k, n - k);
+	}
 }
 
 /* Sends what the TLS engine has written to the socket. */
@@ -409,6 +585,69 @@ static size_t ws_accept_reply(const char *key, char *out, size_t cap)
 		     "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n",
 		     accept);
 	return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
+}
+
+/* Answers what |n| new bytes complete, for a protocol that is read as it
+ * goes (not from the capture, which stops at the window). */
+static void feed(struct conn *c, int fd, const unsigned char *p, size_t n)
+{
+	char out[4096];
+	size_t o = 0;
+
+	if (c->mode == MODE_LINE)
+		o = greet_feed(&c->greet, (const char *)p, n, out, sizeof(out));
+	else if (c->mode == MODE_H2)
+		o = h2_feed(&c->h2, p, n, (uint8_t *)out, sizeof(out));
+	if (o) {
+		conn_send(c, fd, out, o);
+		c->replied = true;
+	}
+}
+
+/* DNS over TCP (RFC 1035 4.2.2): each query after its 2-byte length. */
+static void dns_tcp_serve(struct sink *s, struct conn *c, int fd)
+{
+	uint8_t out[1502];
+	struct dns_query q;
+
+	while (c->len - c->served >= 2) {
+		const uint8_t *p = c->buf + c->served;
+		size_t ql = (size_t)p[0] << 8 | p[1];
+		if (c->len - c->served - 2 < ql)
+			return;
+		c->served += 2 + ql;
+		if (dns_parse_query(p + 2, ql, &q) < 0)
+			continue; /* the capture has it */
+		struct ns_msg m = {.kind = NS_DNS,
+				   .socktype = SOCK_STREAM,
+				   .dport = 53,
+				   .cport = c->hdr.cport};
+		m.t_us = ev_now_us();
+		ssize_t rl = dns_answer(&q, p + 2, ql, &m, out + 2, sizeof(out) - 2);
+		if (rl > 0) {
+			out[0] = (uint8_t)(rl >> 8);
+			out[1] = (uint8_t)rl;
+			conn_send(c, fd, out, (size_t)rl + 2);
+			c->replied = true;
+		}
+		send_msg(s, &m, q.name, strlen(q.name));
+	}
+}
+
+/* The client's first bytes are HTTP/2's preface: 1 (it answers from now
+ * on), 0 (too few bytes to tell), -1 (not HTTP/2). */
+static int h2_start(struct conn *c, int fd)
+{
+	size_t have = c->len - c->served, k = have < H2_PREFACE_LEN ? have : H2_PREFACE_LEN;
+
+	if (memcmp(c->buf + c->served, H2_PREFACE, k) != 0)
+		return -1;
+	if (k < H2_PREFACE_LEN)
+		return 0;
+	c->mode = MODE_H2;
+	feed(c, fd, c->buf + c->served, have);
+	c->served = c->len;
+	return 1;
 }
 
 /* Answers every complete HTTP request in the buffer.  Returns -EINVAL
@@ -495,12 +734,24 @@ static void tls_pump(struct sink *s, struct conn *c, int fd)
 		c->tls = TLS_UP;
 		c->len = c->served = 0;
 		c->total = 0;
+		if (c->greet.proto != GREET_NONE) {
+			/* SMTPS, IRC over TLS: the greeting comes now */
+			const char *b = greet_banner(&c->greet);
+			c->mode = MODE_LINE;
+			c->prompted = true;
+			if (*b) {
+				conn_send(c, fd, b, strlen(b));
+				c->replied = true;
+			}
+		}
 	}
 	if (c->tls != TLS_UP)
 		return;
 	ERR_clear_error();
-	while ((n = SSL_read(c->ssl, tmp, sizeof(tmp))) > 0)
-		take(c, tmp, (size_t)n);
+	while ((n = SSL_read(c->ssl, tmp, sizeof(tmp))) > 0) {
+		take(s, c, tmp, (size_t)n);
+		feed(c, fd, tmp, (size_t)n);
+	}
 	e = SSL_get_error(c->ssl, n);
 	if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_ZERO_RETURN && c->total == 0) {
 		/* An alert after our Finished: a client that checks the
@@ -510,7 +761,11 @@ static void tls_pump(struct sink *s, struct conn *c, int fd)
 	}
 	ERR_clear_error();
 	tls_flush(c, fd);
-	if (c->len > c->served && http_serve(s, c, fd) < 0 && !c->replied)
+	if (c->mode == MODE_LINE || c->mode == MODE_H2 || c->len <= c->served)
+		return;
+	if (c->mode == MODE_UNKNOWN && h2_start(c, fd) >= 0)
+		return;
+	if (http_serve(s, c, fd) < 0 && !c->replied)
 		raw_reply(c, fd);
 }
 
@@ -524,7 +779,13 @@ static void conn_respond(struct sink *s, struct conn *c, int fd)
 		tls_pump(s, c, fd);
 		return;
 	}
-	if (c->mode == MODE_RAW || c->mode == MODE_WS)
+	if (c->mode == MODE_DNS) {
+		dns_tcp_serve(s, c, fd);
+		return;
+	}
+	if (c->mode == MODE_RAW || c->mode == MODE_WS || c->mode == MODE_LINE || c->mode == MODE_H2)
+		return;
+	if (c->mode == MODE_UNKNOWN && h2_start(c, fd) >= 0)
 		return;
 	if (http_serve(s, c, fd) == 0)
 		return;
@@ -564,7 +825,8 @@ static void on_conn(struct sink *s, size_t i)
 			BIO_write(c->rbio, tmp, (int)n);
 			tls_pump(s, c, sl->fd);
 		} else if (c->tls == TLS_NONE) {
-			take(c, tmp, (size_t)n);
+			take(s, c, tmp, (size_t)n);
+			feed(c, sl->fd, tmp, (size_t)n);
 		}
 	}
 	rerr = errno; /* before the TLS engine changes it */
@@ -638,6 +900,15 @@ int netsink_main(int chan, void *arg)
 	setsockopt(dns, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one));
 	add_slot(s, SLOT_DNS, dns, 53);
 	ensure_listener(s, SOCK_STREAM, 53);
+	/* Every echo request, whoever sends it (|port| 1: ICMPv6). */
+	int icmp4 = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
+	if (icmp4 >= 0)
+		add_slot(s, SLOT_ICMP, icmp4, 0);
+	int icmp6 = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	if (icmp6 >= 0)
+		add_slot(s, SLOT_ICMP, icmp6, 1);
+	if (opts && opts->canaries && opts->ncanaries)
+		s->needles = needles_new(opts->canaries, opts->ncanaries);
 	ensure_listener(s, SOCK_STREAM, 80);
 	ensure_listener(s, SOCK_STREAM, 443);
 
@@ -668,6 +939,9 @@ int netsink_main(int chan, void *arg)
 				break;
 			case SLOT_CONN:
 				on_conn(s, i);
+				break;
+			case SLOT_ICMP:
+				on_icmp(s, sl->fd, sl->port);
 				break;
 			}
 		}

@@ -4,8 +4,13 @@
  * recorded; every connection is accepted on the port asked for, answered
  * like a plausible server (HTTP replies, WebSocket upgrades, TLS terminated
  * with a leaf minted by the run's own authority, two harmless shell
- * commands on raw sockets) and what the client sent (decrypted, for TLS) is
- * captured, up to NETSINK_CAPTURE_MAX bytes.
+ * commands on raw sockets; a greeting and a dialogue shaped by the port for
+ * servers that speak first, greet.def; HTTP/2 frames, h2.h; DNS over TCP
+ * on port 53) and what the client sent (decrypted, for TLS) is captured,
+ * up to NETSINK_CAPTURE_MAX bytes; the rest of a longer stream is searched
+ * for the run's canaries as it goes by (needle.h).  Datagrams to port 53
+ * that are not well-formed queries, and ICMP echo requests (raw sockets
+ * see every one), are captured as they are.
  *
  * It talks to the supervisor over a SOCK_SEQPACKET channel: requests
  * (listen on a port, flush) go in; messages (struct ns_msg + payload) come
@@ -40,6 +45,11 @@ struct ns_msg {
 	char sni[256];
 	char alpn[32];
 	char tls_error[96];
+	/* NS_CAPTURE: canaries found in the bytes past the capture window
+	 * (needle.h: needle_bit()) */
+	uint64_t stream_hits;
+	/* the same in what a gzip stream that runs past the window inflates to */
+	uint64_t inflated_hits;
 	uint32_t len; /* payload bytes that follow */
 };
 
@@ -56,6 +66,9 @@ struct mitm;
 struct netsink_options {
 	const char *geo;   /* country code the geo-IP answers give, e.g. "US" */
 	struct mitm *mitm; /* terminates TLS with it; NULL: a handshake_failure alert */
+	/* the run's canary values, searched for past the capture window */
+	const char *const *canaries;
+	size_t ncanaries;
 };
 
 /* Runs the netsink until the channel closes.  Returns an exit status. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <nghttp2/nghttp2.h>
 #include <zlib.h>
 
 #include "netsink/sniff.h"
@@ -181,10 +182,99 @@ static bool add_view(struct payload_view *out, size_t *k, size_t max, const char
 	return true;
 }
 
+/* One header block, inflated into "name: value" lines. */
+static bool h2_block(nghttp2_hd_inflater *inf, const unsigned char *in, size_t len,
+		     struct strbuf *sb)
+{
+	for (;;) {
+		nghttp2_nv nv;
+		int flags = 0;
+		ssize_t r = nghttp2_hd_inflate_hd2(inf, &nv, &flags, in, len, 1);
+		if (r < 0)
+			return false;
+		in += r;
+		len -= (size_t)r;
+		if (flags & NGHTTP2_HD_INFLATE_EMIT) {
+			strbuf_add(sb, nv.name, nv.namelen);
+			strbuf_addstr(sb, ": ");
+			strbuf_add(sb, nv.value, nv.valuelen);
+			strbuf_addstr(sb, "\n");
+		}
+		if (flags & NGHTTP2_HD_INFLATE_FINAL) {
+			nghttp2_hd_inflate_end_headers(inf);
+			return true;
+		}
+		if (!(flags & NGHTTP2_HD_INFLATE_EMIT) && len == 0)
+			return true;
+	}
+}
+
+size_t payload_http2(const unsigned char *d, size_t n, unsigned char **out)
+{
+	static const char preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+	nghttp2_hd_inflater *inf = NULL;
+	struct strbuf sb, block;
+	size_t off = sizeof(preface) - 1;
+
+	*out = NULL;
+	if (n < off || memcmp(d, preface, off) != 0 || nghttp2_hd_inflate_new(&inf) != 0)
+		return 0;
+	strbuf_init(&sb, PAYLOAD_VIEW_MAX);
+	strbuf_init(&block, PAYLOAD_VIEW_MAX);
+	bool ok = true;
+	while (ok && n - off >= 9) {
+		size_t len = (size_t)d[off] << 16 | (size_t)d[off + 1] << 8 | d[off + 2];
+		unsigned type = d[off + 3], flags = d[off + 4];
+		const unsigned char *p = d + off + 9;
+		size_t avail = n - off - 9, plen = len < avail ? len : avail;
+		off += 9 + plen;
+		size_t pad = 0, skip = 0;
+		if ((type == 0 || type == 1) && (flags & 0x8) && plen) { /* PADDED */
+			pad = p[0];
+			skip = 1;
+		}
+		if (type == 1 && (flags & 0x20)) /* PRIORITY */
+			skip += 5;
+		if (skip + pad > plen)
+			continue;
+		p += skip;
+		plen -= skip + pad;
+		if (type == 0) {
+			strbuf_add(&sb, p, plen);
+			if (flags & 0x1)
+				strbuf_addstr(&sb, "\n");
+		} else if (type == 1 || type == 9) {
+			strbuf_add(&block, p, plen);
+			if (flags & 0x4) { /* END_HEADERS */
+				ok = h2_block(inf, (const unsigned char *)block.buf, block.len,
+					      &sb);
+				strbuf_release(&block);
+				strbuf_init(&block, PAYLOAD_VIEW_MAX);
+			}
+		}
+	}
+	nghttp2_hd_inflate_del(inf);
+	strbuf_release(&block);
+	if (!sb.len) {
+		strbuf_release(&sb);
+		return 0;
+	}
+	size_t len;
+	*out = (unsigned char *)strbuf_detach(&sb, &len);
+	return len;
+}
+
 size_t payload_views(const unsigned char *d, size_t n, struct payload_view *out, size_t max)
 {
 	size_t off = 0, k = 0, used;
 	struct http_req req;
+	unsigned char *h2;
+	size_t h2len = payload_http2(d, n, &h2);
+
+	if (h2len) {
+		add_view(out, &k, max, "http2", h2, h2len);
+		return k;
+	}
 
 	while (k < max) {
 		const unsigned char *head = d + off;

@@ -17,7 +17,7 @@
 #define PAYLOAD_VIEWS_MAX 16
 
 struct payload_view {
-	const char *how;     /* "chunked", "gzip", "deflate", "websocket" (static) */
+	const char *how;     /* "chunked", "gzip", "deflate", "websocket", "http2" (static) */
 	unsigned char *data; /* owned */
 	size_t len;
 };
@@ -31,6 +31,14 @@ size_t payload_views(const unsigned char *d, size_t n, struct payload_view *out,
  * buffer of message payloads.  Returns its length (0 with *out NULL if
  * there is nothing); *out is owned by the caller. */
 size_t payload_websocket(const unsigned char *d, size_t n, unsigned char **out);
+
+/* Decodes an HTTP/2 client stream (from its preface): each request's
+ * header fields, HPACK-decoded (Huffman and the dynamic table, by
+ * libnghttp2's inflater: a tested decoder of hostile input rather than one
+ * of our own), as "name: value" lines, then its DATA.  Returns the length
+ * (0 with *out NULL when the stream is not HTTP/2); *out is owned by the
+ * caller. */
+size_t payload_http2(const unsigned char *d, size_t n, unsigned char **out);
 
 /* Inflates a gzip or zlib stream, or raw deflate when |raw|.  Returns the
  * bytes made (up to PAYLOAD_VIEW_MAX; what a truncated stream gave is

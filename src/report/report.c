@@ -6,9 +6,11 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "netsink/dns.h"
+#include "netsink/needle.h"
 #include "netsink/sniff.h"
 #include "report/canary.h"
 #include "report/payload.h"
@@ -191,7 +193,8 @@ static void capture_json(json_t *o, const struct event *e)
 	bool ws = false;
 
 	if (e->socktype != SOCK_STREAM) {
-		json_object_set_new(o, "kind", json_string("udp"));
+		json_object_set_new(o, "kind",
+				    json_string(e->socktype == SOCK_RAW ? "icmp-echo" : "udp"));
 		return;
 	}
 	if (e->tls != EV_TLS_NONE)
@@ -209,6 +212,8 @@ static void capture_json(json_t *o, const struct event *e)
 		json_object_set(o, "requests", reqs);
 		if (ws)
 			json_object_set_new(o, "websocket", json_true());
+	} else if (e->data_len >= 24 && !memcmp(e->data, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 24)) {
+		json_object_set_new(o, "kind", json_string("http2"));
 	} else if (e->tls == EV_TLS_DECRYPTED) {
 		json_object_set_new(o, "kind", json_string(e->data_len ? "tls-raw" : "tls-empty"));
 	} else if (e->tls == EV_TLS_REFUSED ||
@@ -265,11 +270,27 @@ static json_t *sent_hit(const struct run_result *res, const struct event *e, con
 	const char *enc = canary_find(e->data, e->data_len, c->value);
 	json_t *h;
 
-	for (size_t v = 0; !enc && v < nviews; v++) {
-		enc = canary_find(views[v].data, views[v].len, c->value);
-		if (enc) {
-			snprintf(encbuf, sizeof(encbuf), "%s+%s", views[v].how, enc);
+	/* A key the protocol applied (a WebSocket mask) is found as XOR in
+	 * the raw bytes; the decoded view names it better. */
+	bool xored = enc && strstr(enc, "xor");
+	for (size_t v = 0; (!enc || xored) && v < nviews; v++) {
+		const char *venc = canary_find(views[v].data, views[v].len, c->value);
+		if (venc) {
+			snprintf(encbuf, sizeof(encbuf), "%s+%s", views[v].how, venc);
 			enc = encbuf;
+			xored = false;
+		}
+	}
+	bool beyond = false;
+	size_t k = (size_t)(c - res->id.canaries);
+	for (int b = 0; !enc && b < NEEDLE_ENCS && k < NEEDLE_VALUES_MAX; b++) {
+		if (e->stream_hits & needle_bit(k, b)) {
+			enc = needle_enc_name(b);
+			beyond = true;
+		} else if (e->inflated_hits & needle_bit(k, b)) {
+			snprintf(encbuf, sizeof(encbuf), "gzip+%s", needle_enc_name(b));
+			enc = encbuf;
+			beyond = true;
 		}
 	}
 	if (!enc)
@@ -281,6 +302,8 @@ static json_t *sent_hit(const struct run_result *res, const struct event *e, con
 		json_object_set_new(h, "hostname", json_string(host));
 	if (e->tls == EV_TLS_DECRYPTED)
 		json_object_set_new(h, "tls", json_true());
+	if (beyond) /* found as the stream went by, past what was kept */
+		json_object_set_new(h, "past_capture", json_true());
 	return h;
 }
 
@@ -325,6 +348,69 @@ static void canary_hits(const struct run_result *res, const struct event *e,
 			json_array_append_new(hits, h);
 		}
 	}
+}
+
+static bool has_dns_hit(json_t *hits, const char *canary)
+{
+	size_t i;
+	json_t *o;
+
+	json_array_foreach (hits, i, o)
+		if (!strcmp(json_string_value(json_object_get(o, "where")), "dns") &&
+		    !strcmp(json_string_value(json_object_get(o, "canary")), canary))
+			return true;
+	return false;
+}
+
+/* A secret cut over many names: the names of phase |ph| are joined per
+ * zone, in the order they were asked (see canary_dns_streams()), and
+ * searched as one.  A canary one name already gave away is not searched
+ * again. */
+static void dns_stream_hits(const struct run_result *res, int ph, json_t *hits)
+{
+	const char **names = xcalloc(res->log.n + 1, sizeof(*names));
+	const struct event **first = xcalloc(res->log.n + 1, sizeof(const struct event *));
+	struct dns_stream *st;
+	size_t n = 0;
+
+	for (size_t i = 0; i < res->log.n; i++) {
+		const struct event *e = &res->log.v[i];
+		if (e->type == EV_DNS && e->host && event_phase(res, e) == ph) {
+			first[n] = e;
+			names[n++] = e->host;
+		}
+	}
+	size_t ns = n > 1 ? canary_dns_streams(names, n, &st) : 0;
+	for (int k = 0; k < CANARY_COUNT; k++) {
+		const struct canary *c = &res->id.canaries[k];
+		if (has_dns_hit(hits, c->name))
+			continue;
+		for (size_t j = 0; j < ns; j++) {
+			const char *enc = canary_find_dns(st[j].data, c->value);
+			if (!enc)
+				continue;
+			json_t *h =
+				json_pack("{s:s, s:s, s:s, s:s, s:I, s:b}", "canary", c->name,
+					  "where", "dns", "encoding", enc, "hostname", st[j].zone,
+					  "queries", (json_int_t)st[j].queries, "reassembled", 1);
+			const struct event *e = first[0];
+			for (size_t i = 0; i < n; i++) {
+				size_t nl = strlen(names[i]), zl = strlen(st[j].zone);
+				if (nl > zl && !strcasecmp(names[i] + nl - zl, st[j].zone)) {
+					e = first[i];
+					break;
+				}
+			}
+			json_object_set_new(h, "t_ms", json_real(ms(e->t_us)));
+			json_object_set_new(h, "pid", json_integer(e->pid));
+			json_array_append_new(hits, h);
+			break;
+		}
+	}
+	if (ns)
+		canary_dns_streams_release(st, ns);
+	free(names);
+	free(first);
 }
 
 static const char *family_name(int f)
@@ -733,6 +819,7 @@ static json_t *phase_json(const struct run_result *res, int ph)
 		phase_event(res, e, views, nv, &l);
 		payload_views_release(views, nv);
 	}
+	dns_stream_hits(res, ph, hits);
 	/* The process output is a write to /dev/stdout and /dev/stderr. */
 	if (pr->out_bytes)
 		file_entry(l.files, "/dev/stdout", FF_WRITE, 0);

@@ -142,19 +142,26 @@ static void handle_ns_msg(struct ctx *c, const struct ns_msg *m, const unsigned 
 		e->arg = m->qtype;
 		snprintf(e->addr, sizeof(e->addr), "%s", m->addr);
 		e->port = 53;
-		e->proto = xstrdup("udp");
-		e->pid = tracer_pid_for_port(c->tracer, SOCK_DGRAM, m->cport);
+		e->proto = xstrdup(m->socktype == SOCK_STREAM ? "tcp" : "udp");
+		e->pid = tracer_pid_for_port(
+			c->tracer, m->socktype == SOCK_STREAM ? SOCK_STREAM : SOCK_DGRAM, m->cport);
 	} else if (m->kind == NS_CAPTURE) {
 		e = evlog_add(&c->res->log, EV_CAPTURE, "capture");
 		snprintf(e->addr, sizeof(e->addr), "%s", m->addr);
 		e->port = m->dport;
 		e->socktype = m->socktype;
-		e->proto = xstrdup(m->socktype == SOCK_STREAM ? "tcp" : "udp");
+		e->proto = xstrdup(m->socktype == SOCK_STREAM ? "tcp"
+				   : m->socktype == SOCK_RAW  ? "icmp"
+							      : "udp");
 		e->len = m->total;
+		e->stream_hits = m->stream_hits;
+		e->inflated_hits = m->inflated_hits;
 		e->data = xmemdup(payload, len);
 		e->data_len = len;
 		e->truncated = (m->flags & NSF_TRUNCATED) != 0;
-		e->pid = tracer_pid_for_port(c->tracer, m->socktype, m->cport);
+		e->pid = m->socktype == SOCK_RAW
+				 ? 0
+				 : tracer_pid_for_port(c->tracer, m->socktype, m->cport);
 		if (m->flags & (NSF_TLS | NSF_TLS_FAILED)) {
 			e->tls = m->flags & NSF_TLS ? EV_TLS_DECRYPTED : EV_TLS_REFUSED;
 			e->sni = xstrndup(m->sni, strnlen(m->sni, sizeof(m->sni)));
@@ -739,6 +746,11 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	if (!opts->no_trace && tls_setup(&c, opts, &mitm, err, errlen) < 0)
 		goto out;
 	nso.mitm = mitm;
+	const char *canary_values[CANARY_COUNT];
+	for (int k = 0; k < CANARY_COUNT; k++)
+		canary_values[k] = res->id.canaries[k].value;
+	nso.canaries = canary_values;
+	nso.ncanaries = CANARY_COUNT;
 
 	char app[4096];
 	snprintf(app, sizeof(app), "%s/app", res->workdir);

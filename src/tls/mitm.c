@@ -124,6 +124,23 @@ static int on_alpn(SSL *ssl, const unsigned char **out, unsigned char *outlen,
 {
 	(void)ssl;
 	(void)arg;
+	/* HTTP/1.1 when offered; HTTP/2 only for a client that offers nothing
+	 * else (node's http2.connect): the sink answers it (netsink/h2.h). */
+	const unsigned char *h2 = NULL;
+	bool other = false;
+	for (unsigned i = 0; i < inlen; i += 1 + in[i]) {
+		if (i + 1 + in[i] > inlen)
+			break;
+		if (in[i] == 2 && !memcmp(in + i + 1, "h2", 2))
+			h2 = in + i + 1;
+		else
+			other = true;
+	}
+	if (h2 && !other) {
+		*out = h2;
+		*outlen = 2;
+		return SSL_TLSEXT_ERR_OK;
+	}
 	for (unsigned i = 0; i < inlen;) {
 		unsigned n = in[i];
 		if (i + 1 + n > inlen)

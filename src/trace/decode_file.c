@@ -22,6 +22,8 @@ void decode_path(struct event *e, pid_t tid, int dirfd, uint64_t addr)
 	if (!raw)
 		return;
 	e->path = raw[0] ? tpath_resolve(tid, dirfd, raw) : tpath_fd(tid, dirfd);
+	if (e->path)
+		e->path = tpath_unalias(tid, e->path);
 	free(raw);
 }
 
@@ -30,7 +32,7 @@ void decode_path2(struct event *e, pid_t tid, int dirfd, uint64_t addr)
 	char *raw = decode_str(tid, addr);
 	if (!raw)
 		return;
-	e->path2 = tpath_resolve(tid, dirfd, raw);
+	e->path2 = tpath_unalias(tid, tpath_resolve(tid, dirfd, raw));
 	free(raw);
 }
 

@@ -147,6 +147,43 @@ static char *readlink_alloc(const char *link)
 	return xstrdup(buf);
 }
 
+/* One "/proc/self/root" or "/proc/self/cwd" taken out, or NULL. */
+static char *unalias_once(pid_t pid, const char *path)
+{
+	static const char *const selves[] = {"/proc/self/", "/proc/thread-self/"};
+	const char *rest = NULL;
+
+	for (size_t i = 0; i < sizeof(selves) / sizeof(selves[0]) && !rest; i++)
+		if (!strncmp(path, selves[i], strlen(selves[i])))
+			rest = path + strlen(selves[i]);
+	if (!rest)
+		return NULL;
+	if (!strncmp(rest, "root", 4) && (rest[4] == '/' || !rest[4]))
+		return path_normalize(NULL, rest[4] ? rest + 4 : "/");
+	if (!strncmp(rest, "cwd", 3) && (rest[3] == '/' || !rest[3])) {
+		char link[64], *out = NULL;
+		snprintf(link, sizeof(link), "/proc/%d/cwd", (int)pid);
+		char *cwd = readlink_alloc(link);
+		if (cwd && cwd[0] == '/')
+			out = path_normalize(cwd, rest[3] ? rest + 4 : ".");
+		free(cwd);
+		return out;
+	}
+	return NULL;
+}
+
+char *tpath_unalias(pid_t pid, char *path)
+{
+	char *out;
+
+	/* /proc/self/root/proc/self/cwd/...: as many times as it takes */
+	for (int i = 0; i < 16 && (out = unalias_once(pid, path)); i++) {
+		free(path);
+		path = out;
+	}
+	return path;
+}
+
 char *tpath_fd(pid_t pid, int fd)
 {
 	char link[64];

@@ -23,6 +23,10 @@ char *path_normalize(const char *base, const char *path);
 /* Resolves |path| as the tracee |pid| would for |dirfd| (AT_FDCWD for the
  * cwd).  Returns malloc'd; for an unknown base, the path as given. */
 char *tpath_resolve(pid_t pid, int dirfd, const char *path);
+/* |path| (normalized, owned: it is freed) with the tracee's own names for
+ * places taken out: "/proc/self/root" (or thread-self's, or |pid|'s) is
+ * "/", ".../cwd" the cwd.  Returns malloc'd. */
+char *tpath_unalias(pid_t pid, char *path);
 /* The path behind the tracee's fd |fd|, or NULL. */
 char *tpath_fd(pid_t pid, int fd);
 

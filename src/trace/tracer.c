@@ -18,6 +18,7 @@
 
 #include "syscall/syscall.h"
 #include "trace/decode.h"
+#include "trace/mem.h"
 #include "trace/trace.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -61,6 +62,11 @@ struct tracer {
 	size_t nprocs, aprocs;
 	struct portmap *ports;
 	size_t nports, aports;
+	/* hard links the tracees made: an open of |link| reads |target| */
+	struct hardlink {
+		char *link, *target;
+	} * links;
+	size_t nlinks, alinks;
 	struct tracer_stats stats;
 };
 
@@ -295,11 +301,74 @@ static bool is_noise(const struct event *e)
 	return false;
 }
 
+#define LINKS_MAX 4096
+
+/* An open that succeeded names the file the kernel found: symlinks,
+ * "/proc/self/root", "/proc/self/cwd" and ".." followed, and a hard link
+ * the sandbox made mapped back to the file it links.  The path as given
+ * stays in path2. */
+static void resolve_opened(struct tracer *t, struct thr *h, long fd)
+{
+	struct event *e = &h->ev;
+	const char *s = e->syscall;
+
+	/* The system's own links (usrmerge, alternatives, /proc/self/fd)
+	 * keep the names they were opened by: an alias worth resolving is
+	 * one a package made, where it can write. */
+	static const char *const kept[] = {"/proc/", "/dev/",  "/sys/", "/usr/", "/lib",
+					   "/bin/",  "/sbin/", "/etc/", "/run/"};
+
+	if (!e->path || e->type != EV_FILE || e->path2 ||
+	    (strncmp(s, "open", 4) != 0 && strcmp(s, "creat") != 0))
+		return;
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+		if (!strncmp(e->path, kept[i], strlen(kept[i])))
+			return;
+	char *real = tpath_fd(h->tid, (int)fd);
+	size_t rl = real ? strlen(real) : 0;
+	if (!real || real[0] != '/' || (rl > 10 && !strcmp(real + rl - 10, " (deleted)"))) {
+		free(real);
+		return;
+	}
+	for (size_t i = t->nlinks; i-- > 0;)
+		if (!strcmp(t->links[i].link, real)) {
+			free(real);
+			real = xstrdup(t->links[i].target);
+			break;
+		}
+	if (!strcmp(real, e->path)) {
+		free(real);
+		return;
+	}
+	e->path2 = e->path;
+	e->path = real;
+}
+
+static void remember_link(struct tracer *t, const struct event *e)
+{
+	if (e->type != EV_FILE || !(e->fflags & FF_LINK) || !e->path || !e->path2 ||
+	    strncmp(e->syscall, "link", 4) != 0 || t->nlinks >= LINKS_MAX)
+		return;
+	if (t->nlinks == t->alinks) {
+		t->alinks = t->alinks ? 2 * t->alinks : 16;
+		t->links = xrealloc(t->links, t->alinks * sizeof(*t->links));
+	}
+	const char *target = e->path2;
+	for (size_t i = 0; i < t->nlinks; i++) /* a link of a link */
+		if (!strcmp(t->links[i].link, target))
+			target = t->links[i].target;
+	t->links[t->nlinks++] = (struct hardlink){xstrdup(e->path), xstrdup(target)};
+}
+
 static void finish_event(struct tracer *t, struct thr *h, long ret)
 {
 	struct event *e = &h->ev;
 
 	e->ret = ret;
+	if (ret >= 0)
+		resolve_opened(t, h, ret);
+	if (ret == 0)
+		remember_link(t, e);
 	if ((e->type == EV_CONNECT || e->type == EV_SEND) && h->dupfd >= 0) {
 		int port = decode_local_port(h->dupfd);
 		if (port)
@@ -627,5 +696,10 @@ void tracer_free(struct tracer *t)
 	}
 	free(t->procs);
 	free(t->ports);
+	for (size_t i = 0; i < t->nlinks; i++) {
+		free(t->links[i].link);
+		free(t->links[i].target);
+	}
+	free(t->links);
 	free(t);
 }

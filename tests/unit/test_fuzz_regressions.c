@@ -28,6 +28,7 @@ static const char *replaying = "";
 	} while (0)
 
 #include "../../fuzz/common.c"
+#include "../../fuzz/fuzz_channels.c"
 #include "../../fuzz/fuzz_dns.c"
 #include "../../fuzz/fuzz_features.c"
 #include "../../fuzz/fuzz_lockfile.c"
@@ -139,6 +140,12 @@ static void test_lockfile(void **state)
 	replay("lockfile", fuzz_lockfile);
 }
 
+static void test_channels(void **state)
+{
+	(void)state;
+	replay("channels", fuzz_channels);
+}
+
 static void test_table(void **state)
 {
 	(void)state;
@@ -152,6 +159,7 @@ int main(void)
 		cmocka_unit_test(test_unpack),	  cmocka_unit_test(test_pkgjson),
 		cmocka_unit_test(test_packument), cmocka_unit_test(test_features),
 		cmocka_unit_test(test_table),	  cmocka_unit_test(test_lockfile),
+		cmocka_unit_test(test_channels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <nghttp2/nghttp2.h>
 #include <zlib.h>
 
 #include "report/payload.h"
@@ -182,6 +183,87 @@ static void test_inflate_bomb_is_capped(void **state)
 	free(z);
 }
 
+/* An HTTP/2 stream: the preface, SETTINGS, two requests whose header
+ * blocks libnghttp2's deflater wrote (Huffman strings, the second using
+ * the dynamic table), one header block cut by a CONTINUATION, DATA with
+ * padding. */
+static size_t frame(unsigned char *o, size_t len, int type, int flags, int stream)
+{
+	o[0] = (unsigned char)(len >> 16);
+	o[1] = (unsigned char)(len >> 8);
+	o[2] = (unsigned char)len;
+	o[3] = (unsigned char)type;
+	o[4] = (unsigned char)flags;
+	o[5] = o[6] = o[7] = 0;
+	o[8] = (unsigned char)stream;
+	return 9;
+}
+
+static void test_http2_hpack_huffman(void **state)
+{
+	static const char secret[] = "npm_Q2x8Rk3mZp7TtY1wLc9VbN4sHj6Ge0Ua5XdF";
+	nghttp2_hd_deflater *def;
+	unsigned char d[2048], blk[512];
+	size_t o = 0;
+	(void)state;
+	memcpy(d, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 24);
+	o = 24;
+	o += frame(d + o, 0, 4, 0, 0);
+	assert_int_equal(nghttp2_hd_deflate_new(&def, 4096), 0);
+	nghttp2_nv nv[] = {
+		{(uint8_t *)":method", (uint8_t *)"POST", 7, 4, NGHTTP2_NV_FLAG_NONE},
+		{(uint8_t *)":path", (uint8_t *)"/v1/ingest", 5, 10, NGHTTP2_NV_FLAG_NONE},
+		{(uint8_t *)"x-session", (uint8_t *)secret, 9, sizeof(secret) - 1,
+		 NGHTTP2_NV_FLAG_NONE},
+	};
+	ssize_t bl = nghttp2_hd_deflate_hd(def, blk, sizeof(blk), nv, 3);
+	assert_true(bl > 0);
+	/* Huffman: the value is not in the block as is */
+	assert_null(memmem(blk, (size_t)bl, secret, sizeof(secret) - 1));
+	/* HEADERS (no END_HEADERS) + CONTINUATION */
+	size_t half = (size_t)bl / 2;
+	o += frame(d + o, half, 1, 0, 1);
+	memcpy(d + o, blk, half);
+	o += half;
+	o += frame(d + o, (size_t)bl - half, 9, 4, 1);
+	memcpy(d + o, blk + half, (size_t)bl - half);
+	o += (size_t)bl - half;
+	/* DATA, padded: pad length 3 */
+	o += frame(d + o, 1 + 5 + 3, 0, 0x8 | 0x1, 1);
+	memcpy(d + o, "\x03hello\0\0\0", 9);
+	o += 9;
+	/* a second request: x-session from the dynamic table */
+	bl = nghttp2_hd_deflate_hd(def, blk, sizeof(blk), nv, 3);
+	assert_true(bl > 0 && bl < 16);
+	o += frame(d + o, (size_t)bl, 1, 0x4 | 0x1, 3);
+	memcpy(d + o, blk, (size_t)bl);
+	o += (size_t)bl;
+	nghttp2_hd_deflate_del(def);
+
+	unsigned char *out;
+	size_t n = payload_http2(d, o, &out);
+	assert_true(n > 0);
+	char want[128];
+	snprintf(want, sizeof(want), "x-session: %s\n", secret);
+	const char *first = memmem(out, n, want, strlen(want));
+	assert_non_null(first);
+	assert_non_null(
+		memmem(first + 1, n - (size_t)(first + 1 - (char *)out), want, strlen(want)));
+	assert_non_null(memmem(out, n, ":path: /v1/ingest\n", 18));
+	assert_non_null(memmem(out, n, "hello\n", 6));
+	free(out);
+
+	struct payload_view v[PAYLOAD_VIEWS_MAX];
+	size_t nv2 = payload_views(d, o, v, PAYLOAD_VIEWS_MAX);
+	assert_int_equal(nv2, 1);
+	assert_string_equal(v[0].how, "http2");
+	payload_views_release(v, nv2);
+	/* not HTTP/2 */
+	assert_int_equal(payload_http2((const unsigned char *)"GET / HTTP/1.1\r\n\r\n", 18, &out),
+			 0);
+	assert_null(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_plain_body_gives_no_view),
 		cmocka_unit_test(test_websocket_masked_and_deflated),
 		cmocka_unit_test(test_inflate_bomb_is_capped),
+		cmocka_unit_test(test_http2_hpack_huffman),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
