@@ -638,6 +638,9 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	cfg.netsink_arg = &nso;
 	cfg.untraced = opts->no_trace;
 	cfg.ca_pem = mitm ? mitm_ca_pem(mitm) : NULL;
+	char fresh[512];
+	snprintf(fresh, sizeof(fresh), "projects/app/node_modules/%s", res->name);
+	cfg.fresh = fresh;
 	/* The steps live in |res|; the sandbox reads them through a view. */
 	struct sandbox_step *view = xcalloc(res->nsteps ? res->nsteps : 1, sizeof(*view));
 	for (size_t i = 0; i < res->nsteps; i++)

@@ -1,12 +1,15 @@
 /* The fake home: what a developer's machine holds after a few months of
  * use, with every secret a canary.  Content is a table of templates; ${x}
  * expands to a canary value or to the identity's user, host and name. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sandbox/identity.h"
@@ -320,4 +323,114 @@ int project_populate(const char *dir, const struct identity *id)
 {
 	return write_files(dir, project_files, sizeof(project_files) / sizeof(project_files[0]), id,
 			   getuid(), getgid());
+}
+
+/* ---- history -------------------------------------------------------------
+ * Files written at run start all carry the same second: a home that was
+ * made a moment ago.  Each file gets an age drawn from its path and the
+ * identity (the same run, the same ages), by what it is: shell and REPL
+ * histories and browser state are hours old, the projects days to weeks,
+ * dotfiles and documents weeks to months, the skeleton files of the
+ * account (.bashrc, .profile, .bash_logout) the oldest.  Access times fall
+ * between the change and now; a directory is as old as its newest entry.
+ * The inode change time (ctime) cannot be set from user space: it stays
+ * the run's start (docs/security.md). */
+
+struct age_rule {
+	const char *needle; /* substring of the path relative to the home */
+	unsigned min_h, max_h;
+};
+
+static const struct age_rule age_rules[] = {
+	{"_history", 1, 20},
+	{".viminfo", 2, 30},
+	{"/Default/", 1, 40},
+	{"/Profile 1/", 24, 24 * 12},
+	{"Local Storage", 1, 60},
+	{"Local State", 2, 48},
+	{"x1y2z3ab.default-release/", 3, 72},
+	{"projects/app/", 24 * 2, 24 * 21},
+	{"projects/", 24 * 5, 24 * 60},
+	{"Desktop/", 24, 24 * 14},
+	{"Downloads/", 24 * 3, 24 * 40},
+	{".bashrc", 24 * 300, 24 * 420},
+	{".profile", 24 * 300, 24 * 420},
+	{".bash_logout", 24 * 300, 24 * 420},
+	{"", 24 * 14, 24 * 200}, /* everything else */
+};
+
+static uint32_t age_hash(const char *s, uint32_t h)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static time_t age_of(const char *rel, uint32_t seed)
+{
+	const struct age_rule *r = age_rules;
+	while (!strstr(rel, r->needle))
+		r++;
+	uint32_t h = age_hash(rel, seed);
+	uint64_t span = (uint64_t)(r->max_h - r->min_h) * 3600;
+	return (time_t)((uint64_t)r->min_h * 3600 + (span ? h % span : 0));
+}
+
+static void set_times(const char *path, time_t mtime, time_t atime, long nsec)
+{
+	struct timespec ts[2] = {{atime, nsec / 3}, {mtime, nsec}};
+	utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW);
+}
+
+/* Ages the tree under |dir| (|rel| its path below the home); returns the
+ * newest modification time in it.  |skip| (relative) is left as it is. */
+// NOLINTNEXTLINE(misc-no-recursion): bounded by |depth|
+static time_t age_tree(const char *dir, const char *rel, const char *skip, uint32_t seed,
+		       time_t now, int depth)
+{
+	DIR *d = depth < 32 ? opendir(dir) : NULL;
+	struct dirent *de;
+	time_t newest = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		char *path = xasprintf("%s/%s", dir, de->d_name);
+		char *r = xasprintf("%s%s%s", rel, *rel ? "/" : "", de->d_name);
+		struct stat st;
+		time_t m = 0;
+		if (skip && !strcmp(r, skip)) {
+			if (stat(path, &st) == 0)
+				m = st.st_mtime;
+		} else if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			m = age_tree(path, r, skip, seed, now, depth + 1);
+			if (m == 0)
+				m = now - age_of(r, seed);
+			set_times(path, m,
+				  m + (time_t)(age_hash(r, ~seed) % (uint32_t)(now - m + 1)),
+				  (long)(age_hash(r, seed ^ 1) % 1000000000u));
+		} else {
+			m = now - age_of(r, seed);
+			time_t a = m + (time_t)(age_hash(r, ~seed) % (uint32_t)(now - m + 1));
+			set_times(path, m, a, (long)(age_hash(r, seed ^ 1) % 1000000000u));
+		}
+		if (m > newest)
+			newest = m;
+		free(path);
+		free(r);
+	}
+	closedir(d);
+	return newest;
+}
+
+void home_backdate(const char *home, const struct identity *id, const char *skip)
+{
+	time_t now = time(NULL);
+	uint32_t seed = age_hash(id->hostname, 2166136261u);
+	time_t m = age_tree(home, "", skip, seed, now, 0);
+
+	if (m)
+		set_times(home, m, now - 600, 0);
 }

@@ -123,16 +123,37 @@ static int write_file(const char *path, const char *body, mode_t mode)
 	return close(fd);
 }
 
+/* Files bound over the host's (/etc's identity files, the CA bundle) are
+ * written into a small tmpfs of their own at STAGE, which is detached once
+ * they are bound: nothing inside names where they came from, and the
+ * mount table shows them as files of a tmpfs. */
+#define STAGE "/run/.stage"
+
+static int stage_open(const char *root, char *err, size_t errlen)
+{
+	if (tmpfs_at(root, STAGE, "mode=0755,size=16m", 0755) < 0)
+		FAIL("cannot mount the staging tmpfs");
+	return 0;
+}
+
+static int stage_close(const char *root, char *err, size_t errlen)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s" STAGE, root);
+	if (umount2(path, MNT_DETACH) < 0 || rmdir(path) < 0)
+		FAIL("cannot detach the staging tmpfs");
+	return 0;
+}
+
 /* /etc is the host's, read-only, with the identity files replaced by ours
- * (bound over the host's from a small tmpfs staged under /run). */
+ * (bound over the host's from the staging tmpfs). */
 static int overlay_etc(const char *root, const struct identity *id, char *err, size_t errlen)
 {
 	char stage[4096], src[4096], dst[4096], body[2048];
 	static const char *const files[] = {"passwd", "group", "hostname", "hosts", "resolv.conf"};
 
-	snprintf(stage, sizeof(stage), "%s/run/.etc", root);
-	if (mkdir_p(stage, 0755) < 0)
-		FAIL("cannot create '%s'", stage);
+	snprintf(stage, sizeof(stage), "%s" STAGE, root);
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		const char *f = files[i];
 		if (!strcmp(f, "passwd"))
@@ -207,7 +228,7 @@ static int trust_ca(const char *root, const char *pem, char *err, size_t errlen)
 	size_t cut = len / 2;
 	const char *mark = memmem(host + cut, len - cut, "-----END CERTIFICATE-----\n", 26);
 	cut = mark ? (size_t)(mark - host) + 26 : len;
-	snprintf(src, sizeof(src), "%s/run/.etc/ca-certificates.crt", root);
+	snprintf(src, sizeof(src), "%s" STAGE "/ca-certificates.crt", root);
 	int fd = open(src, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	bool ok = fd >= 0 && write(fd, host, cut) == (ssize_t)cut &&
 		  write(fd, pem, strlen(pem)) == (ssize_t)strlen(pem) &&
@@ -260,8 +281,20 @@ static int build_dev(const char *root, char *err, size_t errlen)
 	return 0;
 }
 
+static int home_age(const struct sandbox_config *cfg, const char *newroot)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s%s", newroot, cfg->id->home);
+	home_backdate(path, cfg->id, cfg->fresh);
+	return 0;
+}
+
 /* The home and the project: the project is the host directory the package
- * and its dependencies were unpacked into. */
+ * and its dependencies were unpacked into, copied into the home (a bind
+ * mount would name the host directory in /proc/self/mountinfo, and show a
+ * mount where a developer's machine has a directory).  A project larger
+ * than half the home's tmpfs is bound instead. */
 static int mount_home(const struct sandbox_config *cfg, const char *newroot, uid_t uid, gid_t gid,
 		      char *err, size_t errlen)
 {
@@ -276,11 +309,18 @@ static int mount_home(const struct sandbox_config *cfg, const char *newroot, uid
 	snprintf(path, sizeof(path), "%s%s/projects/app", newroot, id->home);
 	if (mkdir_p(path, 0755) < 0 || chown(path, uid, gid) < 0)
 		FAIL("cannot create the project directory");
+	int r = fs_copy_tree(cfg->project_dir, path, cfg->limits.tmpfs_bytes / 2);
+	if (r == 0 && fs_chown_tree(path, uid, gid) == 0)
+		return home_age(cfg, newroot);
+	log_debug("project not copied (%s): bound instead", strerror(r < 0 ? -r : errno));
+	fs_rm_rf(path);
+	if (mkdir_p(path, 0755) < 0 || chown(path, uid, gid) < 0)
+		FAIL("cannot create the project directory");
 	if (mount(cfg->project_dir, path, NULL, MS_BIND | MS_REC, NULL) < 0)
 		FAIL("cannot bind the project directory '%s'", cfg->project_dir);
 	struct sys_mount_attr attr = {.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
 	sys_mount_setattr(AT_FDCWD, path, AT_RECURSIVE, &attr);
-	return 0;
+	return home_age(cfg, newroot);
 }
 
 /* pivot_root(".", ".") then detach the old root (bubblewrap). */
@@ -337,9 +377,11 @@ int mount_build_root(const struct sandbox_config *cfg, const char *newroot, uid_
 		log_debug("no private /var/spool/cron");
 	if (tmpfs_at(newroot, "/home", opts, 0755) < 0)
 		FAIL("cannot mount /home");
-	if (overlay_etc(newroot, id, err, errlen) < 0)
+	if (stage_open(newroot, err, errlen) < 0 || overlay_etc(newroot, id, err, errlen) < 0)
 		return -errno;
 	if (cfg->ca_pem && trust_ca(newroot, cfg->ca_pem, err, errlen) < 0)
+		return -errno;
+	if (stage_close(newroot, err, errlen) < 0)
 		return -errno;
 	for (size_t i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
 		snprintf(path, sizeof(path), "%s%s", newroot, empty[i]);

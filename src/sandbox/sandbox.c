@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,46 @@ static int write_id_maps(pid_t pid, bool root)
 }
 
 /* ---- init (pid 1 inside) ---------------------------------------------- */
+
+/* What the package sees of init and the netsink in /proc: they are forks
+ * of snare, so their argv is snare's own command line (host paths, the
+ * report's path) and their comm is "snare".  The argument area is
+ * overwritten in place as setproctitle(3) does (the kernel then reads the
+ * command line up to the first NUL, into the environment area if need be)
+ * and comm renamed.  Best effort: a title that does not fit is cut. */
+static void set_title(const char *comm, const char *title)
+{
+	char stat[1024];
+	unsigned long v[4] = {0}; /* arg_start, arg_end, env_start, env_end */
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, stat, sizeof(stat) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	prctl(PR_SET_NAME, comm);
+	if (n <= 0)
+		return;
+	stat[n] = '\0';
+	char *p = strrchr(stat, ')');
+	/* fields 48-51 (arg_start .. env_end); |p| is at field 2's end */
+	for (int field = 2; p && field < 51; field++) {
+		p = strchr(p + 1, ' ');
+		if (p && field >= 47)
+			v[field - 47] = strtoul(p + 1, NULL, 10);
+	}
+	if (!v[0] || v[1] <= v[0])
+		return;
+	size_t room = (v[2] == v[1] && v[3] > v[2] ? v[3] : v[1]) - v[0];
+	char *area = (char *)(uintptr_t)v[0];
+	size_t len = strlen(title);
+	if (len >= room)
+		len = room - 1;
+	memset(area, 0, room);
+	memcpy(area, title, len);
+	/* argv's last byte not NUL: the kernel stops at the title's NUL */
+	if (len + 1 < v[1] - v[0])
+		area[v[1] - v[0] - 1] = ' ';
+}
 
 struct init_state {
 	const struct sandbox_config *cfg;
@@ -192,6 +233,7 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 	sigset_t mask;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	set_title("systemd", "/sbin/init");
 	/* The supervisor catches the signals that stop a run; nothing inside
 	 * inherits its handlers or its mask. */
 	for (int s = 1; s < NSIG; s++)
@@ -230,6 +272,7 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 		}
 		if (ns == 0) {
 			close(ctl);
+			set_title("systemd-resolve", "/lib/systemd/systemd-resolved");
 			_exit(cfg->netsink_main(cfg->netsink_fd, cfg->netsink_arg));
 		}
 		close(cfg->netsink_fd);

@@ -63,6 +63,10 @@ struct sandbox_config {
 	 * bind any port).  Returns the process's exit status. */
 	int (*netsink_main)(int fd, void *arg);
 	void *netsink_arg;
+	/* A path below the home that keeps the times it has (the package under
+	 * test, installed just now); the rest of the home is given a past.
+	 * NULL: all of it. */
+	const char *fresh;
 	/* PEM of a CA the sandbox trusts (added to the system bundle), or NULL. */
 	const char *ca_pem;
 	/* No tracer (a baseline for benchmarks): the filter lets through what
