@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <arpa/inet.h>
 
 #include "netsink/dns.h"
@@ -184,7 +185,9 @@ ssize_t dns_build_response(const struct dns_query *q, const uint8_t *pkt, size_t
 	if (r < 0)
 		return r;
 
-	if (ans && q->qtype == DNS_TYPE_A) {
+	if (ans && ans->rcode) {
+		answer = false;
+	} else if (ans && q->qtype == DNS_TYPE_A) {
 		answer = true;
 		rdlen = 4;
 	} else if (ans && ans->txt && q->qtype == DNS_TYPE_TXT) {
@@ -202,7 +205,7 @@ ssize_t dns_build_response(const struct dns_query *q, const uint8_t *pkt, size_t
 		return -EMSGSIZE;
 
 	flags = (uint16_t)(DNS_FLAG_QR | (q->flags & (DNS_FLAG_OPCODE | DNS_FLAG_RD)) |
-			   DNS_FLAG_RA);
+			   DNS_FLAG_RA | (ans ? (ans->rcode & DNS_FLAG_RCODE) : 0));
 	p = put16(out, q->id);
 	p = put16(p, flags);
 	p = put16(p, 1);
@@ -285,4 +288,100 @@ uint32_t dns_sinkhole_addr(const char *name)
 	idx = h % hosts;
 	return htonl((198u << 24) | ((18u + idx / (256u * 254u)) << 16) |
 		     (((idx / 254u) % 256u) << 8) | (1u + idx % 254u));
+}
+
+/* Second-level labels of public suffixes of two labels (co.uk, com.au ...). */
+static const char *const two_label_suffixes[] = {"co.uk", "org.uk", "ac.uk",  "com.au", "net.au",
+						 "co.jp", "co.nz",  "com.br", "com.cn", "co.in",
+						 "co.kr", "com.tr", "com.mx", NULL};
+/* Domains whose subdomains are known: a random one under them is a probe. */
+static const char *const known_domains[] = {
+	"google.com",	  "googleapis.com", "gstatic.com",   "microsoft.com", "windows.com",
+	"azure.com",	  "amazon.com",	    "amazonaws.com", "apple.com",     "icloud.com",
+	"cloudflare.com", "github.com",	    "npmjs.org",     "npmjs.com",     "facebook.com",
+	"youtube.com",	  "wikipedia.org",  "yahoo.com",     "bing.com",      "baidu.com",
+	"example.com",	  "live.com",	    "office.com",    "msn.com",	      NULL};
+
+static bool is_vowel(char c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+/* A label a person would not have chosen (see dns_name_is_probe()). */
+static bool label_random(const char *l, size_t n)
+{
+	size_t vowels = 0, letters = 0, run = 0, max_run = 0, switches = 0;
+	int last = 0; /* 1 letter, 2 digit */
+
+	if (n < 8 || (n >= 4 && !strncmp(l, "xn--", 4)))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = l[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		int kind = c >= 'a' && c <= 'z' ? 1 : c >= '0' && c <= '9' ? 2 : 0;
+		if (!kind)
+			return false; /* a hyphen or an underscore: chosen */
+		if (last && kind != last)
+			switches++;
+		last = kind;
+		if (kind == 1) {
+			letters++;
+			if (is_vowel(c)) {
+				vowels++;
+				run = 0;
+			} else if (++run > max_run) {
+				max_run = run;
+			}
+		} else {
+			run = 0;
+		}
+	}
+	return switches >= 3 || max_run >= 5 || (letters >= 6 && vowels * 100 < letters * 22);
+}
+
+static bool ends_with_domain(const char *name, size_t n, const char *dom)
+{
+	size_t d = strlen(dom);
+	return n > d && name[n - d - 1] == '.' && !strncasecmp(name + n - d, dom, d);
+}
+
+bool dns_name_is_probe(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	const char *labels[64];
+	size_t lens[64], k = 0;
+
+	if (n && name[n - 1] == '.')
+		n--;
+	for (size_t i = 0; i < n && k < 64;) {
+		size_t j = i;
+		while (j < n && name[j] != '.')
+			j++;
+		labels[k] = name + i;
+		lens[k++] = j - i;
+		i = j + 1;
+	}
+	if (k < 2)
+		return false;
+	for (const char *const *d = known_domains; *d; d++)
+		if (ends_with_domain(name, n, *d))
+			return label_random(labels[0], lens[0]);
+	size_t sld = k - 2;
+	for (const char *const *s = two_label_suffixes; *s; s++)
+		if (k >= 3 && ends_with_domain(name, n, *s))
+			sld = k - 3;
+	return label_random(labels[sld], lens[sld]);
+}
+
+void dns_sink_answer(const char *name, struct dns_answer *ans)
+{
+	memset(ans, 0, sizeof(*ans));
+	if (dns_name_is_probe(name)) {
+		ans->rcode = DNS_RCODE_NXDOMAIN;
+		return;
+	}
+	ans->addr4 = dns_sinkhole_addr(name);
+	ans->txt = "v=spf1 -all";
+	ans->ttl = 300;
 }

@@ -214,15 +214,13 @@ static void on_dns(struct sink *s, int fd)
 		addr_str(&from, ignored, sizeof(ignored), &m.cport);
 		if (dns_parse_query(pkt, (size_t)n, &q) < 0)
 			continue;
-		uint32_t a4 = dns_sinkhole_addr(q.name);
-		struct dns_answer ans = {.addr4 = a4,
-					 .txt = "aWQ=" /* base64("id"): loaders that run what TXT
-							  says run a harmless probe */
-					 ,
-					 .ttl = 300};
+		struct dns_answer ans;
+		dns_sink_answer(q.name, &ans);
 		m.qtype = q.qtype;
-		if (q.qtype == 1)
-			inet_ntop(AF_INET, &a4, m.addr, sizeof(m.addr));
+		if (ans.rcode)
+			m.flags = NSF_NXDOMAIN;
+		else if (q.qtype == 1)
+			inet_ntop(AF_INET, &ans.addr4, m.addr, sizeof(m.addr));
 		ssize_t rl = dns_build_response(&q, pkt, (size_t)n, &ans, out, sizeof(out));
 		if (rl > 0)
 			reply_from(fd, out, (size_t)rl, &from, mh.msg_namelen, &mh);
@@ -444,8 +442,8 @@ static int http_serve(struct sink *s, struct conn *c, int fd)
 			n = ws_accept_reply(req.ws_key, out, sizeof(out));
 			c->mode = MODE_WS;
 		} else {
-			n = netsink_http_reply(req.method, req.target, req.host, s->geo, out,
-					       sizeof(out));
+			n = netsink_http_reply(req.method, req.target, req.host, req.accept,
+					       req.user_agent, s->geo, out, sizeof(out));
 		}
 		conn_send(c, fd, out, n);
 		c->served += used;

@@ -1,11 +1,11 @@
 /* The netsink: a DNS responder and a TCP/UDP sink inside the sandbox's
- * network namespace.  Every DNS question is answered (A with a sinkhole
- * address in 198.18.0.0/15, TXT with a harmless string, others NODATA) and
- * recorded; every connection is accepted on the port asked for, answered
- * like a plausible server (HTTP replies, WebSocket upgrades, TLS terminated
- * with a leaf minted by the run's own authority, two harmless shell
- * commands on raw sockets) and what the client sent (decrypted, for TLS) is
- * captured, up to NETSINK_CAPTURE_MAX bytes.
+ * network namespace.  Every DNS question is recorded and answered (A with a
+ * sinkhole address in 198.18.0.0/15, TXT with an SPF policy, others
+ * NODATA; NXDOMAIN for names made up to test the resolver); every connection is accepted on the
+ * port asked for, answered like a plausible server (HTTP replies, WebSocket upgrades, TLS
+ * terminated with a leaf minted by the run's own authority, two harmless shell commands on raw
+ * sockets) and what the client sent (decrypted, for TLS) is captured, up to NETSINK_CAPTURE_MAX
+ * bytes.
  *
  * It talks to the supervisor over a SOCK_SEQPACKET channel: requests
  * (listen on a port, flush) go in; messages (struct ns_msg + payload) come
@@ -49,6 +49,7 @@ enum ns_flags {
 	NSF_TLS = 1 << 2,	 /* TLS terminated: the payload is the decrypted stream */
 	NSF_TLS_FAILED = 1 << 3, /* the client refused the sink's certificate (payload:
 				    its ClientHello), see tls_error */
+	NSF_NXDOMAIN = 1 << 4,	 /* NS_DNS: answered NXDOMAIN (a name that cannot exist) */
 };
 
 struct mitm;
@@ -62,8 +63,10 @@ struct netsink_options {
 int netsink_main(int chan, void *arg /* struct netsink_options * */);
 
 /* Builds the HTTP response the sink gives to a request (method, target,
- * host), into |out|.  Returns its length. */
-size_t netsink_http_reply(const char *method, const char *target, const char *host, const char *geo,
-			  char *out, size_t cap);
+ * host, Accept and User-Agent; any but the target may be NULL), into |out|
+ * (NUL-terminated; the body may hold binary bytes).  Returns its length. */
+size_t netsink_http_reply(const char *method, const char *target, const char *host,
+			  const char *accept, const char *ua, const char *geo, char *out,
+			  size_t cap);
 
 #endif

@@ -119,6 +119,7 @@ static void handle_ns_msg(struct ctx *c, const struct ns_msg *m, const unsigned 
 		e = evlog_add(&c->res->log, EV_DNS, "dns");
 		e->host = xstrndup((const char *)payload, len);
 		e->arg = m->qtype;
+		e->ret = m->flags & NSF_NXDOMAIN ? 3 : 0; /* the DNS rcode: 3 NXDOMAIN */
 		snprintf(e->addr, sizeof(e->addr), "%s", m->addr);
 		e->port = 53;
 		e->proto = xstrdup("udp");

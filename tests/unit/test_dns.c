@@ -175,6 +175,64 @@ static void test_response_a(void **state)
 	assert_memory_equal(out + 40, "\xc6\x12\x07\x09", 4); /* 198.18.7.9 */
 }
 
+static void test_response_nxdomain(void **state)
+{
+	struct dns_query q;
+	struct dns_answer ans = {.rcode = DNS_RCODE_NXDOMAIN, .addr4 = 1, .ttl = 300};
+	uint8_t out[512];
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(parse(a_query, sizeof(a_query), &q), 0);
+	n = build(&q, a_query, sizeof(a_query), &ans, out, sizeof(out));
+	assert_int_equal(n, 28);
+	assert_int_equal(rd16(out + 2), 0x8183); /* QR RD RA, NXDOMAIN */
+	assert_int_equal(rd16(out + 6), 0);	 /* no answer */
+}
+
+/* Made-up names get NXDOMAIN; chosen names, and random labels under a
+ * chosen domain (data leaving by DNS), are answered. */
+static void test_probe_names(void **state)
+{
+	static const char *const probes[] = {"q7xk2m9vzp4wtb.com",	"xkqzjwpqvrt.net",
+					     "a1b2c3d4e5.org",		"kq8x7m2p.google.com",
+					     "zx81nvq0e.microsoft.com", "b0c9x7q2z.co.uk",
+					     "x1y2z3w4v5.example.com."};
+	static const char *const names[] = {"registry.npmjs.org",
+					    "www.google.com",
+					    "api.ipify.org",
+					    "discord.com",
+					    "jsdelivr.net",
+					    "googleapis.com",
+					    "4d4b49413132.x.exfil.test",
+					    "x.oast.fun",
+					    "0123456789abcdef0123.burpcollaborator.net",
+					    "s3-us-west-2.amazonaws.com",
+					    "xn--80ak6aa92e.com",
+					    "mycompanyapi.io",
+					    "localhost",
+					    "",
+					    "cloudflare-dns.com",
+					    "stackoverflow.com"};
+	struct dns_answer a;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		if (!dns_name_is_probe(probes[i]))
+			fail_msg("%s: not a probe", probes[i]);
+		dns_sink_answer(probes[i], &a);
+		assert_int_equal(a.rcode, DNS_RCODE_NXDOMAIN);
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (dns_name_is_probe(names[i]))
+			fail_msg("%s: a probe", names[i]);
+		dns_sink_answer(names[i], &a);
+		assert_int_equal(a.rcode, 0);
+		assert_int_equal(a.addr4, dns_sinkhole_addr(names[i]));
+		assert_string_equal(a.txt, "v=spf1 -all");
+	}
+}
+
 static void test_response_reparses_as_question(void **state)
 {
 	struct dns_query q, r;
@@ -592,6 +650,8 @@ int main(void)
 		cmocka_unit_test(test_parse_keeps_case),
 		cmocka_unit_test(test_parse_root),
 		cmocka_unit_test(test_response_a),
+		cmocka_unit_test(test_response_nxdomain),
+		cmocka_unit_test(test_probe_names),
 		cmocka_unit_test(test_response_reparses_as_question),
 		cmocka_unit_test(test_response_txt),
 		cmocka_unit_test(test_response_txt_split),
