@@ -264,11 +264,81 @@ const char *dns_type_name(uint16_t qtype, char *buf, size_t buflen)
 	return buf;
 }
 
+/* Address blocks the answers are drawn from: real networks of the hosts
+ * asked for, else of the large hosting providers where most names live.
+ * (An address from a benchmarking or documentation range would tell a
+ * package its resolver is fake.) */
+struct addr_block {
+	const char *suffix; /* the name or its parent domain; NULL: any name */
+	uint32_t base;	    /* host order */
+	unsigned plen;	    /* prefix length, 8..32 */
+};
+
+#define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+static const struct addr_block exact_blocks[] = {
+	{"dns.google", IP4(8, 8, 8, 8), 32},
+	{"one.one.one.one", IP4(1, 1, 1, 1), 32},
+	{"cloudflare-dns.com", IP4(104, 16, 248, 249), 32},
+	{"dns.quad9.net", IP4(9, 9, 9, 9), 32},
+};
+
+static const struct addr_block owner_blocks[] = {
+	{"google.com", IP4(142, 250, 0, 0), 15},
+	{"googleapis.com", IP4(142, 250, 0, 0), 15},
+	{"gstatic.com", IP4(142, 250, 0, 0), 15},
+	{"youtube.com", IP4(142, 250, 0, 0), 15},
+	{"github.com", IP4(140, 82, 112, 0), 20},
+	{"githubusercontent.com", IP4(185, 199, 108, 0), 22},
+	{"npmjs.org", IP4(104, 16, 0, 0), 13},
+	{"npmjs.com", IP4(104, 16, 0, 0), 13},
+	{"yarnpkg.com", IP4(104, 16, 0, 0), 13},
+	{"cloudflare.com", IP4(104, 16, 0, 0), 13},
+	{"amazonaws.com", IP4(52, 0, 0, 0), 11},
+	{"amazon.com", IP4(52, 0, 0, 0), 11},
+	{"microsoft.com", IP4(20, 0, 0, 0), 11},
+	{"azure.com", IP4(20, 0, 0, 0), 11},
+	{"windows.net", IP4(20, 0, 0, 0), 11},
+	{"discord.com", IP4(162, 159, 128, 0), 17},
+	{"telegram.org", IP4(149, 154, 160, 0), 20},
+};
+
+static const struct addr_block hosting_blocks[] = {
+	{NULL, IP4(104, 16, 0, 0), 13},	 /* Cloudflare */
+	{NULL, IP4(172, 64, 0, 0), 13},	 /* Cloudflare */
+	{NULL, IP4(52, 0, 0, 0), 11},	 /* AWS */
+	{NULL, IP4(54, 144, 0, 0), 12},	 /* AWS */
+	{NULL, IP4(3, 208, 0, 0), 12},	 /* AWS */
+	{NULL, IP4(34, 64, 0, 0), 10},	 /* Google Cloud */
+	{NULL, IP4(35, 184, 0, 0), 13},	 /* Google Cloud */
+	{NULL, IP4(151, 101, 0, 0), 16}, /* Fastly */
+	{NULL, IP4(23, 192, 0, 0), 11},	 /* Akamai */
+	{NULL, IP4(20, 0, 0, 0), 11},	 /* Azure */
+	{NULL, IP4(104, 131, 0, 0), 16}, /* DigitalOcean */
+	{NULL, IP4(159, 89, 0, 0), 16},	 /* DigitalOcean */
+};
+
+static bool name_under(const char *name, size_t n, const char *dom, bool exact)
+{
+	size_t d = strlen(dom);
+	if (n == d)
+		return !strncasecmp(name, dom, d);
+	return !exact && n > d && name[n - d - 1] == '.' && !strncasecmp(name + n - d, dom, d);
+}
+
+/* An address of |b| for hash |h|: never a .0 or a .255. */
+static uint32_t block_addr(const struct addr_block *b, uint32_t h)
+{
+	if (b->plen >= 32)
+		return htonl(b->base);
+	uint32_t n24 = b->plen >= 24 ? 1u : 1u << (24 - b->plen);
+	uint32_t idx = h % (n24 * 254u);
+	return htonl(b->base + (idx / 254u) * 256u + 1u + idx % 254u);
+}
+
 uint32_t dns_sinkhole_addr(const char *name)
 {
-	/* 198.18.0.0/15 with the last octet in 1..254: 2 * 256 * 254 hosts. */
-	const uint32_t hosts = 2u * 256u * 254u;
-	uint32_t h = FNV32_OFFSET, idx;
+	uint32_t h = FNV32_OFFSET;
 	size_t n;
 
 	if (!name)
@@ -285,9 +355,15 @@ uint32_t dns_sinkhole_addr(const char *name)
 		h ^= c;
 		h *= FNV32_PRIME;
 	}
-	idx = h % hosts;
-	return htonl((198u << 24) | ((18u + idx / (256u * 254u)) << 16) |
-		     (((idx / 254u) % 256u) << 8) | (1u + idx % 254u));
+	for (size_t i = 0; i < sizeof(exact_blocks) / sizeof(exact_blocks[0]); i++)
+		if (name_under(name, n, exact_blocks[i].suffix, true))
+			return block_addr(&exact_blocks[i], h);
+	for (size_t i = 0; i < sizeof(owner_blocks) / sizeof(owner_blocks[0]); i++)
+		if (name_under(name, n, owner_blocks[i].suffix, false))
+			return block_addr(&owner_blocks[i], h);
+	/* the block from the high bits, the address from the rest */
+	const size_t nb = sizeof(hosting_blocks) / sizeof(hosting_blocks[0]);
+	return block_addr(&hosting_blocks[(h >> 24) % nb], h);
 }
 
 /* Second-level labels of public suffixes of two labels (co.uk, com.au ...). */

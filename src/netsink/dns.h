@@ -101,11 +101,16 @@ ssize_t dns_build_response(const struct dns_query *q, const uint8_t *pkt, size_t
  * holds any) and returns |buf|; returns "" if |buf| is NULL or |buflen| 0. */
 const char *dns_type_name(uint16_t qtype, char *buf, size_t buflen);
 
-/* Returns the sinkhole address for |name| in network byte order: an address
- * in 198.18.0.0/15 (RFC 2544 benchmarking, never routed) whose last octet is
- * never 0 or 255, chosen by the 32-bit FNV-1a hash of the ASCII-lowercased
- * name with one trailing dot ignored.  The same name, in any case, always
- * gets the same address.  NULL is hashed as "". */
+/* Returns the sinkhole address for |name| in network byte order: a public
+ * address where the name could plausibly live, never a .0 or .255.  A few
+ * well-known names get their real address (dns.google 8.8.8.8,
+ * one.one.one.one 1.1.1.1 ...); names of a few large owners (google.com,
+ * github.com, npmjs.org, amazonaws.com ...) an address in that owner's
+ * network; any other an address in one of the large hosting providers'
+ * networks (Cloudflare, AWS, Google Cloud, Fastly, Akamai, Azure,
+ * DigitalOcean).  The choice is the 32-bit FNV-1a hash of the
+ * ASCII-lowercased name with one trailing dot ignored: the same name, in
+ * any case, always gets the same address.  NULL is hashed as "". */
 uint32_t dns_sinkhole_addr(const char *name);
 
 /* What the sink answers for |name|: a name that cannot exist (a probe:

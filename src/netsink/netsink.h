@@ -1,6 +1,6 @@
 /* The netsink: a DNS responder and a TCP/UDP sink inside the sandbox's
  * network namespace.  Every DNS question is recorded and answered (A with a
- * sinkhole address in 198.18.0.0/15, TXT with an SPF policy, others
+ * plausible public address, TXT with an SPF policy, others
  * NODATA; NXDOMAIN for names made up to test the resolver); every connection is accepted on the
  * port asked for, answered like a plausible server (HTTP replies, WebSocket upgrades, TLS
  * terminated with a leaf minted by the run's own authority, two harmless shell commands on raw
