@@ -168,6 +168,61 @@ static void __attribute__((noreturn)) run_step_child(const struct init_state *st
 	_exit(127);
 }
 
+/* The next pid the namespace hands out is |pid| (best effort). */
+static void set_next_pid(int pid)
+{
+	char v[16];
+	int n = snprintf(v, sizeof(v), "%d", pid - 1);
+	int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (write(fd, v, (size_t)n) < 0)
+			log_debug("cannot set ns_last_pid: %s", strerror(errno));
+		close(fd);
+	}
+}
+
+/* What a Debian laptop runs as root, as far as a process list goes: a
+ * machine with four processes and pids under ten is a fresh pid
+ * namespace.  Each decoy is a fork of init that only waits; it keeps
+ * init's uid and capabilities, so the package can neither signal it nor
+ * read its /proc/N/exe (which would name snare's binary).  The pids are
+ * about where a booted machine has them.  Titles are one string each
+ * (see set_title()). */
+static const struct {
+	const char *comm, *title;
+	int pid;
+} decoys[] = {
+	{"systemd-journal", "/lib/systemd/systemd-journald", 301},
+	{"systemd-udevd", "/lib/systemd/systemd-udevd", 334},
+	{"cron", "/usr/sbin/cron", 642},
+	{"systemd-logind", "/lib/systemd/systemd-logind", 668},
+	{"udisksd", "/usr/libexec/udisks2/udisksd", 689},
+	{"sshd", "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups", 807},
+};
+#define NETSINK_PID 597
+
+static void start_decoys(uint32_t seed)
+{
+	for (size_t i = 0; i < sizeof(decoys) / sizeof(decoys[0]); i++) {
+		set_next_pid(decoys[i].pid + (int)(seed % 17));
+		pid_t p = fork();
+		if (p != 0)
+			continue;
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		close_range(3, ~0U, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		set_title(decoys[i].comm, decoys[i].title);
+		for (;;)
+			pause();
+	}
+}
+
 /* Untraced: tells the supervisor that step |k| ended ("X<k> <status>"). */
 static void send_step_end(int ctl, size_t k, int status)
 {
@@ -268,8 +323,11 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		log_debug("no cgroup namespace: %s", strerror(errno));
 
+	uint32_t seed = str_seed(cfg->id->hostname);
+	start_decoys(seed);
 	/* The netsink: in the sandbox's network namespace, untraced. */
 	if (cfg->netsink_main) {
+		set_next_pid(NETSINK_PID + (int)(seed % 17));
 		pid_t ns = fork();
 		if (ns < 0) {
 			errbuf_set(err, sizeof(err), "cannot start the netsink: %s",
@@ -283,6 +341,8 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 		}
 		close(cfg->netsink_fd);
 	}
+	/* The package's processes: where a session some hours old is. */
+	set_next_pid(2000 + (int)(seed % 20000));
 	pid_t *step_pids = cfg->untraced ? xcalloc(cfg->nsteps + 1, sizeof(pid_t)) : NULL;
 	send_status(ctl, "R");
 

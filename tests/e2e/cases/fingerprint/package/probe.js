@@ -43,6 +43,7 @@ for (let p = process.ppid, i = 0; p > 0 && i < 8; i++) {
 }
 out.parent_chain = chain;
 out.parent_is_npm = chain.some(c => /npm|npm-cli/.test(c));
+out.pid = process.pid;
 out.exec_argv = process.execArgv;
 out.main_filename = require.main ? path.basename(require.main.filename) : null;
 
