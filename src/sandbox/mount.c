@@ -244,6 +244,102 @@ static int trust_ca(const char *root, const char *pem, char *err, size_t errlen)
 	return 0;
 }
 
+/* /sys: a sysfs of the sandbox's own network namespace (the host's lists
+ * the host's network cards, not the sandbox's), or the host's read-only
+ * where the kernel refuses a new one.  DMI names the machine: a virtual
+ * one says QEMU, KVM or VMware there, which is a tell of the analysis
+ * host, so it reads as a laptop's. */
+static void mount_sys(const char *root)
+{
+	static const char *const dmi[][2] = {
+		{"sys_vendor", "Dell Inc."},
+		{"product_name", "XPS 13 9310"},
+		{"product_family", "XPS"},
+		{"product_version", ""},
+		{"board_vendor", "Dell Inc."},
+		{"board_name", "0DXP1F"},
+		{"board_version", "A00"},
+		{"bios_vendor", "Dell Inc."},
+		{"bios_version", "3.21.0"},
+		{"bios_date", "02/19/2024"},
+		{"chassis_vendor", "Dell Inc."},
+		{"chassis_type", "10"},
+		{"chassis_version", ""},
+		{"modalias", "dmi:bvnDellInc.:bvr3.21.0:svnDellInc.:pnXPS139310:"}};
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/sys", root);
+	if (mkdir_p(path, 0555) < 0)
+		return;
+	if (mount("sysfs", path, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		log_debug("no sysfs of the sandbox's own (%s): the host's, read-only",
+			  strerror(errno));
+		if (ro_bind("/sys", root, "/sys") < 0)
+			log_debug("no /sys in the sandbox");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/sys/devices/virtual/dmi/id", root);
+	if (access(path, F_OK) < 0 ||
+	    mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=64k") <
+		    0)
+		return;
+	for (size_t i = 0; i < sizeof(dmi) / sizeof(dmi[0]); i++) {
+		char file[4200], body[128];
+		snprintf(file, sizeof(file), "%s/%s", path, dmi[i][0]);
+		snprintf(body, sizeof(body), "%s\n", dmi[i][1]);
+		if (write_file(file, body, 0444) < 0)
+			log_debug("cannot write '%s'", file);
+	}
+	make_ro(path);
+}
+
+/* /proc/cpuinfo without the "hypervisor" flag the CPU shows in a virtual
+ * machine (the analysis host's, not the sandbox's, tell), staged and bound
+ * over the sandbox's /proc/cpuinfo. */
+static void cpuinfo_plain(const char *root)
+{
+	char src[4096], dst[4096];
+	size_t len = 0, cap = 1 << 16;
+	char *info = malloc(cap);
+	int fd = open("/proc/cpuinfo", O_RDONLY | O_CLOEXEC); /* st_size is 0: read to EOF */
+	ssize_t n;
+
+	if (!info || fd < 0) {
+		free(info);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((n = read(fd, info + len, cap - len - 1)) > 0) {
+		len += (size_t)n;
+		if (len + 1 == cap) {
+			char *more = cap < (8u << 20) ? realloc(info, cap * 2) : NULL;
+			if (!more)
+				break;
+			info = more;
+			cap *= 2;
+		}
+	}
+	close(fd);
+	info[len] = '\0';
+	char *p = info;
+	bool changed = false;
+	while ((p = strstr(p, " hypervisor")) != NULL) {
+		if (p[11] == ' ' || p[11] == '\n') {
+			memmove(p, p + 11, strlen(p + 11) + 1);
+			changed = true;
+		} else {
+			p++;
+		}
+	}
+	snprintf(src, sizeof(src), "%s" STAGE "/cpuinfo", root);
+	snprintf(dst, sizeof(dst), "%s/proc/cpuinfo", root);
+	if (changed && write_file(src, info, 0444) == 0 &&
+	    mount(src, dst, NULL, MS_BIND, NULL) == 0)
+		make_ro(dst);
+	free(info);
+}
+
 static int build_dev(const char *root, char *err, size_t errlen)
 {
 	static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
@@ -361,8 +457,7 @@ int mount_build_root(const struct sandbox_config *cfg, const char *newroot, uid_
 		FAIL("cannot bind /etc");
 	if (ro_bind("/var", newroot, "/var") < 0)
 		FAIL("cannot bind /var");
-	if (ro_bind("/sys", newroot, "/sys") < 0)
-		log_debug("no /sys in the sandbox");
+	mount_sys(newroot);
 	snprintf(opts, sizeof(opts), "mode=1777,size=%llu",
 		 (unsigned long long)cfg->limits.tmpfs_bytes);
 	if (tmpfs_at(newroot, "/tmp", opts, 01777) < 0 ||
@@ -381,8 +476,6 @@ int mount_build_root(const struct sandbox_config *cfg, const char *newroot, uid_
 		return -errno;
 	if (cfg->ca_pem && trust_ca(newroot, cfg->ca_pem, err, errlen) < 0)
 		return -errno;
-	if (stage_close(newroot, err, errlen) < 0)
-		return -errno;
 	for (size_t i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
 		snprintf(path, sizeof(path), "%s%s", newroot, empty[i]);
 		if (mkdir(path, strcmp(empty[i], "/root") ? 0755 : 0700) < 0)
@@ -394,6 +487,9 @@ int mount_build_root(const struct sandbox_config *cfg, const char *newroot, uid_
 	if (mkdir(path, 0555) < 0 ||
 	    mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		FAIL("cannot mount /proc");
+	cpuinfo_plain(newroot);
+	if (stage_close(newroot, err, errlen) < 0)
+		return -errno;
 
 	if (mount_home(cfg, newroot, uid, gid, err, errlen) < 0)
 		return -errno;

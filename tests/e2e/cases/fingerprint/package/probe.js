@@ -71,7 +71,7 @@ let sysnet = [];
 try { sysnet = fs.readdirSync('/sys/class/net'); } catch (e) {}
 out.sys_net = sysnet.sort();
 out.if_names = Object.keys(os.networkInterfaces()).sort();
-out.sys_net_matches = JSON.stringify(out.sys_net.filter(n => !/^veth/.test(n))) === JSON.stringify(out.if_names);
+out.sys_net_matches = JSON.stringify(out.sys_net) === JSON.stringify(out.if_names);
 out.cpus = os.cpus().length;
 out.totalmem_gib = Math.round(os.totalmem() / 2 ** 30);
 const cm = typeof process.constrainedMemory === "function" ? process.constrainedMemory() : 0;
