@@ -123,6 +123,9 @@ out.home_btime_oldest_days = days(Math.max(...ages(sts.map(s => s.birthtimeMs / 
 out.home_dir_mtime_last_hour = ages(dsts.map(s => s.mtimeMs / 1000)).filter(x => x < 3600).length;
 out.home_dir_count = dirs.length;
 out.home_empty_files = sts.filter(s => s.size === 0).length;
+const head = f => { try { const fd = fs.openSync(f, 'r'), b = Buffer.alloc(16); fs.readSync(fd, b, 0, 16, 0); fs.closeSync(fd); return b.toString('latin1'); } catch (e) { return ''; } };
+out.home_tiny_databases = files.filter((f, i) => head(f).startsWith('SQLite format 3') && sts[i].size < 4096).length;
+out.home_tiny_pictures = files.filter((f, i) => /\.(jpe?g|png|pdf)$/i.test(f) && sts[i].size < 4096).length;
 const hist = read(home + '/.bash_history') || '';
 out.history_lines = hist.split('\n').filter(Boolean).length;
 out.history_dirs_exist = [...hist.matchAll(/^cd (\S+)/mg)].map(m => m[1].replace(/^~\//, '')).every(d => fs.existsSync(path.resolve(home, d)));
