@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "sandbox/identity.h"
+#include "sandbox/internal.h"
 #include "util/base64.h"
 #include "util/log.h"
 #include "util/strbuf.h"
@@ -196,7 +197,6 @@ static const struct home_file project_files[] = {
 	{".git/config", 0644,
 	 "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n[remote \"origin\"]\n\turl = https://github.com/acme/dashboard.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n"},
 	{".git/hooks/pre-commit.sample", 0755, "#!/bin/sh\nexit 0\n"},
-	{".git/refs/heads/main", 0644, "5d4c3b2a19f8e7d6c5b4a39281706f5e4d3c2b1a\n"},
 	{"node_modules/express/package.json", 0644,
 	 "{\n  \"name\": \"express\",\n  \"version\": \"4.18.2\",\n  \"main\": \"index.js\"\n}\n"},
 	{"node_modules/express/index.js", 0644,
@@ -260,6 +260,8 @@ static void expand(struct strbuf *out, const char *tpl, size_t len, const struct
 		strbuf_add(out, tpl + i, 1);
 	}
 }
+
+static uint32_t age_hash(const char *s, uint32_t h);
 
 /* Sizes: a browser database of 17 bytes or a 10-byte photo is a file made
  * to be found.  Databases, pictures, documents and wallets are padded to a
@@ -368,10 +370,24 @@ int home_populate(const char *home, const struct identity *id, uid_t uid, gid_t 
 			   gid);
 }
 
+/* What the project's .gitignore leaves to git, in git's order. */
+static const char *const project_tracked[] = {".gitignore",   ".npmrc",	       "README.md",
+					      "package.json", "src/config.js", "src/index.js"};
+
 int project_populate(const char *dir, const struct identity *id)
 {
-	return write_files(dir, project_files, sizeof(project_files) / sizeof(project_files[0]), id,
-			   getuid(), getgid());
+	int r = write_files(dir, project_files, sizeof(project_files) / sizeof(project_files[0]),
+			    id, getuid(), getgid());
+	if (r == 0) {
+		char email[96];
+		snprintf(email, sizeof(email), "%s@gmail.com", id->user);
+		if (git_fake_history(dir, project_tracked,
+				     sizeof(project_tracked) / sizeof(project_tracked[0]),
+				     4 /* src/config.js */, id->fullname, email, (long)time(NULL),
+				     age_hash(id->hostname, 2166136261u)) != 0)
+			plog_err("cannot write the project's git history");
+	}
+	return r;
 }
 
 /* ---- history -------------------------------------------------------------
