@@ -121,8 +121,9 @@ void dns_sink_answer(const char *name, struct dns_answer *ans);
 
 /* Whether |name| looks made up to test the resolver, the way sandbox
  * checks do: its registrable label (the one left of the public suffix)
- * looks random (8+ characters, no hyphen, and few vowels, long consonant
- * runs or letters and digits interleaved), or a label left of a
+ * looks random (8+ characters, no hyphen, and bigrams rare in words, few
+ * vowels, long consonant runs or letters and digits interleaved), or a
+ * label left of a
  * well-known domain (google.com, microsoft.com ...) does.  Random labels
  * under any other domain are answered: that is how data leaves by DNS. */
 bool dns_name_is_probe(const char *name);

@@ -233,6 +233,44 @@ static void test_probe_names(void **state)
 	}
 }
 
+/* The detector over many names: random labels of 12 characters are told
+ * apart nearly always, popular domain names almost never flagged. */
+static void test_probe_rates(void **state)
+{
+	static const char *const popular[] = {
+		"facebook",	 "microsoft",	"cloudflare", "jsdelivr",      "stackoverflow",
+		"wikipedia",	 "instagram",	"bitbucket",  "herokuapp",     "digitalocean",
+		"kubernetes",	 "atlassian",	"jetbrains",  "salesforce",    "mailchimp",
+		"bootstrapcdn",	 "fontawesome", "cloudfront", "windowsupdate", "letsencrypt",
+		"namecheap",	 "coinbase",	"etherscan",  "uniswap",       "huggingface",
+		"tensorflow",	 "matplotlib",	"streamlit",  "chocolatey",    "snapcraft",
+		"bankofamerica", "wellsfargo",	"requestbin", "pipedream",     "interactsh",
+		"canarytokens",	 "localtunnel", "tailscale",  "protonvpn",     "discordapp",
+		"telegram",	 "whatsapp"};
+	static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned long long x = 88172645463325252ULL;
+	int caught = 0;
+	char name[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(popular) / sizeof(popular[0]); i++) {
+		snprintf(name, sizeof(name), "%s.com", popular[i]);
+		if (dns_name_is_probe(name))
+			fail_msg("%s: a probe", name);
+	}
+	for (int i = 0; i < 2000; i++) {
+		for (int k = 0; k < 12; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			name[k] = alnum[x % 36];
+		}
+		snprintf(name + 12, sizeof(name) - 12, ".com");
+		caught += dns_name_is_probe(name);
+	}
+	assert_true(caught >= 1980);
+}
+
 static void test_response_reparses_as_question(void **state)
 {
 	struct dns_query q, r;
@@ -661,6 +699,7 @@ int main(void)
 		cmocka_unit_test(test_response_a),
 		cmocka_unit_test(test_response_nxdomain),
 		cmocka_unit_test(test_probe_names),
+		cmocka_unit_test(test_probe_rates),
 		cmocka_unit_test(test_response_reparses_as_question),
 		cmocka_unit_test(test_response_txt),
 		cmocka_unit_test(test_response_txt_split),

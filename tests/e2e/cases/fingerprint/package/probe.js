@@ -32,7 +32,7 @@ out.proc1_environ = err('/proc/1/environ');
 const pids = fs.readdirSync('/proc').filter(d => /^\d+$/.test(d));
 out.proc_count = pids.length;
 out.proc_names = pids.map(p => (read('/proc/' + p + '/comm') || '').trim());
-out.proc_cmdlines_leak = pids.map(p => (read('/proc/' + p + '/cmdline') || '').split('\0').join(' ')).filter(c => LEAK.test(c));
+out.proc_cmdline_leaks = pids.map(p => (read('/proc/' + p + '/cmdline') || '').split('\0').join(' ')).filter(c => LEAK.test(c));
 // the harness: the parent chain of this process
 const chain = [];
 for (let p = process.ppid, i = 0; p > 0 && i < 8; i++) {
@@ -45,7 +45,11 @@ out.parent_chain = chain;
 out.parent_is_npm = chain.some(c => /npm|npm-cli/.test(c));
 out.pid = process.pid;
 out.exec_argv = process.execArgv;
-out.main_filename = require.main ? path.basename(require.main.filename) : null;
+out.exec_argv_count = process.execArgv.length;
+out.has_require_main = !!require.main;
+out.main_is_self = require.main === module;
+out.module_parent = module.parent && module.parent.filename ? path.basename(module.parent.filename) : null;
+out.stack_has_eval = /\[eval\]|\[stdin\]/.test(new Error().stack);
 
 // mounts
 const mi = read('/proc/self/mountinfo') || '';
@@ -54,10 +58,13 @@ const rootFs = rootLine.split(' - ')[1] || '';
 out.root_fstype = rootFs.split(' ')[0] || null;
 out.root_source = rootFs.split(' ')[1] || null;
 out.mountinfo_leaks = mi.split('\n').filter(l => LEAK.test(l));
+out.mountinfo_leak_count = out.mountinfo_leaks.length;
 out.mount_roots = [...new Set(mi.split('\n').filter(Boolean).map(l => l.split(' ')[3]).filter(r => r !== '/'))];
 out.mounts_leaks = (read('/proc/mounts') || '').split('\n').filter(l => LEAK.test(l));
+out.mounts_leak_count = out.mounts_leaks.length;
 out.mount_count = mi.split('\n').filter(Boolean).length;
 out.run_hidden = fs.existsSync('/run') ? fs.readdirSync('/run').filter(n => n.startsWith('.')) : [];
+out.run_hidden_count = out.run_hidden.length;
 out.cgroup = (read('/proc/self/cgroup') || '').trim();
 out.cgroup_leak = LEAK.test(out.cgroup) || /docker|lxc|kubepods|containerd/.test(out.cgroup);
 out.dockerenv = fs.existsSync('/.dockerenv') || fs.existsSync('/run/.containerenv');
@@ -65,6 +72,7 @@ out.ld_so_preload = fs.existsSync('/etc/ld.so.preload');
 out.uptime_s = os.uptime();
 out.sys_dmi_product = (read('/sys/class/dmi/id/product_name') || '').trim() || null;
 out.sys_dmi_vendor = (read('/sys/class/dmi/id/sys_vendor') || '').trim() || null;
+out.sys_dmi_virtual = SANDBOXY.test(out.sys_dmi_product || '') || /qemu|kvm|vmware|virtualbox|xen|bochs|standard pc|virtual machine|google compute|amazon ec2|hvm domu/i.test((out.sys_dmi_product || '') + ' ' + (out.sys_dmi_vendor || ''));
 out.sys_hypervisor = (read('/sys/hypervisor/type') || '').trim() || null;
 out.cpuinfo_hypervisor = /^flags.*\bhypervisor\b/m.test(read('/proc/cpuinfo') || '');
 let sysnet = [];
@@ -85,12 +93,16 @@ out.user_sandboxy = SANDBOXY.test(out.user) || /^(root|sandbox|runner|malware|te
 out.uid = process.getuid();
 const ANALYSIS_ENV = ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', 'NODE_TLS_REJECT_UNAUTHORIZED', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE', 'LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'NODE_DEBUG', 'NODE_V8_COVERAGE', 'STRACE', 'SANDBOX', 'CUCKOO', 'SNARE', 'MALWARE', 'ANALYSIS'];
 out.analysis_env = Object.keys(process.env).filter(k => ANALYSIS_ENV.includes(k) || /snare|sandbox|cuckoo|analysis|malware/i.test(k + '=' + process.env[k]));
+out.analysis_env_count = out.analysis_env.length;
 out.ci_env = ['CI', 'GITHUB_ACTIONS', 'GITLAB_CI', 'TRAVIS', 'JENKINS_URL', 'BUILDKITE', 'CIRCLECI'].filter(k => process.env[k]);
 const home = os.homedir();
 const aws = read(home + '/.aws/credentials') || '';
 out.aws_example = /AKIAIOSFODNN7EXAMPLE|wJalrXUtnFEMI|EXAMPLE/.test(aws + (process.env.AWS_ACCESS_KEY_ID || '') + (process.env.AWS_SECRET_ACCESS_KEY || ''));
 out.fake_secret_words = [home + '/.npmrc', home + '/.git-credentials', home + '/.env'].filter(f => /fake|dummy|test|example|canary|honey/i.test(read(f) || ''));
+out.fake_secret_count = out.fake_secret_words.length;
 out.mock_ca_paths = ['/usr/local/share/ca-certificates/mitmproxy.crt', home + '/.mitmproxy', '/etc/ssl/certs/mitmproxy-ca-cert.pem', home + '/.burp', '/usr/local/share/ca-certificates/extra'].filter(f => fs.existsSync(f));
+
+out.mock_ca_count = out.mock_ca_paths.length;
 
 // ---- the home ------------------------------------------------------------
 const files = [], dirs = [];
@@ -135,13 +147,14 @@ out.gitconfig_email = !!email;
 let gitlog = null;
 try { gitlog = cp.execFileSync('git', ['-C', home + '/projects/website', 'log', '-1', '--format=%ae'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch (e) { gitlog = null; }
 if (gitlog === null) {
-	const repos = dirs.filter(d => d.endsWith('/.git'));
+	const repos = [home + '/projects/app/.git', ...dirs.filter(d => d.endsWith('/.git'))];
 	for (const r of repos) {
 		try { gitlog = cp.execFileSync('git', ['-C', path.dirname(r), 'log', '-1', '--format=%ae'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); break; } catch (e) {}
 	}
 }
 out.git_head_resolves = gitlog !== null;
 out.git_author_matches_config = gitlog !== null && gitlog === email;
+try { out.git_status_clean = cp.execFileSync('git', ['-C', home + '/projects/app', 'status', '--porcelain', '--untracked-files=no'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString() === ''; } catch (e) { out.git_status_clean = false; }
 
 // ---- trust -----------------------------------------------------------------
 const bundle = read('/etc/ssl/certs/ca-certificates.crt') || '';
@@ -188,15 +201,17 @@ const peerCert = host => new Promise(r => {
 });
 
 (async () => {
-	out.dns_random_com = await lookup(rnd(14) + '.com');
-	out.dns_random_net = await lookup('x' + rnd(10) + 'q.net');
-	out.dns_random_under_google = await lookup(rnd(12) + '.google.com');
-	out.dns_random_two_labels = await lookup(rnd(8) + '.' + rnd(10) + '.org');
+	// 16 characters: the sink tells shorter random labels from chosen
+	// names less surely (tests/unit/test_dns.c), and this suite must not flake
+	out.dns_random_com = await lookup(rnd(16) + '.com');
+	out.dns_random_net = await lookup('x' + rnd(16) + 'q.net');
+	out.dns_random_under_google = await lookup(rnd(16) + '.google.com');
+	out.dns_random_two_labels = await lookup(rnd(8) + '.' + rnd(16) + '.org');
 	const g = await lookup('www.google.com');
 	out.dns_google = Array.isArray(g) ? 'answer' : g;
 	out.dns_google_benchmark_range = Array.isArray(g) && g.some(a => /^198\.1[89]\./.test(a));
 	out.dns_google_private_range = Array.isArray(g) && g.some(a => /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.)/.test(a));
-	const t = await new Promise(r => dns.resolveTxt(rnd(12) + '.com', (e, a) => r(e ? e.code : a)));
+	const t = await new Promise(r => dns.resolveTxt(rnd(16) + '.com', (e, a) => r(e ? e.code : a)));
 	out.dns_txt_random = Array.isArray(t) ? 'answer' : t;
 	const tg = await new Promise(r => dns.resolveTxt('google.com', (e, a) => r(e ? e.code : a.map(x => x.join('')))));
 	out.dns_txt_google_runs_id = Array.isArray(tg) && tg.some(x => /^aWQ=$|^id$/.test(x));
@@ -231,5 +246,7 @@ const peerCert = host => new Promise(r => {
 	} else {
 		out.cert_error = c.error;
 	}
+	out.proc_cmdline_leak_count = out.proc_cmdline_leaks.length;
+	out.ci_env_count = out.ci_env.length;
 	console.log(JSON.stringify(out));
 })();
