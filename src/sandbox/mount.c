@@ -2,6 +2,7 @@
  * read-only binds of the host's /usr, /etc, /var, /sys, a fresh /proc, a
  * minimal /dev, private tmpfs on /tmp, /run and the home, the project
  * directory bound read-write, then pivot_root and the old root detached. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -12,6 +13,8 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "sandbox/identity.h"
 #include "sandbox/internal.h"
@@ -207,6 +210,91 @@ static int overlay_etc(const char *root, const struct identity *id, char *err, s
 	return 0;
 }
 
+static void copy_times(const char *to, const struct stat *from)
+{
+	struct timespec ts[2] = {from->st_atim, from->st_mtim};
+	utimensat(AT_FDCWD, to, ts, AT_SYMLINK_NOFOLLOW);
+}
+
+/* A copy of the host's /etc/ssl/certs (its links, its times) holding the
+ * bundle at |bundle| and the CA as update-ca-certificates leaves a local
+ * one: NAME.pem and its subject-hash link, dated like the bundle; bound
+ * over the host's.  The hashed links then count what the bundle holds.
+ * 0, or -1 with nothing mounted (the caller binds the bundle alone). */
+static int trust_ca_dir(const char *root, const char *pem, const char *bundle,
+			const struct stat *bundle_st)
+{
+	char dir[4096], stage[4096], p[4400], q[4400], target[4096], cn[128] = "Local_Root_CA";
+	struct stat st, dst;
+	struct dirent *de;
+	int r = 0;
+
+	snprintf(dir, sizeof(dir), "%s/etc/ssl/certs", root);
+	snprintf(stage, sizeof(stage), "%s" STAGE "/certs", root);
+	BIO *bio = BIO_new_mem_buf(pem, -1);
+	X509 *x = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+	BIO_free(bio);
+	DIR *d = x ? opendir(dir) : NULL;
+	if (!d || stat(dir, &dst) < 0 || mkdir(stage, 0755) < 0) {
+		if (d)
+			closedir(d);
+		X509_free(x);
+		return -1;
+	}
+	while (r == 0 && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		snprintf(q, sizeof(q), "%s/%s", stage, de->d_name);
+		if (lstat(p, &st) < 0)
+			continue;
+		if (!strcmp(de->d_name, "ca-certificates.crt")) {
+			r = rename(bundle, q);
+		} else if (S_ISLNK(st.st_mode)) {
+			ssize_t n = readlink(p, target, sizeof(target) - 1);
+			if (n > 0) {
+				target[n] = '\0';
+				r = symlink(target, q);
+			}
+		} else if (S_ISDIR(st.st_mode)) {
+			r = fs_copy_tree(p, q, 64u << 20);
+		} else if (S_ISREG(st.st_mode)) {
+			size_t len = 0;
+			char *body = fs_read_file(p, 16u << 20, &len);
+			r = body ? fs_write_file(q, body, len) : -1;
+			free(body);
+		}
+		copy_times(q, &st);
+	}
+	closedir(d);
+	/* the CA's file, named as Debian names them, and its hash link */
+	X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, cn, sizeof(cn));
+	for (char *c = cn; *c; c++)
+		if (*c == ' ')
+			*c = '_';
+	unsigned long h = X509_subject_name_hash(x);
+	X509_free(x);
+	snprintf(p, sizeof(p), "%s.pem", cn);
+	snprintf(q, sizeof(q), "%s/%s", stage, p);
+	if (r == 0)
+		r = write_file(q, pem, 0644);
+	copy_times(q, bundle_st);
+	for (int i = 0; r == 0 && i < 10; i++) {
+		snprintf(target, sizeof(target), "%s/%08lx.%d", stage, h, i);
+		if (symlink(p, target) == 0) {
+			copy_times(target, bundle_st);
+			break;
+		}
+	}
+	copy_times(stage, &dst);
+	if (r != 0 || mount(stage, dir, NULL, MS_BIND, NULL) < 0) {
+		log_debug("cannot stage /etc/ssl/certs: %s", strerror(errno));
+		return -1;
+	}
+	make_ro(dir);
+	return 0;
+}
+
 /* The system CA bundle (what curl, wget, python, openssl and Go read) with
  * |pem| among its certificates, bound over the host's. */
 static int trust_ca(const char *root, const char *pem, char *err, size_t errlen)
@@ -238,6 +326,8 @@ static int trust_ca(const char *root, const char *pem, char *err, size_t errlen)
 		ok = false;
 	if (!ok)
 		FAIL("cannot write '%s'", src);
+	if (trust_ca_dir(root, pem, src, &st) == 0)
+		return 0;
 	if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
 		FAIL("cannot bind '%s'", bundle);
 	make_ro(dst);
@@ -356,6 +446,10 @@ static int build_dev(const char *root, char *err, size_t errlen)
 		close(fd);
 		if (mount(src, path, NULL, MS_BIND, NULL) < 0)
 			FAIL("cannot bind '%s'", src);
+		/* nosuid like every other mount: nothing runs with more rights */
+		struct sys_mount_attr attr = {.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC};
+		if (sys_mount_setattr(AT_FDCWD, path, 0, &attr) < 0)
+			FAIL("cannot make '%s' nosuid", path);
 	}
 	static const char *const links[][2] = {
 		{"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"},
