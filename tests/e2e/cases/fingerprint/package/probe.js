@@ -217,6 +217,9 @@ const peerCert = host => new Promise(r => {
 	out.dns_txt_google_runs_id = Array.isArray(tg) && tg.some(x => /^aWQ=$|^id$/.test(x));
 	// a sink that answers every port of a well-known host
 	out.tcp_google_81 = await connect('www.google.com', 81, 1500);
+	out.tcp_google_443 = await connect('www.google.com', 443, 1500);
+	// a random public address on a random port: a real network is silent
+	out.tcp_random_address = await connect('45.' + (1 + Math.floor(Math.random() * 250)) + '.' + Math.floor(Math.random() * 250) + '.' + (1 + Math.floor(Math.random() * 250)), 20000 + Math.floor(Math.random() * 40000), 1500);
 	// HTTP replies: neutral and shaped like what was asked for
 	const sh = await get('downloads.example-cdn.com', '/install.sh', { 'User-Agent': 'curl/7.88.1', Accept: '*/*' });
 	out.http_sh_runs_commands = !!sh.body && /\b(id|uname|whoami|curl|wget)\b/.test(sh.body.toString().split('\n').filter(l => !l.startsWith('#')).join('\n'));
