@@ -140,7 +140,12 @@ out.home_tiny_databases = files.filter((f, i) => head(f).startsWith('SQLite form
 out.home_tiny_pictures = files.filter((f, i) => /\.(jpe?g|png|pdf)$/i.test(f) && sts[i].size < 4096).length;
 const hist = read(home + '/.bash_history') || '';
 out.history_lines = hist.split('\n').filter(Boolean).length;
-out.history_dirs_exist = [...hist.matchAll(/^cd (\S+)/mg)].map(m => m[1].replace(/^~\//, '')).every(d => fs.existsSync(path.resolve(home, d)));
+// every directory the shell history goes to exists, followed from the home
+let cwd = home;
+out.history_dirs_exist = [...hist.matchAll(/^cd (\S+)/mg)].every(m => {
+	cwd = path.resolve(cwd, m[1].replace(/^~/, home));
+	return fs.existsSync(cwd);
+});
 const gitcfg = read(home + '/.gitconfig') || '';
 const email = (gitcfg.match(/email\s*=\s*(\S+)/) || [])[1];
 out.gitconfig_email = !!email;
