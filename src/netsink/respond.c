@@ -156,7 +156,7 @@ static void default_body(const char *path, size_t plen, const char *accept, cons
 		SET_BIN(b, "application/gzip", TGZ_EMPTY);
 	else if (ends_with(path, plen, ".zip"))
 		SET_BIN(b, "application/zip", ZIP_EMPTY);
-	else if (ends_with_any(path, plen, BIN_SUFFIXES))
+	else if (ends_with_any(path, plen, BIN_SUFFIXES) || contains(accept, "octet-stream"))
 		SET_BIN(b, "application/octet-stream", ELF_EXIT0);
 	else if (ends_with(path, plen, ".txt"))
 		set_text(b, "text/plain", "\n");
@@ -165,8 +165,6 @@ static void default_body(const char *path, size_t plen, const char *accept, cons
 	else if (ends_with_any(path, plen, HTML_SUFFIXES) || contains(accept, "html") ||
 		 (ua && !strncmp(ua, "Mozilla/", 8)))
 		set_text(b, "text/html", HTML_PAGE);
-	else if (contains(accept, "octet-stream"))
-		SET_BIN(b, "application/octet-stream", ELF_EXIT0);
 	else if (starts_with_any(ua, DOWNLOADERS))
 		/* a tool fetching a file with no extension, to run it */
 		set_text(b, "application/octet-stream", SH_STAGE);

@@ -32,7 +32,7 @@ struct gfile {
 
 static void hex(const unsigned char *sha, char out[2 * SHA_LEN + 1])
 {
-	for (int i = 0; i < SHA_LEN; i++)
+	for (size_t i = 0; i < SHA_LEN; i++)
 		snprintf(out + 2 * i, 3, "%02x", sha[i]);
 }
 

@@ -313,7 +313,7 @@ static void pad_body(struct strbuf *body, const char *path)
 			x ^= x << 13;
 			x ^= x >> 17;
 			x ^= x << 5;
-			char c = r->zeros ? '\0' : (char)(x >> 24);
+			unsigned char c = r->zeros ? 0 : (unsigned char)(x >> 24);
 			strbuf_add(body, &c, 1);
 		}
 		return;

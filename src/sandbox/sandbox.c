@@ -114,7 +114,8 @@ static void set_title(const char *comm, const char *title)
 	if (len >= room)
 		len = room - 1;
 	memset(area, 0, room);
-	memcpy(area, title, len);
+	for (size_t i = 0; i < len; i++) /* the NUL after it is the memset's */
+		area[i] = title[i];
 	/* argv's last byte not NUL: the kernel stops at the title's NUL */
 	if (len + 1 < v[1] - v[0])
 		area[v[1] - v[0] - 1] = ' ';

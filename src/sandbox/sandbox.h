@@ -6,8 +6,11 @@
  * of interest to the tracer.
  *
  * Layout of a run:
- *   snare (supervisor, tracer) ── init (pid 1 inside) ─┬─ netsink (untraced)
+ *   snare (supervisor, tracer) ── init (pid 1 inside) ─┬─ decoy daemons (idle, untraced)
+ *                                                      ├─ netsink (untraced)
  *                                                      └─ step 0, step 1, ... (traced)
+ * Init, the decoys and the netsink carry the titles of a booted machine's
+ * processes (/sbin/init, systemd-journald ...), not snare's command line.
  * The supervisor asks init to start step k; init forks, the child applies
  * limits, drops to uid 1000, loads the seccomp filter and execs.
  *

@@ -167,6 +167,7 @@ out.bundle_certs = (bundle.match(/-----BEGIN CERTIFICATE-----/g) || []).length;
 let hashed = 0;
 try { hashed = new Set(fs.readdirSync('/etc/ssl/certs').filter(n => /^[0-9a-f]{8}\.\d+$/.test(n)).map(n => fs.realpathSync('/etc/ssl/certs/' + n))).size; } catch (e) {}
 out.certs_dir_hashed = hashed;
+try { out.certs_dir_suspicious = fs.readdirSync('/etc/ssl/certs').filter(n => /mitm|sandbox|burp|charles|fiddler|intercept|egress|snare/i.test(n)).length; } catch (e) { out.certs_dir_suspicious = 0; }
 out.bundle_matches_dir = hashed === 0 || hashed === out.bundle_certs;
 let nodeBin = null;
 try { nodeBin = fs.readFileSync(process.execPath, 'latin1'); } catch (e) {}
