@@ -123,7 +123,8 @@ int fuzz_dns(const uint8_t *data, size_t size)
 	tname = dns_type_name(q.qtype, tbuf, sizeof(tbuf));
 	FUZZ_CHECK(tname && tname[0] && strlen(tname) < sizeof(tbuf) + 8);
 	addr = ntohl(dns_sinkhole_addr(q.name));
-	FUZZ_CHECK((addr >> 17) == ((198u << 24 | 18u << 16) >> 17));
+	FUZZ_CHECK(addr == ntohl(dns_sinkhole_addr(q.name)));
+	FUZZ_CHECK((addr >> 24) != 10 && (addr >> 24) != 127 && (addr >> 24) != 0);
 	FUZZ_CHECK((addr & 0xff) != 0 && (addr & 0xff) != 255);
 
 	/* The text of a TXT answer: the bytes of the input that are not NUL. */

@@ -718,6 +718,56 @@ static void phase_timeline(const struct ctx *c, const json_t *ph, float *f)
 	free(tl);
 }
 
+/* What sandbox checks read and ordinary code does not: the tracer's and
+ * the filter's marks in /proc/self/status, init and other processes, the
+ * mount table, DMI and hypervisor names, container marks.  (node reads
+ * /proc/self/cgroup, /proc/meminfo and /proc/self/maps whenever it starts:
+ * not these.) */
+static bool probe_path(const char *p)
+{
+	static const char *const files[] = {"/proc",
+					    "/proc/self/status",
+					    "/proc/thread-self/status",
+					    "/proc/mounts",
+					    "/proc/self/mounts",
+					    "/proc/self/mountinfo",
+					    "/proc/1/cgroup",
+					    "/.dockerenv",
+					    "/run/.containerenv",
+					    "/proc/scsi/scsi",
+					    "/proc/vz",
+					    "/proc/xen",
+					    "/sys/hypervisor/type",
+					    NULL};
+	static const char *const prefixes[] = {"/sys/class/dmi/", "/sys/devices/virtual/dmi/",
+					       NULL};
+
+	for (const char *const *x = files; *x; x++)
+		if (!strcmp(p, *x))
+			return true;
+	for (const char *const *x = prefixes; *x; x++)
+		if (!strncmp(p, *x, strlen(*x)))
+			return true;
+	/* /proc/<pid>/..., another process's or one's own by number */
+	if (strncmp(p, "/proc/", 6) != 0 || p[6] < '0' || p[6] > '9')
+		return false;
+	p += 6;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return *p == '/';
+}
+
+static void phase_probes(const json_t *ph, float *f)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach (json_object_get(ph, "files"), i, v)
+		f[P_read_probe] += (float)probe_path(str(v, "path"));
+	json_array_foreach (json_object_get(ph, "dns"), i, v)
+		f[P_dns_nxdomain] += (float)json_is_true(json_object_get(v, "nxdomain"));
+}
+
 static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 {
 	size_t i;
@@ -735,6 +785,7 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 	phase_dns(ph, f, &t_first_net);
 	phase_sockets(ph, f, &t_first_net);
 	f[P_conn_hosts] = distinct_hosts(ph);
+	phase_probes(ph, f);
 	phase_sent(c, ph, f);
 	phase_canaries(ph, f);
 	phase_signals(ph, f);

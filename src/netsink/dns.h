@@ -7,6 +7,7 @@
 #ifndef SNARE_NETSINK_DNS_H
 #define SNARE_NETSINK_DNS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -28,6 +29,8 @@ enum dns_type {
 };
 
 enum { DNS_CLASS_IN = 1, DNS_CLASS_ANY = 255 };
+
+enum { DNS_RCODE_NOERROR = 0, DNS_RCODE_NXDOMAIN = 3 };
 
 /* Header flag bits (RFC 1035 4.1.1). */
 enum dns_flags {
@@ -68,6 +71,7 @@ struct dns_query {
 int dns_parse_query(const uint8_t *pkt, size_t len, struct dns_query *q);
 
 struct dns_answer {
+	uint8_t rcode;	/* 0 NOERROR; DNS_RCODE_NXDOMAIN: no answer records */
 	uint32_t addr4; /* network byte order; used for A */
 	/* Used for TXT; NUL-terminated, split into 255-byte character strings
 	 * when longer; NULL means no answer (NODATA). */
@@ -79,7 +83,8 @@ struct dns_answer {
  * the query |q| was parsed from: the question name is re-read from it and
  * echoed uncompressed at offset 12.  The header gets |q|'s id, QR=1, the
  * opcode and RD copied, RA=1, rcode NOERROR, qdcount 1, no authority or
- * additional records (an EDNS OPT in the query is not echoed).  Answers:
+ * additional records (an EDNS OPT in the query is not echoed).  A |ans|
+ * with rcode NXDOMAIN gives that rcode and no answer.  Answers:
  * A -> one A record with |ans|->addr4; TXT -> one TXT record with
  * |ans|->txt; AAAA, any other type, a NULL |ans| or a NULL txt -> no answer
  * records (NODATA).  The answer name is the pointer 0xC00C, its class the
@@ -96,11 +101,31 @@ ssize_t dns_build_response(const struct dns_query *q, const uint8_t *pkt, size_t
  * holds any) and returns |buf|; returns "" if |buf| is NULL or |buflen| 0. */
 const char *dns_type_name(uint16_t qtype, char *buf, size_t buflen);
 
-/* Returns the sinkhole address for |name| in network byte order: an address
- * in 198.18.0.0/15 (RFC 2544 benchmarking, never routed) whose last octet is
- * never 0 or 255, chosen by the 32-bit FNV-1a hash of the ASCII-lowercased
- * name with one trailing dot ignored.  The same name, in any case, always
- * gets the same address.  NULL is hashed as "". */
+/* Returns the sinkhole address for |name| in network byte order: a public
+ * address where the name could plausibly live, never a .0 or .255.  A few
+ * well-known names get their real address (dns.google 8.8.8.8,
+ * one.one.one.one 1.1.1.1 ...); names of a few large owners (google.com,
+ * github.com, npmjs.org, amazonaws.com ...) an address in that owner's
+ * network; any other an address in one of the large hosting providers'
+ * networks (Cloudflare, AWS, Google Cloud, Fastly, Akamai, Azure,
+ * DigitalOcean).  The choice is the 32-bit FNV-1a hash of the
+ * ASCII-lowercased name with one trailing dot ignored: the same name, in
+ * any case, always gets the same address.  NULL is hashed as "". */
 uint32_t dns_sinkhole_addr(const char *name);
+
+/* What the sink answers for |name|: a name that cannot exist (a probe:
+ * see dns_name_is_probe()) gets NXDOMAIN, as a real resolver gives;
+ * any other an A record (dns_sinkhole_addr()), a neutral TXT record (an
+ * SPF policy) and a TTL of 300. */
+void dns_sink_answer(const char *name, struct dns_answer *ans);
+
+/* Whether |name| looks made up to test the resolver, the way sandbox
+ * checks do: its registrable label (the one left of the public suffix)
+ * looks random (8+ characters, no hyphen, and bigrams rare in words, few
+ * vowels, long consonant runs or letters and digits interleaved), or a
+ * label left of a
+ * well-known domain (google.com, microsoft.com ...) does.  Random labels
+ * under any other domain are answered: that is how data leaves by DNS. */
+bool dns_name_is_probe(const char *name);
 
 #endif

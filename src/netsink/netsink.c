@@ -222,15 +222,14 @@ static ssize_t reply_from(int fd, const void *buf, size_t len, const struct sock
 static ssize_t dns_answer(const struct dns_query *q, const uint8_t *pkt, size_t n, struct ns_msg *m,
 			  uint8_t *out, size_t cap)
 {
-	uint32_t a4 = dns_sinkhole_addr(q->name);
-	struct dns_answer ans = {.addr4 = a4,
-				 .txt = "aWQ=" /* base64("id"): loaders that run what TXT
-						  says run a harmless probe */
-				 ,
-				 .ttl = 300};
+	struct dns_answer ans;
+
+	dns_sink_answer(q->name, &ans);
 	m->qtype = q->qtype;
-	if (q->qtype == 1)
-		inet_ntop(AF_INET, &a4, m->addr, sizeof(m->addr));
+	if (ans.rcode)
+		m->flags = NSF_NXDOMAIN;
+	else if (q->qtype == 1)
+		inet_ntop(AF_INET, &ans.addr4, m->addr, sizeof(m->addr));
 	return dns_build_response(q, pkt, n, &ans, out, cap);
 }
 
@@ -683,8 +682,8 @@ static int http_serve(struct sink *s, struct conn *c, int fd)
 			n = ws_accept_reply(req.ws_key, out, sizeof(out));
 			c->mode = MODE_WS;
 		} else {
-			n = netsink_http_reply(req.method, req.target, req.host, s->geo, out,
-					       sizeof(out));
+			n = netsink_http_reply(req.method, req.target, req.host, req.accept,
+					       req.user_agent, s->geo, out, sizeof(out));
 		}
 		conn_send(c, fd, out, n);
 		c->served += used;

@@ -1,16 +1,16 @@
 /* The netsink: a DNS responder and a TCP/UDP sink inside the sandbox's
- * network namespace.  Every DNS question is answered (A with a sinkhole
- * address in 198.18.0.0/15, TXT with a harmless string, others NODATA) and
- * recorded; every connection is accepted on the port asked for, answered
- * like a plausible server (HTTP replies, WebSocket upgrades, TLS terminated
- * with a leaf minted by the run's own authority, two harmless shell
- * commands on raw sockets; a greeting and a dialogue shaped by the port for
- * servers that speak first, greet.def; HTTP/2 frames, h2.h; DNS over TCP
- * on port 53) and what the client sent (decrypted, for TLS) is captured,
- * up to NETSINK_CAPTURE_MAX bytes; the rest of a longer stream is searched
- * for the run's canaries as it goes by (needle.h).  Datagrams to port 53
- * that are not well-formed queries, and ICMP echo requests (raw sockets
- * see every one), are captured as they are.
+ * network namespace.  Every DNS question is recorded and answered (A with a
+ * plausible public address, TXT with an SPF policy, others NODATA; NXDOMAIN
+ * for names made up to test the resolver); every connection is accepted on
+ * the port asked for, answered like a plausible server (HTTP replies,
+ * WebSocket upgrades, TLS terminated with a leaf minted by the run's own
+ * authority, two harmless shell commands on raw sockets; a greeting and a
+ * dialogue shaped by the port for servers that speak first, greet.def;
+ * HTTP/2 frames, h2.h; DNS over TCP on port 53) and what the client sent
+ * (decrypted, for TLS) is captured, up to NETSINK_CAPTURE_MAX bytes; the
+ * rest of a longer stream is searched for the run's canaries as it goes by
+ * (needle.h).  Datagrams to port 53 that are not well-formed queries, and
+ * ICMP echo requests (raw sockets see every one), are captured as they are.
  *
  * It talks to the supervisor over a SOCK_SEQPACKET channel: requests
  * (listen on a port, flush) go in; messages (struct ns_msg + payload) come
@@ -59,6 +59,7 @@ enum ns_flags {
 	NSF_TLS = 1 << 2,	 /* TLS terminated: the payload is the decrypted stream */
 	NSF_TLS_FAILED = 1 << 3, /* the client refused the sink's certificate (payload:
 				    its ClientHello), see tls_error */
+	NSF_NXDOMAIN = 1 << 4,	 /* NS_DNS: answered NXDOMAIN (a name that cannot exist) */
 };
 
 struct mitm;
@@ -75,8 +76,10 @@ struct netsink_options {
 int netsink_main(int chan, void *arg /* struct netsink_options * */);
 
 /* Builds the HTTP response the sink gives to a request (method, target,
- * host), into |out|.  Returns its length. */
-size_t netsink_http_reply(const char *method, const char *target, const char *host, const char *geo,
-			  char *out, size_t cap);
+ * host, Accept and User-Agent; any but the target may be NULL), into |out|
+ * (NUL-terminated; the body may hold binary bytes).  Returns its length. */
+size_t netsink_http_reply(const char *method, const char *target, const char *host,
+			  const char *accept, const char *ua, const char *geo, char *out,
+			  size_t cap);
 
 #endif

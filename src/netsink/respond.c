@@ -1,7 +1,10 @@
 /* What the sink answers.  A plausible server keeps malware going to the
  * part that matters (the second stage it runs, the data it sends next):
  * IP-echo and geo-IP services get an address and a country, script URLs a
- * harmless script of the right language, APIs a JSON "ok". */
+ * harmless script of the right language, APIs a JSON "ok", and anything
+ * else neutral content shaped like what was asked for (by extension,
+ * Accept and client): a page, "{}", an empty archive, a program that exits
+ * 0.  Nothing it serves runs a command. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,9 +12,33 @@
 
 #include "netsink/netsink.h"
 
-static const char SH_STAGE[] = "#!/bin/sh\nid >/dev/null 2>&1\nexit 0\n";
+/* Neutral bodies, shaped like what was asked for: they do nothing when
+ * run (a downloader that runs what it fetched runs "exit 0"), and invent no
+ * behaviour the report would then blame on the package. */
+static const char SH_STAGE[] = "#!/bin/sh\nexit 0\n";
 static const char JS_STAGE[] = "module.exports = function () { return 0; };\n";
-static const char PY_STAGE[] = "import platform\nplatform.node()\n";
+static const char PY_STAGE[] = "import sys\n";
+static const char HTML_PAGE[] =
+	"<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n"
+	"<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully "
+	"installed and working.</p>\n</body>\n</html>\n";
+/* An empty tar archive (two zero blocks), gzipped. */
+static const unsigned char TGZ_EMPTY[] = {
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x63, 0x60, 0x18, 0x05, 0xa3,
+	0x60, 0x14, 0x8c, 0x54, 0x00, 0x00, 0x2e, 0xaf, 0xb5, 0xef, 0x00, 0x04, 0x00, 0x00};
+/* An empty zip archive: the end-of-central-directory record alone. */
+static const unsigned char ZIP_EMPTY[22] = {0x50, 0x4b, 0x05, 0x06};
+/* An x86-64 ELF executable that exits 0: what a binary download runs. */
+static const unsigned char ELF_EXIT0[] = {
+	0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x02, 0x00, 0x3e, 0x00, 0x01, 0x00, 0x00, 0x00, 0x78, 0x00, 0x40, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x38, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x81, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x81,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x31, 0xff, 0xb8, 0x3c, 0x00, 0x00, 0x00, 0x0f, 0x05};
 
 static const char *country_name(const char *code)
 {
@@ -62,9 +89,14 @@ static const char *const GEO_HOSTS[] = {"ipapi",     "ip-api", "ipinfo", "geoip"
 					"geoplugin", "ipwho",  "geojs",	 NULL};
 static const char *const SCRIPT_SUFFIXES[] = {".js", ".mjs", ".cjs", NULL};
 static const char *const PASTE_HOSTS[] = {"gist", "paste", NULL};
-/* command-and-control polling paths: they get a command */
-static const char *const C2_PATHS[] = {"/cmd",	  "/task", "/poll", "/command",
-				       "/beacon", "/jobs", NULL};
+static const char *const SH_SUFFIXES[] = {".sh", ".bash", NULL};
+static const char *const TGZ_SUFFIXES[] = {".tar.gz", ".tgz", ".gz", NULL};
+static const char *const BIN_SUFFIXES[] = {".bin",  ".elf", ".run", ".appimage",
+					   ".node", ".so",  NULL};
+static const char *const HTML_SUFFIXES[] = {".html", ".htm", ".php", ".asp", ".aspx", "/", NULL};
+/* Clients that fetch a file to run or unpack it (User-Agent prefixes). */
+static const char *const DOWNLOADERS[] = {
+	"curl/", "wget/", "python-requests/", "python-urllib/", "aria2/", "powershell", NULL};
 /* kill switches and feature flags: "on" */
 static const char *const FLAG_SUFFIXES[] = {"/kill", "/status",	 "/switch", "/ks",
 					    "/flag", "/enabled", NULL};
@@ -85,11 +117,67 @@ static const char *registry_reply(const char *method, const char *path, size_t p
 	return "{\"error\":\"Not found\"}";
 }
 
-size_t netsink_http_reply(const char *method, const char *target, const char *host, const char *geo,
-			  char *out, size_t cap)
+static bool starts_with_any(const char *s, const char *const *prefixes)
+{
+	for (; s && *prefixes; prefixes++)
+		if (!strncasecmp(s, *prefixes, strlen(*prefixes)))
+			return true;
+	return false;
+}
+
+struct body {
+	const char *ctype, *status;
+	const void *data;
+	size_t len;
+};
+
+static void set_text(struct body *b, const char *ctype, const char *text)
+{
+	b->ctype = ctype;
+	b->data = text;
+	b->len = strlen(text);
+}
+
+#define SET_BIN(b, ct, arr)                                                                        \
+	do {                                                                                       \
+		(b)->ctype = (ct);                                                                 \
+		(b)->data = (arr);                                                                 \
+		(b)->len = sizeof(arr);                                                            \
+	} while (0)
+
+/* A GET no service above claimed: what its path's extension, its Accept
+ * header or its client says it wants. */
+static void default_body(const char *path, size_t plen, const char *accept, const char *ua,
+			 struct body *b)
+{
+	if (ends_with_any(path, plen, SH_SUFFIXES))
+		set_text(b, "text/x-sh", SH_STAGE);
+	else if (ends_with_any(path, plen, TGZ_SUFFIXES))
+		SET_BIN(b, "application/gzip", TGZ_EMPTY);
+	else if (ends_with(path, plen, ".zip"))
+		SET_BIN(b, "application/zip", ZIP_EMPTY);
+	else if (ends_with_any(path, plen, BIN_SUFFIXES) || contains(accept, "octet-stream"))
+		SET_BIN(b, "application/octet-stream", ELF_EXIT0);
+	else if (ends_with(path, plen, ".txt"))
+		set_text(b, "text/plain", "\n");
+	else if (contains(accept, "json"))
+		set_text(b, "application/json", "{}");
+	else if (ends_with_any(path, plen, HTML_SUFFIXES) || contains(accept, "html") ||
+		 (ua && !strncmp(ua, "Mozilla/", 8)))
+		set_text(b, "text/html", HTML_PAGE);
+	else if (starts_with_any(ua, DOWNLOADERS))
+		/* a tool fetching a file with no extension, to run it */
+		set_text(b, "application/octet-stream", SH_STAGE);
+	else
+		set_text(b, "text/plain", "");
+}
+
+size_t netsink_http_reply(const char *method, const char *target, const char *host,
+			  const char *accept, const char *ua, const char *geo, char *out,
+			  size_t cap)
 {
 	char path[512];
-	const char *ctype = "text/plain", *body = SH_STAGE, *status = "200 OK";
+	struct body b = {.status = "200 OK"};
 	char dyn[512];
 	size_t plen;
 	int n;
@@ -108,15 +196,13 @@ size_t netsink_http_reply(const char *method, const char *target, const char *ho
 		geo = "US";
 
 	if (contains(host, "discord") && contains(path, "/webhooks/")) {
-		status = "204 No Content";
-		body = "";
+		b.status = "204 No Content";
+		set_text(&b, "text/plain", "");
 	} else if (contains(host, "api.telegram.org")) {
-		ctype = "application/json";
-		body = "{\"ok\":true,\"result\":{\"message_id\":1}}";
+		set_text(&b, "application/json", "{\"ok\":true,\"result\":{\"message_id\":1}}");
 	} else if (contains_any(host, IP_ECHO_HOSTS)) {
-		body = "203.0.113.77\n";
+		set_text(&b, "text/plain", "203.0.113.77\n");
 	} else if (contains_any(host, GEO_HOSTS) || contains(path, "geo")) {
-		ctype = "application/json";
 		/* ip-api names the country in "country"; ipinfo and most
 		 * others give the code there, and the name in country_name. */
 		const char *name = country_name(geo);
@@ -125,34 +211,36 @@ size_t netsink_http_reply(const char *method, const char *target, const char *ho
 			 "\"countryCode\":\"%s\",\"country_code2\":\"%s\",\"country_name\":\"%s\","
 			 "\"countryName\":\"%s\",\"status\":\"success\"}",
 			 contains(host, "ip-api") ? name : geo, geo, geo, geo, name, name);
-		body = dyn;
+		set_text(&b, "application/json", dyn);
 	} else if (contains(host, "registry.npmjs") || contains(host, "registry.yarnpkg")) {
-		ctype = "application/json";
-		body = registry_reply(method, path, plen, &status);
+		set_text(&b, "application/json", registry_reply(method, path, plen, &b.status));
 	} else if (contains(host, "api.github.com")) {
-		ctype = "application/json";
-		body = "{\"login\":\"octo-dev\",\"id\":1,\"html_url\":\"https://github.com/octo-dev\"}";
+		set_text(
+			&b, "application/json",
+			"{\"login\":\"octo-dev\",\"id\":1,\"html_url\":\"https://github.com/octo-dev\"}");
 	} else if (ends_with_any(path, plen, SCRIPT_SUFFIXES) || !strncmp(path, "/raw/", 5) ||
 		   contains_any(host, PASTE_HOSTS)) {
-		ctype = "application/javascript";
-		body = JS_STAGE;
+		set_text(&b, "application/javascript", JS_STAGE);
 	} else if (ends_with(path, plen, ".json") ||
 		   (method && !strcmp(method, "POST") && contains(path, "/api/"))) {
-		ctype = "application/json";
-		body = "{\"ok\":true,\"status\":\"success\"}";
+		set_text(&b, "application/json", "{\"ok\":true,\"status\":\"success\"}");
 	} else if (ends_with(path, plen, ".py")) {
-		body = PY_STAGE;
-	} else if (contains_any(path, C2_PATHS)) {
-		body = "id";
+		set_text(&b, "text/x-python", PY_STAGE);
 	} else if (ends_with_any(path, plen, FLAG_SUFFIXES)) {
-		body = "1";
-	} else if (method && strcmp(method, "GET") != 0) {
-		ctype = "application/json";
-		body = "{\"ok\":true}";
+		set_text(&b, "text/plain", "1");
+	} else if (method && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		set_text(&b, "application/json", "{\"ok\":true}");
+	} else {
+		default_body(path, plen, accept, ua, &b);
 	}
 	n = snprintf(out, cap,
 		     "HTTP/1.1 %s\r\nServer: nginx\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-		     "Connection: close\r\n\r\n%s",
-		     status, ctype, strlen(body), body);
-	return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
+		     "Connection: close\r\n\r\n",
+		     b.status, b.ctype, b.len);
+	if (n < 0 || (size_t)n >= cap)
+		return n < 0 ? 0 : cap - 1;
+	size_t room = cap - 1 - (size_t)n, k = b.len < room ? b.len : room;
+	memcpy(out + n, b.data, k);
+	out[(size_t)n + k] = '\0';
+	return (size_t)n + k;
 }

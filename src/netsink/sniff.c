@@ -198,6 +198,8 @@ static void http_header(const uint8_t *line, size_t n, struct http_req *req, str
 		http_set_str(&req->content_type, v, vlen);
 	} else if (http_name_is(line, name_len, "user-agent")) {
 		http_set_str(&req->user_agent, v, vlen);
+	} else if (http_name_is(line, name_len, "accept")) {
+		http_set_str(&req->accept, v, vlen);
 	} else if (http_name_is(line, name_len, "content-encoding")) {
 		http_set_str(&req->content_encoding, v, vlen);
 	} else if (http_name_is(line, name_len, "sec-websocket-key")) {
@@ -260,6 +262,7 @@ void http_req_release(struct http_req *req)
 	free(req->host);
 	free(req->content_type);
 	free(req->user_agent);
+	free(req->accept);
 	free(req->content_encoding);
 	free(req->ws_key);
 	memset(req, 0, sizeof(*req));

@@ -19,6 +19,7 @@ struct http_req {
 	char *host;		/* owned; first Host header value or NULL */
 	char *content_type;	/* owned; first Content-Type value or NULL */
 	char *user_agent;	/* owned; first User-Agent value or NULL */
+	char *accept;		/* owned; first Accept value or NULL */
 	char *content_encoding; /* owned; first Content-Encoding value or NULL */
 	char *ws_key;		/* owned; first Sec-WebSocket-Key value or NULL */
 	long content_length;	/* -1 if absent or invalid: not all digits, overflow, conflicting */

@@ -564,6 +564,8 @@ static void dns_event(const struct run_result *res, const struct event *e, struc
 		json_array_append_new(l->dns, d);
 	}
 	add_flag(json_object_get(d, "types"), dns_type_name((uint16_t)e->arg, tb, sizeof(tb)));
+	if (e->ret == DNS_RCODE_NXDOMAIN) /* a name made up to test the resolver */
+		json_object_set_new(d, "nxdomain", json_true());
 	json_object_set_new(d, "count",
 			    json_integer(json_integer_value(json_object_get(d, "count")) + 1));
 }

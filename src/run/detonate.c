@@ -140,6 +140,7 @@ static void handle_ns_msg(struct ctx *c, const struct ns_msg *m, const unsigned 
 		e = evlog_add(&c->res->log, EV_DNS, "dns");
 		e->host = xstrndup((const char *)payload, len);
 		e->arg = m->qtype;
+		e->ret = m->flags & NSF_NXDOMAIN ? 3 : 0; /* the DNS rcode: 3 NXDOMAIN */
 		snprintf(e->addr, sizeof(e->addr), "%s", m->addr);
 		e->port = 53;
 		e->proto = xstrdup(m->socktype == SOCK_STREAM ? "tcp" : "udp");
@@ -784,6 +785,9 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	cfg.netsink_arg = &nso;
 	cfg.untraced = opts->no_trace;
 	cfg.ca_pem = mitm ? mitm_ca_pem(mitm) : NULL;
+	char fresh[512];
+	snprintf(fresh, sizeof(fresh), "projects/app/node_modules/%s", res->name);
+	cfg.fresh = fresh;
 	/* The steps live in |res|; the sandbox reads them through a view. */
 	struct sandbox_step *view = xcalloc(res->nsteps ? res->nsteps : 1, sizeof(*view));
 	for (size_t i = 0; i < res->nsteps; i++)

@@ -69,6 +69,12 @@ void identity_env_free(char **env);
  * owned by |uid|:|gid|.  0 or -errno. */
 int home_populate(const char *home, const struct identity *id, uid_t uid, gid_t gid);
 
+/* Gives every file and directory under |home| (a host path) a past: times
+ * hours to months back, by what the file is, the same for the same
+ * identity.  |skip|, a path relative to the home (or NULL), keeps its
+ * times: the package's own tree, just installed. */
+void home_backdate(const char *home, const struct identity *id, const char *skip);
+
 /* Writes the decoy application project (package.json, src/, .env, .git,
  * node_modules/express and node_modules/ethers) into |dir|, a host path.
  * 0 or -errno. */

@@ -4,6 +4,7 @@
 #define SNARE_SANDBOX_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <linux/filter.h>
 
 #include "sandbox/sandbox.h"
@@ -36,5 +37,13 @@ void limits_cgroup_setup(const struct sandbox_limits *lim, pid_t init_pid, struc
 void limits_cgroup_release(struct cgroup_handle *cg);
 void limits_cgroup_sweep(void);
 int limits_apply_rlimits(const struct sandbox_limits *lim);
+
+/* gitrepo.c: gives the repository at |dir|/.git a history: the |n|
+ * |tracked| files (relative paths, sorted as git sorts them: byte order,
+ * a directory as "name/") as blobs, two commits by |name| <|email>| days
+ * before |now| (the first without tracked[|later|]), main and origin/main
+ * at the second, reflogs and an index.  0 or nonzero. */
+int git_fake_history(const char *dir, const char *const *tracked, size_t n, size_t later,
+		     const char *name, const char *email, long now, uint32_t seed);
 
 #endif

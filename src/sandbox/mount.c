@@ -2,6 +2,7 @@
  * read-only binds of the host's /usr, /etc, /var, /sys, a fresh /proc, a
  * minimal /dev, private tmpfs on /tmp, /run and the home, the project
  * directory bound read-write, then pivot_root and the old root detached. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -12,6 +13,8 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "sandbox/identity.h"
 #include "sandbox/internal.h"
@@ -123,16 +126,37 @@ static int write_file(const char *path, const char *body, mode_t mode)
 	return close(fd);
 }
 
+/* Files bound over the host's (/etc's identity files, the CA bundle) are
+ * written into a small tmpfs of their own at STAGE, which is detached once
+ * they are bound: nothing inside names where they came from, and the
+ * mount table shows them as files of a tmpfs. */
+#define STAGE "/run/.stage"
+
+static int stage_open(const char *root, char *err, size_t errlen)
+{
+	if (tmpfs_at(root, STAGE, "mode=0755,size=16m", 0755) < 0)
+		FAIL("cannot mount the staging tmpfs");
+	return 0;
+}
+
+static int stage_close(const char *root, char *err, size_t errlen)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s" STAGE, root);
+	if (umount2(path, MNT_DETACH) < 0 || rmdir(path) < 0)
+		FAIL("cannot detach the staging tmpfs");
+	return 0;
+}
+
 /* /etc is the host's, read-only, with the identity files replaced by ours
- * (bound over the host's from a small tmpfs staged under /run). */
+ * (bound over the host's from the staging tmpfs). */
 static int overlay_etc(const char *root, const struct identity *id, char *err, size_t errlen)
 {
 	char stage[4096], src[4096], dst[4096], body[2048];
 	static const char *const files[] = {"passwd", "group", "hostname", "hosts", "resolv.conf"};
 
-	snprintf(stage, sizeof(stage), "%s/run/.etc", root);
-	if (mkdir_p(stage, 0755) < 0)
-		FAIL("cannot create '%s'", stage);
+	snprintf(stage, sizeof(stage), "%s" STAGE, root);
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		const char *f = files[i];
 		if (!strcmp(f, "passwd"))
@@ -186,6 +210,91 @@ static int overlay_etc(const char *root, const struct identity *id, char *err, s
 	return 0;
 }
 
+static void copy_times(const char *to, const struct stat *from)
+{
+	struct timespec ts[2] = {from->st_atim, from->st_mtim};
+	utimensat(AT_FDCWD, to, ts, AT_SYMLINK_NOFOLLOW);
+}
+
+/* A copy of the host's /etc/ssl/certs (its links, its times) holding the
+ * bundle at |bundle| and the CA as update-ca-certificates leaves a local
+ * one: NAME.pem and its subject-hash link, dated like the bundle; bound
+ * over the host's.  The hashed links then count what the bundle holds.
+ * 0, or -1 with nothing mounted (the caller binds the bundle alone). */
+static int trust_ca_dir(const char *root, const char *pem, const char *bundle,
+			const struct stat *bundle_st)
+{
+	char dir[4096], stage[4096], p[4400], q[4400], target[4096], cn[128] = "Local_Root_CA";
+	struct stat st, dst;
+	struct dirent *de;
+	int r = 0;
+
+	snprintf(dir, sizeof(dir), "%s/etc/ssl/certs", root);
+	snprintf(stage, sizeof(stage), "%s" STAGE "/certs", root);
+	BIO *bio = BIO_new_mem_buf(pem, -1);
+	X509 *x = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+	BIO_free(bio);
+	DIR *d = x ? opendir(dir) : NULL;
+	if (!d || stat(dir, &dst) < 0 || mkdir(stage, 0755) < 0) {
+		if (d)
+			closedir(d);
+		X509_free(x);
+		return -1;
+	}
+	while (r == 0 && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		snprintf(q, sizeof(q), "%s/%s", stage, de->d_name);
+		if (lstat(p, &st) < 0)
+			continue;
+		if (!strcmp(de->d_name, "ca-certificates.crt")) {
+			r = rename(bundle, q);
+		} else if (S_ISLNK(st.st_mode)) {
+			ssize_t n = readlink(p, target, sizeof(target) - 1);
+			if (n > 0) {
+				target[n] = '\0';
+				r = symlink(target, q);
+			}
+		} else if (S_ISDIR(st.st_mode)) {
+			r = fs_copy_tree(p, q, 64u << 20);
+		} else if (S_ISREG(st.st_mode)) {
+			size_t len = 0;
+			char *body = fs_read_file(p, 16u << 20, &len);
+			r = body ? fs_write_file(q, body, len) : -1;
+			free(body);
+		}
+		copy_times(q, &st);
+	}
+	closedir(d);
+	/* the CA's file, named as Debian names them, and its hash link */
+	X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, cn, sizeof(cn));
+	for (char *c = cn; *c; c++)
+		if (*c == ' ')
+			*c = '_';
+	unsigned long h = X509_subject_name_hash(x);
+	X509_free(x);
+	snprintf(p, sizeof(p), "%s.pem", cn);
+	snprintf(q, sizeof(q), "%s/%s", stage, p);
+	if (r == 0)
+		r = write_file(q, pem, 0644);
+	copy_times(q, bundle_st);
+	for (int i = 0; r == 0 && i < 10; i++) {
+		snprintf(target, sizeof(target), "%s/%08lx.%d", stage, h, i);
+		if (symlink(p, target) == 0) {
+			copy_times(target, bundle_st);
+			break;
+		}
+	}
+	copy_times(stage, &dst);
+	if (r != 0 || mount(stage, dir, NULL, MS_BIND, NULL) < 0) {
+		log_debug("cannot stage /etc/ssl/certs: %s", strerror(errno));
+		return -1;
+	}
+	make_ro(dir);
+	return 0;
+}
+
 /* The system CA bundle (what curl, wget, python, openssl and Go read) with
  * |pem| among its certificates, bound over the host's. */
 static int trust_ca(const char *root, const char *pem, char *err, size_t errlen)
@@ -207,7 +316,7 @@ static int trust_ca(const char *root, const char *pem, char *err, size_t errlen)
 	size_t cut = len / 2;
 	const char *mark = memmem(host + cut, len - cut, "-----END CERTIFICATE-----\n", 26);
 	cut = mark ? (size_t)(mark - host) + 26 : len;
-	snprintf(src, sizeof(src), "%s/run/.etc/ca-certificates.crt", root);
+	snprintf(src, sizeof(src), "%s" STAGE "/ca-certificates.crt", root);
 	int fd = open(src, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	bool ok = fd >= 0 && write(fd, host, cut) == (ssize_t)cut &&
 		  write(fd, pem, strlen(pem)) == (ssize_t)strlen(pem) &&
@@ -217,10 +326,108 @@ static int trust_ca(const char *root, const char *pem, char *err, size_t errlen)
 		ok = false;
 	if (!ok)
 		FAIL("cannot write '%s'", src);
+	if (trust_ca_dir(root, pem, src, &st) == 0)
+		return 0;
 	if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
 		FAIL("cannot bind '%s'", bundle);
 	make_ro(dst);
 	return 0;
+}
+
+/* /sys: a sysfs of the sandbox's own network namespace (the host's lists
+ * the host's network cards, not the sandbox's), or the host's read-only
+ * where the kernel refuses a new one.  DMI names the machine: a virtual
+ * one says QEMU, KVM or VMware there, which is a tell of the analysis
+ * host, so it reads as a laptop's. */
+static void mount_sys(const char *root)
+{
+	static const char *const dmi[][2] = {
+		{"sys_vendor", "Dell Inc."},
+		{"product_name", "XPS 13 9310"},
+		{"product_family", "XPS"},
+		{"product_version", ""},
+		{"board_vendor", "Dell Inc."},
+		{"board_name", "0DXP1F"},
+		{"board_version", "A00"},
+		{"bios_vendor", "Dell Inc."},
+		{"bios_version", "3.21.0"},
+		{"bios_date", "02/19/2024"},
+		{"chassis_vendor", "Dell Inc."},
+		{"chassis_type", "10"},
+		{"chassis_version", ""},
+		{"modalias", "dmi:bvnDellInc.:bvr3.21.0:svnDellInc.:pnXPS139310:"}};
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/sys", root);
+	if (mkdir_p(path, 0555) < 0)
+		return;
+	if (mount("sysfs", path, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		log_debug("no sysfs of the sandbox's own (%s): the host's, read-only",
+			  strerror(errno));
+		if (ro_bind("/sys", root, "/sys") < 0)
+			log_debug("no /sys in the sandbox");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/sys/devices/virtual/dmi/id", root);
+	if (access(path, F_OK) < 0 ||
+	    mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=64k") <
+		    0)
+		return;
+	for (size_t i = 0; i < sizeof(dmi) / sizeof(dmi[0]); i++) {
+		char file[4200], body[128];
+		snprintf(file, sizeof(file), "%s/%s", path, dmi[i][0]);
+		snprintf(body, sizeof(body), "%s\n", dmi[i][1]);
+		if (write_file(file, body, 0444) < 0)
+			log_debug("cannot write '%s'", file);
+	}
+	make_ro(path);
+}
+
+/* /proc/cpuinfo without the "hypervisor" flag the CPU shows in a virtual
+ * machine (the analysis host's, not the sandbox's, tell), staged and bound
+ * over the sandbox's /proc/cpuinfo. */
+static void cpuinfo_plain(const char *root)
+{
+	char src[4096], dst[4096];
+	size_t len = 0, cap = 1 << 16;
+	char *info = malloc(cap);
+	int fd = open("/proc/cpuinfo", O_RDONLY | O_CLOEXEC); /* st_size is 0: read to EOF */
+	ssize_t n;
+
+	if (!info || fd < 0) {
+		free(info);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((n = read(fd, info + len, cap - len - 1)) > 0) {
+		len += (size_t)n;
+		if (len + 1 == cap) {
+			char *more = cap < (8u << 20) ? realloc(info, cap * 2) : NULL;
+			if (!more)
+				break;
+			info = more;
+			cap *= 2;
+		}
+	}
+	close(fd);
+	info[len] = '\0';
+	char *p = info;
+	bool changed = false;
+	while ((p = strstr(p, " hypervisor")) != NULL) {
+		if (p[11] == ' ' || p[11] == '\n') {
+			memmove(p, p + 11, strlen(p + 11) + 1);
+			changed = true;
+		} else {
+			p++;
+		}
+	}
+	snprintf(src, sizeof(src), "%s" STAGE "/cpuinfo", root);
+	snprintf(dst, sizeof(dst), "%s/proc/cpuinfo", root);
+	if (changed && write_file(src, info, 0444) == 0 &&
+	    mount(src, dst, NULL, MS_BIND, NULL) == 0)
+		make_ro(dst);
+	free(info);
 }
 
 static int build_dev(const char *root, char *err, size_t errlen)
@@ -239,6 +446,10 @@ static int build_dev(const char *root, char *err, size_t errlen)
 		close(fd);
 		if (mount(src, path, NULL, MS_BIND, NULL) < 0)
 			FAIL("cannot bind '%s'", src);
+		/* nosuid like every other mount: nothing runs with more rights */
+		struct sys_mount_attr attr = {.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC};
+		if (sys_mount_setattr(AT_FDCWD, path, 0, &attr) < 0)
+			FAIL("cannot make '%s' nosuid", path);
 	}
 	static const char *const links[][2] = {
 		{"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"},
@@ -260,8 +471,20 @@ static int build_dev(const char *root, char *err, size_t errlen)
 	return 0;
 }
 
+static int home_age(const struct sandbox_config *cfg, const char *newroot)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s%s", newroot, cfg->id->home);
+	home_backdate(path, cfg->id, cfg->fresh);
+	return 0;
+}
+
 /* The home and the project: the project is the host directory the package
- * and its dependencies were unpacked into. */
+ * and its dependencies were unpacked into, copied into the home (a bind
+ * mount would name the host directory in /proc/self/mountinfo, and show a
+ * mount where a developer's machine has a directory).  A project larger
+ * than half the home's tmpfs is bound instead. */
 static int mount_home(const struct sandbox_config *cfg, const char *newroot, uid_t uid, gid_t gid,
 		      char *err, size_t errlen)
 {
@@ -276,11 +499,18 @@ static int mount_home(const struct sandbox_config *cfg, const char *newroot, uid
 	snprintf(path, sizeof(path), "%s%s/projects/app", newroot, id->home);
 	if (mkdir_p(path, 0755) < 0 || chown(path, uid, gid) < 0)
 		FAIL("cannot create the project directory");
+	int r = fs_copy_tree(cfg->project_dir, path, cfg->limits.tmpfs_bytes / 2);
+	if (r == 0 && fs_chown_tree(path, uid, gid) == 0)
+		return home_age(cfg, newroot);
+	log_debug("project not copied (%s): bound instead", strerror(r < 0 ? -r : errno));
+	fs_rm_rf(path);
+	if (mkdir_p(path, 0755) < 0 || chown(path, uid, gid) < 0)
+		FAIL("cannot create the project directory");
 	if (mount(cfg->project_dir, path, NULL, MS_BIND | MS_REC, NULL) < 0)
 		FAIL("cannot bind the project directory '%s'", cfg->project_dir);
 	struct sys_mount_attr attr = {.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
 	sys_mount_setattr(AT_FDCWD, path, AT_RECURSIVE, &attr);
-	return 0;
+	return home_age(cfg, newroot);
 }
 
 /* pivot_root(".", ".") then detach the old root (bubblewrap). */
@@ -321,8 +551,7 @@ int mount_build_root(const struct sandbox_config *cfg, const char *newroot, uid_
 		FAIL("cannot bind /etc");
 	if (ro_bind("/var", newroot, "/var") < 0)
 		FAIL("cannot bind /var");
-	if (ro_bind("/sys", newroot, "/sys") < 0)
-		log_debug("no /sys in the sandbox");
+	mount_sys(newroot);
 	snprintf(opts, sizeof(opts), "mode=1777,size=%llu",
 		 (unsigned long long)cfg->limits.tmpfs_bytes);
 	if (tmpfs_at(newroot, "/tmp", opts, 01777) < 0 ||
@@ -337,7 +566,7 @@ int mount_build_root(const struct sandbox_config *cfg, const char *newroot, uid_
 		log_debug("no private /var/spool/cron");
 	if (tmpfs_at(newroot, "/home", opts, 0755) < 0)
 		FAIL("cannot mount /home");
-	if (overlay_etc(newroot, id, err, errlen) < 0)
+	if (stage_open(newroot, err, errlen) < 0 || overlay_etc(newroot, id, err, errlen) < 0)
 		return -errno;
 	if (cfg->ca_pem && trust_ca(newroot, cfg->ca_pem, err, errlen) < 0)
 		return -errno;
@@ -352,6 +581,9 @@ int mount_build_root(const struct sandbox_config *cfg, const char *newroot, uid_
 	if (mkdir(path, 0555) < 0 ||
 	    mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		FAIL("cannot mount /proc");
+	cpuinfo_plain(newroot);
+	if (stage_close(newroot, err, errlen) < 0)
+		return -errno;
 
 	if (mount_home(cfg, newroot, uid, gid, err, errlen) < 0)
 		return -errno;

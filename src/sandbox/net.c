@@ -25,6 +25,7 @@
 #include <linux/if_link.h>
 #include <linux/veth.h>
 #include <linux/rtnetlink.h>
+#include <linux/fib_rules.h>
 
 #include "sandbox/identity.h"
 #include "sandbox/internal.h"
@@ -223,6 +224,129 @@ static int add_decoy(uint32_t seed)
 	return nl_request(&req.nh);
 }
 
+/* ---- silence where a real network is silent ----------------------------
+ * The sink answers every port of every address, so that beacons to
+ * hard-coded addresses and ports are captured.  But the networks of a few
+ * well-known owners (the addresses the DNS answers give their names, see
+ * dns_sinkhole_addr()) serve only known ports, and "google.com:81
+ * connects" is a sandbox check.  Packets to those networks on other ports
+ * are routed out of the decoy pair, where nothing answers: the connection
+ * is silent, as on a real network.  Policy rules ahead of the
+ * local table pick them out by destination and port; the rule that looks
+ * up the local table moves behind them. */
+#define SILENT_TABLE 100
+
+static const struct {
+	uint32_t net; /* host order */
+	unsigned char plen;
+	unsigned short ports[3]; /* served; 0 ends */
+} silent_nets[] = {
+	{0x8efa0000u, 15, {80, 443, 0}},   /* Google 142.250.0.0/15 */
+	{0x8c527000u, 20, {22, 80, 443}},  /* GitHub 140.82.112.0/20 */
+	{0xb9c76c00u, 22, {80, 443, 0}},   /* GitHub Pages 185.199.108.0/22 */
+	{0xa29f8000u, 17, {80, 443, 0}},   /* Discord 162.159.128.0/17 */
+	{0x959aa000u, 20, {80, 443, 0}},   /* Telegram 149.154.160.0/20 */
+	{0x08080808u, 32, {53, 443, 853}}, /* dns.google */
+	{0x01010101u, 32, {53, 443, 853}}, /* one.one.one.one */
+	{0x09090909u, 32, {53, 443, 853}}, /* dns.quad9.net */
+};
+
+struct fib_port_range {
+	uint16_t start, end;
+};
+
+static int rule(int type, uint32_t prio, unsigned char table, uint32_t dst, unsigned char plen,
+		int port_attr, uint16_t port)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct fib_rule_hdr fr;
+		char attrs[128];
+	} req;
+
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct fib_rule_hdr));
+	req.nh.nlmsg_type = (unsigned short)type;
+	req.nh.nlmsg_flags = type == RTM_NEWRULE ? NLM_F_CREATE | NLM_F_EXCL : 0;
+	req.fr.family = AF_INET;
+	req.fr.table = table;
+	req.fr.action = FR_ACT_TO_TBL;
+	nl_attr(&req.nh, sizeof(req), FRA_PRIORITY, &prio, sizeof(prio));
+	if (plen) {
+		uint32_t d = htonl(dst);
+		req.fr.dst_len = plen;
+		nl_attr(&req.nh, sizeof(req), FRA_DST, &d, sizeof(d));
+	}
+	if (port_attr) {
+		struct fib_port_range pr = {port, port};
+		nl_attr(&req.nh, sizeof(req), (unsigned short)port_attr, &pr, sizeof(pr));
+	}
+	return nl_request(&req.nh);
+}
+
+/* Table SILENT_TABLE: everything out of the decoy's peer, which sends
+ * without ARP; the frames reach eth0 addressed to no one and are dropped. */
+static int silent_route(const char *dev)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct rtmsg rt;
+		char attrs[64];
+	} req;
+	cleanup_fd int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr;
+	uint32_t oif = if_nametoindex(dev);
+
+	if (fd < 0 || !oif)
+		return -ENODEV;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return -errno;
+	ifr.ifr_flags |= IFF_NOARP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		return -errno;
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	req.nh.nlmsg_type = RTM_NEWROUTE;
+	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	req.rt.rtm_family = AF_INET;
+	req.rt.rtm_table = SILENT_TABLE;
+	req.rt.rtm_protocol = RTPROT_BOOT;
+	req.rt.rtm_scope = RT_SCOPE_LINK;
+	req.rt.rtm_type = RTN_UNICAST;
+	nl_attr(&req.nh, sizeof(req), RTA_OIF, &oif, sizeof(oif));
+	return nl_request(&req.nh);
+}
+
+static int add_silence(void)
+{
+	uint32_t prio = 100;
+	int r;
+
+	if ((r = silent_route(decoy_peer)) < 0)
+		return r;
+	/* the local table after ours */
+	if ((r = rule(RTM_NEWRULE, 32765, RT_TABLE_LOCAL, 0, 0, 0, 0)) < 0 ||
+	    (r = rule(RTM_DELRULE, 0, RT_TABLE_LOCAL, 0, 0, 0, 0)) < 0)
+		return r;
+	for (size_t i = 0; i < sizeof(silent_nets) / sizeof(silent_nets[0]); i++) {
+		for (int k = 0; k < 3 && silent_nets[i].ports[k]; k++) {
+			uint16_t port = silent_nets[i].ports[k];
+			/* to a served port, and the sink's answers from it */
+			if ((r = rule(RTM_NEWRULE, prio++, RT_TABLE_LOCAL, silent_nets[i].net,
+				      silent_nets[i].plen, FRA_DPORT_RANGE, port)) < 0 ||
+			    (r = rule(RTM_NEWRULE, prio++, RT_TABLE_LOCAL, silent_nets[i].net,
+				      silent_nets[i].plen, FRA_SPORT_RANGE, port)) < 0)
+				return r;
+		}
+		if ((r = rule(RTM_NEWRULE, prio++, SILENT_TABLE, silent_nets[i].net,
+			      silent_nets[i].plen, 0, 0)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* Every interface is lo or, when |decoy|, the decoy pair. */
 static int check_interfaces(bool decoy, char *err, size_t errlen)
 {
@@ -285,8 +409,13 @@ int net_setup_loopback_only(bool ipv6, uint32_t decoy_seed, char *err, size_t er
 	if ((r = check_interfaces(false, err, errlen)) < 0)
 		return r;
 	/* The decoy is realism, not isolation: without it the run goes on. */
-	if ((r = add_decoy(decoy_seed)) == 0)
-		return check_interfaces(true, err, errlen);
+	if ((r = add_decoy(decoy_seed)) == 0) {
+		if ((r = check_interfaces(true, err, errlen)) < 0)
+			return r;
+		if ((r = add_silence()) < 0)
+			log_debug("well-known networks answer on every port: %s", strerror(-r));
+		return 0;
+	}
 	log_debug("no decoy network interface: %s", strerror(-r));
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,47 @@ static int write_id_maps(pid_t pid, bool root)
 
 /* ---- init (pid 1 inside) ---------------------------------------------- */
 
+/* What the package sees of init and the netsink in /proc: they are forks
+ * of snare, so their argv is snare's own command line (host paths, the
+ * report's path) and their comm is "snare".  The argument area is
+ * overwritten in place as setproctitle(3) does (the kernel then reads the
+ * command line up to the first NUL, into the environment area if need be)
+ * and comm renamed.  Best effort: a title that does not fit is cut. */
+static void set_title(const char *comm, const char *title)
+{
+	char stat[1024];
+	unsigned long v[4] = {0}; /* arg_start, arg_end, env_start, env_end */
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, stat, sizeof(stat) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	prctl(PR_SET_NAME, comm);
+	if (n <= 0)
+		return;
+	stat[n] = '\0';
+	char *p = strrchr(stat, ')');
+	/* fields 48-51 (arg_start .. env_end); |p| is at field 2's end */
+	for (int field = 2; p && field < 51; field++) {
+		p = strchr(p + 1, ' ');
+		if (p && field >= 47)
+			v[field - 47] = strtoul(p + 1, NULL, 10);
+	}
+	if (!v[0] || v[1] <= v[0])
+		return;
+	size_t room = (v[2] == v[1] && v[3] > v[2] ? v[3] : v[1]) - v[0];
+	char *area = (char *)(uintptr_t)v[0];
+	size_t len = strlen(title);
+	if (len >= room)
+		len = room - 1;
+	memset(area, 0, room);
+	for (size_t i = 0; i < len; i++) /* the NUL after it is the memset's */
+		area[i] = title[i];
+	/* argv's last byte not NUL: the kernel stops at the title's NUL */
+	if (len + 1 < v[1] - v[0])
+		area[v[1] - v[0] - 1] = ' ';
+}
+
 struct init_state {
 	const struct sandbox_config *cfg;
 	struct sock_fprog prog;
@@ -115,20 +157,81 @@ static void __attribute__((noreturn)) run_step_child(const struct init_state *st
 		_exit(126);
 	if (limits_apply_rlimits(&st->cfg->limits) < 0)
 		_exit(126);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		_exit(126);
+	/* The filter goes on while the child still holds CAP_SYS_ADMIN in the
+	 * sandbox's user namespace, so no_new_privs is not needed for it (it
+	 * would read "NoNewPrivs: 1" in /proc/self/status, which a developer's
+	 * shell does not).  What no_new_privs would add, no setuid or
+	 * file-capability gain on exec, every mount of the sandbox gives:
+	 * all are nosuid.  The calls after it are ones the filter allows. */
+	if (sys_seccomp_set_filter(&st->prog) < 0)
+		_exit(126);
 	if (getuid() == 0) {
 		if (setgroups(0, NULL) < 0 ||
 		    setresgid(SANDBOX_GID, SANDBOX_GID, SANDBOX_GID) < 0 ||
 		    setresuid(SANDBOX_UID, SANDBOX_UID, SANDBOX_UID) < 0)
 			_exit(126);
 	}
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		_exit(126);
 	if (st->cfg->untraced && setpgid(0, 0) < 0)
-		_exit(126);
-	if (sys_seccomp_set_filter(&st->prog) < 0)
 		_exit(126);
 	execve(step->argv[0], step->argv, step->envp);
 	_exit(127);
+}
+
+/* The next pid the namespace hands out is |pid| (best effort). */
+static void set_next_pid(int pid)
+{
+	char v[16];
+	int n = snprintf(v, sizeof(v), "%d", pid - 1);
+	int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (write(fd, v, (size_t)n) < 0)
+			log_debug("cannot set ns_last_pid: %s", strerror(errno));
+		close(fd);
+	}
+}
+
+/* What a Debian laptop runs as root, as far as a process list goes: a
+ * machine with four processes and pids under ten is a fresh pid
+ * namespace.  Each decoy is a fork of init that only waits; it keeps
+ * init's uid and capabilities, so the package can neither signal it nor
+ * read its /proc/N/exe (which would name snare's binary).  The pids are
+ * about where a booted machine has them.  Titles are one string each
+ * (see set_title()). */
+static const struct {
+	const char *comm, *title;
+	int pid;
+} decoys[] = {
+	{"systemd-journal", "/lib/systemd/systemd-journald", 301},
+	{"systemd-udevd", "/lib/systemd/systemd-udevd", 334},
+	{"cron", "/usr/sbin/cron", 642},
+	{"systemd-logind", "/lib/systemd/systemd-logind", 668},
+	{"udisksd", "/usr/libexec/udisks2/udisksd", 689},
+	{"sshd", "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups", 807},
+};
+#define NETSINK_PID 597
+
+static void start_decoys(uint32_t seed)
+{
+	for (size_t i = 0; i < sizeof(decoys) / sizeof(decoys[0]); i++) {
+		set_next_pid(decoys[i].pid + (int)(seed % 17));
+		pid_t p = fork();
+		if (p != 0)
+			continue;
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		close_range(3, ~0U, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		set_title(decoys[i].comm, decoys[i].title);
+		for (;;)
+			pause();
+	}
 }
 
 /* Untraced: tells the supervisor that step |k| ended ("X<k> <status>"). */
@@ -202,6 +305,7 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 	sigset_t mask;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	set_title("systemd", "/sbin/init");
 	/* The supervisor catches the signals that stop a run; nothing inside
 	 * inherits its handlers or its mask. */
 	for (int s = 1; s < NSIG; s++)
@@ -230,8 +334,11 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		log_debug("no cgroup namespace: %s", strerror(errno));
 
+	uint32_t seed = str_seed(cfg->id->hostname);
+	start_decoys(seed);
 	/* The netsink: in the sandbox's network namespace, untraced. */
 	if (cfg->netsink_main) {
+		set_next_pid(NETSINK_PID + (int)(seed % 17));
 		pid_t ns = fork();
 		if (ns < 0) {
 			errbuf_set(err, sizeof(err), "cannot start the netsink: %s",
@@ -240,10 +347,13 @@ init_main(const struct sandbox_config *cfg, int sync_fd, int ctl, const char *ne
 		}
 		if (ns == 0) {
 			close(ctl);
+			set_title("systemd-resolve", "/lib/systemd/systemd-resolved");
 			_exit(cfg->netsink_main(cfg->netsink_fd, cfg->netsink_arg));
 		}
 		close(cfg->netsink_fd);
 	}
+	/* The package's processes: where a session some hours old is. */
+	set_next_pid(2000 + (int)(seed % 20000));
 	pid_t *step_pids = cfg->untraced ? xcalloc(cfg->nsteps + 1, sizeof(pid_t)) : NULL;
 	send_status(ctl, "R");
 

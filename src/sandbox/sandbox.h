@@ -6,8 +6,11 @@
  * of interest to the tracer.
  *
  * Layout of a run:
- *   snare (supervisor, tracer) ── init (pid 1 inside) ─┬─ netsink (untraced)
+ *   snare (supervisor, tracer) ── init (pid 1 inside) ─┬─ decoy daemons (idle, untraced)
+ *                                                      ├─ netsink (untraced)
  *                                                      └─ step 0, step 1, ... (traced)
+ * Init, the decoys and the netsink carry the titles of a booted machine's
+ * processes (/sbin/init, systemd-journald ...), not snare's command line.
  * The supervisor asks init to start step k; init forks, the child applies
  * limits, drops to uid 1000, loads the seccomp filter and execs.
  *
@@ -70,6 +73,10 @@ struct sandbox_config {
 	 * bind any port).  Returns the process's exit status. */
 	int (*netsink_main)(int fd, void *arg);
 	void *netsink_arg;
+	/* A path below the home that keeps the times it has (the package under
+	 * test, installed just now); the rest of the home is given a past.
+	 * NULL: all of it. */
+	const char *fresh;
 	/* PEM of a CA the sandbox trusts (added to the system bundle), or NULL. */
 	const char *ca_pem;
 	/* No tracer (a baseline for benchmarks): the filter lets through what

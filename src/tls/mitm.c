@@ -28,6 +28,7 @@ struct mitm {
 	X509 *ca;
 	X509_NAME *ca_name;
 	char *ca_pem;
+	char aia[256]; /* the leaves' authorityInfoAccess, on the CA's domain */
 	SSL_CTX *ctx;
 	struct leaf *leaves;
 	size_t nleaves, alloc;
@@ -52,6 +53,24 @@ static int add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
 		return -1;
 	ok = X509_add_ext(cert, ext, -1);
 	X509_EXTENSION_free(ext);
+	return ok ? 0 : -1;
+}
+
+/* certificatePolicies: the CA/Browser Forum's domain-validated policy, as
+ * public CAs' leaves carry. */
+static int add_dv_policy(X509 *cert)
+{
+	CERTIFICATEPOLICIES *pols = sk_POLICYINFO_new_null();
+	POLICYINFO *pi = POLICYINFO_new();
+	int ok = 0;
+
+	if (pols && pi && (pi->policyid = OBJ_txt2obj("2.23.140.1.2.1", 1)) != NULL &&
+	    sk_POLICYINFO_push(pols, pi) > 0) {
+		pi = NULL;
+		ok = X509_add1_ext_i2d(cert, NID_certificate_policies, pols, 0, 0) == 1;
+	}
+	POLICYINFO_free(pi);
+	CERTIFICATEPOLICIES_free(pols);
 	return ok ? 0 : -1;
 }
 
@@ -171,6 +190,17 @@ struct mitm *mitm_new(uint64_t seed, char *err, size_t errlen)
 	long age = 86400L * (400 + (long)((seed >> 16) % 300));
 
 	snprintf(cn, sizeof(cn), "%s %s", org, kind);
+	{
+		/* "Kestrel Labs" -> kestrellabs.com */
+		char dom[64];
+		size_t n = 0;
+		for (const char *p = org; *p && n + 1 < sizeof(dom); p++)
+			if (*p != ' ')
+				dom[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		dom[n] = '\0';
+		snprintf(m->aia, sizeof(m->aia),
+			 "OCSP;URI:http://ocsp.%s,caIssuers;URI:http://pki.%s/ca.crt", dom, dom);
+	}
 	m->ca_key = EVP_EC_gen("P-256");
 	m->leaf_key = EVP_EC_gen("P-256");
 	m->ca_name = X509_NAME_new();
@@ -261,7 +291,9 @@ static X509 *mint(struct mitm *m, const char *name)
 	    add_ext(x, m->ca, NID_key_usage, "critical,digitalSignature,keyAgreement") < 0 ||
 	    add_ext(x, m->ca, NID_ext_key_usage, "serverAuth") < 0 ||
 	    add_ext(x, m->ca, NID_subject_alt_name, san) < 0 ||
+	    add_ext(x, m->ca, NID_subject_key_identifier, "hash") < 0 ||
 	    add_ext(x, m->ca, NID_authority_key_identifier, "keyid") < 0 ||
+	    add_ext(x, m->ca, NID_info_access, m->aia) < 0 || add_dv_policy(x) < 0 ||
 	    !X509_sign(x, m->ca_key, EVP_sha256())) {
 		X509_free(x);
 		x = NULL;

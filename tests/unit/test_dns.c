@@ -175,6 +175,102 @@ static void test_response_a(void **state)
 	assert_memory_equal(out + 40, "\xc6\x12\x07\x09", 4); /* 198.18.7.9 */
 }
 
+static void test_response_nxdomain(void **state)
+{
+	struct dns_query q;
+	struct dns_answer ans = {.rcode = DNS_RCODE_NXDOMAIN, .addr4 = 1, .ttl = 300};
+	uint8_t out[512];
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(parse(a_query, sizeof(a_query), &q), 0);
+	n = build(&q, a_query, sizeof(a_query), &ans, out, sizeof(out));
+	assert_int_equal(n, 28);
+	assert_int_equal(rd16(out + 2), 0x8183); /* QR RD RA, NXDOMAIN */
+	assert_int_equal(rd16(out + 6), 0);	 /* no answer */
+}
+
+/* Made-up names get NXDOMAIN; chosen names, and random labels under a
+ * chosen domain (data leaving by DNS), are answered. */
+static void test_probe_names(void **state)
+{
+	static const char *const probes[] = {"q7xk2m9vzp4wtb.com",	"xkqzjwpqvrt.net",
+					     "a1b2c3d4e5.org",		"kq8x7m2p.google.com",
+					     "zx81nvq0e.microsoft.com", "b0c9x7q2z.co.uk",
+					     "x1y2z3w4v5.example.com."};
+	static const char *const names[] = {"registry.npmjs.org",
+					    "www.google.com",
+					    "api.ipify.org",
+					    "discord.com",
+					    "jsdelivr.net",
+					    "googleapis.com",
+					    "4d4b49413132.x.exfil.test",
+					    "x.oast.fun",
+					    "0123456789abcdef0123.burpcollaborator.net",
+					    "s3-us-west-2.amazonaws.com",
+					    "xn--80ak6aa92e.com",
+					    "mycompanyapi.io",
+					    "localhost",
+					    "",
+					    "cloudflare-dns.com",
+					    "stackoverflow.com"};
+	struct dns_answer a;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		if (!dns_name_is_probe(probes[i]))
+			fail_msg("%s: not a probe", probes[i]);
+		dns_sink_answer(probes[i], &a);
+		assert_int_equal(a.rcode, DNS_RCODE_NXDOMAIN);
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (dns_name_is_probe(names[i]))
+			fail_msg("%s: a probe", names[i]);
+		dns_sink_answer(names[i], &a);
+		assert_int_equal(a.rcode, 0);
+		assert_int_equal(a.addr4, dns_sinkhole_addr(names[i]));
+		assert_string_equal(a.txt, "v=spf1 -all");
+	}
+}
+
+/* The detector over many names: random labels of 12 characters are told
+ * apart nearly always, popular domain names almost never flagged. */
+static void test_probe_rates(void **state)
+{
+	static const char *const popular[] = {
+		"facebook",	 "microsoft",	"cloudflare", "jsdelivr",      "stackoverflow",
+		"wikipedia",	 "instagram",	"bitbucket",  "herokuapp",     "digitalocean",
+		"kubernetes",	 "atlassian",	"jetbrains",  "salesforce",    "mailchimp",
+		"bootstrapcdn",	 "fontawesome", "cloudfront", "windowsupdate", "letsencrypt",
+		"namecheap",	 "coinbase",	"etherscan",  "uniswap",       "huggingface",
+		"tensorflow",	 "matplotlib",	"streamlit",  "chocolatey",    "snapcraft",
+		"bankofamerica", "wellsfargo",	"requestbin", "pipedream",     "interactsh",
+		"canarytokens",	 "localtunnel", "tailscale",  "protonvpn",     "discordapp",
+		"telegram",	 "whatsapp"};
+	static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned long long x = 88172645463325252ULL;
+	int caught = 0;
+	char name[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(popular) / sizeof(popular[0]); i++) {
+		snprintf(name, sizeof(name), "%s.com", popular[i]);
+		if (dns_name_is_probe(name))
+			fail_msg("%s: a probe", name);
+	}
+	for (int i = 0; i < 2000; i++) {
+		for (int k = 0; k < 12; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			name[k] = alnum[x % 36];
+		}
+		snprintf(name + 12, sizeof(name) - 12, ".com");
+		caught += dns_name_is_probe(name);
+	}
+	assert_true(caught >= 1980);
+}
+
 static void test_response_reparses_as_question(void **state)
 {
 	struct dns_query q, r;
@@ -557,28 +653,37 @@ static void test_sinkhole_addr(void **state)
 
 	(void)state;
 	a = dns_sinkhole_addr("x.oast.fun");
-	memcpy(b, &a, 4);
-	/* FNV-1a("x.oast.fun") = 0x5b80d79f; 0x5b80d79f % 130048 = 82997 */
-	assert_memory_equal(b, "\xc6\x13\x4a\x34", 4); /* 198.19.74.52 */
 	assert_int_equal(dns_sinkhole_addr("x.oast.fun"), a);
 	assert_int_equal(dns_sinkhole_addr("X.OAST.FUN"), a);
 	assert_int_equal(dns_sinkhole_addr("x.Oast.fUn"), a);
 	assert_int_equal(dns_sinkhole_addr("x.oast.fun."), a);
 	assert_int_not_equal(dns_sinkhole_addr("y.oast.fun"), a);
-
-	/* FNV-1a("a") = 0xe40c292c, the published test vector */
-	a = dns_sinkhole_addr("a");
-	memcpy(b, &a, 4);
-	assert_memory_equal(b, "\xc6\x13\xd8\xdd", 4); /* 198.19.216.221 */
 	assert_int_equal(dns_sinkhole_addr(NULL), dns_sinkhole_addr(""));
 
+	/* well-known names: their real address, or their owner's network */
+	a = dns_sinkhole_addr("dns.google");
+	assert_memory_equal(&a, "\x08\x08\x08\x08", 4);
+	a = dns_sinkhole_addr("one.one.one.one.");
+	assert_memory_equal(&a, "\x01\x01\x01\x01", 4);
+	a = dns_sinkhole_addr("www.google.com");
+	memcpy(b, &a, 4);
+	assert_true(b[0] == 142 && (b[1] & 0xfe) == 250);
+	a = dns_sinkhole_addr("registry.npmjs.org");
+	memcpy(b, &a, 4);
+	assert_true(b[0] == 104 && (b[1] & 0xf8) == 16);
+
+	/* anything else: a public hosting address, never a benchmarking,
+	 * documentation or private one, never .0 or .255 */
 	for (unsigned int i = 0; i < 20000; i++) {
 		char name[32];
 		uint32_t h;
 
 		snprintf(name, sizeof(name), "host%u.example", i);
 		h = ntohl(dns_sinkhole_addr(name));
-		assert_int_equal(h & 0xfffe0000u, 0xc6120000u);
+		assert_int_not_equal(h & 0xfffe0000u, 0xc6120000u); /* 198.18/15 */
+		assert_int_not_equal(h >> 24, 10);
+		assert_int_not_equal(h >> 24, 127);
+		assert_int_not_equal(h >> 16, 0xc0a8);
 		assert_int_not_equal(h & 0xff, 0);
 		assert_int_not_equal(h & 0xff, 255);
 	}
@@ -592,6 +697,9 @@ int main(void)
 		cmocka_unit_test(test_parse_keeps_case),
 		cmocka_unit_test(test_parse_root),
 		cmocka_unit_test(test_response_a),
+		cmocka_unit_test(test_response_nxdomain),
+		cmocka_unit_test(test_probe_names),
+		cmocka_unit_test(test_probe_rates),
 		cmocka_unit_test(test_response_reparses_as_question),
 		cmocka_unit_test(test_response_txt),
 		cmocka_unit_test(test_response_txt_split),

@@ -152,6 +152,42 @@ static void test_conn_hosts(void **state)
 	assert_false(features_for_model((size_t)features_index("install.conn_hosts")));
 }
 
+/* read_probe and dns_nxdomain (evidence only): what sandbox checks read,
+ * not what node reads whenever it starts; names answered NXDOMAIN. */
+static void test_probes(void **state)
+{
+	static const char report[] =
+		"{\"schema\":\"snare.report/1\",\"package\":{\"name\":\"p\"},"
+		"\"environment\":{\"home\":\"/home/alex\",\"user\":\"alex\",\"hostname\":\"h\"},"
+		"\"phases\":[{\"name\":\"install\",\"status\":\"ok\",\"files\":["
+		"{\"path\":\"/proc/self/status\",\"flags\":[\"read\"]},"
+		"{\"path\":\"/proc/1/cmdline\",\"flags\":[\"read\"]},"
+		"{\"path\":\"/proc/812/comm\",\"flags\":[\"read\"]},"
+		"{\"path\":\"/proc\",\"flags\":[\"read\",\"dir\"]},"
+		"{\"path\":\"/proc/self/mountinfo\",\"flags\":[\"read\"]},"
+		"{\"path\":\"/sys/class/dmi/id/product_name\",\"flags\":[\"read\"]},"
+		"{\"path\":\"/.dockerenv\",\"flags\":[]},"
+		"{\"path\":\"/proc/self/cgroup\",\"flags\":[\"read\"]},"
+		"{\"path\":\"/proc/meminfo\",\"flags\":[\"read\"]},"
+		"{\"path\":\"/proc/self/maps\",\"flags\":[\"read\"]},"
+		"{\"path\":\"/proc/self/fd\",\"flags\":[\"read\",\"dir\"]}],"
+		"\"dns\":[{\"hostname\":\"q7xk2m9vzp4wtb.com\",\"types\":[\"A\"],\"nxdomain\":true},"
+		"{\"hostname\":\"registry.npmjs.org\",\"types\":[\"A\"]}]}]}";
+	json_error_t je;
+	json_t *r = json_loads(report, 0, &je);
+	float x[512];
+	char err[128];
+	(void)state;
+	assert_non_null(r);
+	assert_int_equal(features_extract(r, x, err, sizeof(err)), 0);
+	json_decref(r);
+	assert_true(x[features_index("install.read_probe")] == 7);
+	assert_true(x[features_index("install.dns_nxdomain")] == 1);
+	assert_true(x[features_index("import.read_probe")] == 0);
+	assert_false(features_for_model((size_t)features_index("install.read_probe")));
+	assert_false(features_for_model((size_t)features_index("install.dns_nxdomain")));
+}
+
 static void test_not_a_report(void **state)
 {
 	json_t *j = json_pack("{s:s}", "schema", "other/1");
@@ -230,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_canaries_and_status),
 		cmocka_unit_test(test_browser_page),
 		cmocka_unit_test(test_conn_hosts),
+		cmocka_unit_test(test_probes),
 		cmocka_unit_test(test_not_a_report),
 		cmocka_unit_test(test_path_classes),
 	};

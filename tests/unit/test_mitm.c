@@ -78,6 +78,12 @@ static void test_leaf_verifies_for_its_name_only(void **state)
 	assert_int_equal(verify(m, leaf, "other.example.net", NULL), 0);
 	/* cached */
 	assert_ptr_equal(mitm_leaf(m, "HOOKS.example-collector.net"), leaf);
+	/* the extensions a public CA's leaf carries, not only the ones TLS needs */
+	static const int nids[] = {NID_subject_alt_name,	 NID_subject_key_identifier,
+				   NID_authority_key_identifier, NID_info_access,
+				   NID_certificate_policies,	 NID_ext_key_usage};
+	for (size_t i = 0; i < sizeof(nids) / sizeof(nids[0]); i++)
+		assert_true(X509_get_ext_by_NID(leaf, nids[i], -1) >= 0);
 	X509 *ipleaf = mitm_leaf(m, "198.18.0.9");
 	assert_non_null(ipleaf);
 	assert_int_equal(verify(m, ipleaf, NULL, "198.18.0.9"), 1);

@@ -9,14 +9,21 @@
 #include "netsink/netsink.h"
 
 static char out[4096];
+static size_t out_len;
 
-static const char *body(const char *method, const char *target, const char *host)
+static const char *ask(const char *method, const char *target, const char *host, const char *accept,
+		       const char *ua)
 {
-	size_t n = netsink_http_reply(method, target, host, "RU", out, sizeof(out));
-	assert_true(n > 0 && n < sizeof(out));
+	out_len = netsink_http_reply(method, target, host, accept, ua, "RU", out, sizeof(out));
+	assert_true(out_len > 0 && out_len < sizeof(out));
 	const char *b = strstr(out, "\r\n\r\n");
 	assert_non_null(b);
 	return b + 4;
+}
+
+static const char *body(const char *method, const char *target, const char *host)
+{
+	return ask(method, target, host, NULL, NULL);
 }
 
 static void test_geo_answers_country(void **state)
@@ -40,10 +47,35 @@ static void test_script_stage_by_extension(void **state)
 	(void)state;
 	assert_string_equal(body("GET", "/s.js?v=1", "cdn.evil.test"),
 			    "module.exports = function () { return 0; };\n");
-	assert_string_equal(body("GET", "/x.py", "cdn.evil.test"),
-			    "import platform\nplatform.node()\n");
-	assert_string_equal(body("GET", "/stage", "203.0.113.9"),
-			    "#!/bin/sh\nid >/dev/null 2>&1\nexit 0\n");
+	assert_string_equal(body("GET", "/x.py", "cdn.evil.test"), "import sys\n");
+	assert_string_equal(body("GET", "/install.sh", "cdn.evil.test"), "#!/bin/sh\nexit 0\n");
+	/* a download tool fetching a file with no extension: a script that does nothing */
+	assert_string_equal(ask("GET", "/stage", "203.0.113.9", "*/*", "curl/7.88.1"),
+			    "#!/bin/sh\nexit 0\n");
+}
+
+/* Nothing served runs a command; the rest is shaped like what was asked. */
+static void test_neutral_by_shape(void **state)
+{
+	(void)state;
+	assert_string_equal(body("GET", "/cmd", "c2.evil.test"), "");
+	assert_string_equal(body("GET", "/task?id=1", "c2.evil.test"), "");
+	assert_string_equal(ask("GET", "/v1/config", "api.app.test", "application/json", NULL),
+			    "{}");
+	const char *h = ask("GET", "/", "www.shop.test", "text/html,*/*", "Mozilla/5.0");
+	assert_non_null(strstr(h, "<html>"));
+	assert_non_null(strstr(out, "Content-Type: text/html\r\n"));
+	const char *t = ask("GET", "/pkg/tool-1.2.3.tar.gz", "dl.test", "*/*", "curl/8");
+	assert_memory_equal(t, "\x1f\x8b", 2);
+	assert_int_equal(out_len - (size_t)(t - out), 29);
+	const char *z = ask("GET", "/pkg/tool.zip", "dl.test", "*/*", NULL);
+	assert_memory_equal(z, "PK\x05\x06", 4);
+	const char *e = ask("GET", "/releases/tool-linux.bin", "dl.test", "*/*", NULL);
+	assert_memory_equal(e,
+			    "\x7f"
+			    "ELF",
+			    4);
+	assert_non_null(strstr(out, "Content-Length: 129\r\n"));
 }
 
 static void test_discord_webhook_204(void **state)
@@ -91,6 +123,7 @@ int main(void)
 		cmocka_unit_test(test_geo_answers_country),
 		cmocka_unit_test(test_ip_echo),
 		cmocka_unit_test(test_script_stage_by_extension),
+		cmocka_unit_test(test_neutral_by_shape),
 		cmocka_unit_test(test_discord_webhook_204),
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_absolute_form_target),
