@@ -20,8 +20,11 @@ for t in "$build"/tests/test_*; do
 	out=$("$t" 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
-	n=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -n 1)
-	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -n 1)
+	# a binary may run several groups (test_store: one per store back end)
+	n=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' |
+		awk '{ s += $1 } END { print s + 0 }')
+	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' |
+		awk '{ s += $1 } END { if (NR) print s }')
 	passed=$((passed + ${n:-0}))
 	if [ "$rc" -ne 0 ]; then
 		failed=$((failed + ${f:-1}))
