@@ -18,6 +18,8 @@ static const struct command commands[] = {
 	{"audit", cmd_audit, "scan every package a project's lockfiles pin"},
 	{"show", cmd_show, "print the stored verdict of name@version"},
 	{"import", cmd_import, "add reports to the results store, scored by the current model"},
+	{"queue", cmd_queue, "add detonations to a shared store's job queue, show it, retry"},
+	{"worker", cmd_worker, "run the queue's detonations, N at a time"},
 	{"fetch", cmd_fetch, "download registry tarballs, verified, for later scans"},
 	{"score", cmd_score, "re-score stored reports with a model"},
 	{"features", cmd_features, "turn reports into a features table"},
