@@ -58,5 +58,7 @@ suite e2e tests/e2e/run.sh "$build"
 suite e2e-interrupt python3 tests/e2e/interrupt.py "$build"
 # snare audit against a fake registry on 127.0.0.1
 suite e2e-audit python3 tests/e2e/audit.py "$build"
+# the shared PostgreSQL store, its job queue and workers (a throwaway cluster)
+suite e2e-queue python3 tests/e2e/queue.py "$build"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
