@@ -33,6 +33,7 @@ struct slot {
 	pid_t pid;
 	char *out, *errp;
 	double started, renewed;
+	double db_ms; /* spent in claim, renewals and finish: the queue's overhead */
 	/* the outcome, kept until the database takes it */
 	char *label, *error;
 	bool retry;
@@ -211,8 +212,10 @@ static void finish(struct worker *w, struct slot *s)
 
 	if (w->db_down)
 		return;
+	double t0 = now_s();
 	r = queue_finish(w->q, &s->job, s->label, s->label ? NULL : s->error, s->retry, err,
 			 sizeof(err));
+	s->db_ms += (now_s() - t0) * 1000.0;
 	if (r < 0 && queue_lost(w->q)) {
 		db_lost(w, err);
 		return;
@@ -223,8 +226,8 @@ static void finish(struct worker *w, struct slot *s)
 		log_warn("job %lld '%s': another worker took it over; result dropped", s->job.id,
 			 s->job.target);
 	else if (s->label)
-		log_info("job %lld '%s': %s in %.1f s", s->job.id, s->job.target, s->label,
-			 now_s() - s->started);
+		log_info("job %lld '%s': %s in %.1f s (queue %.2f ms)", s->job.id, s->job.target,
+			 s->label, now_s() - s->started, s->db_ms);
 	else
 		log_info("job %lld '%s' (attempt %d): %s", s->job.id, s->job.target, s->job.attempt,
 			 s->error);
@@ -240,6 +243,7 @@ static void renew(struct worker *w, struct slot *s)
 	if (w->db_down || t - s->renewed < w->o->lease_secs / 3.0)
 		return;
 	r = queue_renew(w->q, &s->job, w->o->lease_secs, err, sizeof(err));
+	s->db_ms += (now_s() - t) * 1000.0;
 	if (r < 0 && queue_lost(w->q)) {
 		db_lost(w, err);
 		return;
@@ -268,6 +272,7 @@ static void claim(struct worker *w)
 		struct slot *s = &w->slots[i];
 		if (s->state != SLOT_FREE)
 			continue;
+		double t0 = now_s();
 		int r = queue_claim(w->q, w->name, w->o->lease_secs, &s->job, err, sizeof(err));
 		if (r < 0) {
 			if (queue_lost(w->q))
@@ -280,6 +285,7 @@ static void claim(struct worker *w)
 			return;
 		s->state = SLOT_RUNNING;
 		s->started = s->renewed = now_s();
+		s->db_ms = (s->started - t0) * 1000.0;
 		log_debug("job %lld '%s' claimed (attempt %d)", s->job.id, s->job.target,
 			  s->job.attempt);
 		if (spawn(w, s) < 0) {
