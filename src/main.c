@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{"import", cmd_import, "add reports to the results store, scored by the current model"},
 	{"queue", cmd_queue, "add detonations to a shared store's job queue, show it, retry"},
 	{"worker", cmd_worker, "run the queue's detonations, N at a time"},
+	{"follow", cmd_follow, "queue every version the registry publishes (changes feed)"},
 	{"fetch", cmd_fetch, "download registry tarballs, verified, for later scans"},
 	{"score", cmd_score, "re-score stored reports with a model"},
 	{"features", cmd_features, "turn reports into a features table"},

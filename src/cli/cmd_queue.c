@@ -304,3 +304,83 @@ int cmd_worker(int argc, char **argv)
 	strvec_clear(&args);
 	return rc;
 }
+
+int cmd_follow(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"store", required_argument, NULL, 'S'},
+		{"registry", required_argument, NULL, 'r'},
+		{"feed", required_argument, NULL, 'F'},
+		{"since", required_argument, NULL, 's'},
+		{"once", no_argument, NULL, 'o'},
+		{"poll", required_argument, NULL, 'p'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	static const char usage[] =
+		"usage: snare follow [--store URL] [--registry URL] [--since SEQ] [options]\n"
+		"  follows the registry's changes feed (CouchDB _changes) and queues every new\n"
+		"  version in the PostgreSQL store (--store or $SNARE_STORE); the checkpoint\n"
+		"  is kept there, so a restart resumes where it stopped\n"
+		"      --registry URL     packuments (default: https://registry.npmjs.org)\n"
+		"      --feed URL         the changes feed, when not the registry (npm:\n"
+		"                         https://replicate.npmjs.com)\n"
+		"      --since SEQ        where a new follower starts (default: now)\n"
+		"      --once             exit once the feed has nothing new\n"
+		"      --poll S           seconds between reads of a quiet feed (default: 5)\n"
+		"  -v, --verbose          more logging\n";
+	struct follow_opts o = {
+		.registry = "https://registry.npmjs.org", .poll_ms = 5000, .limit = 100};
+	const char *store = NULL;
+	char err[1024];
+	unsigned ms = 0;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'S':
+			store = optarg;
+			break;
+		case 'r':
+			o.registry = optarg;
+			break;
+		case 'F':
+			o.feed = optarg;
+			break;
+		case 's':
+			if (!optarg[0] || strpbrk(optarg, " &#?/\\\"'"))
+				return cli_error("--since: not a sequence: '%s'", optarg);
+			o.since = optarg;
+			break;
+		case 'o':
+			o.once = true;
+			break;
+		case 'p':
+			if (cli_parse_secs(optarg, &ms) < 0)
+				return cli_error("--poll: not a duration: '%s'", optarg);
+			o.poll_ms = ms;
+			break;
+		case 'v':
+			log_threshold = LOG_DEBUG;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc)
+		return cli_error("follow takes no targets");
+	o.url = queue_url(store);
+	if (!o.url)
+		return 2;
+	if (log_threshold < LOG_INFO)
+		log_threshold = LOG_INFO;
+	if (follow_run(&o, err, sizeof(err)) < 0)
+		return cli_error("%s", err);
+	return 0;
+}

@@ -39,17 +39,22 @@ static const char schema_sql[] =
 	"CREATE UNIQUE INDEX IF NOT EXISTS jobs_live_target ON jobs (target)"
 	" WHERE state IN ('pending', 'running');"
 	"CREATE INDEX IF NOT EXISTS jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;"
+	/* the follower: its checkpoint per feed, and every version it saw */
+	"CREATE TABLE IF NOT EXISTS follow_state (feed TEXT PRIMARY KEY, seq TEXT NOT NULL,"
+	" updated_at TIMESTAMPTZ NOT NULL DEFAULT now());"
+	"CREATE TABLE IF NOT EXISTS follow_versions (name TEXT NOT NULL, version TEXT NOT NULL,"
+	" PRIMARY KEY (name, version));"
 	"INSERT INTO snare_meta VALUES ('queue', 1) ON CONFLICT DO NOTHING;";
 
-/* A job whose worker was lost after its last attempt. */
-static const char sweep_sql[] =
-	"UPDATE jobs SET state = 'failed', finished_at = now(), lease_until = NULL,"
-	" error = 'its worker was lost ' || attempts || ' times (the last, ' || worker ||"
-	" ', stopped renewing its lease)'"
-	" WHERE state = 'running' AND lease_until < now() AND attempts >= max_attempts";
-
+/* One round trip: first fails the jobs whose worker was lost after their
+ * last attempt, then claims the next job (the failed ones are not
+ * claimable: attempts < max_attempts). */
 static const char claim_sql[] =
-	"UPDATE jobs j SET state = 'running', attempts = j.attempts + 1, worker = $1,"
+	"WITH swept AS (UPDATE jobs SET state = 'failed', finished_at = now(), lease_until = NULL,"
+	"  error = 'its worker was lost ' || attempts || ' times (the last, ' || worker ||"
+	"  ', stopped renewing its lease)'"
+	"  WHERE state = 'running' AND lease_until < now() AND attempts >= max_attempts)"
+	" UPDATE jobs j SET state = 'running', attempts = j.attempts + 1, worker = $1,"
 	" lease_until = now() + make_interval(secs => $2::integer), started_at = now()"
 	" FROM (SELECT id FROM jobs WHERE state = 'pending'"
 	"  OR (state = 'running' AND lease_until < now() AND attempts < max_attempts)"
@@ -279,10 +284,6 @@ int queue_claim(struct queue *q, const char *worker, unsigned lease_secs, struct
 
 	memset(j, 0, sizeof(*j));
 	snprintf(lease, sizeof(lease), "%u", lease_secs);
-	res = run(q, sweep_sql, 0, NULL);
-	if (!ok(res, PGRES_COMMAND_OK))
-		return q_fail(q, res, err, errlen, "cannot claim a job");
-	PQclear(res);
 	res = run(q, claim_sql, 2, v);
 	if (!ok(res, PGRES_TUPLES_OK))
 		return q_fail(q, res, err, errlen, "cannot claim a job");
@@ -388,6 +389,76 @@ int queue_retry(struct queue *q, long long *n, char *err, size_t errlen)
 	if (!ok(res, PGRES_COMMAND_OK))
 		return q_fail(q, res, err, errlen, "cannot retry the failed jobs");
 	*n = strtoll(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
+int queue_follow_checkpoint(struct queue *q, const char *feed, char **seq, char *err, size_t errlen)
+{
+	const char *v[1] = {feed};
+	PGresult *res = run(q, "SELECT seq FROM follow_state WHERE feed = $1", 1, v);
+
+	*seq = NULL;
+	if (!ok(res, PGRES_TUPLES_OK))
+		return q_fail(q, res, err, errlen, "cannot read the checkpoint");
+	if (PQntuples(res) == 1)
+		*seq = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return *seq != NULL;
+}
+
+/* A text[] literal of |n| strings: {"a","b"} with " and \ escaped. */
+static char *text_array(const char *const *items, size_t n)
+{
+	size_t len = 3;
+	char *out, *p;
+
+	for (size_t i = 0; i < n; i++)
+		len += 2 * strlen(items[i]) + 3;
+	out = p = xmalloc(len);
+	*p++ = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*p++ = ',';
+		*p++ = '"';
+		for (const char *c = items[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				*p++ = '\\';
+			*p++ = *c;
+		}
+		*p++ = '"';
+	}
+	*p++ = '}';
+	*p = '\0';
+	return out;
+}
+
+/* One statement, so one transaction: the versions seen, their jobs and
+ * the checkpoint move together. */
+static const char follow_sql[] =
+	"WITH v AS (INSERT INTO follow_versions (name, version)"
+	"  SELECT $2, unnest($3::text[]) ON CONFLICT DO NOTHING RETURNING name, version),"
+	" j AS (INSERT INTO jobs (target, priority, max_attempts)"
+	"  SELECT name || '@' || version, 0, $5::integer FROM v"
+	"  ON CONFLICT (target) WHERE state IN ('pending', 'running') DO NOTHING RETURNING 1),"
+	" c AS (INSERT INTO follow_state (feed, seq) VALUES ($1, $4)"
+	"  ON CONFLICT (feed) DO UPDATE SET seq = EXCLUDED.seq, updated_at = now())"
+	" SELECT count(*) FROM j";
+
+int queue_follow_apply(struct queue *q, const char *feed, const char *seq, const char *name,
+		       const char *const *versions, size_t n, long long *added, char *err,
+		       size_t errlen)
+{
+	char max[16], *arr = text_array(versions, n);
+	const char *v[5] = {feed, name ? name : "", arr, seq, max};
+	PGresult *res;
+
+	snprintf(max, sizeof(max), "%d", QUEUE_MAX_ATTEMPTS);
+	res = run(q, follow_sql, 5, v);
+	free(arr);
+	if (!ok(res, PGRES_TUPLES_OK))
+		return q_fail(q, res, err, errlen, "cannot record a change");
+	*added = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
 	return 0;
 }

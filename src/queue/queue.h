@@ -97,6 +97,38 @@ int queue_retry(struct queue *q, long long *n, char *err, size_t errlen);
 
 void queue_job_release(struct queue_job *j); /* NULL ok; zeroes |j| */
 
+/* The follower's checkpoint of |feed| (newly allocated).  1, 0 when it
+ * has none, -1. */
+int queue_follow_checkpoint(struct queue *q, const char *feed, char **seq, char *err,
+			    size_t errlen);
+/* In one transaction: records |versions| of |name| as seen, enqueues
+ * "name@version" for those never seen before (|*added|), and moves the
+ * checkpoint of |feed| to |seq|.  n may be 0 (a deleted package: only the
+ * checkpoint moves).  0 or -1. */
+int queue_follow_apply(struct queue *q, const char *feed, const char *seq, const char *name,
+		       const char *const *versions, size_t n, long long *added, char *err,
+		       size_t errlen);
+
+/* The follower (follow.c): reads the registry's CouchDB changes feed
+ * (<feed>/_changes?since=SEQ&limit=N, as npm's replication endpoint
+ * serves it), fetches the packument of each changed package from the
+ * registry and enqueues its new versions, keeping the checkpoint in the
+ * database: a restart resumes where it stopped, nothing is enqueued twice.
+ * Starts at the checkpoint, else at |since|, else at "now".  SIGTERM or
+ * SIGINT stop it between changes. */
+struct follow_opts {
+	const char *url;      /* the database */
+	const char *registry; /* packuments */
+	const char *feed;     /* the changes feed; NULL: |registry| */
+	const char *since;    /* used when there is no checkpoint */
+	bool once;	      /* return once the feed has nothing new */
+	unsigned poll_ms;     /* between reads of a feed that had nothing new */
+	unsigned limit;	      /* changes per read */
+};
+
+/* 0, or -1 with one line in |err| (the database, a malformed feed). */
+int follow_run(const struct follow_opts *o, char *err, size_t errlen);
+
 #endif
 
 /* A worker (worker.c): claims jobs and detonates each in a child "snare

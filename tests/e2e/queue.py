@@ -293,6 +293,61 @@ def case_bad_input(env):
     one_line_error(rc, err, 'snare: --jobs')
 
 
+class Feed:
+    def __init__(self, env):
+        self.spec = os.path.join(env.tmp, 'feed.json')
+        self.log = os.path.join(env.tmp, 'feed.log')
+        port_file = os.path.join(env.tmp, 'feed.port')
+        self.write([], {})
+        self.proc = subprocess.Popen([sys.executable, os.path.join(HERE, 'changes.py'),
+                                      '--spec', self.spec, '--port-file', port_file,
+                                      '--log', self.log])
+        env.procs.append(self.proc)
+        wait_for(lambda: os.path.exists(port_file), 10, 'the feed')
+        self.url = 'http://127.0.0.1:%d' % int(open(port_file).read())
+
+    def write(self, changes, packages, malformed=False):
+        json.dump({'changes': changes, 'packages': packages, 'malformed': malformed},
+                  open(self.spec + '.tmp', 'w'))
+        os.rename(self.spec + '.tmp', self.spec)
+
+
+def case_follow(env):
+    url = env.pg.db()
+    feed = Feed(env)
+    pkgs = {'alpha': ['1.0.0', '1.1.0'], '@scope/beta': ['0.1.0'], 'gamma': ['2.0.0', '2.0.1']}
+    changes = [{'seq': 1, 'id': 'alpha'}, {'seq': 2, 'id': '@scope/beta'},
+               {'seq': 3, 'id': 'gone', 'deleted': True}, {'seq': 4, 'id': 'gamma'},
+               {'seq': 5, 'id': 'alpha'}]
+    feed.write(changes, pkgs)
+    follow = ('follow', '--store', url, '--registry', feed.url, '--once')
+    rc, _, err = env.run(*follow, '--since', '0')
+    check(rc == 0, 'follow: %d %s' % (rc, err))
+    targets = sorted(j[1] for j in env.jobs(url))
+    check(targets == ['@scope/beta@0.1.0', 'alpha@1.0.0', 'alpha@1.1.0', 'gamma@2.0.0',
+                      'gamma@2.0.1'], 'jobs: %s' % targets)
+    check(env.pg.sql(url, 'SELECT seq FROM follow_state') == [['5']], 'checkpoint')
+    # a restart resumes at the checkpoint: only what was published since
+    pkgs['alpha'].append('1.2.0')
+    feed.write(changes + [{'seq': 6, 'id': 'alpha'}, {'seq': 7, 'id': 'gamma'}], pkgs)
+    open(feed.log, 'w').close()
+    rc, _, err = env.run(*follow, '--since', '0')
+    check(rc == 0 and 'resuming at the checkpoint 5' in err, 'second follow: %d %s' % (rc, err))
+    check(open(feed.log).read().startswith('GET /_changes?since=5&'), open(feed.log).read())
+    targets = [j[1] for j in env.jobs(url)]
+    check(len(targets) == 6 and targets[-1] == 'alpha@1.2.0', 'jobs: %s' % targets)
+    # the whole feed again from the start (a lost checkpoint): nothing twice
+    env.pg.sql(url, 'DELETE FROM follow_state')
+    rc, _, err = env.run(*follow, '--since', '0')
+    check(rc == 0 and len(env.jobs(url)) == 6, 'replayed: %s %s' % (env.jobs(url), err))
+    # a malformed feed: one line, exit 2, the checkpoint kept
+    feed.write(changes, pkgs, malformed=True)
+    rc, _, err = env.run(*follow)
+    err = '\n'.join(l for l in err.splitlines() if not l.startswith('snare: info: '))
+    one_line_error(rc, err, "snare: malformed changes feed '%s/_changes?since=7&limit=100'" % feed.url)
+    check(env.pg.sql(url, 'SELECT seq FROM follow_state') == [['7']], 'checkpoint moved')
+
+
 CASES = [
     ('store', case_store),
     ('two-workers-twenty-jobs', case_two_workers_twenty_jobs),
@@ -301,6 +356,7 @@ CASES = [
     ('poison-job', case_poison_job),
     ('sigterm', case_sigterm),
     ('bad-input', case_bad_input),
+    ('follow', case_follow),
 ]
 
 
