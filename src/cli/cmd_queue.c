@@ -117,7 +117,7 @@ static int print_status(struct queue *q, bool json_out)
 		       st.running, st.done, st.failed);
 		printf("done in the last 1/5/15 minutes: %lld / %lld / %lld (%.0f per hour over "
 		       "15 min)",
-		       st.done_1m, st.done_5m, st.done_15m, st.done_15m * 4.0);
+		       st.done_1m, st.done_5m, st.done_15m, (double)st.done_15m * 4.0);
 		if (st.done_15m)
 			printf(", median %.1f s a job", st.median_secs);
 		putchar('\n');

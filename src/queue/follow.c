@@ -184,6 +184,31 @@ static int versions_of(struct follower *f, const char *name, json_t **doc, const
 	return 1;
 }
 
+/* Reads the versions of one change's package and records them.  0, or
+ * -1 with |err| when the database refuses it. */
+static int change(struct follower *f, const json_t *ch, const char *id, const char *s, char *err,
+		  size_t errlen)
+{
+	unsigned backoff = 1000;
+	json_t *doc = NULL;
+	const char **vs = NULL;
+	size_t n = 0;
+	int known = 0, r = 0;
+
+	if (!json_is_true(json_object_get(ch, "deleted")) && strncmp(id, "_design/", 8) != 0) {
+		while ((known = versions_of(f, id, &doc, &vs, &n, err, errlen)) < 0 && !f->stop) {
+			log_warn("%s; again in %u s", err, backoff / 1000);
+			nap(f, backoff);
+			backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
+		}
+	}
+	if (!f->stop)
+		r = apply(f, s, id, vs, known > 0 ? n : 0, err, errlen);
+	free(vs);
+	json_decref(doc);
+	return r;
+}
+
 /* One page of the feed.  The number of changes read, or -1 with |err|
  * (the page is malformed or the database refused a change). */
 static int read_page(struct follower *f, char **seq, char *err, size_t errlen)
@@ -228,23 +253,8 @@ static int read_page(struct follower *f, char **seq, char *err, size_t errlen)
 			free(s);
 			break;
 		}
-		json_t *doc = NULL;
-		const char **vs = NULL;
-		size_t n = 0;
-		int known = 0;
-		if (!json_is_true(json_object_get(ch, "deleted")) && strncmp(id, "_design/", 8)) {
-			while ((known = versions_of(f, id, &doc, &vs, &n, err, errlen)) < 0 &&
-			       !f->stop) {
-				log_warn("%s; again in %u s", err, backoff / 1000);
-				nap(f, backoff);
-				backoff =
-					backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
-			}
-		}
-		if (!f->stop && apply(f, s, id, vs, known > 0 ? n : 0, err, errlen) < 0)
+		if (change(f, ch, id, s, err, errlen) < 0)
 			count = -1;
-		free(vs);
-		json_decref(doc);
 		if (count < 0) {
 			free(s);
 			break;

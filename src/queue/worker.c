@@ -318,21 +318,70 @@ static unsigned active(const struct worker *w)
 	return n;
 }
 
+/* One pass: reconnect, reap, finish and renew, claim.  Returns whether to
+ * wait for a child or a signal before the next pass. */
+static bool step(struct worker *w, bool *empty)
+{
+	const struct worker_opts *o = w->o;
+	double t = now_s();
+
+	try_connect(w);
+	reap(w);
+	for (unsigned i = 0; i < o->jobs; i++) {
+		if (w->slots[i].state == SLOT_FINISHING)
+			finish(w, &w->slots[i]);
+		else if (w->slots[i].state == SLOT_RUNNING)
+			renew(w, &w->slots[i]);
+	}
+	if (!w->stopping && !w->db_down && active(w) < o->jobs && t >= w->next_claim) {
+		claim(w);
+		/* a slot left free: nothing pending (or an error); poll */
+		*empty = active(w) < o->jobs;
+		if (*empty)
+			w->next_claim = t + o->poll_ms / 1000.0;
+	}
+	/* a freed slot claims at once; else wait */
+	return w->stopping || w->db_down || *empty || active(w) >= o->jobs;
+}
+
+static void on_signal(struct worker *w, int sig, bool *empty)
+{
+	if (sig == SIGCHLD) {
+		*empty = false; /* a slot may be free: claim again */
+		w->next_claim = 0;
+		return;
+	}
+	if (sig != SIGTERM && sig != SIGINT)
+		return;
+	if (!w->stopping) {
+		log_info("stopping after %u running job%s", active(w), active(w) == 1 ? "" : "s");
+		w->stopping = true;
+		return;
+	}
+	if (w->killed)
+		return;
+	log_info("stopping the running scans");
+	w->killed = true;
+	for (unsigned i = 0; i < w->o->jobs; i++)
+		if (w->slots[i].state == SLOT_RUNNING && w->slots[i].pid > 0)
+			kill(w->slots[i].pid, SIGTERM);
+}
+
 int worker_run(const struct worker_opts *o, char *err, size_t errlen)
 {
 	struct worker w = {.o = o};
 	sigset_t set;
 	char host[256] = "";
+	const char *tmp = getenv("TMPDIR");
 	bool empty = false;
 
 	if (queue_open(o->url, &w.q, err, errlen) < 0)
 		return -1;
 	gethostname(host, sizeof(host) - 1);
 	snprintf(w.name, sizeof(w.name), "%s:%d", host[0] ? host : "worker", (int)getpid());
-	snprintf(w.dir, sizeof(w.dir), "%s/snare-worker-XXXXXX",
-		 getenv("TMPDIR") && getenv("TMPDIR")[0] == '/' && strlen(getenv("TMPDIR")) < 32
-			 ? getenv("TMPDIR")
-			 : "/tmp");
+	if (!tmp || tmp[0] != '/' || strlen(tmp) >= 32)
+		tmp = "/tmp";
+	snprintf(w.dir, sizeof(w.dir), "%s/snare-worker-XXXXXX", tmp);
 	if (!mkdtemp(w.dir)) {
 		errbuf_set(err, errlen, "cannot create a work directory: %s", strerror(errno));
 		queue_close(w.q);
@@ -346,47 +395,13 @@ int worker_run(const struct worker_opts *o, char *err, size_t errlen)
 	sigprocmask(SIG_BLOCK, &set, &w.oldmask);
 	log_info("worker %s: %u at a time, lease %u s", w.name, o->jobs, o->lease_secs);
 	for (;;) {
-		double t = now_s();
-		try_connect(&w);
-		reap(&w);
-		for (unsigned i = 0; i < o->jobs; i++) {
-			if (w.slots[i].state == SLOT_FINISHING)
-				finish(&w, &w.slots[i]);
-			else if (w.slots[i].state == SLOT_RUNNING)
-				renew(&w, &w.slots[i]);
-		}
-		if (!w.stopping && !w.db_down && active(&w) < o->jobs && t >= w.next_claim) {
-			claim(&w);
-			/* a slot left free: nothing pending (or an error); poll */
-			empty = active(&w) < o->jobs;
-			if (empty)
-				w.next_claim = t + o->poll_ms / 1000.0;
-		}
+		bool wait = step(&w, &empty);
 		if (active(&w) == 0 && (w.stopping || (o->drain && empty && !w.db_down)))
 			break;
-		/* a freed slot claims at once; else wait for a child or a signal */
-		bool freed = !w.stopping && !w.db_down && !empty && active(&w) < o->jobs;
-		if (freed)
+		if (!wait)
 			continue;
-		struct timespec ts = {0, 100 * 1000 * 1000};
-		int sig = sigtimedwait(&set, NULL, &ts);
-		if (sig == SIGTERM || sig == SIGINT) {
-			if (w.stopping && !w.killed) {
-				log_info("stopping the running scans");
-				w.killed = true;
-				for (unsigned i = 0; i < o->jobs; i++)
-					if (w.slots[i].state == SLOT_RUNNING && w.slots[i].pid > 0)
-						kill(w.slots[i].pid, SIGTERM);
-			} else if (!w.stopping) {
-				log_info("stopping after %u running job%s", active(&w),
-					 active(&w) == 1 ? "" : "s");
-				w.stopping = true;
-			}
-		}
-		if (sig == SIGCHLD) {
-			empty = false; /* a slot may be free: claim again */
-			w.next_claim = 0;
-		}
+		struct timespec ts = {0, 100000000L};
+		on_signal(&w, sigtimedwait(&set, NULL, &ts), &empty);
 	}
 	for (unsigned i = 0; i < o->jobs; i++)
 		slot_clear(&w.slots[i]);

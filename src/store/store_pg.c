@@ -73,9 +73,7 @@ static void pg_message(const char *msg, char *buf, size_t len)
 
 	if (f && !strncmp(p, "connection to server", 20))
 		p = f + 9;
-	if (!strncmp(p, "FATAL:  ", 8))
-		p += 8;
-	else if (!strncmp(p, "ERROR:  ", 8))
+	if (!strncmp(p, "FATAL:  ", 8) || !strncmp(p, "ERROR:  ", 8))
 		p += 8;
 	n = strcspn(p, "\n");
 	snprintf(buf, len, "%.*s", (int)n, p);
