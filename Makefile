@@ -3,7 +3,7 @@ CC      ?= cc
 SAN     ?= 0
 MAKEFLAGS += --no-print-directory
 BUILD   ?= $(if $(filter 1,$(SAN)),build-san,build)
-PKGS    := libseccomp libarchive libcurl jansson openssl xgboost sqlite3 zlib libnghttp2
+PKGS    := libseccomp libarchive libcurl jansson openssl xgboost sqlite3 zlib libnghttp2 libpq
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-truncation
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -Isrc -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS))

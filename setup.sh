@@ -7,6 +7,7 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 PKGS="build-essential pkg-config libseccomp-dev libarchive-dev libcurl4-openssl-dev
       libjansson-dev libssl-dev libcmocka-dev libxgboost-dev libsqlite3-dev zlib1g-dev libnghttp2-dev
+      libpq-dev postgresql
       python3 ca-certificates clang-tidy clang-format bear
       curl wget dnsutils netcat-openbsd iputils-ping iproute2 git cron util-linux"
 missing=""

@@ -19,7 +19,7 @@ LAYERS = [
     ["report"],
     ["features"],
     ["model", "explain", "dataset", "eval"],
-    ["store"],
+    ["store", "queue"],
     ["scan"],
     ["cli"],
 ]

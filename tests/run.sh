@@ -20,8 +20,11 @@ for t in "$build"/tests/test_*; do
 	out=$("$t" 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
-	n=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -n 1)
-	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -n 1)
+	# a binary may run several groups (test_store: one per store back end)
+	n=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' |
+		awk '{ s += $1 } END { print s + 0 }')
+	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' |
+		awk '{ s += $1 } END { if (NR) print s }')
 	passed=$((passed + ${n:-0}))
 	if [ "$rc" -ne 0 ]; then
 		failed=$((failed + ${f:-1}))
@@ -55,5 +58,7 @@ suite e2e tests/e2e/run.sh "$build"
 suite e2e-interrupt python3 tests/e2e/interrupt.py "$build"
 # snare audit against a fake registry on 127.0.0.1
 suite e2e-audit python3 tests/e2e/audit.py "$build"
+# the shared PostgreSQL store, its job queue and workers (a throwaway cluster)
+suite e2e-queue python3 tests/e2e/queue.py "$build"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

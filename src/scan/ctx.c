@@ -43,6 +43,10 @@ int scan_ctx_init(struct scan_ctx *c, const char *model_opt, const char *store_o
 		c->registry[n - 1] = '\0';
 	if (no_store)
 		return 0;
+	/* SNARE_STORE: the shared store of a team, a database URL or a file */
+	const char *env_store = getenv("SNARE_STORE");
+	if (!store_opt && env_store && env_store[0])
+		store_opt = env_store;
 	if (store_opt) {
 		if (store_open(store_opt, &c->store, err, errlen) < 0) {
 			scan_ctx_release(c);

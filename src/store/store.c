@@ -5,157 +5,56 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
 #include <zlib.h>
 
+#include "store/backend.h"
 #include "store/store.h"
 #include "util/errbuf.h"
 #include "util/xalloc.h"
 
-#define BUSY_TIMEOUT_MS 10000
-
-struct store {
-	sqlite3 *db;
-	char *path;
-	sqlite3_stmt *get, *put;
-};
-
-static const char schema_sql[] = "CREATE TABLE results ("
-				 " name TEXT NOT NULL,"
-				 " version TEXT NOT NULL,"
-				 " integrity TEXT NOT NULL,"
-				 " model TEXT NOT NULL,"
-				 " source TEXT NOT NULL,"
-				 " registry TEXT,"
-				 " features_schema INTEGER NOT NULL,"
-				 " report_schema TEXT NOT NULL,"
-				 " label TEXT NOT NULL,"
-				 " probability REAL NOT NULL,"
-				 " verdict TEXT NOT NULL,"
-				 " report BLOB NOT NULL,"
-				 " report_size INTEGER NOT NULL,"
-				 " scanned_at INTEGER NOT NULL,"
-				 " scored_at INTEGER NOT NULL,"
-				 " PRIMARY KEY (name, version, integrity, model)"
-				 ") WITHOUT ROWID;"
-				 "PRAGMA user_version = 1;";
-
-/* ?1 name ?2 version ?3 integrity ?4 registry ?5 model ?6 features_schema
- * ?7 report_schema; NULLs widen the match (see store_query). */
-static const char get_sql[] =
-	"SELECT name, version, integrity, model, source, registry, features_schema,"
-	" report_schema, label, probability, verdict, scanned_at, scored_at,"
-	" CASE WHEN ?8 THEN report END, CASE WHEN ?8 THEN report_size END"
-	" FROM results WHERE name = ?1 AND version = ?2"
-	" AND (?3 IS NULL OR integrity = ?3)"
-	" AND (?3 IS NOT NULL OR ?4 IS NULL OR (source = 'registry' AND registry = ?4))"
-	" AND (?5 IS NULL OR model = ?5)"
-	" AND (?5 IS NOT NULL OR ?6 = 0 OR features_schema = ?6)"
-	" AND (?5 IS NOT NULL OR ?7 IS NULL OR report_schema = ?7)"
-	" ORDER BY source = 'registry' DESC, scored_at DESC LIMIT 1";
-
-static const char put_sql[] =
-	"INSERT OR REPLACE INTO results (name, version, integrity, model, source, registry,"
-	" features_schema, report_schema, label, probability, verdict, report, report_size,"
-	" scanned_at, scored_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-	" ?13, ?14, ?15)";
-
-static int db_fail(struct store *s, char *err, size_t errlen, const char *what)
+bool store_is_url(const char *path)
 {
-	errbuf_set(err, errlen, "results store '%s': %s: %s", s->path, what, sqlite3_errmsg(s->db));
-	return -1;
+	return path && (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11));
+}
+
+/* |url| without the password of its user ("postgresql://u:***@h/db"). */
+static char *shown_path(const char *path)
+{
+	const char *p = strstr(path, "://"), *at, *colon, *slash;
+
+	if (!store_is_url(path) || !p)
+		return xstrdup(path);
+	p += 3;
+	at = strchr(p, '@');
+	colon = strchr(p, ':');
+	slash = strchr(p, '/');
+	if (!at || !colon || colon > at || (slash && slash < at))
+		return xstrdup(path);
+	return xasprintf("%.*s***%s", (int)(colon + 1 - path), path, at);
 }
 
 void store_close(struct store *s)
 {
 	if (!s)
 		return;
-	sqlite3_finalize(s->get);
-	sqlite3_finalize(s->put);
-	sqlite3_close(s->db);
+	if (s->ops)
+		s->ops->close(s);
 	free(s->path);
 	free(s);
-}
-
-/* Reads the format; creates the table in a new file. */
-static int check_format(struct store *s, char *err, size_t errlen)
-{
-	sqlite3_stmt *st = NULL;
-	int version = -1, tables = -1, rc;
-
-	rc = sqlite3_prepare_v2(s->db,
-				"SELECT (SELECT user_version FROM pragma_user_version),"
-				" (SELECT count(*) FROM sqlite_master)",
-				-1, &st, NULL);
-	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-		version = sqlite3_column_int(st, 0);
-		tables = sqlite3_column_int(st, 1);
-	}
-	if (version < 0) {
-		errbuf_set(err, errlen, "cannot open results store '%s': %s", s->path,
-			   sqlite3_errmsg(s->db));
-		sqlite3_finalize(st);
-		return -1;
-	}
-	sqlite3_finalize(st);
-	if (version == 0 && tables > 0) {
-		errbuf_set(err, errlen, "'%s' is not a snare results store", s->path);
-		return -1;
-	}
-	if (version == 0) {
-		/* two snares creating the same file: the second one waits, then
-		 * finds the table */
-		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-			return db_fail(s, err, errlen, "cannot create the table");
-		sqlite3_stmt *chk = NULL;
-		bool exists = false;
-		if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE name = 'results'",
-				       -1, &chk, NULL) == SQLITE_OK)
-			exists = sqlite3_step(chk) == SQLITE_ROW;
-		sqlite3_finalize(chk);
-		if (!exists && sqlite3_exec(s->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
-			db_fail(s, err, errlen, "cannot create the table");
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-			return -1;
-		}
-		if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-			return db_fail(s, err, errlen, "cannot create the table");
-		return 0;
-	}
-	if (version != STORE_FORMAT) {
-		errbuf_set(err, errlen,
-			   "results store '%s' has format %d; this snare reads format %d", s->path,
-			   version, STORE_FORMAT);
-		return -1;
-	}
-	return 0;
 }
 
 int store_open(const char *path, struct store **out, char *err, size_t errlen)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
-	int rc;
+	int r;
 
 	*out = NULL;
-	s->path = xstrdup(path);
-	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-	if (rc != SQLITE_OK) {
-		errbuf_set(err, errlen, "cannot open results store '%s': %s", path,
-			   s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-		store_close(s);
-		return -1;
-	}
-	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
-	sqlite3_extended_result_codes(s->db, 1);
-	if (check_format(s, err, errlen) < 0) {
-		store_close(s);
-		return -1;
-	}
-	if (sqlite3_prepare_v2(s->db, get_sql, -1, &s->get, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, put_sql, -1, &s->put, NULL) != SQLITE_OK) {
-		/* a table of the right format but the wrong shape */
-		errbuf_set(err, errlen, "results store '%s' is damaged: %s", path,
-			   sqlite3_errmsg(s->db));
+	s->path = shown_path(path);
+	if (store_is_url(path))
+		r = store_pg_open(s, path, err, errlen);
+	else
+		r = store_sqlite_open(s, path, err, errlen);
+	if (r < 0) {
 		store_close(s);
 		return -1;
 	}
@@ -165,23 +64,12 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 
 int store_begin(struct store *s, char *err, size_t errlen)
 {
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return db_fail(s, err, errlen, "cannot start a transaction");
-	return 0;
+	return s->ops->begin(s, err, errlen);
 }
 
 int store_commit(struct store *s, char *err, size_t errlen)
 {
-	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		return db_fail(s, err, errlen, "cannot commit");
-	return 0;
-}
-
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? xstrdup((const char *)t) : NULL;
+	return s->ops->commit(s, err, errlen);
 }
 
 static json_t *inflate_report(const void *blob, size_t n, long long size)
@@ -205,69 +93,35 @@ static json_t *inflate_report(const void *blob, size_t n, long long size)
 int store_get(struct store *s, const struct store_query *q, struct store_entry *e, char *err,
 	      size_t errlen)
 {
-	sqlite3_stmt *st = s->get;
-	int rc, ret = -1;
+	struct store_blob b = {0};
+	int r;
 
 	memset(e, 0, sizeof(*e));
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	sqlite3_bind_text(st, 1, q->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, q->version, -1, SQLITE_STATIC);
-	if (q->integrity)
-		sqlite3_bind_text(st, 3, q->integrity, -1, SQLITE_STATIC);
-	if (q->registry)
-		sqlite3_bind_text(st, 4, q->registry, -1, SQLITE_STATIC);
-	if (q->model)
-		sqlite3_bind_text(st, 5, q->model, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, q->features_schema);
-	if (q->report_schema)
-		sqlite3_bind_text(st, 7, q->report_schema, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 8, q->with_report);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		ret = 0;
-		goto out;
+	r = s->ops->get(s, q, e, &b, err, errlen);
+	if (r <= 0) {
+		store_entry_release(e);
+		free(b.data);
+		return r;
 	}
-	if (rc != SQLITE_ROW) {
-		db_fail(s, err, errlen, "cannot read");
-		goto out;
-	}
-	e->name = col_dup(st, 0);
-	e->version = col_dup(st, 1);
-	e->integrity = col_dup(st, 2);
-	e->model = col_dup(st, 3);
-	e->source = col_dup(st, 4);
-	e->registry = col_dup(st, 5);
-	e->features_schema = sqlite3_column_int(st, 6);
-	e->report_schema = col_dup(st, 7);
-	e->label = col_dup(st, 8);
-	e->probability = sqlite3_column_double(st, 9);
-	e->verdict = json_loads((const char *)sqlite3_column_text(st, 10), 0, NULL);
-	e->scanned_at = sqlite3_column_int64(st, 11);
-	e->scored_at = sqlite3_column_int64(st, 12);
 	if (!e->verdict || !e->label || !e->name || !e->version) {
 		errbuf_set(err, errlen, "results store '%s': the row of '%s@%s' is damaged",
 			   s->path, q->name, q->version);
 		store_entry_release(e);
-		goto out;
+		free(b.data);
+		return -1;
 	}
 	if (q->with_report) {
-		e->report = inflate_report(sqlite3_column_blob(st, 13),
-					   (size_t)sqlite3_column_bytes(st, 13),
-					   sqlite3_column_int64(st, 14));
+		e->report = b.data ? inflate_report(b.data, b.len, b.size) : NULL;
+		free(b.data);
 		if (!e->report) {
 			errbuf_set(err, errlen,
 				   "results store '%s': the stored report of '%s@%s' is damaged",
 				   s->path, q->name, q->version);
 			store_entry_release(e);
-			goto out;
+			return -1;
 		}
 	}
-	ret = 1;
-out:
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return ret;
+	return 1;
 }
 
 char *store_report_integrity(const json_t *report)
@@ -336,34 +190,26 @@ int store_put(struct store *s, const struct store_record *r, char *err, size_t e
 			   name, version);
 		goto out;
 	}
-	sqlite3_stmt *st = s->put;
 	long long now = (long long)time(NULL);
-
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, integrity, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r->model, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, type, -1, SQLITE_STATIC);
-	if (registry && r->registry)
-		sqlite3_bind_text(st, 6, r->registry, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 6);
-	sqlite3_bind_int(st, 7, r->features_schema);
-	sqlite3_bind_text(st, 8, rschema, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, label, -1, SQLITE_STATIC);
-	sqlite3_bind_double(st, 10, json_number_value(prob));
-	sqlite3_bind_text(st, 11, vtext, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 12, z, (int)zlen, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 13, (sqlite3_int64)tlen);
-	sqlite3_bind_int64(st, 14, r->scanned_at ? r->scanned_at : now);
-	sqlite3_bind_int64(st, 15, now);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		db_fail(s, err, errlen, "cannot write");
-	else
-		ret = 0;
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	struct store_row row = {
+		.name = name,
+		.version = version,
+		.integrity = integrity,
+		.model = r->model,
+		.source = type,
+		.registry = registry ? r->registry : NULL,
+		.features_schema = r->features_schema,
+		.report_schema = rschema,
+		.label = label,
+		.probability = json_number_value(prob),
+		.verdict = vtext,
+		.report = z,
+		.report_len = zlen,
+		.report_size = (long long)tlen,
+		.scanned_at = r->scanned_at ? r->scanned_at : now,
+		.scored_at = now,
+	};
+	ret = s->ops->put(s, &row, err, errlen);
 out:
 	free(z);
 	free(text);

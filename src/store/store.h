@@ -1,6 +1,9 @@
-/* The results store: one SQLite file that remembers every scan, so that a
- * package is detonated once and an audit of an unchanged project answers
- * from here.
+/* The results store: one SQLite file, or one PostgreSQL database that many
+ * snares share, that remembers every scan, so that a package is detonated
+ * once and an audit of an unchanged project answers from here.  The path
+ * chooses the back end: a "postgresql://" or "postgres://" URL (libpq's
+ * connection URI) is a database, anything else a file.  Both behave the
+ * same (the unit tests run against both).
  *
  * A row is keyed by (name, version, integrity, model): the package, the
  * SRI of its tarball ("sha512-<base64>", from the digest snare computed
@@ -24,7 +27,8 @@
 #include <stddef.h>
 #include <jansson.h>
 
-/* The format this snare writes (SQLite's user_version). */
+/* The format this snare writes (SQLite's user_version; the row 'results'
+ * of the table snare_meta in PostgreSQL). */
 #define STORE_FORMAT 1
 /* Largest report kept or read back, uncompressed. */
 #define STORE_MAX_REPORT_BYTES (1ULL << 30)
@@ -71,11 +75,19 @@ struct store_record {
 	long long scanned_at; /* 0: now */
 };
 
-/* Opens (creating when absent) the store at |path|; the directory must
- * exist.  Returns 0, or -1 with one line in |err|:
+/* Whether |path| names a PostgreSQL database (postgresql:// or postgres://). */
+bool store_is_url(const char *path);
+
+/* Opens (creating when absent) the store at |path|: a file, whose directory
+ * must exist, or a database URL (the tables are created in an empty
+ * database).  Messages show a URL without its password.  Returns 0, or -1
+ * with one line in |err|:
  *   "cannot open results store 'x.db': file is not a database"
+ *   "cannot open results store 'postgresql://h/db': connection refused"
  *   "'x.db' is not a snare results store"
- *   "results store 'x.db' has format 7; this snare reads format 1" */
+ *   "results store 'x.db' has format 7; this snare reads format 1"
+ * With a database, a lost connection is re-established once per call
+ * (a server restart between two scans is not an error). */
 int store_open(const char *path, struct store **out, char *err, size_t errlen);
 void store_close(struct store *s); /* NULL ok */
 

@@ -1,5 +1,7 @@
 /* Tests for src/store (put, get, the lookup rules, damaged and foreign
- * files) and for re-scoring stored reports through the scan context. */
+ * files) and for re-scoring stored reports through the scan context, run
+ * against both back ends: the SQLite file and a PostgreSQL database of a
+ * throwaway cluster (tests/unit/pgtmp.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +21,7 @@
 #include "report/report.h"
 #include "store/store.h"
 #include "util/fsutil.h"
+#include "pgtmp.h"
 #include "tmpdir.h"
 
 #define SHA512_A "AAAAaaaa"
@@ -44,7 +47,7 @@ static const char REPORT_FMT[] =
 
 struct fx {
 	char dir[TMPDIR_MAX];
-	char db[128];
+	char db[PGTMP_URL_MAX];
 	char model[128];
 };
 
@@ -65,12 +68,18 @@ static json_t *verdict(const char *label, double p)
 			 0.5, "explanations");
 }
 
+/* The cluster of the PostgreSQL group; NULL while the SQLite group runs. */
+static struct pgtmp *pg;
+
 static int setup(void **state)
 {
 	struct fx *fx = calloc(1, sizeof(*fx));
 
 	assert_int_equal(tmpdir_make(fx->dir, "store"), 0);
-	snprintf(fx->db, sizeof(fx->db), "%s/results.db", fx->dir);
+	if (pg)
+		assert_int_equal(pgtmp_db(pg, fx->db), 0);
+	else
+		snprintf(fx->db, sizeof(fx->db), "%s/results.db", fx->dir);
 	snprintf(fx->model, sizeof(fx->model), "%s/model.json", fx->dir);
 	*state = fx;
 	return 0;
@@ -487,6 +496,93 @@ static void test_cache_path(void **state)
 	free(home);
 }
 
+/* The PostgreSQL side of test_bad_files: a database that is not a store,
+ * another format, a server that is not there, an unknown user, a damaged
+ * report; a URL's password never shows. */
+static void test_pg_bad(void **state)
+{
+	struct fx *fx = *state;
+	struct store *s = (struct store *)1;
+	struct store_entry e;
+	char err[512], want[600], url[PGTMP_URL_MAX];
+
+	/* somebody else's database */
+	assert_int_equal(pgtmp_db(pg, url), 0);
+	assert_int_equal(pgtmp_sql(url, "CREATE TABLE results (t TEXT)"), 0);
+	assert_int_equal(store_open(url, &s, err, sizeof(err)), -1);
+	assert_null(s);
+	snprintf(want, sizeof(want), "'%s' is not a snare results store", url);
+	assert_string_equal(err, want);
+
+	/* a newer format */
+	assert_int_equal(pgtmp_db(pg, url), 0);
+	assert_int_equal(pgtmp_sql(url, "CREATE TABLE snare_meta (key TEXT PRIMARY KEY, format "
+					"INTEGER); INSERT INTO snare_meta VALUES ('results', 7)"),
+			 0);
+	assert_int_equal(store_open(url, &s, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "results store '%s' has format 7; this snare reads format 1",
+		 url);
+	assert_string_equal(err, want);
+
+	/* no server */
+	assert_int_equal(store_open("postgresql:///snare?host=/nonexistent", &s, err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "cannot open results store 'postgresql:///snare?host=/"
+				    "nonexistent': "));
+	assert_null(strchr(err, '\n'));
+	/* an unknown user, with a password that must not show */
+	snprintf(url, sizeof(url), "postgresql://intruder:hunter2@/snare?host=%s", pg->dir);
+	assert_int_equal(store_open(url, &s, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want),
+		 "cannot open results store 'postgresql://intruder:***@/snare?host=%s': "
+		 "role \"intruder\" does not exist",
+		 pg->dir);
+	assert_string_equal(err, want);
+
+	/* a damaged report */
+	json_t *r = report("evil", "1.0.0", "registry", SHA512_A);
+	assert_int_equal(store_open(fx->db, &s, err, sizeof(err)), 0);
+	put(s, r, "malicious", "m1", "https://registry.example");
+	store_close(s);
+	json_decref(r);
+	assert_int_equal(pgtmp_sql(fx->db, "UPDATE results SET report = '\\x789c0b'::bytea"), 0);
+	assert_int_equal(store_open(fx->db, &s, err, sizeof(err)), 0);
+	struct store_query q = {.name = "evil",
+				.version = "1.0.0",
+				.integrity = "sha512-" SHA512_A,
+				.model = "m1",
+				.with_report = true};
+	assert_int_equal(store_get(s, &q, &e, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want),
+		 "results store '%s': the stored report of 'evil@1.0.0' is damaged", fx->db);
+	assert_string_equal(err, want);
+	q.with_report = false;
+	assert_int_equal(store_get(s, &q, &e, err, sizeof(err)), 1);
+	store_entry_release(&e);
+	store_close(s);
+}
+
+/* A server restarted between two calls: the store reconnects. */
+static void test_pg_restart(void **state)
+{
+	struct fx *fx = *state;
+	struct store *s;
+	struct store_entry e;
+	char err[512] = "";
+	json_t *r = report("evil", "1.0.0", "registry", SHA512_A);
+	struct store_query q = {.name = "evil", .version = "1.0.0", .model = "m1"};
+
+	assert_int_equal(store_open(fx->db, &s, err, sizeof(err)), 0);
+	put(s, r, "malicious", "m1", "https://registry.example");
+	assert_int_equal(pgtmp_restart(pg), 0);
+	assert_int_equal(store_get(s, &q, &e, err, sizeof(err)), 1);
+	assert_string_equal(e.label, "malicious");
+	store_entry_release(&e);
+	put(s, r, "benign", "m2", "https://registry.example");
+	store_close(s);
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -498,6 +594,25 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_store_and_errors, setup, teardown),
 		cmocka_unit_test(test_cache_path),
 	};
+	/* the same semantics on the PostgreSQL back end */
+	const struct CMUnitTest pg_tests[] = {
+		cmocka_unit_test_setup_teardown(test_put_get, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_put_refuses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_bad, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rescore, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_restart, setup, teardown),
+	};
+	struct pgtmp cluster;
+	int failed = cmocka_run_group_tests_name("store", tests, NULL, NULL);
 
-	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+	if (pgtmp_start(&cluster) < 0) {
+		fprintf(stderr, "store-pg: no PostgreSQL cluster for the tests\n");
+		return 1;
+	}
+	pg = &cluster;
+	failed += cmocka_run_group_tests_name("store-pg", pg_tests, NULL, NULL);
+	pg = NULL;
+	pgtmp_stop(&cluster);
+	return failed;
 }
