@@ -49,6 +49,7 @@ ap.add_argument('-n', type=int, help='first N/bands packages of each band (defau
 ap.add_argument('-j', type=int, default=1)
 ap.add_argument('--dir', default='/tmp/snare-longtail')
 ap.add_argument('--fetch', action='store_true')
+ap.add_argument('--warm-jobs', type=int, default=2, help='npm installs at once in --fetch (default: 2)')
 args = ap.parse_args()
 
 tgz_dir = os.path.join(args.dir, 'tarballs')
@@ -240,26 +241,39 @@ if args.fetch:
         f.write('\n'.join(missing) + '\n')
     if missing:
         subprocess.run([args.snare, 'fetch', '--from', lst, '--dir', tgz_dir], stdout=subprocess.DEVNULL)
-    # Dependencies into npm's cache, many packages per npm run (nothing runs:
-    # --ignore-scripts); a chunk that fails is retried one package at a time.
-    # A marker file per chunk of specs keeps a second run from repeating it.
+    # Dependencies into npm's cache, ten packages per npm run (nothing runs:
+    # --ignore-scripts), --warm-jobs runs at once.
     warmed_path = os.path.join(args.dir, 'warmed.txt')
     warmed = set(open(warmed_path).read().split()) if os.path.exists(warmed_path) else set()
+    known_cold = os.path.join(args.dir, 'cold.txt')
+    warmed |= set(open(known_cold).read().split()) if os.path.exists(known_cold) else set()
     cold = [s for s in specs if s not in warmed and os.path.exists(tarball_of(s))]
     failed = []
 
     def warm(chunk):
-        return npm_warm(chunk, force=True)
-    chunks = [cold[i:i + 40] for i in range(0, len(cold), 40)]
-    with cf.ThreadPoolExecutor(2) as ex, open(warmed_path, 'a') as wf:
-        for k, (chunk, ok) in enumerate(zip(chunks, ex.map(warm, chunks))):
-            if not ok:
-                ok_specs = [s for s in chunk if warm([s])]
-                failed += [s for s in chunk if s not in ok_specs]
-            else:
-                ok_specs = chunk
-            wf.write(''.join(s + '\n' for s in ok_specs))
+        """(specs warmed, specs whose dependencies npm could not resolve):
+        a chunk that fails is retried one package at a time."""
+        if npm_warm(chunk, force=True):
+            return chunk, []
+        ok = [s for s in chunk if npm_warm([s], force=True)]
+        return ok, [s for s in chunk if s not in ok]
+    # warmed.txt lists the specs whose dependencies are in the cache, and
+    # cold.txt those whose dependencies npm could not resolve (detonated all
+    # the same, as bench/benign.py does): the detonation stage waits for a
+    # spec to be in one of them, so it can run while this stage goes on.
+    # Packuments npm already has are taken from its cache without asking the
+    # registry again: the samples share many dependencies.
+    os.environ.setdefault('npm_config_prefer_offline', 'true')
+    chunks = [cold[i:i + 10] for i in range(0, len(cold), 10)]
+    with cf.ThreadPoolExecutor(args.warm_jobs) as ex, open(warmed_path, 'a') as wf, \
+            open(os.path.join(args.dir, 'cold.txt'), 'a') as cold_f:
+        for k, fut in enumerate(cf.as_completed([ex.submit(warm, c) for c in chunks])):
+            ok, bad = fut.result()
+            failed += bad
+            wf.write(''.join(s + '\n' for s in ok))
             wf.flush()
+            cold_f.write(''.join(s + '\n' for s in bad))
+            cold_f.flush()
             sys.stderr.write('\rwarmed %d/%d chunks ' % (k + 1, len(chunks)))
     sys.stderr.write('\n')
     have = sum(1 for s in specs if os.path.exists(tarball_of(s)))
@@ -282,8 +296,8 @@ def detonate(spec):
     out = report_of(spec)
     if os.path.exists(out):
         return spec, 0, 0.0, ''
-    if not os.path.exists(tarball_of(spec)):
-        return spec, -1, 0.0, 'no tarball (run --fetch)'
+    if not os.path.exists(tarball_of(spec)) or spec not in fetched:
+        return spec, -1, 0.0, 'not fetched yet (run --fetch)'
     t = time.time()
     p = subprocess.run(wall + [args.snare, 'trace', tarball_of(spec), '-q', '-o', out + '.part', '--offline'],
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -292,6 +306,10 @@ def detonate(spec):
     return spec, p.returncode, time.time() - t, p.stderr.strip()[-300:]
 
 
+fetched = set()
+for fn in ('warmed.txt', 'cold.txt'):
+    if os.path.exists(os.path.join(args.dir, fn)):
+        fetched |= set(open(os.path.join(args.dir, fn)).read().split())
 errors = []
 times = []
 t0 = time.time()
