@@ -6,7 +6,8 @@ keeps the reports, and writes the features table (data/features.tsv).
              (run it first, with -n 100000 for the whole list)
   malicious: ../shared/corpus/malicious/pkgs, families from its index.tsv
   longtail:  only with --longtail DIR: the tarballs bench/longtail.py --fetch
-             put in DIR/tarballs, as benign rows of family 'longtail'; their
+             put in DIR/tarballs and finished caching the dependencies of,
+             as benign rows of family 'longtail'; their
              reports are bench/longtail.py's own (DIR/reports), so packages
              it detonated are not detonated again.  Keep the long-tail
              packages that judge the model out of this DIR.
@@ -23,7 +24,7 @@ usage: bench/dataset.py [-j 2] [--dir /tmp/snare-dataset] [--out data/features.t
 import argparse, concurrent.futures as cf, hashlib, json, os, re, subprocess, sys, tarfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from corpus import harness as load_harness, harness_args, wall as corpus_wall  # noqa: E402
+from corpus import harness as load_harness, harness_args, tarball_of, wall as corpus_wall  # noqa: E402
 
 ap = argparse.ArgumentParser()
 here = os.path.dirname(os.path.abspath(__file__))
@@ -76,9 +77,16 @@ for fn in sorted(os.listdir(args.benign_tarballs)) if os.path.isdir(args.benign_
     if fn.endswith('.tgz'):
         jobs.append(('benign', 0, 'benign', os.path.join(args.benign_tarballs, fn), {}))
 if args.longtail:
+    # Only packages whose dependencies --fetch has finished with (warmed.txt,
+    # cold.txt) or that already have a report: the others would install
+    # offline with their dependencies missing.
     lt_tgz = os.path.join(args.longtail, 'tarballs')
+    ready = set()
+    for fn in ('warmed.txt', 'cold.txt'):
+        if os.path.exists(os.path.join(args.longtail, fn)):
+            ready |= {os.path.basename(tarball_of(lt_tgz, s)) for s in open(os.path.join(args.longtail, fn)).read().split()}
     for fn in sorted(os.listdir(lt_tgz)) if os.path.isdir(lt_tgz) else []:
-        if fn.endswith('.tgz'):
+        if fn.endswith('.tgz') and (fn in ready or os.path.exists(os.path.join(args.longtail, 'reports', fn + '.json'))):
             jobs.append(('longtail', 0, 'longtail', os.path.join(lt_tgz, fn), {}))
 harness = load_harness(args.corpus)
 with open(os.path.join(args.corpus, 'index.tsv')) as f:
