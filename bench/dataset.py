@@ -5,6 +5,12 @@ keeps the reports, and writes the features table (data/features.tsv).
   benign:    the tarballs bench/benign.py --fetch put in DIR/tarballs
              (run it first, with -n 100000 for the whole list)
   malicious: ../shared/corpus/malicious/pkgs, families from its index.tsv
+  longtail:  only with --longtail DIR: the tarballs bench/longtail.py --fetch
+             put in DIR/tarballs and finished caching the dependencies of,
+             as benign rows of family 'longtail'; their
+             reports are bench/longtail.py's own (DIR/reports), so packages
+             it detonated are not detonated again.  Keep the long-tail
+             packages that judge the model out of this DIR.
 
 Detonation runs inside an outer `unshare --net`; dependencies come from
 npm's cache (--offline).  Resumable: reports already written are kept.
@@ -13,11 +19,12 @@ literals, numbers, the name and the version blanked, so templates
 republished under other names never straddle a train/test split.
 
 usage: bench/dataset.py [-j 2] [--dir /tmp/snare-dataset] [--out data/features.tsv]
+                        [--longtail /tmp/snare-longtail]
 """
 import argparse, concurrent.futures as cf, hashlib, json, os, re, subprocess, sys, tarfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from corpus import harness as load_harness, harness_args, wall as corpus_wall  # noqa: E402
+from corpus import harness as load_harness, harness_args, tarball_of, wall as corpus_wall  # noqa: E402
 
 ap = argparse.ArgumentParser()
 here = os.path.dirname(os.path.abspath(__file__))
@@ -27,7 +34,8 @@ ap.add_argument('--snare', default=os.path.join(here, '../build/snare'))
 ap.add_argument('--dir', default='/tmp/snare-dataset')
 ap.add_argument('--out', default=os.path.join(here, '../data/features.tsv'))
 ap.add_argument('-j', type=int, default=2)
-ap.add_argument('--only', choices=['benign', 'malicious'], help='detonate one side only (the table is written from all reports present)')
+ap.add_argument('--longtail', metavar='DIR', help='also the long-tail tarballs of DIR/tarballs, as benign rows')
+ap.add_argument('--only', choices=['benign', 'malicious', 'longtail'], help='detonate one side only (the table is written from all reports present)')
 args = ap.parse_args()
 
 LIT = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`(?:[^`\\]|\\.)*`|\b\d+(?:\.\d+)*\b')
@@ -68,6 +76,18 @@ jobs = []
 for fn in sorted(os.listdir(args.benign_tarballs)) if os.path.isdir(args.benign_tarballs) else []:
     if fn.endswith('.tgz'):
         jobs.append(('benign', 0, 'benign', os.path.join(args.benign_tarballs, fn), {}))
+if args.longtail:
+    # Only packages whose dependencies --fetch has finished with (warmed.txt,
+    # cold.txt) or that already have a report: the others would install
+    # offline with their dependencies missing.
+    lt_tgz = os.path.join(args.longtail, 'tarballs')
+    ready = set()
+    for fn in ('warmed.txt', 'cold.txt'):
+        if os.path.exists(os.path.join(args.longtail, fn)):
+            ready |= {os.path.basename(tarball_of(lt_tgz, s)) for s in open(os.path.join(args.longtail, fn)).read().split()}
+    for fn in sorted(os.listdir(lt_tgz)) if os.path.isdir(lt_tgz) else []:
+        if fn.endswith('.tgz') and (fn in ready or os.path.exists(os.path.join(args.longtail, 'reports', fn + '.json'))):
+            jobs.append(('longtail', 0, 'longtail', os.path.join(lt_tgz, fn), {}))
 harness = load_harness(args.corpus)
 with open(os.path.join(args.corpus, 'index.tsv')) as f:
     head = f.readline().rstrip('\n').split('\t')
@@ -82,7 +102,10 @@ if args.only:
 
 def detonate(job):
     kind, label, family, tgz, h = job
-    out = os.path.join(args.dir, 'reports', kind, os.path.basename(tgz) + '.json')
+    if kind == 'longtail':
+        out = os.path.join(args.longtail, 'reports', os.path.basename(tgz) + '.json')
+    else:
+        out = os.path.join(args.dir, 'reports', kind, os.path.basename(tgz) + '.json')
     if not os.path.exists(out):
         os.makedirs(os.path.dirname(out), exist_ok=True)
         cmd = wall + [args.snare, 'trace', tgz, '-q', '-o', out + '.part', '--offline']
@@ -120,7 +143,9 @@ with open(args.out, 'w') as f:
             errors.append((out, p.stderr.strip()))
             continue
         f.write(p.stdout)
-print('rows: %d (benign %d, malicious %d), errors: %d, %.0f s' % (
-    len(rows), sum(1 for r in rows if r[0][1] == 0), sum(1 for r in rows if r[0][1] == 1), len(errors), time.time() - t0))
+print('rows: %d (benign %d%s, malicious %d), errors: %d, %.0f s' % (
+    len(rows), sum(1 for r in rows if r[0][1] == 0),
+    ', of them long-tail %d' % sum(1 for r in rows if r[0][0] == 'longtail') if args.longtail else '',
+    sum(1 for r in rows if r[0][1] == 1), len(errors), time.time() - t0))
 for e in errors[:20]:
     print('error:', e)
