@@ -274,11 +274,19 @@ static int start_step(struct ctx *c, size_t k, uint64_t deadline)
 	c->step = (int)k;
 	if (!s->harness || c->hchan < 0)
 		return sandbox_run_step(c->sb, k);
-	snprintf(app, sizeof(app), "%s/app", c->res->workdir);
+	/* the project inside the sandbox (a copy in its home), seen from here */
+	snprintf(app, sizeof(app), "/proc/%d/root", (int)sandbox_init_pid(c->sb));
+	int rootfd = open(app, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	snprintf(app, sizeof(app), "%s/projects/app", c->res->id.home);
 	uint64_t now = ev_now_us();
 	unsigned budget = now < deadline ? (unsigned)((deadline - now) / 1000) : 0;
 	char *cfg = harness_step_config(c->res, (int)k, budget, c->call_ms);
-	int r = harness_write_app(app, cfg, err, sizeof(err));
+	int r = rootfd < 0 ? (errbuf_set(err, sizeof(err), "cannot open the sandbox's root: %s",
+					 strerror(errno)),
+			      -1)
+			   : harness_write_app(rootfd, app, cfg, err, sizeof(err));
+	if (rootfd >= 0)
+		close(rootfd);
 	free(cfg);
 	if (r < 0) {
 		log_warn("%s", err);

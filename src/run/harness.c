@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/openat2.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -47,20 +49,32 @@ const char *harness_page_source(size_t *len)
 	return (const char *)harness_browser_js;
 }
 
-int harness_write_app(const char *app, const char *config, char *err, size_t errlen)
+int harness_write_app(int rootfd, const char *app, const char *config, char *err, size_t errlen)
 {
-	char path[4200];
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
 	size_t len;
-	int fd;
+	int dfd, fd;
 
-	snprintf(path, sizeof(path), "%s/%s", app, HARNESS_APP_FILE);
-	if (unlink(path) < 0 && errno != ENOENT && errno != EISDIR) {
-		errbuf_set(err, errlen, "cannot replace '%s': %s", path, strerror(errno));
+	/* |app| is resolved inside |rootfd|: a link the package made there
+	 * cannot lead the write out of its root */
+	dfd = (int)syscall(SYS_openat2, rootfd, app[0] == '/' ? app + 1 : app, &how, sizeof(how));
+	if (dfd < 0) {
+		errbuf_set(err, errlen, "cannot open '%s': %s", app, strerror(errno));
 		return -1;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (unlinkat(dfd, HARNESS_APP_FILE, 0) < 0 && errno != ENOENT && errno != EISDIR) {
+		errbuf_set(err, errlen, "cannot replace '%s/%s': %s", app, HARNESS_APP_FILE,
+			   strerror(errno));
+		close(dfd);
+		return -1;
+	}
+	fd = openat(dfd, HARNESS_APP_FILE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    0644);
+	close(dfd);
 	if (fd < 0) {
-		errbuf_set(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+		errbuf_set(err, errlen, "cannot write '%s/%s': %s", app, HARNESS_APP_FILE,
+			   strerror(errno));
 		return -1;
 	}
 	char *src = harness_source(config, &len);
@@ -68,7 +82,8 @@ int harness_write_app(const char *app, const char *config, char *err, size_t err
 	while (off < len) {
 		ssize_t n = write(fd, src + off, len - off);
 		if (n <= 0) {
-			errbuf_set(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+			errbuf_set(err, errlen, "cannot write '%s/%s': %s", app, HARNESS_APP_FILE,
+				   strerror(errno));
 			free(src);
 			close(fd);
 			return -1;

@@ -19,8 +19,11 @@
 
 /* Writes the harness (src/run/harness/index.js, built in) as |app|/index.js
  * with |config| (a JSON object) as its settings, replacing whatever the
- * package put there (never through a link).  0 or -1 with |err| set. */
-int harness_write_app(const char *app, const char *config, char *err, size_t errlen);
+ * package put there (never through a link).  |app| is resolved inside the
+ * directory |rootfd| as if it were the root (the sandbox's root, through
+ * /proc/PID/root: the project is a copy in the sandbox's home), so that
+ * no link the package made leads out of it.  0 or -1 with |err| set. */
+int harness_write_app(int rootfd, const char *app, const char *config, char *err, size_t errlen);
 
 /* The browser phase's page (src/run/harness/browser.js, built in): one
  * JavaScript expression, a function of the harness's host object. */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -158,14 +159,18 @@ static void test_write_app(void **state)
 	(void)state;
 
 	assert_int_equal(tmpdir_make(dir, "harness"), 0);
-	snprintf(path, sizeof(path), "%s/index.js", dir);
+	int rootfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(rootfd >= 0);
+	snprintf(path, sizeof(path), "%s/app", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/app/index.js", dir);
 	snprintf(target, sizeof(target), "%s/elsewhere", dir);
 	/* a link the package left in its place is replaced, never followed */
 	assert_int_equal(fs_write_file(target, "keep", 4), 0);
 	assert_int_equal(symlink(target, path), 0);
-	assert_int_equal(
-		harness_write_app(dir, "{\"mode\":\"execute\",\"name\":\"p\"}", err, sizeof(err)),
-		0);
+	assert_int_equal(harness_write_app(rootfd, "/app", "{\"mode\":\"execute\",\"name\":\"p\"}",
+					   err, sizeof(err)),
+			 0);
 	size_t len;
 	char *kept = fs_read_file(target, 100, &len);
 	assert_string_equal(kept, "keep");
@@ -177,6 +182,18 @@ static void test_write_app(void **state)
 	assert_non_null(strstr(src, "const checks = {\"mode\":\"execute\",\"name\":\"p\"};"));
 	assert_null(strstr(src, "const checks = {};"));
 	free(src);
+	/* a project directory made a link to a path outside: resolved in the
+	 * root, where that path does not exist, so nothing is written there */
+	char link[200], outside[TMPDIR_MAX], escaped[200];
+	assert_int_equal(tmpdir_make(outside, "harness-out"), 0);
+	snprintf(link, sizeof(link), "%s/app2", dir);
+	assert_int_equal(symlink(outside, link), 0);
+	assert_int_equal(harness_write_app(rootfd, "/app2", "{}", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot open '/app2': No such file or directory"));
+	snprintf(escaped, sizeof(escaped), "%s/index.js", outside);
+	assert_int_equal(access(escaped, F_OK), -1);
+	tmpdir_remove(outside);
+	close(rootfd);
 	tmpdir_remove(dir);
 }
 
