@@ -31,14 +31,14 @@ static const char *const interpreters[] = {
 void run_degrade(struct run_result *res, const char *kind, const char *fmt, ...)
 {
 	va_list ap;
-	char detail[1024];
+	char detail[1024] = "";
 
-	for (size_t i = 0; i < res->ndegraded; i++)
-		if (!strcmp(res->degraded[i].kind, kind)) /* one entry per kind */
-			return;
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
+	for (size_t i = 0; i < res->ndegraded; i++)
+		if (!strcmp(res->degraded[i].kind, kind)) /* one entry per kind */
+			return;
 	res->degraded = xrealloc(res->degraded, (res->ndegraded + 1) * sizeof(*res->degraded));
 	res->degraded[res->ndegraded++] = (struct degradation){xstrdup(kind), xstrdup(detail)};
 }

@@ -183,6 +183,42 @@ static bool dep_present(const char *node_modules, const char *name)
 	return stat(p, &st) == 0;
 }
 
+/* What npm installed, not what was asked: a required dependency missing
+ * is a degradation, an optional one it skipped or a remote one it could
+ * not download is listed as not installed.  Returns how many are there. */
+static size_t count_installed(struct run_result *res, const char *node_modules, json_t *deps,
+			      json_t *optional, json_t *remote)
+{
+	const char *name;
+	json_t *spec;
+	size_t n = 0;
+
+	json_object_foreach (deps, name, spec) {
+		if (dep_present(node_modules, name))
+			n++;
+		else
+			run_degrade(res, "dependencies",
+				    "npm did not install the dependency '%s' (%s)", name,
+				    json_string_value(spec));
+	}
+	json_object_foreach (optional, name, spec) {
+		if (dep_present(node_modules, name))
+			n++;
+		else
+			add_unresolved(
+				res, name, json_string_value(spec),
+				"optional, not installed by npm (another platform, or it failed)");
+	}
+	json_object_foreach (remote, name, spec) {
+		if (dep_present(node_modules, name))
+			n++;
+		else
+			add_unresolved(res, name, json_string_value(spec),
+				       "remote: npm could not download it");
+	}
+	return n;
+}
+
 static void install_deps(const struct pkgjson *pj, const struct run_options *opts,
 			 struct run_result *res, const char *app)
 {
@@ -278,34 +314,7 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 	snprintf(path, sizeof(path), "%s/node_modules", dir);
 	char to[4096];
 	snprintf(to, sizeof(to), "%s/node_modules", app);
-	/* What npm installed, not what was asked: an optional dependency it
-	 * skipped is listed as not installed. */
-	const char *name;
-	json_t *spec;
-	n = 0;
-	json_object_foreach (deps, name, spec) {
-		if (dep_present(path, name))
-			n++;
-		else
-			run_degrade(res, "dependencies",
-				    "npm did not install the dependency '%s' (%s)", name,
-				    json_string_value(spec));
-	}
-	json_object_foreach (optional, name, spec) {
-		if (dep_present(path, name))
-			n++;
-		else
-			add_unresolved(
-				res, name, json_string_value(spec),
-				"optional, not installed by npm (another platform, or it failed)");
-	}
-	json_object_foreach (remote, name, spec) {
-		if (dep_present(path, name))
-			n++;
-		else
-			add_unresolved(res, name, json_string_value(spec),
-				       "remote: npm could not download it");
-	}
+	n = count_installed(res, path, deps, optional, remote);
 	json_decref(root);
 	json_decref(deps);
 	json_decref(optional);

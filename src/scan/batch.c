@@ -186,6 +186,30 @@ static void progress(const struct batch *b, size_t done, size_t n, size_t runnin
 		b->progress(&p);
 }
 
+/* Reaps the children of |jobs[0..n)| that have ended, each one's results
+ * filled and handed to |b->done| at once.  Returns how many; |*last| is
+ * the last of them. */
+static size_t reap(struct batch_job *jobs, size_t n, const struct batch *b,
+		   const struct batch_job **last)
+{
+	size_t reaped = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int status;
+
+		if (jobs[i].pid <= 0 || waitpid(jobs[i].pid, &status, WNOHANG) != jobs[i].pid)
+			continue;
+		jobs[i].pid = 0;
+		collect(&jobs[i], status);
+		jobs[i].finished = true;
+		if (b->done)
+			b->done(&jobs[i], b->done_arg);
+		reaped++;
+		*last = &jobs[i];
+	}
+	return reaped;
+}
+
 int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err, size_t errlen)
 {
 	char dir[4096];
@@ -254,21 +278,9 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 			ret = -1;
 			errbuf_set(err, errlen, "interrupted");
 		}
-		for (size_t i = 0; i < next; i++) {
-			int status;
-
-			if (jobs[i].pid <= 0 ||
-			    waitpid(jobs[i].pid, &status, WNOHANG) != jobs[i].pid)
-				continue;
-			jobs[i].pid = 0;
-			collect(&jobs[i], status);
-			jobs[i].finished = true;
-			if (b->done)
-				b->done(&jobs[i], b->done_arg);
-			running--;
-			done++;
-			last = &jobs[i];
-		}
+		size_t reaped = reap(jobs, next, b, &last);
+		running -= reaped;
+		done += reaped;
 	}
 	progress(b, done, n, 0, NULL, t0, true);
 	/* drop a SIGCHLD left pending, then restore the caller's mask */
