@@ -2,14 +2,19 @@
 """Long-tail benign packages: false positives on real packages outside the
 training corpora.
 
-Three stages:
+Three stages (and a second way to sample):
   --sample N  draw N packages at random from the registry package list (its
               monthly downloads), the same number from each download band,
               seeded; skip every name of the benign training list, every
               name whose sha256 is in the benign exclude list (kept aside to
               judge the detector), security placeholders (0.0.1-security)
-              and deprecated versions (read from the packument with
-              `npm view`); write data/longtail.txt, one section per band;
+              and deprecated versions (read from the registry's document
+              of the version); write data/longtail.txt, one section per
+              band;
+  --sample-scripts N  draw N more packages whose version declares
+              install-time work (preinstall, install, postinstall, a native
+              build), from all bands, none of --exclude-list: benign false
+              positives come from these, so they are over-sampled;
   --fetch     (network, no package code runs) `snare fetch` each spec into
               DIR/tarballs and fill npm's cache with the dependencies
               (`npm install --ignore-scripts`);
@@ -23,15 +28,18 @@ Three stages:
 detonation); without it, every package of the list.
 
 usage: bench/longtail.py --sample 1500 [--seed 16]
+       bench/longtail.py --sample-scripts 800 --list data/longtail-scripts.txt
        bench/longtail.py --fetch [-n N] [--dir /tmp/snare-longtail]
        bench/longtail.py [-n N] [-j 1] [--dir /tmp/snare-longtail] [--model FILE]
 """
-import argparse, concurrent.futures as cf, datetime, hashlib, json, os, random, subprocess, sys, time
+import argparse, concurrent.futures as cf, datetime, hashlib, json, os, random, re, subprocess, sys, time
+import urllib.error, urllib.parse, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from corpus import npm_warm, tarball_of as tarball_in, wall as corpus_wall  # noqa: E402
 
 here = os.path.dirname(os.path.abspath(__file__))
+REGISTRY = os.environ.get('npm_config_registry', 'https://registry.npmjs.org').rstrip('/')
 # (label, lowest monthly downloads, highest + 1); the package list starts
 # at a few hundred downloads a month, so the first band is its bottom.
 BANDS = [('100-1k', 100, 1_000), ('1k-10k', 1_000, 10_000), ('10k-100k', 10_000, 100_000),
@@ -39,6 +47,10 @@ BANDS = [('100-1k', 100, 1_000), ('1k-10k', 1_000, 10_000), ('10k-100k', 10_000,
 
 ap = argparse.ArgumentParser()
 ap.add_argument('--sample', type=int, metavar='N', help='draw N packages and write --list')
+ap.add_argument('--sample-scripts', type=int, metavar='N',
+                help='draw N packages with install-time scripts and write --list')
+ap.add_argument('--exclude-list', default=os.path.join(here, '../data/longtail.txt'),
+                help='with --sample-scripts: specs not to draw again')
 ap.add_argument('--seed', type=int, default=16)
 ap.add_argument('--registry-list', default='/work/.library/env/packages/npm.tsv')
 ap.add_argument('--benign', default=os.path.join(here, '../../shared/corpus/benign'))
@@ -50,6 +62,7 @@ ap.add_argument('-j', type=int, default=1)
 ap.add_argument('--dir', default='/tmp/snare-longtail')
 ap.add_argument('--fetch', action='store_true')
 ap.add_argument('--warm-jobs', type=int, default=2, help='npm installs at once in --fetch (default: 2)')
+ap.add_argument('--warm-chunk', type=int, default=10, help='packages per npm install in --fetch (default: 10)')
 args = ap.parse_args()
 
 tgz_dir = os.path.join(args.dir, 'tarballs')
@@ -74,27 +87,26 @@ def sha(s):
 # ---------------------------------------------------------------- sample
 
 def packument_check(spec):
-    """None if |spec| is usable, else why not.  `npm view` reads the
-    packument: the version must exist and not be deprecated."""
+    """None if |spec| is usable, else why not.  The registry's document of
+    the pinned version (GET REGISTRY/NAME/VERSION, what `npm view` reads)
+    must exist and not be deprecated."""
+    name, _, version = spec.rpartition('@')
+    url = '%s/%s/%s' % (REGISTRY, urllib.parse.quote(name, safe='@'), urllib.parse.quote(version))
     for attempt in range(3):
-        p = subprocess.run(['npm', 'view', spec, 'name', 'version', 'deprecated', 'description', '--json'],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        if p.returncode == 0:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as r:
+                v = json.load(r)
             break
-        if 'E404' in p.stderr or '404' in p.stderr:
-            return 'not in the registry'
+        except urllib.error.HTTPError as e:
+            if e.code == 404:
+                return 'not in the registry'
+            err = 'HTTP %d' % e.code
+        except (urllib.error.URLError, OSError, ValueError) as e:
+            err = str(e)
         time.sleep(2 * (attempt + 1))
     else:
-        return 'npm view failed: ' + p.stderr.strip().splitlines()[-1][:120] if p.stderr.strip() else 'npm view failed'
-    if not p.stdout.strip():
-        return 'version not in the packument'
-    try:
-        v = json.loads(p.stdout)
-    except ValueError:
-        return 'unreadable packument'
-    if isinstance(v, list):  # several versions matched: cannot happen for a pinned version
-        v = v[-1]
-    if not isinstance(v, dict) or v.get('version') != spec.rpartition('@')[2]:
+        return 'registry read failed: ' + err[:120]
+    if not isinstance(v, dict) or v.get('version') != version:
         return 'version not in the packument'
     if v.get('deprecated'):
         return 'deprecated'
@@ -107,7 +119,9 @@ def packument_check(spec):
     return None
 
 
-def sample(n):
+def candidates():
+    """({band: [(name, version, downloads)]}, skip counts): the registry list
+    less the training list, the exclude list, placeholders and deprecated."""
     with open(os.path.join(args.benign, 'exclude.sha256')) as f:
         excluded = {l.strip() for l in f if l.strip() and not l.startswith('#')}
     with open(os.path.join(args.benign, 'packages.txt')) as f:
@@ -135,7 +149,12 @@ def sample(n):
             elif len(cols) > 3 and 'deprecated' in cols[3].lower():
                 skipped['deprecated (list summary)'] += 1
             else:
-                pools[band].append((name, version, downloads))
+                pools[band].append((name, version, downloads, cols[3] if len(cols) > 3 else ''))
+    return pools, skipped
+
+
+def sample(n):
+    pools, skipped = candidates()
     per_band = [n // len(BANDS) + (1 if i < n % len(BANDS) else 0) for i in range(len(BANDS))]
     # Packument checks are cached, so an interrupted run resumes cheaply.
     os.makedirs(args.dir, exist_ok=True)
@@ -148,19 +167,19 @@ def sample(n):
         random.Random('%d:%s' % (args.seed, label)).shuffle(pool)
         picked = []
         i = 0
-        with cf.ThreadPoolExecutor(2) as ex:
+        with cf.ThreadPoolExecutor(8) as ex:
             while len(picked) < want and i < len(pool):
                 batch = pool[i:i + (want - len(picked)) + 8]
                 i += len(batch)
-                specs = ['%s@%s' % (nm, ver) for nm, ver, _ in batch]
+                specs = ['%s@%s' % (nm, ver) for nm, ver, _, _ in batch]
                 todo = [s for s in specs if s not in cache]
                 for s, why in zip(todo, ex.map(packument_check, todo)):
-                    if why is None or not why.startswith('npm view failed'):
+                    if why is None or not why.startswith('registry read failed'):
                         cache[s] = why
                     else:
                         sys.stderr.write('\n%s: %s (not cached)\n' % (s, why))
-                for (nm, ver, dl), s in zip(batch, specs):
-                    why = cache.get(s, 'npm view failed')
+                for (nm, ver, dl, _), s in zip(batch, specs):
+                    why = cache.get(s, 'registry read failed')
                     if why is None and len(picked) < want:
                         picked.append((s, dl))
                     elif why is not None:
@@ -183,7 +202,7 @@ def sample(n):
                 '# ../shared/corpus/benign/packages.txt (%d), names whose sha256 (hex of the\n'
                 '# UTF-8 name, exact or lower-cased) is in its exclude.sha256 (%d), security\n'
                 '# placeholders (%d), deprecated by the list\'s summary (%d); then, from the\n'
-                '# packument (`npm view`): %s.\n'
+                '# registry\'s document of the version: %s.\n'
                 % (n, args.seed, today, '{:,}'.format(sum(len(p) for p in pools.values()) + sum(skipped.values())),
                    lowest, skipped['training list'], skipped['exclude list'], skipped['security placeholder'],
                    skipped['deprecated (list summary)'],
@@ -198,6 +217,75 @@ def sample(n):
     print('skipped: %s; rejected from the packument: %s' % (skipped, rejected))
 
 
+def install_time_scripts(spec):
+    """The install-time work the registry's document of |spec| declares
+    (preinstall, install, postinstall; gypfile), or None if unreadable."""
+    name, _, version = spec.rpartition('@')
+    url = '%s/%s/%s' % (REGISTRY, urllib.parse.quote(name, safe='@'), urllib.parse.quote(version))
+    for attempt in range(3):
+        try:
+            with urllib.request.urlopen(url, timeout=30) as r:
+                v = json.load(r)
+            if not isinstance(v, dict) or v.get('deprecated'):
+                return []
+            scripts = v.get('scripts') if isinstance(v.get('scripts'), dict) else {}
+            out = [k for k in ('preinstall', 'install', 'postinstall') if k in scripts]
+            return out + (['gypfile'] if v.get('gypfile') else [])
+        except urllib.error.HTTPError as e:
+            if e.code == 404:
+                return []
+        except (urllib.error.URLError, OSError, ValueError):
+            pass
+        time.sleep(2 * (attempt + 1))
+    return None
+
+
+def sample_scripts(n, exclude_list):
+    """Over-samples what false positives come from: N long-tail packages
+    whose version declares install-time work, drawn at random (seeded) from
+    all bands, none of them in |exclude_list| (the random sample)."""
+    pools, _ = candidates()
+    taken = set()
+    if os.path.exists(exclude_list):
+        taken = {l.strip() for l in open(exclude_list) if l.strip() and not l.startswith('#')}
+    pool = sorted(c for p in pools.values() for c in p)
+    random.Random('%d:scripts' % args.seed).shuffle(pool)
+    # Reading every candidate's document to find the 1% with install
+    # scripts is slow; those whose summary names what such scripts do
+    # (binaries, native code, downloads, CLIs, telemetry) are read first.
+    hint = re.compile(r'\b(binar(y|ies)|native|bindings?|prebuilt|download\w*|install\w*|cli|wrapper|addon|'
+                      r'gyp|napi|n-api|telemetry|analytics|compiler|engine|sdk|driver|executable|electron)\b', re.I)
+    pool = [c for c in pool if hint.search(c[3])] + [c for c in pool if not hint.search(c[3])]
+    picked, looked, i = [], 0, 0
+    with cf.ThreadPoolExecutor(32) as ex:
+        while len(picked) < n and i < len(pool):
+            batch = [c for c in pool[i:i + 256] if '%s@%s' % c[:2] not in taken]
+            i += 256
+            specs = ['%s@%s' % (nm, ver) for nm, ver, _, _ in batch]
+            for s_, kinds in zip(specs, ex.map(install_time_scripts, specs)):
+                looked += 1
+                if kinds and len(picked) < n and packument_check(s_) is None:
+                    picked.append((s_, kinds))
+            sys.stderr.write('\r%d/%d with install-time scripts, %d looked at ' % (len(picked), n, looked))
+    sys.stderr.write('\n')
+    with open(args.list, 'w') as f:
+        f.write('# Long-tail packages with install-time work (preinstall, install, postinstall or\n'
+                '# a native build), over-sampled because benign false positives come from them.\n'
+                '# Made by `bench/longtail.py --sample-scripts %d --seed %d --exclude-list %s` on %s:\n'
+                '# the registry list\'s candidates (same skips as --sample), all bands together,\n'
+                '# sorted, shuffled with random.Random("SEED:scripts"), those whose summary names\n'
+                '# binaries, native code, downloads, CLIs or telemetry first (the hint regex in the\n'
+                '# script), read in that order from the registry; %d read to find these.\n'
+                % (n, args.seed, os.path.basename(exclude_list), datetime.date.today().isoformat(), looked))
+        f.write('\n# band scripts: %d packages\n' % len(picked))
+        for s_, kinds in picked:
+            f.write('%s\n' % s_)
+    print('wrote %s: %d packages with install-time scripts (%d looked at)' % (args.list, len(picked), looked))
+
+
+if args.sample_scripts:
+    sample_scripts(args.sample_scripts, args.exclude_list)
+    sys.exit(0)
 if args.sample:
     sample(args.sample)
     sys.exit(0)
@@ -236,13 +324,16 @@ if args.fetch:
     # Tarballs: snare's own registry client (integrity verified); those
     # already there are not fetched again.
     missing = [s for s in specs if not os.path.exists(tarball_of(s))]
-    lst = os.path.join(args.dir, 'specs.txt')
+    # One list file per run: `snare fetch` reads it as it goes, so another
+    # run must not rewrite it underneath.
+    lst = os.path.join(args.dir, 'specs.%d.txt' % os.getpid())
     with open(lst, 'w') as f:
         f.write('\n'.join(missing) + '\n')
     if missing:
         subprocess.run([args.snare, 'fetch', '--from', lst, '--dir', tgz_dir], stdout=subprocess.DEVNULL)
-    # Dependencies into npm's cache, ten packages per npm run (nothing runs:
-    # --ignore-scripts), --warm-jobs runs at once.
+    os.unlink(lst)
+    # Dependencies into npm's cache, --warm-chunk packages per npm run
+    # (nothing runs: --ignore-scripts), --warm-jobs runs at once.
     warmed_path = os.path.join(args.dir, 'warmed.txt')
     warmed = set(open(warmed_path).read().split()) if os.path.exists(warmed_path) else set()
     known_cold = os.path.join(args.dir, 'cold.txt')
@@ -264,7 +355,7 @@ if args.fetch:
     # Packuments npm already has are taken from its cache without asking the
     # registry again: the samples share many dependencies.
     os.environ.setdefault('npm_config_prefer_offline', 'true')
-    chunks = [cold[i:i + 10] for i in range(0, len(cold), 10)]
+    chunks = [cold[i:i + args.warm_chunk] for i in range(0, len(cold), args.warm_chunk)]
     with cf.ThreadPoolExecutor(args.warm_jobs) as ex, open(warmed_path, 'a') as wf, \
             open(os.path.join(args.dir, 'cold.txt'), 'a') as cold_f:
         for k, fut in enumerate(cf.as_completed([ex.submit(warm, c) for c in chunks])):
