@@ -167,6 +167,27 @@ double metric_threshold_for_fpr(const float *neg, size_t n, double max_fpr)
 	return t;
 }
 
+double metric_family_threshold(const float *score, const float *label, const char *const *fam,
+			       size_t n, const char *family, double max_fpr, size_t *nneg,
+			       bool *of_family)
+{
+	float *neg = xmalloc((n ? n : 1) * sizeof(float));
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (label[i] < 0.5f && !strcmp(fam[i], family))
+			neg[k++] = score[i];
+	*of_family = k > 0;
+	if (!*of_family)
+		for (size_t i = 0; i < n; i++)
+			if (label[i] < 0.5f)
+				neg[k++] = score[i];
+	double t = metric_threshold_for_fpr(neg, k, max_fpr);
+	*nneg = k;
+	free(neg);
+	return t;
+}
+
 static void roc_path(FILE *f, const float *score, const float *label, size_t n, const char *color)
 {
 	struct pt *p = sorted(score, label, n);

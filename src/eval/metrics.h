@@ -24,6 +24,13 @@ void metric_wilson(size_t k, size_t n, double *lo, double *hi);
  * scores |neg| are positive (score >= threshold): just above the benign
  * score that would be one too many.  0 when |max_fpr| allows them all. */
 double metric_threshold_for_fpr(const float *neg, size_t n, double max_fpr);
+/* metric_threshold_for_fpr() over the benign rows of family |family|, or
+ * over every benign row when no benign row has that family; the number of
+ * rows it used in *|nneg| and whether they were the family's in
+ * *|of_family|. */
+double metric_family_threshold(const float *score, const float *label, const char *const *fam,
+			       size_t n, const char *family, double max_fpr, size_t *nneg,
+			       bool *of_family);
 /* Writes the ROC curves of one or two score sets as an SVG document. */
 void metric_roc_svg(FILE *f, const float *label, size_t n, const float *score_a, const char *name_a,
 		    const float *score_b, const char *name_b);
