@@ -369,8 +369,12 @@ int cmd_eval(int argc, char **argv)
 	double threshold = o.threshold;
 	int k = o.k;
 
-	struct train_params pb = p; /* the baseline uses its three columns */
+	/* The baseline: the seed paper's three counts with the plain learner
+	 * (unconstrained, unaugmented), its three columns only. */
+	struct train_params pb = p;
 	pb.all_features = true;
+	pb.monotone = false;
+	pb.augment = false;
 	struct table tr, te, ho;
 	/* every table read before anything trains: a bad one fails at once */
 	if (table_read(&tr, train_path, err, sizeof(err)) < 0)
