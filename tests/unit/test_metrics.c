@@ -121,6 +121,22 @@ static void test_threshold_for_fpr(void **state)
 	assert_true(metric_threshold_for_fpr(tie, 4, 1.0) == 0);
 }
 
+static void test_family_threshold(void **state)
+{
+	const float s[] = {0.9f, 0.7f, 0.6f, 0.95f, 0.2f};
+	const float y[] = {1, 0, 0, 0, 1};
+	const char *fam[] = {"worm", "longtail", "longtail", "top", "worm"};
+	size_t n;
+	bool of;
+	(void)state;
+	/* the long-tail rows only: above 0.7, the top package's 0.95 ignored */
+	double t = metric_family_threshold(s, y, fam, 5, "longtail", 0, &n, &of);
+	assert_true(t == (double)nextafterf(0.7f, INFINITY) && n == 2 && of);
+	/* no such family: every benign row */
+	t = metric_family_threshold(s, y, fam, 5, "other", 0, &n, &of);
+	assert_true(t == (double)nextafterf(0.95f, INFINITY) && n == 3 && !of);
+}
+
 static void test_leave_family_out(void **state)
 {
 	const char *fam[] = {"worm", "worm", "dropper", "dropper", "-", "-", "longtail"};
@@ -154,6 +170,7 @@ int main(void)
 		cmocka_unit_test(test_folds_keep_groups_together),
 		cmocka_unit_test(test_wilson),
 		cmocka_unit_test(test_threshold_for_fpr),
+		cmocka_unit_test(test_family_threshold),
 		cmocka_unit_test(test_leave_family_out),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
