@@ -213,6 +213,42 @@ static int report_lofo(const struct table *t, const struct train_params *p, doub
 	return rc;
 }
 
+/* The check of robustness: a model of the whole table scores each
+ * malicious row and its copies with what a package adds for free
+ * inflated (model_augment()); no copy may score lower.  0 or 2. */
+static int report_inflation(const struct table *t, const struct train_params *p)
+{
+	float *Xa, *ya;
+	size_t added = model_augment(t->X, t->y, t->nrows, &Xa, &ya), pos = 0, lower = 0, rows = 0;
+	float *s = xcalloc(t->nrows + added + 1, sizeof(float)), drop = 0;
+
+	for (size_t i = 0; i < t->nrows; i++)
+		pos += t->y[i] > 0.5f;
+	int rc = train_and_score(t->X, t->y, t->nrows, Xa, t->nrows + added, p, s);
+	for (size_t i = 0, k = t->nrows; i < t->nrows && rc == 0 && pos; i++) {
+		if (!(t->y[i] > 0.5f))
+			continue;
+		bool any = false;
+		for (size_t c = 0; c < added / pos; c++, k++)
+			if (s[k] < s[i]) {
+				lower++;
+				any = true;
+				drop = s[i] - s[k] > drop ? s[i] - s[k] : drop;
+			}
+		rows += any;
+	}
+	if (rc == 0)
+		printf("\nfree inflation (a model of the whole table; each malicious row with a "
+		       "harmless and a failing script step, padding code, both):\n"
+		       "%zu of %zu malicious rows score lower in %zu of %zu copies "
+		       "(largest drop %.4f)\n",
+		       rows, pos, lower, added, (double)drop);
+	free(Xa);
+	free(ya);
+	free(s);
+	return rc;
+}
+
 /* A table never used in training, scored by a model of the whole training
  * table: its FPR (and TPR) at the threshold.  0 or 2. */
 static int report_holdout(const struct table *tr, const struct table *hold, const char *path,
@@ -427,6 +463,8 @@ int cmd_eval(int argc, char **argv)
 	per_family(ev, full, threshold);
 	report_family_fpr(ev, full, threshold, o.fpr_family, o.target_fpr);
 	if (!test_path && o.lofo && report_lofo(&tr, &p, threshold))
+		goto out;
+	if (!test_path && report_inflation(&tr, &p))
 		goto out;
 	if (o.holdout && report_holdout(&tr, &ho, o.holdout, &p, threshold))
 		goto out;
