@@ -391,113 +391,135 @@ static int parse_eval_opts(int argc, char **argv, struct eval_opts *o)
 	return 0;
 }
 
+/* Reads the tables |o| names, every one before anything trains: a bad
+ * one fails at once.  0, or 2 after printing the error. */
+static int read_tables(const struct eval_opts *o, struct table *tr, struct table *te,
+		       struct table *ho)
+{
+	char err[512];
+
+	/* the error returns 2 in the open: cli_error() is another unit */
+	if (table_read(tr, o->train_path, err, sizeof(err)) < 0) {
+		cli_error("%s", err);
+		return 2;
+	}
+	if (o->test_path && table_read(te, o->test_path, err, sizeof(err)) < 0) {
+		table_release(tr);
+		cli_error("%s", err);
+		return 2;
+	}
+	if (o->holdout && table_read(ho, o->holdout, err, sizeof(err)) < 0) {
+		table_release(tr);
+		if (o->test_path)
+			table_release(te);
+		cli_error("%s", err);
+		return 2;
+	}
+	return 0;
+}
+
+/* Out-of-fold scores of the full model and the baseline (|Btr|, its
+ * columns of |tr|), and the line that says on what.  0 or 2. */
+static int cross_validate(const struct table *tr, const struct eval_opts *o,
+			  const struct train_params *p, const struct train_params *pb,
+			  const float *Btr, float *full, float *base)
+{
+	size_t n = tr->nrows, groups = 0, pos = 0;
+	int *fold = xcalloc(n ? n : 1, sizeof(int));
+	char err[512];
+
+	folds_grouped_stratified((const char *const *)tr->group, tr->y, n, o->k, o->seed, fold);
+	for (size_t i = 0; i < n; i++) {
+		bool first = true;
+		for (size_t j = 0; j < i && first; j++)
+			first = strcmp(tr->group[j], tr->group[i]) != 0;
+		groups += first;
+		pos += tr->y[i] > 0.5f;
+	}
+	int bad = model_oof(tr->X, tr->y, n, fold, o->k, p, full, err, sizeof(err)) < 0 ||
+		  model_oof(Btr, tr->y, n, fold, o->k, pb, base, err, sizeof(err)) < 0;
+	free(fold);
+	if (bad)
+		return cli_error("%s", err);
+	printf("%zu rows (%zu benign, %zu malicious) in %zu groups, %d folds grouped by "
+	       "group and stratified by label%s%s\n\n",
+	       n, n - pos, pos, groups, o->k, p->monotone ? ", monotone" : "",
+	       p->augment ? ", augmented" : "");
+	return 0;
+}
+
+/* --scores and --roc.  0 or 2. */
+static int write_outputs(const struct eval_opts *o, const struct table *ev, const float *full,
+			 const float *base)
+{
+	if (o->scores) {
+		FILE *f = fopen(o->scores, "we");
+		if (!f)
+			return cli_error("cannot write '%s': %m", o->scores);
+		fputs("id\tlabel\tfamily\tscore\tbaseline\n", f);
+		for (size_t i = 0; i < ev->nrows; i++)
+			fprintf(f, "%s\t%d\t%s\t%.6f\t%.6f\n", ev->id[i], (int)ev->y[i],
+				ev->family[i], full[i], base[i]);
+		fclose(f);
+	}
+	if (o->roc) {
+		FILE *f = fopen(o->roc, "we");
+		if (!f)
+			return cli_error("cannot write '%s': %m", o->roc);
+		metric_roc_svg(f, ev->y, ev->nrows, full, "snare", base, "baseline (3 features)");
+		fclose(f);
+		printf("ROC curve written to '%s'\n", o->roc);
+	}
+	return 0;
+}
+
 int cmd_eval(int argc, char **argv)
 {
 	struct eval_opts o;
-	char err[512];
+	struct table tr, te, ho;
 	int rc = 2;
 
-	if (parse_eval_opts(argc, argv, &o))
+	if (parse_eval_opts(argc, argv, &o) || read_tables(&o, &tr, &te, &ho))
 		return 2;
 	struct train_params p = o.p;
-	const char *roc = o.roc, *train_path = o.train_path, *test_path = o.test_path,
-		   *scores = o.scores;
-	double threshold = o.threshold;
-	int k = o.k;
-
 	/* The baseline: the seed paper's three counts with the plain learner
 	 * (unconstrained, unaugmented), its three columns only. */
 	struct train_params pb = p;
 	pb.all_features = true;
 	pb.monotone = false;
 	pb.augment = false;
-	struct table tr, te, ho;
-	/* every table read before anything trains: a bad one fails at once */
-	if (table_read(&tr, train_path, err, sizeof(err)) < 0)
-		return cli_error("%s", err);
-	if (test_path && table_read(&te, test_path, err, sizeof(err)) < 0) {
-		table_release(&tr);
-		return cli_error("%s", err);
-	}
-	if (o.holdout && table_read(&ho, o.holdout, err, sizeof(err)) < 0) {
-		table_release(&tr);
-		if (test_path)
-			table_release(&te);
-		return cli_error("%s", err);
-	}
-	const struct table *ev = test_path ? &te : &tr;
+	bool separate = o.test_path != NULL;
+	const struct table *ev = separate ? &te : &tr;
 	size_t n = ev->nrows, ncols = tr.ncols;
 	float *full = xcalloc(n ? n : 1, sizeof(float)), *base = xcalloc(n ? n : 1, sizeof(float));
 	float *Btr = baseline_matrix(tr.X, tr.nrows, ncols);
-	float *Bte = test_path ? baseline_matrix(te.X, te.nrows, ncols) : NULL;
+	float *Bte = separate ? baseline_matrix(te.X, te.nrows, ncols) : NULL;
 
-	if (test_path) {
+	if (separate) {
 		if (train_and_score(tr.X, tr.y, tr.nrows, te.X, te.nrows, &p, full) ||
 		    train_and_score(Btr, tr.y, tr.nrows, Bte, te.nrows, &pb, base))
 			goto out;
 		printf("train: %zu rows, test: %zu rows\n\n", tr.nrows, te.nrows);
-	} else {
-		int *fold = xcalloc(n ? n : 1, sizeof(int));
-		size_t groups = 0, pos = 0;
-		folds_grouped_stratified((const char *const *)tr.group, tr.y, n, k, o.seed, fold);
-		for (size_t i = 0; i < n; i++) {
-			bool first = true;
-			for (size_t j = 0; j < i && first; j++)
-				first = strcmp(tr.group[j], tr.group[i]) != 0;
-			groups += first;
-			pos += tr.y[i] > 0.5f;
-		}
-		if (model_oof(tr.X, tr.y, n, fold, k, &p, full, err, sizeof(err)) < 0 ||
-		    model_oof(Btr, tr.y, n, fold, k, &pb, base, err, sizeof(err)) < 0) {
-			free(fold);
-			cli_error("%s", err);
-			goto out;
-		}
-		free(fold);
-		printf("%zu rows (%zu benign, %zu malicious) in %zu groups, %d folds grouped by "
-		       "group and stratified by label%s%s\n\n",
-		       n, n - pos, pos, groups, k, p.monotone ? ", monotone" : "",
-		       p.augment ? ", augmented" : "");
-	}
-	report_metrics(full, base, ev->y, n, threshold);
-	per_family(ev, full, threshold);
-	report_family_fpr(ev, full, threshold, o.fpr_family, o.target_fpr);
-	if (!test_path && o.lofo && report_lofo(&tr, &p, threshold))
+	} else if (cross_validate(&tr, &o, &p, &pb, Btr, full, base)) {
 		goto out;
-	if (!test_path && report_inflation(&tr, &p))
-		goto out;
-	if (o.holdout && report_holdout(&tr, &ho, o.holdout, &p, threshold))
-		goto out;
-	if (scores) {
-		FILE *f = fopen(scores, "we");
-		if (!f) {
-			rc = cli_error("cannot write '%s': %m", scores);
-			goto out;
-		}
-		fputs("id\tlabel\tfamily\tscore\tbaseline\n", f);
-		for (size_t i = 0; i < n; i++)
-			fprintf(f, "%s\t%d\t%s\t%.6f\t%.6f\n", ev->id[i], (int)ev->y[i],
-				ev->family[i], full[i], base[i]);
-		fclose(f);
 	}
-	if (roc) {
-		FILE *f = fopen(roc, "we");
-		if (!f) {
-			rc = cli_error("cannot write '%s': %m", roc);
-			goto out;
-		}
-		metric_roc_svg(f, ev->y, n, full, "snare", base, "baseline (3 features)");
-		fclose(f);
-		printf("ROC curve written to '%s'\n", roc);
-	}
-	rc = 0;
+	report_metrics(full, base, ev->y, n, o.threshold);
+	per_family(ev, full, o.threshold);
+	report_family_fpr(ev, full, o.threshold, o.fpr_family, o.target_fpr);
+	if (!separate && o.lofo && report_lofo(&tr, &p, o.threshold))
+		goto out;
+	if (!separate && report_inflation(&tr, &p))
+		goto out;
+	if (o.holdout && report_holdout(&tr, &ho, o.holdout, &p, o.threshold))
+		goto out;
+	rc = write_outputs(&o, ev, full, base);
 out:
 	free(full);
 	free(base);
 	free(Btr);
 	free(Bte);
 	table_release(&tr);
-	if (test_path)
+	if (separate)
 		table_release(&te);
 	if (o.holdout)
 		table_release(&ho);
