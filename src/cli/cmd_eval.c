@@ -216,10 +216,11 @@ static int report_lofo(const struct table *t, const struct train_params *p, doub
 /* The check of robustness: a model of the whole table scores each
  * malicious row and its copies with what a package adds for free
  * inflated (model_augment()); no copy may score lower.  0 or 2. */
-static int report_inflation(const struct table *t, const struct train_params *p)
+static int report_inflation(const struct table *t, const struct train_params *p, double threshold)
 {
 	float *Xa, *ya;
-	size_t added = model_augment(t->X, t->y, t->nrows, &Xa, &ya), pos = 0, lower = 0, rows = 0;
+	size_t added = model_augment(t->X, t->y, t->nrows, &Xa, &ya), pos = 0, lower = 0, rows = 0,
+	       flipped = 0;
 	float *s = xcalloc(t->nrows + added + 1, sizeof(float)), drop = 0;
 
 	for (size_t i = 0; i < t->nrows; i++)
@@ -228,21 +229,23 @@ static int report_inflation(const struct table *t, const struct train_params *p)
 	for (size_t i = 0, k = t->nrows; i < t->nrows && rc == 0 && pos; i++) {
 		if (!(t->y[i] > 0.5f))
 			continue;
-		bool any = false;
+		bool any = false, flips = false;
 		for (size_t c = 0; c < added / pos; c++, k++)
 			if (s[k] < s[i]) {
 				lower++;
 				any = true;
+				flips |= s[i] >= threshold && s[k] < threshold;
 				drop = s[i] - s[k] > drop ? s[i] - s[k] : drop;
 			}
 		rows += any;
+		flipped += flips;
 	}
 	if (rc == 0)
 		printf("\nfree inflation (a model of the whole table; each malicious row with a "
 		       "harmless and a failing script step, padding code, both):\n"
 		       "%zu of %zu malicious rows score lower in %zu of %zu copies "
-		       "(largest drop %.4f)\n",
-		       rows, pos, lower, added, (double)drop);
+		       "(largest drop %.4f); %zu detected at %.3f are missed in a copy\n",
+		       rows, pos, lower, added, (double)drop, flipped, threshold);
 	free(Xa);
 	free(ya);
 	free(s);
@@ -508,7 +511,7 @@ int cmd_eval(int argc, char **argv)
 	report_family_fpr(ev, full, o.threshold, o.fpr_family, o.target_fpr);
 	if (!separate && o.lofo && report_lofo(&tr, &p, o.threshold))
 		goto out;
-	if (!separate && report_inflation(&tr, &p))
+	if (!separate && report_inflation(&tr, &p, o.threshold))
 		goto out;
 	if (o.holdout && report_holdout(&tr, &ho, o.holdout, &p, o.threshold))
 		goto out;
