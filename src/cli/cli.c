@@ -34,6 +34,14 @@ int cli_parse_secs(const char *s, unsigned *ms)
 	return 0;
 }
 
+int cli_parse_rate(const char *s, double *v)
+{
+	char *end;
+
+	*v = strtod(s, &end);
+	return end == s || *end || !(*v >= 0 && *v < 1) ? -1 : 0;
+}
+
 struct model *cli_load_model(const char *path)
 {
 	char guess[PATH_MAX + 64], err[512];

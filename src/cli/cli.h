@@ -37,6 +37,8 @@ int cli_report_features(const char *path, float *x, char *id, size_t idlen);
 
 /* Seconds (0 < s <= 86400, fractions allowed) into |*ms|: 0, or -1. */
 int cli_parse_secs(const char *s, unsigned *ms);
+/* Parses a rate in [0, 1) ("0.002"): 0, or -1 for anything else. */
+int cli_parse_rate(const char *s, double *v);
 
 struct batch_progress;
 /* Draws a batch's progress bar on stderr (a struct batch's |progress|);

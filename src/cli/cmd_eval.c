@@ -1,6 +1,9 @@
 /* snare eval: grouped, stratified k-fold cross-validation (or a separate
  * test table) of the full model and, on the same folds, of the seed
- * paper's three-feature baseline. */
+ * paper's three-feature baseline; then what predicts the wild: each
+ * malicious family held out of training in turn, the false-positive rate
+ * on the long-tail benign rows (and the threshold a target rate needs),
+ * and a held-out table scored by a model of the whole table. */
 #include <getopt.h>
 #include <stdbool.h>
 #include <math.h>
@@ -30,47 +33,18 @@ static float *baseline_matrix(const float *X, size_t nrows, size_t ncols)
 	return B;
 }
 
-/* Trains on rows with fold != f (or all rows when test is separate) and
- * scores the others into |out|. */
-static int fit_predict(const float *X, const float *y, size_t n, size_t ncols, const int *fold,
-		       int f, const float *Xt, size_t nt, const struct train_params *p, float *out)
+/* Trains on all of |X| and scores |nt| rows of |Xt| into |out|.  0 or 2. */
+static int train_and_score(const float *X, const float *y, size_t n, const float *Xt, size_t nt,
+			   const struct train_params *p, float *out)
 {
 	char err[512];
-	size_t ntr = 0;
-	float *Xtr = xmalloc((n ? n : 1) * ncols * sizeof(float)),
-	      *ytr = xmalloc((n ? n : 1) * sizeof(float));
+	struct model *m = model_train(X, y, n, features_count(), p, NULL, err, sizeof(err));
 
-	for (size_t i = 0; i < n; i++)
-		if (!fold || fold[i] != f) {
-			memcpy(Xtr + ntr * ncols, X + i * ncols, ncols * sizeof(float));
-			ytr[ntr++] = y[i];
-		}
-	struct model *m = model_train(Xtr, ytr, ntr, ncols, p, NULL, err, sizeof(err));
-	free(Xtr);
-	free(ytr);
 	if (!m)
 		return cli_error("%s", err);
-	int rc = 0;
-	if (fold) {
-		size_t nte = 0;
-		float *Xte = xmalloc((n ? n : 1) * ncols * sizeof(float));
-		size_t *idx = xmalloc((n ? n : 1) * sizeof(size_t));
-		for (size_t i = 0; i < n; i++)
-			if (fold[i] == f) {
-				memcpy(Xte + nte * ncols, X + i * ncols, ncols * sizeof(float));
-				idx[nte++] = i;
-			}
-		float *pr = xmalloc((nte ? nte : 1) * sizeof(float));
-		if (nte && model_predict(m, Xte, nte, pr, NULL, err, sizeof(err)) < 0)
-			rc = cli_error("%s", err);
-		for (size_t i = 0; i < nte && !rc; i++)
-			out[idx[i]] = pr[i];
-		free(pr);
-		free(idx);
-		free(Xte);
-	} else if (model_predict(m, Xt, nt, out, NULL, err, sizeof(err)) < 0) {
-		rc = cli_error("%s", err);
-	}
+	int rc = nt && model_predict(m, Xt, nt, out, NULL, err, sizeof(err)) < 0
+			 ? cli_error("%s", err)
+			 : 0;
 	model_free(m);
 	return rc;
 }
@@ -153,12 +127,172 @@ static void per_family(const struct table *t, const float *score, double thresho
 			printf("missed: %s [%s] (p=%.3f)\n", t->id[i], t->family[i], score[i]);
 }
 
+/* The false-positive rate on the benign rows of |family| at |threshold|,
+ * with its interval, and the threshold a target rate needs. */
+static void report_family_fpr(const struct table *t, const float *score, double threshold,
+			      const char *family, double target)
+{
+	size_t n = 0, fp = 0, nneg, cm[4];
+	bool of_family;
+	double lo, hi;
+
+	for (size_t i = 0; i < t->nrows; i++)
+		if (t->y[i] < 0.5f && !strcmp(t->family[i], family)) {
+			n++;
+			fp += score[i] >= threshold;
+		}
+	if (n) {
+		metric_wilson(fp, n, &lo, &hi);
+		printf("\n%s benign rows (family '%s'): FPR at threshold %.3f: %.2f%% (%zu of %zu), "
+		       "95%% interval %.2f%% .. %.2f%%\n",
+		       family, family, threshold, percent(fp, n), fp, n, lo * 100, hi * 100);
+	} else {
+		printf("\nno benign rows of family '%s'\n", family);
+	}
+	double tt = metric_family_threshold(score, t->y, (const char *const *)t->family, t->nrows,
+					    family, target, &nneg, &of_family);
+	metric_confusion(score, t->y, t->nrows, tt, cm);
+	size_t fpf = 0;
+	for (size_t i = 0; i < t->nrows; i++)
+		fpf += t->y[i] < 0.5f && (!of_family || !strcmp(t->family[i], family)) &&
+		       score[i] >= tt;
+	metric_wilson(fpf, nneg, &lo, &hi);
+	printf("threshold for FPR <= %.2f%% on %s: %.4f: TPR %.2f%% (%zu of %zu), FPR %.2f%% "
+	       "(%zu of %zu, 95%% interval %.2f%% .. %.2f%%)\n",
+	       target * 100, of_family ? family : "all benign rows", tt,
+	       percent(cm[0], cm[0] + cm[3]), cm[0], cm[0] + cm[3], percent(fpf, nneg), fpf, nneg,
+	       lo * 100, hi * 100);
+}
+
+/* Leave one family out: each malicious family scored by a model trained
+ * without it (nor its groups).  0 or 2. */
+static int report_lofo(const struct table *t, const struct train_params *p, double threshold)
+{
+	size_t n = t->nrows, all = 0, all_d = 0;
+	bool *train = xmalloc((n ? n : 1) * sizeof(bool)),
+	     *test = xmalloc((n ? n : 1) * sizeof(bool));
+	float *score = xcalloc(n ? n : 1, sizeof(float));
+	const char *min_family = NULL;
+	double min_rate = 2;
+	char err[512];
+	int rc = 0;
+
+	printf("\nleave one family out (each family scored by a model trained without it), "
+	       "threshold %.3f\n%-28s %6s %9s %8s\n",
+	       threshold, "family", "n", "detected", "rate");
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		bool first = true;
+		for (size_t j = 0; j < i && first; j++)
+			first = t->y[j] < 0.5f || strcmp(t->family[j], t->family[i]) != 0;
+		if (!first || t->y[i] < 0.5f)
+			continue;
+		size_t nt = folds_leave_family_out((const char *const *)t->family,
+						   (const char *const *)t->group, t->y, n,
+						   t->family[i], train, test);
+		if (model_fit_score(t->X, t->y, n, train, test, p, score, err, sizeof(err)) < 0) {
+			rc = cli_error("%s", err);
+			break;
+		}
+		size_t d = 0;
+		for (size_t j = 0; j < n; j++)
+			d += test[j] && score[j] >= threshold;
+		printf("%-28s %6zu %9zu %7.1f%%\n", t->family[i], nt, d, percent(d, nt));
+		if ((double)d / (double)nt < min_rate) {
+			min_rate = (double)d / (double)nt;
+			min_family = t->family[i];
+		}
+		all += nt;
+		all_d += d;
+	}
+	if (rc == 0 && min_family)
+		printf("%-28s %6s %9s %7.1f%%   (%s)\n%-28s %6zu %9zu %7.1f%%\n", "minimum", "", "",
+		       min_rate * 100, min_family, "pooled", all, all_d, percent(all_d, all));
+	free(train);
+	free(test);
+	free(score);
+	return rc;
+}
+
+/* The check of robustness: a model of the whole table scores each
+ * malicious row and its copies with what a package adds for free
+ * inflated (model_augment()); no copy may score lower.  0 or 2. */
+static int report_inflation(const struct table *t, const struct train_params *p, double threshold)
+{
+	float *Xa, *ya;
+	size_t added = model_augment(t->X, t->y, t->nrows, &Xa, &ya), pos = 0, lower = 0, rows = 0,
+	       flipped = 0;
+	float *s = xcalloc(t->nrows + added + 1, sizeof(float)), drop = 0;
+
+	for (size_t i = 0; i < t->nrows; i++)
+		pos += t->y[i] > 0.5f;
+	int rc = train_and_score(t->X, t->y, t->nrows, Xa, t->nrows + added, p, s);
+	for (size_t i = 0, k = t->nrows; i < t->nrows && rc == 0 && pos; i++) {
+		if (!(t->y[i] > 0.5f))
+			continue;
+		bool any = false, flips = false;
+		for (size_t c = 0; c < added / pos; c++, k++)
+			if (s[k] < s[i]) {
+				lower++;
+				any = true;
+				flips |= s[i] >= threshold && s[k] < threshold;
+				drop = s[i] - s[k] > drop ? s[i] - s[k] : drop;
+			}
+		rows += any;
+		flipped += flips;
+	}
+	if (rc == 0)
+		printf("\nfree inflation (a model of the whole table; each malicious row with a "
+		       "harmless and a failing script step, padding code, both):\n"
+		       "%zu of %zu malicious rows score lower in %zu of %zu copies "
+		       "(largest drop %.4f); %zu detected at %.3f are missed in a copy\n",
+		       rows, pos, lower, added, (double)drop, flipped, threshold);
+	free(Xa);
+	free(ya);
+	free(s);
+	return rc;
+}
+
+/* A table never used in training, scored by a model of the whole training
+ * table: its FPR (and TPR) at the threshold.  0 or 2. */
+static int report_holdout(const struct table *tr, const struct table *hold, const char *path,
+			  const struct train_params *p, double threshold)
+{
+	const struct table h = *hold;
+	size_t cm[4];
+	double lo, hi;
+
+	float *score = xcalloc(h.nrows ? h.nrows : 1, sizeof(float));
+	int rc = train_and_score(tr->X, tr->y, tr->nrows, h.X, h.nrows, p, score);
+	if (rc == 0) {
+		metric_confusion(score, h.y, h.nrows, threshold, cm);
+		metric_wilson(cm[1], cm[1] + cm[2], &lo, &hi);
+		printf("\nheld-out table '%s' (%zu rows), scored by a model of the whole table:\n"
+		       "FPR at threshold %.3f: %.2f%% (%zu of %zu benign), 95%% interval %.2f%% .. "
+		       "%.2f%%\n",
+		       path, h.nrows, threshold, percent(cm[1], cm[1] + cm[2]), cm[1],
+		       cm[1] + cm[2], lo * 100, hi * 100);
+		if (cm[0] + cm[3]) {
+			metric_wilson(cm[0], cm[0] + cm[3], &lo, &hi);
+			printf("TPR at threshold %.3f: %.2f%% (%zu of %zu malicious), 95%% interval "
+			       "%.2f%% .. %.2f%%\n",
+			       threshold, percent(cm[0], cm[0] + cm[3]), cm[0], cm[0] + cm[3],
+			       lo * 100, hi * 100);
+		}
+		for (size_t i = 0; i < h.nrows; i++)
+			if (h.y[i] < 0.5f && score[i] >= threshold)
+				printf("held-out false positive: %s (p=%.3f)\n", h.id[i], score[i]);
+	}
+	free(score);
+	return rc;
+}
+
 struct eval_opts {
 	struct train_params p;
-	const char *roc, *train_path, *test_path, *scores;
-	double threshold;
+	const char *roc, *train_path, *test_path, *scores, *holdout, *fpr_family;
+	double threshold, target_fpr;
 	int k;
 	unsigned seed;
+	bool lofo;
 };
 
 /* 0, or 2 after printing the error. */
@@ -174,11 +308,22 @@ static int parse_eval_opts(int argc, char **argv, struct eval_opts *o)
 		{"rounds", required_argument, NULL, 'R'},
 		{"scores", required_argument, NULL, 'S'},
 		{"threads", required_argument, NULL, 'j'},
+		{"augment", no_argument, NULL, 'A'},
+		{"no-monotone", no_argument, NULL, 'M'},
+		{"no-lofo", no_argument, NULL, 'L'},
+		{"holdout", required_argument, NULL, 'H'},
+		{"target-fpr", required_argument, NULL, 'P'},
+		{"fpr-family", required_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 
-	*o = (struct eval_opts){.threshold = 0.5, .k = 5, .seed = 1};
+	*o = (struct eval_opts){.threshold = 0.5,
+				.k = 5,
+				.seed = 1,
+				.lofo = true,
+				.target_fpr = 0.002,
+				.fpr_family = "longtail"};
 	train_params_default(&o->p);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "k:j:", longopts, NULL)) != -1) {
@@ -210,8 +355,31 @@ static int parse_eval_opts(int argc, char **argv, struct eval_opts *o)
 		case 'j':
 			o->p.nthread = atoi(optarg);
 			break;
+		case 'A':
+			o->p.augment = true;
+			break;
+		case 'M':
+			o->p.monotone = false;
+			break;
+		case 'L':
+			o->lofo = false;
+			break;
+		case 'H':
+			o->holdout = optarg;
+			break;
+		case 'P':
+			if (cli_parse_rate(optarg, &o->target_fpr) < 0)
+				return cli_error("invalid --target-fpr '%s' (a rate in [0, 1), "
+						 "e.g. 0.002)",
+						 optarg);
+			break;
+		case 'F':
+			o->fpr_family = optarg;
+			break;
 		default:
 			fputs("usage: snare eval TABLE [--folds K] [--roc roc.svg] [--scores FILE] [--threshold P]\n"
+			      "                  [--augment] [--no-monotone] [--no-lofo] [--holdout TABLE]\n"
+			      "                  [--target-fpr P] [--fpr-family F]\n"
 			      "       snare eval --train TABLE --test TABLE [--roc roc.svg]\n",
 			      stderr);
 			return 2;
@@ -226,95 +394,137 @@ static int parse_eval_opts(int argc, char **argv, struct eval_opts *o)
 	return 0;
 }
 
-int cmd_eval(int argc, char **argv)
+/* Reads the tables |o| names, every one before anything trains: a bad
+ * one fails at once.  0, or 2 after printing the error. */
+static int read_tables(const struct eval_opts *o, struct table *tr, struct table *te,
+		       struct table *ho)
 {
-	struct eval_opts o;
 	char err[512];
-	int rc = 2;
 
-	if (parse_eval_opts(argc, argv, &o))
+	/* the error returns 2 in the open: cli_error() is another unit */
+	if (table_read(tr, o->train_path, err, sizeof(err)) < 0) {
+		cli_error("%s", err);
 		return 2;
-	struct train_params p = o.p;
-	const char *roc = o.roc, *train_path = o.train_path, *test_path = o.test_path,
-		   *scores = o.scores;
-	double threshold = o.threshold;
-	int k = o.k;
-	unsigned seed = o.seed;
-
-	struct train_params pb = p; /* the baseline uses its three columns */
-	pb.all_features = true;
-	struct table tr, te;
-	if (table_read(&tr, train_path, err, sizeof(err)) < 0)
-		return cli_error("%s", err);
-	if (test_path && table_read(&te, test_path, err, sizeof(err)) < 0) {
-		table_release(&tr);
-		return cli_error("%s", err);
 	}
-	const struct table *ev = test_path ? &te : &tr;
-	size_t n = ev->nrows, ncols = tr.ncols;
-	float *full = xcalloc(n ? n : 1, sizeof(float)), *base = xcalloc(n ? n : 1, sizeof(float));
-	float *Btr = baseline_matrix(tr.X, tr.nrows, ncols);
-	float *Bte = test_path ? baseline_matrix(te.X, te.nrows, ncols) : NULL;
-
-	if (test_path) {
-		if (fit_predict(tr.X, tr.y, tr.nrows, ncols, NULL, 0, te.X, te.nrows, &p, full) ||
-		    fit_predict(Btr, tr.y, tr.nrows, ncols, NULL, 0, Bte, te.nrows, &pb, base))
-			goto out;
-		printf("train: %zu rows, test: %zu rows\n\n", tr.nrows, te.nrows);
-	} else {
-		int *fold = xcalloc(n ? n : 1, sizeof(int));
-		size_t groups = 0, pos = 0;
-		folds_grouped_stratified((const char *const *)tr.group, tr.y, n, k, seed, fold);
-		for (size_t i = 0; i < n; i++) {
-			bool first = true;
-			for (size_t j = 0; j < i && first; j++)
-				first = strcmp(tr.group[j], tr.group[i]) != 0;
-			groups += first;
-			pos += tr.y[i] > 0.5f;
-		}
-		for (int f = 0; f < k; f++)
-			if (fit_predict(tr.X, tr.y, n, ncols, fold, f, NULL, 0, &p, full) ||
-			    fit_predict(Btr, tr.y, n, ncols, fold, f, NULL, 0, &pb, base)) {
-				free(fold);
-				goto out;
-			}
-		free(fold);
-		printf("%zu rows (%zu benign, %zu malicious) in %zu groups, %d folds grouped by "
-		       "group and stratified by label\n\n",
-		       n, n - pos, pos, groups, k);
+	if (o->test_path && table_read(te, o->test_path, err, sizeof(err)) < 0) {
+		table_release(tr);
+		cli_error("%s", err);
+		return 2;
 	}
-	report_metrics(full, base, ev->y, n, threshold);
-	per_family(ev, full, threshold);
-	if (scores) {
-		FILE *f = fopen(scores, "we");
-		if (!f) {
-			rc = cli_error("cannot write '%s': %m", scores);
-			goto out;
-		}
+	if (o->holdout && table_read(ho, o->holdout, err, sizeof(err)) < 0) {
+		table_release(tr);
+		if (o->test_path)
+			table_release(te);
+		cli_error("%s", err);
+		return 2;
+	}
+	return 0;
+}
+
+/* Out-of-fold scores of the full model and the baseline (|Btr|, its
+ * columns of |tr|), and the line that says on what.  0 or 2. */
+static int cross_validate(const struct table *tr, const struct eval_opts *o,
+			  const struct train_params *p, const struct train_params *pb,
+			  const float *Btr, float *full, float *base)
+{
+	size_t n = tr->nrows, groups = 0, pos = 0;
+	int *fold = xcalloc(n ? n : 1, sizeof(int));
+	char err[512];
+
+	folds_grouped_stratified((const char *const *)tr->group, tr->y, n, o->k, o->seed, fold);
+	for (size_t i = 0; i < n; i++) {
+		bool first = true;
+		for (size_t j = 0; j < i && first; j++)
+			first = strcmp(tr->group[j], tr->group[i]) != 0;
+		groups += first;
+		pos += tr->y[i] > 0.5f;
+	}
+	int bad = model_oof(tr->X, tr->y, n, fold, o->k, p, full, err, sizeof(err)) < 0 ||
+		  model_oof(Btr, tr->y, n, fold, o->k, pb, base, err, sizeof(err)) < 0;
+	free(fold);
+	if (bad)
+		return cli_error("%s", err);
+	printf("%zu rows (%zu benign, %zu malicious) in %zu groups, %d folds grouped by "
+	       "group and stratified by label%s%s\n\n",
+	       n, n - pos, pos, groups, o->k, p->monotone ? ", monotone" : "",
+	       p->augment ? ", augmented" : "");
+	return 0;
+}
+
+/* --scores and --roc.  0 or 2. */
+static int write_outputs(const struct eval_opts *o, const struct table *ev, const float *full,
+			 const float *base)
+{
+	if (o->scores) {
+		FILE *f = fopen(o->scores, "we");
+		if (!f)
+			return cli_error("cannot write '%s': %m", o->scores);
 		fputs("id\tlabel\tfamily\tscore\tbaseline\n", f);
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < ev->nrows; i++)
 			fprintf(f, "%s\t%d\t%s\t%.6f\t%.6f\n", ev->id[i], (int)ev->y[i],
 				ev->family[i], full[i], base[i]);
 		fclose(f);
 	}
-	if (roc) {
-		FILE *f = fopen(roc, "we");
-		if (!f) {
-			rc = cli_error("cannot write '%s': %m", roc);
-			goto out;
-		}
-		metric_roc_svg(f, ev->y, n, full, "snare", base, "baseline (3 features)");
+	if (o->roc) {
+		FILE *f = fopen(o->roc, "we");
+		if (!f)
+			return cli_error("cannot write '%s': %m", o->roc);
+		metric_roc_svg(f, ev->y, ev->nrows, full, "snare", base, "baseline (3 features)");
 		fclose(f);
-		printf("ROC curve written to '%s'\n", roc);
+		printf("ROC curve written to '%s'\n", o->roc);
 	}
-	rc = 0;
+	return 0;
+}
+
+int cmd_eval(int argc, char **argv)
+{
+	struct eval_opts o;
+	struct table tr, te, ho;
+	int rc = 2;
+
+	if (parse_eval_opts(argc, argv, &o) || read_tables(&o, &tr, &te, &ho))
+		return 2;
+	struct train_params p = o.p;
+	/* The baseline: the seed paper's three counts with the plain learner
+	 * (unconstrained, unaugmented), its three columns only. */
+	struct train_params pb = p;
+	pb.all_features = true;
+	pb.monotone = false;
+	pb.augment = false;
+	bool separate = o.test_path != NULL;
+	const struct table *ev = separate ? &te : &tr;
+	size_t n = ev->nrows, ncols = tr.ncols;
+	float *full = xcalloc(n ? n : 1, sizeof(float)), *base = xcalloc(n ? n : 1, sizeof(float));
+	float *Btr = baseline_matrix(tr.X, tr.nrows, ncols);
+	float *Bte = separate ? baseline_matrix(te.X, te.nrows, ncols) : NULL;
+
+	if (separate) {
+		if (train_and_score(tr.X, tr.y, tr.nrows, te.X, te.nrows, &p, full) ||
+		    train_and_score(Btr, tr.y, tr.nrows, Bte, te.nrows, &pb, base))
+			goto out;
+		printf("train: %zu rows, test: %zu rows\n\n", tr.nrows, te.nrows);
+	} else if (cross_validate(&tr, &o, &p, &pb, Btr, full, base)) {
+		goto out;
+	}
+	report_metrics(full, base, ev->y, n, o.threshold);
+	per_family(ev, full, o.threshold);
+	report_family_fpr(ev, full, o.threshold, o.fpr_family, o.target_fpr);
+	if (!separate && o.lofo && report_lofo(&tr, &p, o.threshold))
+		goto out;
+	if (!separate && report_inflation(&tr, &p, o.threshold))
+		goto out;
+	if (o.holdout && report_holdout(&tr, &ho, o.holdout, &p, o.threshold))
+		goto out;
+	rc = write_outputs(&o, ev, full, base);
 out:
 	free(full);
 	free(base);
 	free(Btr);
 	free(Bte);
 	table_release(&tr);
-	if (test_path)
+	if (separate)
 		table_release(&te);
+	if (o.holdout)
+		table_release(&ho);
 	return rc;
 }

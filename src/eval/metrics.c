@@ -125,6 +125,69 @@ void metric_confusion(const float *score, const float *label, size_t n, double t
 	}
 }
 
+void metric_wilson(size_t k, size_t n, double *lo, double *hi)
+{
+	const double z = 1.959963984540054; /* the normal's 97.5% quantile */
+	double p, d, c, h;
+
+	if (n == 0) {
+		*lo = 0;
+		*hi = 1;
+		return;
+	}
+	p = (double)k / (double)n;
+	d = 1 + z * z / (double)n;
+	c = (p + z * z / (2.0 * (double)n)) / d;
+	h = z / d * sqrt(p * (1 - p) / (double)n + z * z / (4.0 * (double)n * (double)n));
+	/* exact at the ends, where rounding would leave 1e-18 or 1 - 1e-16 */
+	*lo = k == 0 || c - h < 0 ? 0 : c - h;
+	*hi = k == n || c + h > 1 ? 1 : c + h;
+}
+
+static int float_desc(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+double metric_threshold_for_fpr(const float *neg, size_t n, double max_fpr)
+{
+	/* the number of benign rows allowed above the line; the epsilon keeps
+	 * 0.002 x 1000 from rounding down to 1 */
+	double allowed = floor(max_fpr * (double)n + 1e-9);
+	if (allowed >= (double)n)
+		return 0;
+	size_t k = (size_t)allowed;
+	float *s = xmemdup(neg, n * sizeof(float));
+	qsort(s, n, sizeof(float), float_desc);
+	/* s[k] is the (k+1)th highest: it and every score tied with it must
+	 * fall below the threshold */
+	double t = nextafterf(s[k], INFINITY);
+	free(s);
+	return t;
+}
+
+double metric_family_threshold(const float *score, const float *label, const char *const *fam,
+			       size_t n, const char *family, double max_fpr, size_t *nneg,
+			       bool *of_family)
+{
+	float *neg = xmalloc((n ? n : 1) * sizeof(float));
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (label[i] < 0.5f && !strcmp(fam[i], family))
+			neg[k++] = score[i];
+	*of_family = k > 0;
+	if (!*of_family)
+		for (size_t i = 0; i < n; i++)
+			if (label[i] < 0.5f)
+				neg[k++] = score[i];
+	double t = metric_threshold_for_fpr(neg, k, max_fpr);
+	*nneg = k;
+	free(neg);
+	return t;
+}
+
 static void roc_path(FILE *f, const float *score, const float *label, size_t n, const char *color)
 {
 	struct pt *p = sorted(score, label, n);
@@ -232,4 +295,23 @@ void folds_grouped_stratified(const char *const *group, const float *label, size
 				break;
 			}
 	free(g);
+}
+
+size_t folds_leave_family_out(const char *const *family, const char *const *group,
+			      const float *label, size_t n, const char *held, bool *train,
+			      bool *test)
+{
+	size_t nt = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		test[i] = label[i] > 0.5f && !strcmp(family[i], held);
+		nt += test[i];
+	}
+	for (size_t i = 0; i < n; i++) {
+		train[i] = strcmp(family[i], held) != 0;
+		for (size_t j = 0; j < n && train[i]; j++)
+			if (test[j] && !strcmp(group[j], group[i]))
+				train[i] = false;
+	}
+	return nt;
 }

@@ -29,7 +29,8 @@ void train_params_default(struct train_params *p)
 				   .min_child_weight = 1.0,
 				   .scale_pos_weight = 0,
 				   .nthread = 0,
-				   .seed = 1};
+				   .seed = 1,
+				   .monotone = true};
 }
 
 static int xgb_fail(char *err, size_t errlen, const char *what)
@@ -70,11 +71,50 @@ static int set_param(BoosterHandle b, const char *k, double v)
 	return XGBoosterSetParam(b, k, buf);
 }
 
+/* |meta| (JSON object text or NULL) with how the model was constrained
+ * and augmented; NULL with |err| for text that is not a JSON object. */
+static char *train_meta(const char *meta, const char *constraints, size_t added, bool augment,
+			char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *o = meta ? json_loads(meta, 0, &je) : json_object();
+
+	if (!json_is_object(o)) {
+		json_decref(o);
+		errbuf_set(err, errlen, "training metadata is not a JSON object");
+		return NULL;
+	}
+	json_object_set_new(o, "monotone_constraints",
+			    json_string(constraints ? constraints : "none"));
+	json_object_set_new(o, "augment", augment ? json_integer((json_int_t)added) : json_false());
+	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return s;
+}
+
+static int set_params(BoosterHandle b, const struct train_params *p, double spw,
+		      const char *constraints)
+{
+	return XGBoosterSetParam(b, "objective", "binary:logistic") ||
+	       XGBoosterSetParam(b, "eval_metric", "logloss") ||
+	       XGBoosterSetParam(b, "tree_method", "hist") ||
+	       set_param(b, "max_depth", p->max_depth) || set_param(b, "eta", p->eta) ||
+	       set_param(b, "subsample", p->subsample) ||
+	       set_param(b, "colsample_bytree", p->colsample) ||
+	       set_param(b, "min_child_weight", p->min_child_weight) ||
+	       set_param(b, "scale_pos_weight", spw) || set_param(b, "nthread", p->nthread) ||
+	       set_param(b, "seed", p->seed) ||
+	       (constraints && XGBoosterSetParam(b, "monotone_constraints", constraints)) ||
+	       XGBoosterSetParam(b, "verbosity", "0");
+}
+
 struct model *model_train(const float *X, const float *y, size_t nrows, size_t ncols,
 			  const struct train_params *p, const char *meta, char *err, size_t errlen)
 {
 	DMatrixHandle d = NULL;
-	struct model *m;
+	struct model *m = NULL;
+	float *Xa = NULL, *ya = NULL;
+	size_t added = 0;
 	double pos = 0;
 
 	if (ncols != features_count()) {
@@ -82,15 +122,25 @@ struct model *model_train(const float *X, const float *y, size_t nrows, size_t n
 			   FEATURES_SCHEMA, features_count());
 		return NULL;
 	}
+	char *constraints = p->monotone ? model_monotone_constraints() : NULL;
+	char *metas = train_meta(meta, constraints, 0, false, err, errlen);
+	if (!metas)
+		goto out;
+	if (p->augment) {
+		added = model_augment(X, y, nrows, &Xa, &ya);
+		X = Xa;
+		y = ya;
+		nrows += added;
+		free(metas);
+		metas = train_meta(meta, constraints, added, true, err, errlen);
+	}
 	float *M = model_matrix(X, nrows, !p->all_features);
 	int bad = XGDMatrixCreateFromMat(M, nrows, features_model_count(), NAN, &d) ||
 		  XGDMatrixSetFloatInfo(d, "label", y, nrows);
 	free(M);
 	if (bad) {
 		xgb_fail(err, errlen, "cannot build the training matrix");
-		if (d)
-			XGDMatrixFree(d);
-		return NULL;
+		goto out;
 	}
 	for (size_t i = 0; i < nrows; i++)
 		pos += y[i] > 0.5f;
@@ -98,7 +148,8 @@ struct model *model_train(const float *X, const float *y, size_t nrows, size_t n
 	m->ncols = features_model_count();
 	m->masked = !p->all_features;
 	m->threshold = 0.5;
-	m->meta = xstrdup(meta ? meta : "{}");
+	m->meta = metas;
+	metas = NULL;
 	if (XGBoosterCreate(&d, 1, &m->booster)) {
 		xgb_fail(err, errlen, "cannot create the booster");
 		goto fail;
@@ -106,18 +157,7 @@ struct model *model_train(const float *X, const float *y, size_t nrows, size_t n
 	double spw = p->scale_pos_weight > 0 ? p->scale_pos_weight
 		     : pos > 0		     ? ((double)nrows - pos) / pos
 					     : 1.0;
-	if (XGBoosterSetParam(m->booster, "objective", "binary:logistic") ||
-	    XGBoosterSetParam(m->booster, "eval_metric", "logloss") ||
-	    XGBoosterSetParam(m->booster, "tree_method", "hist") ||
-	    set_param(m->booster, "max_depth", p->max_depth) ||
-	    set_param(m->booster, "eta", p->eta) ||
-	    set_param(m->booster, "subsample", p->subsample) ||
-	    set_param(m->booster, "colsample_bytree", p->colsample) ||
-	    set_param(m->booster, "min_child_weight", p->min_child_weight) ||
-	    set_param(m->booster, "scale_pos_weight", spw) ||
-	    set_param(m->booster, "nthread", p->nthread) ||
-	    set_param(m->booster, "seed", p->seed) ||
-	    XGBoosterSetParam(m->booster, "verbosity", "0")) {
+	if (set_params(m->booster, p, spw, constraints)) {
 		xgb_fail(err, errlen, "cannot set training parameters");
 		goto fail;
 	}
@@ -126,12 +166,18 @@ struct model *model_train(const float *X, const float *y, size_t nrows, size_t n
 			xgb_fail(err, errlen, "training failed");
 			goto fail;
 		}
-	XGDMatrixFree(d);
-	return m;
+	goto out;
 fail:
-	XGDMatrixFree(d);
 	model_free(m);
-	return NULL;
+	m = NULL;
+out:
+	if (d)
+		XGDMatrixFree(d);
+	free(Xa);
+	free(ya);
+	free(constraints);
+	free(metas);
+	return m;
 }
 
 int model_save(const struct model *m, const char *path, char *err, size_t errlen)

@@ -21,17 +21,46 @@ struct train_params {
 	int nthread;		 /* 0: all cores */
 	unsigned seed;
 	bool all_features; /* train on every column, not only features_for_model() */
+	bool monotone;	   /* every model column non-decreasing (default true) */
+	bool augment;	   /* add model_augment()'s copies of the malicious rows */
 };
 
 void train_params_default(struct train_params *p);
 
 /* Trains on |nrows| x |ncols| row-major |X| with labels |y| (0 benign, 1
  * malicious): feature vectors, |ncols| == features_count(); the model
- * takes its columns (features_model_count()) of them.  |meta| (JSON
- * text, may be NULL) is stored with the model.  Returns NULL with one line
- * in |err| on failure. */
+ * takes its columns (features_model_count()) of them.  |meta| (a JSON
+ * object as text, may be NULL) is stored with the model, with
+ * "monotone_constraints" (model_monotone_constraints() or "none") and
+ * "augment" (the rows added, or false) set in it.  Returns NULL with one
+ * line in |err| on failure. */
 struct model *model_train(const float *X, const float *y, size_t nrows, size_t ncols,
 			  const struct train_params *p, const char *meta, char *err, size_t errlen);
+
+/* The monotone constraints training gives XGBoost: "(1,1,...)", one
+ * direction per model column, each from its row of features.def (today
+ * every row is +1: a malicious indicator can only raise the score, and a
+ * count a package inflates for free cannot lower it).  Caller frees. */
+char *model_monotone_constraints(void);
+
+/* Adversarial augmentation: for each malicious row of |X| (|nrows| feature
+ * vectors), copies with what a package adds for free inflated (a harmless
+ * and a failing script step, padding code; the table in robust.c).
+ * Deterministic.  Returns the number of rows added; *|Xa| and *|ya| (caller
+ * frees) hold |nrows| + that many rows, the originals first. */
+size_t model_augment(const float *X, const float *y, size_t nrows, float **Xa, float **ya);
+
+/* Trains on the rows of |X| (|nrows| feature vectors) whose |train| flag
+ * is set and writes the score of each row whose |score| flag is set to
+ * |out| at its index (other entries untouched).  0 or -1 with |err|. */
+int model_fit_score(const float *X, const float *y, size_t nrows, const bool *train,
+		    const bool *score, const struct train_params *p, float *out, char *err,
+		    size_t errlen);
+/* Out-of-fold scores: for each fold f in [0, |k|), trains on the rows of
+ * the other folds and scores the rows of fold f into |out|.  0 or -1 with
+ * |err|. */
+int model_oof(const float *X, const float *y, size_t nrows, const int *fold, int k,
+	      const struct train_params *p, float *out, char *err, size_t errlen);
 
 /* Saves to |path| (XGBoost JSON).  0 or -1 with |err|. */
 int model_save(const struct model *m, const char *path, char *err, size_t errlen);

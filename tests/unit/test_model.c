@@ -74,7 +74,12 @@ static void test_train_predict_save_load(void **state)
 	m = model_load(path, err, sizeof(err));
 	assert_non_null(m);
 	assert_true(fabs(model_threshold(m) - 0.3) < 1e-9);
-	assert_string_equal(model_meta(m), "{\"rows\":200}");
+	/* the caller's metadata, with how the model was constrained */
+	char *c = model_monotone_constraints(), want[4096];
+	snprintf(want, sizeof(want),
+		 "{\"rows\":200,\"monotone_constraints\":\"%s\",\"augment\":false}", c);
+	free(c);
+	assert_string_equal(model_meta(m), want);
 	float p2[2];
 	assert_int_equal(model_predict(m, X, 2, p2, NULL, err, sizeof(err)), 0);
 	assert_true(fabs(p2[1] - prob[1]) < 1e-6);
@@ -113,6 +118,99 @@ static void test_wrong_width(void **state)
 	assert_non_null(strstr(err, "training data has 3 features"));
 }
 
+/* Scores of a malicious row as |feature| grows from 0 to 5. */
+static void scores_as_it_grows(const struct model *m, const float *x, int feature, float *out)
+{
+	char err[256];
+	float *v = calloc(6 * ncols, sizeof(float));
+	for (int i = 0; i < 6; i++) {
+		memcpy(v + (size_t)i * ncols, x, ncols * sizeof(float));
+		v[(size_t)i * ncols + (size_t)feature] = (float)i;
+	}
+	assert_int_equal(model_predict(m, v, 6, out, NULL, err, sizeof(err)), 0);
+	free(v);
+}
+
+/* A feature anti-correlated with the label (benign rows fail commands,
+ * malicious ones do not): unconstrained, the model learns that failing
+ * commands looks benign; constrained, failing more never lowers a score. */
+static void test_monotone(void **state)
+{
+	struct train_params p;
+	char err[256];
+	float *T = calloc(ROWS * ncols, sizeof(float)), t[ROWS], s[6];
+	int failed = features_index("install.cmd_failed"), sig = features_index("static.eval");
+	(void)state;
+
+	for (size_t i = 0; i < ROWS; i++) {
+		t[i] = (float)(i % 2);
+		T[i * ncols + (size_t)failed] = t[i] > 0 ? 0.0f : (float)(1 + i % 4);
+		/* the evidence is ambiguous: half of each class calls eval */
+		T[i * ncols + (size_t)sig] = (float)((i / 2) % 2);
+	}
+	train_params_default(&p);
+	p.rounds = 30;
+	p.nthread = 1;
+	assert_true(p.monotone);
+	struct model *m = model_train(T, t, ROWS, ncols, &p, NULL, err, sizeof(err));
+	assert_non_null(m);
+	assert_non_null(strstr(model_meta(m), "\"monotone_constraints\":\"(1,1,"));
+	scores_as_it_grows(m, T + ncols, failed, s); /* row 1: malicious */
+	for (int i = 1; i < 6; i++)
+		assert_true(s[i] >= s[i - 1]);
+	model_free(m);
+
+	p.monotone = false;
+	m = model_train(T, t, ROWS, ncols, &p, NULL, err, sizeof(err));
+	assert_non_null(m);
+	assert_non_null(strstr(model_meta(m), "\"monotone_constraints\":\"none\""));
+	scores_as_it_grows(m, T + ncols, failed, s);
+	assert_true(s[1] < s[0] - 0.5f); /* the test bites: unconstrained, it drops */
+	model_free(m);
+	free(T);
+}
+
+static void test_monotone_constraints_string(void **state)
+{
+	(void)state;
+	char *c = model_monotone_constraints();
+	size_t n = features_model_count();
+	assert_int_equal(strlen(c), 2 * n + 1); /* "(" "1" ("," "1")* ")" */
+	assert_int_equal(c[0], '(');
+	assert_int_equal(c[2 * n], ')');
+	for (size_t j = 0; j < n; j++)
+		assert_int_equal(c[1 + 2 * j], '1');
+	free(c);
+}
+
+/* Every malicious row gets three copies (steps, code, both); benign rows
+ * none; the copies inflate only what a package adds for free. */
+static void test_augment(void **state)
+{
+	float x[2 * 1024] = {0}, lab[2] = {0, 1}, *Xa, *ya;
+	size_t n = features_count();
+	int failed = features_index("install.cmd_failed"),
+	    lines = features_index("static.long_lines"), maxl = features_index("static.max_line"),
+	    canary = features_index("install.canary_hits");
+	(void)state;
+
+	assert_true(2 * n <= sizeof(x) / sizeof(x[0]));
+	x[n + (size_t)canary] = 2;
+	x[n + (size_t)maxl] = 30000;
+	assert_int_equal(model_augment(x, lab, 2, &Xa, &ya), 3);
+	assert_memory_equal(Xa, x, 2 * n * sizeof(float));
+	for (size_t k = 2; k < 5; k++) {
+		assert_true(ya[k] == 1.0f);
+		assert_true(Xa[k * n + (size_t)canary] == 2.0f);
+		assert_true(Xa[k * n + (size_t)maxl] == 30000.0f); /* at least 20000: kept */
+	}
+	assert_true(Xa[2 * n + (size_t)failed] == 2.0f && Xa[2 * n + (size_t)lines] == 0.0f);
+	assert_true(Xa[3 * n + (size_t)failed] == 0.0f && Xa[3 * n + (size_t)lines] == 4.0f);
+	assert_true(Xa[4 * n + (size_t)failed] == 2.0f && Xa[4 * n + (size_t)lines] == 4.0f);
+	free(Xa);
+	free(ya);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +218,9 @@ int main(void)
 		cmocka_unit_test(test_missing_model),
 		cmocka_unit_test(test_malformed_model),
 		cmocka_unit_test(test_wrong_width),
+		cmocka_unit_test(test_monotone),
+		cmocka_unit_test(test_monotone_constraints_string),
+		cmocka_unit_test(test_augment),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
