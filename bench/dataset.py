@@ -30,7 +30,7 @@ usage: bench/dataset.py [-j 2] [--dir /tmp/snare-dataset] [--out data/features.t
                         [--longtail /tmp/snare-longtail] [--judge-out data/longtail-judge.tsv]
                         [--refresh-static]
 """
-import argparse, concurrent.futures as cf, hashlib, json, os, re, subprocess, sys, tarfile, time
+import argparse, concurrent.futures as cf, hashlib, json, os, random, re, subprocess, sys, tarfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from corpus import harness as load_harness, harness_args, tarball_of, wall as corpus_wall  # noqa: E402
@@ -124,9 +124,13 @@ if args.only:
     jobs = [j for j in jobs if j[0] == args.only]
 # Malicious first, then benign and long-tail packages taken in turn, so a
 # run stopped early (then --no-detonate) still has both kinds of benign rows.
+# Each kind in a seeded random order, so that a run stopped early holds a
+# random part of it rather than the packages whose names come first.
 mal = [j for j in jobs if j[0] == 'malicious']
 ben = [j for j in jobs if j[0] == 'benign']
 lt = [j for j in jobs if j[0] == 'longtail']
+random.Random(16).shuffle(ben)
+random.Random(16).shuffle(lt)
 jobs = mal + [j for pair in zip(ben, lt) for j in pair] + ben[len(lt):] + lt[len(ben):]
 
 

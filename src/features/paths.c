@@ -63,6 +63,10 @@ static const struct rule rules[] = {
 	{"~/.config/autostart/*", PATH_PERSIST},
 	{"~/.config/systemd/*", PATH_PERSIST},
 	{"/var/spool/cron/*", PATH_PERSIST},
+	/* The installing project's own hooks are what husky, yorkie and
+	 * simple-git-hooks write on every install; another repository's
+	 * hooks or the global template are persistence. */
+	{"~/projects/app/.git/hooks/*", PATH_OTHER},
 	{"*/.git/hooks/*", PATH_PERSIST},
 	{"~/.git-templates/*", PATH_PERSIST},
 	{"~/.local/bin/*", PATH_PERSIST},

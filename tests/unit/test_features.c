@@ -213,6 +213,12 @@ static void test_path_classes(void **state)
 			 PATH_PERSIST);
 	assert_int_equal(path_classify("/usr/lib/node_modules/npm/index.js", "/home/a"),
 			 PATH_OTHER);
+	/* git hooks: the installing project's own (husky) are not persistence,
+	 * another repository's are */
+	assert_int_equal(path_classify("/home/a/projects/app/.git/hooks/pre-commit", "/home/a"),
+			 PATH_OTHER);
+	assert_int_equal(path_classify("/home/a/projects/website/.git/hooks/pre-commit", "/home/a"),
+			 PATH_PERSIST);
 	assert_true(path_is_own("/home/a/projects/app/node_modules/p/x.js",
 				"/home/a/projects/app/node_modules/p"));
 	assert_false(path_is_own("/home/a/projects/app/node_modules/pq/x.js",
