@@ -159,11 +159,16 @@ static const char *registrable(const char *host)
 
 #define DEST_HOSTS_MAX 256
 
+struct needles;
+static struct needles *needles_new(const json_t *report);
+static void needles_free(struct needles *nd);
+
 struct dest_ctx {
 	/* the suffixes that relate a host: each related host, or its
 	 * registrable domain when that is not a shared platform */
 	const char *meta[DEST_HOSTS_MAX], *code[DEST_HOSTS_MAX];
 	size_t nmeta, ncode;
+	struct needles *needles; /* the run's identity and environment values */
 };
 
 static size_t add_hosts(const char **out, const json_t *arr)
@@ -187,11 +192,14 @@ struct dest_ctx *dest_ctx_new(const json_t *report)
 
 	dc->nmeta = add_hosts(dc->meta, json_object_get(st, "meta_hosts"));
 	dc->ncode = add_hosts(dc->code, json_object_get(st, "url_hosts"));
+	dc->needles = needles_new(report);
 	return dc;
 }
 
 void dest_ctx_free(struct dest_ctx *dc)
 {
+	if (dc)
+		needles_free(dc->needles);
 	free(dc);
 }
 
@@ -398,8 +406,9 @@ struct needles {
 	size_t n, nidentity;
 };
 
-static void needles_init(struct needles *nd, const json_t *report)
+static struct needles *needles_new(const json_t *report)
 {
+	struct needles *nd = xmalloc(sizeof(*nd));
 	const json_t *env = json_object_get(report, "environment");
 	const char *home = json_string_value(json_object_get(env, "home"));
 	char cwd[600];
@@ -421,12 +430,14 @@ static void needles_init(struct needles *nd, const json_t *report)
 	nd->nidentity = nd->n;
 	for (const char *const *v = ENV_VALUES; *v && nd->n < NEEDLES_MAX; v++)
 		needle_init(&nd->v[nd->n++], "environment", *v);
+	return nd;
 }
 
-static void needles_release(struct needles *nd)
+static void needles_free(struct needles *nd)
 {
-	for (size_t i = 0; i < nd->n; i++)
+	for (size_t i = 0; nd && i < nd->n; i++)
 		needle_release(&nd->v[i]);
+	free(nd);
 }
 
 /* ---- finding them --------------------------------------------------------- */
@@ -652,14 +663,10 @@ size_t leaks_find(const json_t *report, const struct dest_ctx *dc, const json_t 
 		  struct leak **out)
 {
 	struct found f = {0};
-	struct needles *nd = xmalloc(sizeof(*nd));
 
-	needles_init(nd, report);
 	canary_leaks(report, dc, ph, &f);
-	sent_leaks(nd, dc, ph, &f);
-	dns_leaks(nd, dc, ph, &f);
-	needles_release(nd);
-	free(nd);
+	sent_leaks(dc->needles, dc, ph, &f);
+	dns_leaks(dc->needles, dc, ph, &f);
 	*out = f.v;
 	return f.n;
 }

@@ -273,6 +273,25 @@ static json_t *filter_files(struct own *o, const json_t *ph)
 	return out;
 }
 
+/* Whether every event of |ph| is the target's: no other package's step,
+ * no known tool among its processes (the common case, answered without
+ * building a copy). */
+static bool all_own(const char *target, const json_t *ph)
+{
+	static const char *const lists[] = {"processes", "commands"};
+	size_t i;
+	json_t *e;
+
+	json_array_foreach (json_object_get(ph, "steps"), i, e)
+		if (strcmp(str(e, "package"), target) != 0)
+			return false;
+	for (size_t l = 0; l < 2; l++)
+		json_array_foreach (json_object_get(ph, lists[l]), i, e)
+			if (tool_of(json_object_get(e, "argv")) != TOOL_NONE)
+				return false;
+	return true;
+}
+
 json_t *own_phase(const json_t *report, const json_t *ph)
 {
 	static const char *const lists[] = {"commands", "sockets",     "dns",
@@ -283,8 +302,13 @@ json_t *own_phase(const json_t *report, const json_t *ph)
 		.home = str(json_object_get(report, "environment"), "home"),
 		.paths = json_object(),
 	};
-	json_t *out = json_copy((json_t *)ph);
+	json_t *out;
 
+	if (all_own(o.target, ph)) {
+		json_decref(o.paths);
+		return json_incref((json_t *)ph);
+	}
+	out = json_copy((json_t *)ph);
 	tree_init(&o.tree, ph);
 	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
 		if (json_is_array(json_object_get(ph, lists[l])))
