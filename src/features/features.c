@@ -757,10 +757,16 @@ static void phase_leaks(const struct ctx *c, const json_t *ph, float *f)
 	size_t n = leaks_find(c->report, c->dc, ph, &l);
 	float dests[DEST__COUNT] = {0};
 
+	/* counted once per capture or name, whatever it holds */
 	for (size_t i = 0; i < n; i++) {
-		f[P_sent_identity] += (float)l[i].identity;
+		bool id_before = false, chain_before = false;
+		for (size_t j = i; j > 0 && l[j - 1].entry == l[i].entry; j--) {
+			id_before |= l[j - 1].identity;
+			chain_before |= leak_is_chain(&l[j - 1]);
+		}
+		f[P_sent_identity] += (float)(l[i].identity && !id_before);
 		f[P_sent_env] += (float)(!l[i].identity && !l[i].canary);
-		f[P_exfil_chain] += (float)leak_is_chain(&l[i]);
+		f[P_exfil_chain] += (float)(leak_is_chain(&l[i]) && !chain_before);
 	}
 	free(l);
 	f[P_sent_encoded_run] = (float)leaks_encoded_runs(c->dc, ph);

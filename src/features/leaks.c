@@ -236,7 +236,9 @@ const char *leaks_event_host(const json_t *e)
 		return h;
 	if ((h = json_string_value(json_object_get(json_object_get(e, "tls"), "sni"))) && *h)
 		return h;
-	if ((h = json_string_value(json_object_get(json_object_get(e, "http"), "host"))) && *h)
+	/* an HTTP Host with a port ("203.0.113.5:8080"): the address says it */
+	if ((h = json_string_value(json_object_get(json_object_get(e, "http"), "host"))) && *h &&
+	    !strchr(h, ':'))
 		return h;
 	h = json_string_value(json_object_get(e, "address"));
 	return h ? h : "";
@@ -445,6 +447,7 @@ static void needles_free(struct needles *nd)
 struct found {
 	struct leak *v;
 	size_t n, cap;
+	unsigned entries; /* captures and names searched so far */
 };
 
 static struct leak *add(struct found *f)
@@ -510,22 +513,25 @@ static void canary_leaks(const json_t *report, const struct dest_ctx *dc, const 
 				    : script_of(ph, json_integer_value(json_object_get(h, "pid")));
 		l->cls = dest_classify(dc, l->host, false);
 		l->canary = true;
+		l->entry = ++f->entries;
 	}
 }
 
-/* One leak per kind (identity, environment) found in |raw|. */
+/* The identity values found in |raw| (the home only when the working
+ * directory is not), and its first environment value. */
 static void search(const struct needles *nd, const char *raw, size_t len, struct leak proto,
 		   struct found *f)
 {
 	char *low = xmalloc(len + 1);
-	bool identity = false, env = false;
+	bool home = false, env = false;
 
 	for (size_t i = 0; i < len; i++)
 		low[i] = (char)tolower((unsigned char)raw[i]);
 	low[len] = '\0';
 	for (size_t k = 0; k < nd->n; k++) {
 		bool is_id = k < nd->nidentity;
-		if (is_id ? identity : env)
+		bool is_home = !strcmp(nd->v[k].what, "home directory");
+		if ((is_home && home) || (!is_id && env))
 			continue;
 		const char *enc = needle_find(&nd->v[k], raw, low, len);
 		if (!enc)
@@ -535,7 +541,8 @@ static void search(const struct needles *nd, const char *raw, size_t len, struct
 		l->what = nd->v[k].what;
 		l->encoding = enc;
 		l->identity = is_id;
-		*(is_id ? &identity : &env) = true;
+		home |= !strcmp(nd->v[k].what, "working directory") || is_home;
+		env |= !is_id;
 	}
 	free(low);
 }
@@ -628,7 +635,8 @@ static void sent_leaks(const struct needles *nd, const struct dest_ctx *dc, cons
 		size_t n = dn < 0 ? 0 : dn > (ssize_t)cap ? cap : (size_t)dn;
 		struct leak proto = {.host = leaks_event_host(v),
 				     .port = json_integer_value(json_object_get(v, "port")),
-				     .script = s(v, "script")};
+				     .script = s(v, "script"),
+				     .entry = ++f->entries};
 		proto.cls = dest_classify(dc, proto.host, false);
 		if (n)
 			search(nd, (const char *)buf, n, proto, f);
@@ -645,7 +653,8 @@ static void dns_leaks(const struct needles *nd, const struct dest_ctx *dc, const
 
 	json_array_foreach (json_object_get(ph, "dns"), i, v) {
 		const char *name = s(v, "hostname");
-		struct leak proto = {.host = name, .script = s(v, "script"), .dns = true};
+		struct leak proto = {
+			.host = name, .script = s(v, "script"), .dns = true, .entry = ++f->entries};
 		size_t before = f->n, n;
 		if (strstr(name, ".in-addr.arpa") || strstr(name, ".ip6.arpa"))
 			continue;

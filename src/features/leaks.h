@@ -47,6 +47,8 @@ struct leak {
 	const char *script;   /* the step that sent it ("postinstall"), or "" */
 	enum dest_class cls;  /* by metadata alone (dest_classify(.., false)) */
 	bool canary, identity, dns;
+	unsigned entry; /* the capture, name or hit it was found in: leaks that share one
+			   came together */
 };
 
 /* The leaks of phase |ph| (the target's own view: own.h): its canary hits,
