@@ -264,7 +264,8 @@ static const char *step_file(const json_t *ph, const char *script, char *buf, si
 			continue;
 		while (*p) {
 			size_t n = strcspn(p, " \t;&|");
-			static const char *const exts[] = {".js", ".mjs", ".cjs", ".sh", ".py", NULL};
+			static const char *const exts[] = {".js", ".mjs", ".cjs",
+							   ".sh", ".py",  NULL};
 			for (const char *const *e = exts; *e; e++)
 				if (n > strlen(*e) && !strncmp(p + n - strlen(*e), *e, strlen(*e)))
 					best = p, bl = n;
@@ -408,8 +409,7 @@ static void leaks_list(struct strbuf *sb, const json_t *report, const json_t *ph
 }
 
 /* The phase's destinations of class |cls|. */
-static void dests(struct strbuf *sb, const json_t *report, const json_t *ph,
-		  enum dest_class cls)
+static void dests(struct strbuf *sb, const json_t *report, const json_t *ph, enum dest_class cls)
 {
 	static const char *const lists[] = {"sockets", "sent"};
 	struct dest_ctx *dc = dest_ctx_new(report);
@@ -451,7 +451,8 @@ static void dep_net(struct strbuf *sb, const json_t *report)
 				    s(d, "package"), s(d, "script"), s(d, "command"));
 			json_array_foreach (json_object_get(d, "hosts"), k, h)
 				if (k < 3)
-					strbuf_addf(sb, "%s%s", k ? ", " : " ", json_string_value(h));
+					strbuf_addf(sb, "%s%s", k ? ", " : " ",
+						    json_string_value(h));
 		}
 		json_decref(deps);
 	}
@@ -602,8 +603,8 @@ char *explain_feature(const json_t *report, const char *feature, float value)
 
 /* ---- the verdict's first line ------------------------------------------- */
 
-static const char *const phase_order[] = {"install", "prepare", "import", "execute", "browser",
-					  NULL};
+static const char *const phase_order[] = {"install", "prepare", "import",
+					  "execute", "browser", NULL};
 
 /* Why a destination is harmless, or what it is. */
 static const char *dest_words(const struct dest_ctx *dc, const char *host)
@@ -667,14 +668,15 @@ static bool benign_activity(struct strbuf *sb, const json_t *report, const struc
 			json_array_foreach (json_object_get(ph, "sockets"), i, v)
 				if (!e && !strcmp(s(v, "syscall"), "connect") &&
 				    json_integer_value(json_object_get(v, "port")) != 53 &&
-				    (!strcmp(s(v, "family"), "ipv4") || !strcmp(s(v, "family"), "ipv6")))
+				    (!strcmp(s(v, "family"), "ipv4") ||
+				     !strcmp(s(v, "family"), "ipv6")))
 					e = v;
 		}
 		if (e && *leaks_event_host(e)) {
 			const char *h = leaks_event_host(e);
 			const json_t *rq = json_array_get(json_object_get(e, "requests"), 0);
 			strbuf_addf(sb, "%s %s, %s",
-				    wrote_binary(ph)	     ? "downloads a binary from"
+				    wrote_binary(ph)		      ? "downloads a binary from"
 				    : !strcmp(s(rq, "method"), "GET") ? "downloads from"
 								      : "contacts",
 				    h, dest_words(dc, h));
@@ -757,9 +759,9 @@ json_t *explain_verdict(const json_t *report, const float *x, const float *contr
 		free(text);
 	}
 	free(c);
-	json_t *v = json_pack("{s:s, s:f, s:f, s:o}", "label", malicious ? "malicious" : "benign",
-			      "probability", (double)prob, "threshold", threshold, "explanations",
-			      ex);
+	json_t *v =
+		json_pack("{s:s, s:f, s:f, s:o}", "label", malicious ? "malicious" : "benign",
+			  "probability", (double)prob, "threshold", threshold, "explanations", ex);
 	char *summary = explain_summary(report, malicious);
 	if (summary)
 		json_object_set_new(v, "summary", json_string(summary));

@@ -58,7 +58,8 @@ static const char *const SERVICES[] = {"oast.fun",
 
 /* Well-known package and binary hosts: the registries, GitHub's release
  * and archive hosts, nodejs.org, the JS CDNs, Google's and Amazon's
- * storage, SourceForge. */
+ * storage, SourceForge.  Each host alone (api.github.com is not one);
+ * "." first: and the hosts under it (buckets, mirrors). */
 static const char *const CDNS[] = {"registry.npmjs.org",
 				   "registry.yarnpkg.com",
 				   "registry.npmmirror.com",
@@ -70,13 +71,11 @@ static const char *const CDNS[] = {"registry.npmjs.org",
 				   "codeload.github.com",
 				   "nodejs.org",
 				   "unpkg.com",
-				   "cdn.jsdelivr.net",
-				   "fastly.jsdelivr.net",
+				   ".jsdelivr.net",
 				   "cdnjs.cloudflare.com",
-				   "storage.googleapis.com",
-				   "s3.amazonaws.com",
-				   "sourceforge.net",
-				   "downloads.sourceforge.net",
+				   ".storage.googleapis.com",
+				   ".s3.amazonaws.com",
+				   ".sourceforge.net",
 				   NULL};
 
 /* Hosts where many unrelated owners live: a package's metadata naming
@@ -103,6 +102,17 @@ static bool under_any(const char *host, const char *const *list)
 		if (host_under(host, *list))
 			return true;
 	return false;
+}
+
+static bool cdn_host(const char *host)
+{
+	for (const char *const *c = CDNS; *c; c++)
+		if ((*c)[0] == '.' ? host_under(host, *c + 1) : !strcasecmp(host, *c))
+			return true;
+	/* S3's regional names: s3.REGION.amazonaws.com, BUCKET.s3.REGION... */
+	return host_under(host, "amazonaws.com") &&
+	       (!strncasecmp(host, "s3.", 3) || !strncasecmp(host, "s3-", 3) ||
+		strstr(host, ".s3.") || strstr(host, ".s3-"));
 }
 
 const char *dest_class_name(enum dest_class c)
@@ -166,12 +176,24 @@ static void needles_free(struct needles *nd);
 struct dest_ctx {
 	/* the suffixes that relate a host: each related host, or its
 	 * registrable domain when that is not a shared platform */
-	const char *meta[DEST_HOSTS_MAX], *code[DEST_HOSTS_MAX];
+	struct rel {
+		const char *host;
+		bool exact; /* that host alone: a platform (github.com) */
+	} meta[DEST_HOSTS_MAX], code[DEST_HOSTS_MAX];
 	size_t nmeta, ncode;
 	struct needles *needles; /* the run's identity and environment values */
 };
 
-static size_t add_hosts(const char **out, const json_t *arr)
+/* A platform itself (github.com): relates that host alone, none under it. */
+static bool is_shared(const char *h)
+{
+	for (const char *const *s = SHARED; *s; s++)
+		if (!strcasecmp(h, *s))
+			return true;
+	return false;
+}
+
+static size_t add_hosts(struct rel *out, const json_t *arr)
 {
 	size_t i, n = 0;
 	json_t *v;
@@ -180,7 +202,8 @@ static size_t add_hosts(const char **out, const json_t *arr)
 		const char *h = json_string_value(v);
 		if (!h || !*h || is_ip(h) || n == DEST_HOSTS_MAX)
 			continue;
-		out[n++] = under_any(h, SHARED) ? h : registrable(h);
+		out[n].exact = is_shared(h);
+		out[n++].host = under_any(h, SHARED) ? h : registrable(h);
 	}
 	return n;
 }
@@ -203,10 +226,11 @@ void dest_ctx_free(struct dest_ctx *dc)
 	free(dc);
 }
 
-static bool related(const char *const *list, size_t n, const char *host)
+static bool related(const struct rel *list, size_t n, const char *host)
 {
 	for (size_t i = 0; i < n; i++)
-		if (host_under(host, list[i]))
+		if (list[i].exact ? !strcasecmp(host, list[i].host)
+				  : host_under(host, list[i].host))
 			return true;
 	return false;
 }
@@ -219,9 +243,7 @@ enum dest_class dest_classify(const struct dest_ctx *dc, const char *host, bool 
 		return DEST_RAW_IP;
 	if (related(dc->meta, dc->nmeta, host) || (code_urls && related(dc->code, dc->ncode, host)))
 		return DEST_RELATED;
-	if (under_any(host, CDNS) || (host_under(host, "amazonaws.com") &&
-				      (!strncasecmp(host, "s3.", 3) ||
-				       !strncasecmp(host, "s3-", 3) || strstr(host, ".s3."))))
+	if (cdn_host(host))
 		return DEST_CDN;
 	return DEST_UNRELATED;
 }
