@@ -754,20 +754,48 @@ static bool encoded_label(const char *name)
 	return false;
 }
 
+/* Whether the header block of a capture (what comes before its first
+ * empty line, its first 4 KiB) holds an encoded run: data hidden in a
+ * custom header ("x-session-id: <base64 of a key>"). */
+static bool header_run(const json_t *v)
+{
+	const char *data = s(v, "data_base64");
+	unsigned char buf[4100];
+	size_t n = strlen(data);
+	ssize_t d;
+
+	if (n > 5460)
+		n = 5460; /* a multiple of 4: 4095 bytes */
+	d = base64_decode(data, n, buf, sizeof(buf) - 1);
+	if (d <= 0 || (size_t)d >= sizeof(buf))
+		return false;
+	buf[d] = '\0';
+	char *end = strstr((char *)buf, "\r\n\r\n");
+	if (end)
+		*end = '\0';
+	/* the request line's target is counted from "requests" */
+	char *headers = strstr((char *)buf, "\r\n");
+	return headers && encoded_run(headers);
+}
+
 size_t leaks_encoded_runs(const struct dest_ctx *dc, const json_t *ph)
 {
 	size_t i, j, n = 0;
 	json_t *v, *rq;
 
+	/* the package's code naming a host does not make it its own here:
+	 * every stealer names its drop */
 	json_array_foreach (json_object_get(ph, "sent"), i, v) {
-		enum dest_class c = dest_classify(dc, leaks_event_host(v), true);
+		enum dest_class c = dest_classify(dc, leaks_event_host(v), false);
+		bool run = false;
 		if (c == DEST_RELATED || c == DEST_CDN)
 			continue;
 		json_array_foreach (json_object_get(v, "requests"), j, rq)
-			n += encoded_run(s(rq, "target"));
+			run |= encoded_run(s(rq, "target"));
+		n += run || (json_object_get(v, "requests") && header_run(v));
 	}
 	json_array_foreach (json_object_get(ph, "dns"), i, v) {
-		enum dest_class c = dest_classify(dc, s(v, "hostname"), true);
+		enum dest_class c = dest_classify(dc, s(v, "hostname"), false);
 		if (c != DEST_RELATED && c != DEST_CDN)
 			n += encoded_label(s(v, "hostname"));
 	}

@@ -62,8 +62,9 @@ size_t leaks_find(const json_t *report, const struct dest_ctx *dc, const json_t 
  * a raw IP or an unrelated host. */
 bool leak_is_chain(const struct leak *l);
 
-/* Long base64 or hex runs (32+ characters) in the request targets and DNS
- * names of |ph| sent to hosts that are neither related nor a CDN. */
+/* The captures whose request target or headers hold a base64 or hex run
+ * of 32+ characters, and the DNS names with an encoded label of 20+, of
+ * |ph|, sent to hosts neither a CDN nor related by the metadata. */
 size_t leaks_encoded_runs(const struct dest_ctx *dc, const json_t *ph);
 
 /* The distinct destinations of |ph| (connects and captures, DNS and

@@ -138,6 +138,8 @@ static void test_what_leaves(void **state)
 	char *b = b64("GET /?d=%2Fhome%2Falex%2Fprojects%2Fapp HTTP/1.1\r\n\r\n");
 	char *c = b64("GET /o/r/releases/download/v1/tool HTTP/1.1\r\n\r\n");
 	char *e = b64("{\"PATH\":\"/usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games\"}");
+	char *g = b64(
+		"HEAD / HTTP/1.1\r\nx-session-id: NWYxYzJhN2U5YjNkNGM2ZjhhMGUxYjJjM2Q0ZTVmNjA3MTgyOTNh\r\n\r\n");
 	char *report = NULL;
 	(void)state;
 	assert_true(
@@ -161,17 +163,19 @@ static void test_what_leaves(void **state)
 	assert_true(get("install.sent_env") == 1);
 	/* the code naming collect.evil.test does not excuse a leak to it */
 	assert_true(get("install.exfil_chain") == 3);
-	assert_true(get("install.sent_encoded_run") == 1);
+	/* in a query string; in a custom header */
+	assert_true(get("install.sent_encoded_run") == 2);
 	/* github.com (metadata), collect.evil.test (code) */
 	assert_true(get("install.dest_related") == 2);
 	assert_true(get("install.dest_cdn") == 1);
 	assert_true(get("install.dest_service") == 1);
 	assert_true(get("install.dest_raw_ip") == 1);
-	assert_true(get("install.dest_unrelated") == 1); /* t.evil2.test */
+	assert_true(get("install.dest_unrelated") == 2); /* t.evil2.test, rpc.evil3.test */
 	free(a);
 	free(b);
 	free(c);
 	free(e);
+	free(g);
 	free(report);
 }
 
