@@ -155,8 +155,9 @@ static void test_what_leaves(void **state)
 			"{'hostname':'github.com','port':443,'data_base64':'%s'},"
 			"{'hostname':'objects.githubusercontent.com','port':443,'data_base64':'%s'},"
 			"{'hostname':'t.evil2.test','port':80,'data_base64':'',"
-			"'requests':[{'method':'GET','target':'/c?x=ZXhmaWx0cmF0ZWRfZGF0YV9oZXJlXzEyMzQ1Njc4OTA='}]}]}]}",
-			a, b, c, e) > 0);
+			"'requests':[{'method':'GET','target':'/c?x=ZXhmaWx0cmF0ZWRfZGF0YV9oZXJlXzEyMzQ1Njc4OTA='}]},"
+			"{'hostname':'rpc.evil3.test','port':443,'data_base64':'%s','requests':[{'method':'HEAD','target':'/'}]}]}]}",
+			a, b, c, e, g) > 0);
 	extract(report);
 	/* x.oast.fun (hex), collect.evil.test (urlencoded), the DNS name (base64) */
 	assert_true(get("install.sent_identity") == 3);
