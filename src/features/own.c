@@ -25,19 +25,23 @@ enum tool { TOOL_NONE, TOOL_NPM, TOOL_GIT, TOOL_NODE_GYP, TOOL__COUNT };
 static const struct {
 	const char *names[4]; /* basenames of argv[0] or of a script node runs */
 	const char *reads[6];
+	const char *writes[3]; /* its caches: writing its config is not its job */
 	const char *hosts[5];
 } tools[TOOL__COUNT] = {
 	[TOOL_NPM] = {{"npm", "npx", "npm-cli.js", "npx-cli.js"},
 		      {"~/.npmrc", "~/.npm/*", "/usr/etc/npmrc", "/usr/lib/node_modules/npm/*",
 		       "*/projects/app/.npmrc", NULL},
+		      {"~/.npm/*", NULL, NULL},
 		      {"registry.npmjs.org", "registry.yarnpkg.com", "npm.pkg.github.com",
 		       "registry.npmmirror.com", NULL}},
 	[TOOL_GIT] = {{"git", "git-remote-https", "git-remote-http", NULL},
 		      {"~/.gitconfig", "~/.config/git/*", "~/.git-credentials", "/etc/gitconfig",
 		       NULL, NULL},
+		      {NULL, NULL, NULL},
 		      {"github.com", "gitlab.com", "bitbucket.org", NULL, NULL}},
 	[TOOL_NODE_GYP] = {{"node-gyp", "node-gyp.js", NULL, NULL},
 			   {"~/.cache/node-gyp/*", "~/.node-gyp/*", NULL, NULL, NULL, NULL},
+			   {"~/.cache/node-gyp/*", "~/.node-gyp/*", NULL},
 			   {"nodejs.org", NULL, NULL, NULL, NULL}},
 };
 
@@ -78,12 +82,12 @@ static bool host_under(const char *host, const char *suffix)
 	       (hl > sl && host[hl - sl - 1] == '.' && !strcasecmp(host + hl - sl, suffix));
 }
 
-static bool tool_reads(enum tool t, const char *path, const char *home)
+static bool matches(const char *const *globs, size_t n, const char *path, const char *home)
 {
 	char glob[1024];
 
-	for (size_t j = 0; j < 6 && tools[t].reads[j]; j++) {
-		const char *g = tools[t].reads[j];
+	for (size_t j = 0; j < n && globs[j]; j++) {
+		const char *g = globs[j];
 		if (g[0] == '~')
 			snprintf(glob, sizeof(glob), "%s%s", home, g + 1);
 		else
@@ -92,6 +96,19 @@ static bool tool_reads(enum tool t, const char *path, const char *home)
 			return true;
 	}
 	return false;
+}
+
+/* Whether an access of |path| with |flags| ("read", "write,create" ...) is
+ * tool |t|'s job: reading its files, writing its caches. */
+static bool tool_access(enum tool t, const char *path, const char *flags, const char *home)
+{
+	bool writes = strstr(flags, "write") || strstr(flags, "create") ||
+		      strstr(flags, "delete") || strstr(flags, "rename") ||
+		      strstr(flags, "chmod") || strstr(flags, "exec");
+
+	if (writes)
+		return matches(tools[t].writes, 3, path, home);
+	return matches(tools[t].reads, 6, path, home);
 }
 
 static bool tool_talks_to(enum tool t, const char *host)
@@ -236,8 +253,8 @@ static bool is_own(struct own *o, const json_t *e)
 	t = event_tool(&o->tree, e);
 	if (t == TOOL_NONE)
 		return true;
-	if (*str(e, "path") && (!strcmp(str(e, "type"), "file") || json_object_get(e, "flags")))
-		return !tool_reads(t, str(e, "path"), o->home);
+	if (*str(e, "path") && !strcmp(str(e, "type"), "file"))
+		return !tool_access(t, str(e, "path"), str(e, "flags"), o->home);
 	return !tool_talks_to(t, event_host(e));
 }
 

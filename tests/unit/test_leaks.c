@@ -90,14 +90,21 @@ static void test_known_tools(void **state)
 		"{'pid':30,'ppid':0,'argv':['node','index.js'],'package':'p'}],"
 		"'files':[{'path':'/home/alex/.npmrc','flags':['read'],'failed':[]},"
 		"{'path':'/home/alex/.gitconfig','flags':['read'],'failed':[]},"
-		"{'path':'/home/alex/.git-credentials','flags':['read'],'failed':[]}],"
+		"{'path':'/home/alex/.git-credentials','flags':['read'],'failed':[]},"
+		"{'path':'/home/alex/.npm/_logs/1.log','flags':['write','create'],'failed':[]},"
+		"{'path':'/home/alex/.bashrc','flags':['write'],'failed':[]}],"
 		"'sockets':[{'syscall':'connect','family':'ipv4','address':'104.16.0.1','port':443,'hostnames':['registry.npmjs.org'],'pid':12,'ppid':11,'package':'p'},"
 		"{'syscall':'connect','family':'ipv4','address':'198.18.0.9','port':443,'hostnames':['evil.test'],'pid':11,'package':'p'}],"
 		"'timeline':[{'type':'file','path':'/home/alex/.npmrc','flags':'read','pid':12,'ppid':11,'package':'p'},"
 		"{'type':'file','path':'/home/alex/.gitconfig','flags':'read','pid':20,'package':'p'},"
-		"{'type':'file','path':'/home/alex/.git-credentials','flags':'read','pid':30,'package':'p'}]}]}");
+		"{'type':'file','path':'/home/alex/.git-credentials','flags':'read','pid':30,'package':'p'},"
+		"{'type':'file','path':'/home/alex/.npm/_logs/1.log','flags':'write,create','pid':11,'package':'p'},"
+		"{'type':'file','path':'/home/alex/.bashrc','flags':'write','pid':11,'package':'p'}]}]}");
 	/* ~/.git-credentials read by the package's node, not by git */
 	assert_true(get("import.read_cred") == 1);
+	/* npm writing its logs is its job; writing ~/.bashrc is not */
+	assert_true(get("import.write_outside") == 1);
+	assert_true(get("import.write_persist") == 1);
 	/* npm's connect to evil.test counts, its registry connect does not */
 	assert_true(get("import.conn_count") == 1);
 	assert_true(get("import.dest_unrelated") == 1);
