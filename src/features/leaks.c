@@ -335,14 +335,20 @@ static void needle_init(struct needle *n, const char *what, const char *value)
 	char *hex = xmalloc(2 * len + 1), *u = xmalloc(3 * len + 1);
 	size_t o = 0;
 	for (size_t i = 0; i < len; i++) {
+		static const char digits[] = "0123456789abcdef";
 		unsigned char c = (unsigned char)n->value[i];
-		snprintf(hex + 2 * i, 3, "%02x", c);
-		if (isalnum(c) || strchr("-_.~", c))
+		hex[2 * i] = digits[c >> 4];
+		hex[2 * i + 1] = digits[c & 15];
+		if (isalnum(c) || strchr("-_.~", c)) {
 			u[o++] = (char)tolower(c);
-		else
-			o += (size_t)snprintf(u + o, 4, "%%%02x", c);
+		} else {
+			u[o++] = '%';
+			u[o++] = digits[c >> 4];
+			u[o++] = digits[c & 15];
+		}
 	}
 	u[o] = '\0';
+	hex[2 * len] = '\0';
 	n->lowered[n->nlowered++] = hex;
 	if (strcmp(u, n->lowered[0]) != 0)
 		n->lowered[n->nlowered++] = u;
@@ -548,7 +554,7 @@ static void search(const struct needles *nd, const char *raw, size_t len, struct
 	bool home = false, env = false;
 
 	for (size_t i = 0; i < len; i++)
-		low[i] = (char)tolower((unsigned char)raw[i]);
+		low[i] = (char)(raw[i] >= 'A' && raw[i] <= 'Z' ? raw[i] | 0x20 : raw[i]);
 	low[len] = '\0';
 	for (size_t k = 0; k < nd->n; k++) {
 		bool is_id = k < nd->nidentity;
@@ -653,7 +659,8 @@ static void sent_leaks(const struct needles *nd, const struct dest_ctx *dc, cons
 
 	json_array_foreach (json_object_get(ph, "sent"), i, v) {
 		const char *data = s(v, "data_base64");
-		ssize_t dn = base64_decode(data, strlen(data), buf, cap);
+		ssize_t dn = base64_decode(
+			data, json_string_length(json_object_get(v, "data_base64")), buf, cap);
 		size_t n = dn < 0 ? 0 : dn > (ssize_t)cap ? cap : (size_t)dn;
 		struct leak proto = {.host = leaks_event_host(v),
 				     .port = json_integer_value(json_object_get(v, "port")),
@@ -755,17 +762,17 @@ static bool encoded_label(const char *name)
 }
 
 /* Whether the header block of a capture (what comes before its first
- * empty line, its first 4 KiB) holds an encoded run: data hidden in a
+ * empty line, its first 1.5 KiB) holds an encoded run: data hidden in a
  * custom header ("x-session-id: <base64 of a key>"). */
 static bool header_run(const json_t *v)
 {
 	const char *data = s(v, "data_base64");
-	unsigned char buf[4100];
-	size_t n = strlen(data);
+	unsigned char buf[1540];
+	size_t n = json_string_length(json_object_get(v, "data_base64"));
 	ssize_t d;
 
-	if (n > 5460)
-		n = 5460; /* a multiple of 4: 4095 bytes */
+	if (n > 2048)
+		n = 2048; /* a multiple of 4: 1536 bytes */
 	d = base64_decode(data, n, buf, sizeof(buf) - 1);
 	if (d <= 0 || (size_t)d >= sizeof(buf))
 		return false;
