@@ -368,7 +368,10 @@ static void needle_init(struct needle *n, const char *what, const char *value)
 		enc[total - 4] = '\0';
 		char *core = xstrdup(enc + skip), *url = xstrdup(core);
 		for (char *p = url; *p; p++)
-			*p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
+			if (*p == '+')
+				*p = '-';
+			else if (*p == '/')
+				*p = '_';
 		n->b64[n->nb64++] = core;
 		if (strcmp(url, core) != 0)
 			n->b64[n->nb64++] = url;
@@ -410,7 +413,7 @@ static const char *needle_find(const struct needle *n, const char *raw, const ch
 		return NULL;
 	if (n->word)
 		return word_at(low, len, n->lowered[0]) ? "plain" : NULL;
-	for (size_t i = 0; i < n->nlowered; i++)
+	for (size_t i = 0; i < n->nlowered && i < 3; i++)
 		if (memmem(low, len, n->lowered[i], strlen(n->lowered[i])))
 			return names[i];
 	for (size_t i = 0; i < n->nb64; i++)
@@ -619,9 +622,8 @@ static size_t dns_decode(const char *name, char *out, size_t cap)
 	unsigned long long acc = 0;
 	int bits = 0;
 	for (size_t i = 0; i < n && o + 2 < cap; i++) {
-		int c = joined[i], v = c >= 'a' && c <= 'z'   ? c - 'a'
-				       : c >= '2' && c <= '7' ? c - 24
-							      : -1;
+		int c = (unsigned char)joined[i];
+		int v = c >= 'a' && c <= 'z' ? c - 'a' : c >= '2' && c <= '7' ? c - 24 : -1;
 		if (v < 0)
 			continue;
 		acc = acc << 5 | (unsigned)v;
