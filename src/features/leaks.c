@@ -241,10 +241,13 @@ enum dest_class dest_classify(const struct dest_ctx *dc, const char *host, bool 
 		return DEST_SERVICE;
 	if (is_ip(host))
 		return DEST_RAW_IP;
-	if (related(dc->meta, dc->nmeta, host) || (code_urls && related(dc->code, dc->ncode, host)))
+	if (related(dc->meta, dc->nmeta, host))
 		return DEST_RELATED;
+	/* a CDN stays one when the code names it too */
 	if (cdn_host(host))
 		return DEST_CDN;
+	if (code_urls && related(dc->code, dc->ncode, host))
+		return DEST_RELATED;
 	return DEST_UNRELATED;
 }
 

@@ -206,6 +206,9 @@ static void test_classify(void **state)
 	assert_int_equal(dest_classify(dc, "9.9.9.9", true), DEST_RAW_IP);
 	assert_int_equal(dest_classify(dc, "abc.oast.fun", false), DEST_SERVICE);
 	assert_int_equal(dest_classify(dc, "registry.npmjs.org", false), DEST_CDN);
+	/* named by the code and a CDN: a CDN; named by the metadata: related */
+	assert_int_equal(dest_classify(dc, "registry.npmjs.org", true), DEST_CDN);
+	assert_int_equal(dest_classify(dc, "github.com", true), DEST_RELATED);
 	assert_int_equal(dest_classify(dc, "bkt.s3.us-east-1.amazonaws.com", false), DEST_CDN);
 	assert_int_equal(dest_classify(dc, "ec2-1-2-3-4.compute.amazonaws.com", false),
 			 DEST_UNRELATED);
