@@ -435,7 +435,8 @@ static void dests(struct strbuf *sb, const json_t *report, const json_t *ph, enu
 	dest_ctx_free(dc);
 }
 
-/* "esbuild (postinstall: node install.js) contacts registry.npmjs.org" */
+/* "a dependency (esbuild) runs its postinstall 'node install.js', which
+ * contacts registry.npmjs.org" */
 static void dep_net(struct strbuf *sb, const json_t *report)
 {
 	size_t i, j, n = 0;
@@ -447,8 +448,9 @@ static void dep_net(struct strbuf *sb, const json_t *report)
 			size_t k;
 			if (n++ >= 3)
 				break;
-			strbuf_addf(sb, "%s%s (%s: %.60s) contacts", n > 1 ? ";" : "",
-				    s(d, "package"), s(d, "script"), s(d, "command"));
+			strbuf_addf(sb, "%sa dependency (%s) runs its %s '%.60s', which contacts",
+				    n > 1 ? "; " : "", s(d, "package"), s(d, "script"),
+				    s(d, "command"));
 			json_array_foreach (json_object_get(d, "hosts"), k, h)
 				if (k < 3)
 					strbuf_addf(sb, "%s%s", k ? ", " : " ",
@@ -524,6 +526,7 @@ static void add_evidence(struct strbuf *sb, const json_t *report, const json_t *
 		denied(sb, ph);
 		break;
 	case FEATURE_EV_DEP_NET:
+		strbuf_addstr(sb, " ");
 		dep_net(sb, report);
 		break;
 	case FEATURE_EV_LEAKS_IDENTITY:
@@ -710,8 +713,8 @@ char *explain_summary(const json_t *report, bool malicious)
 		strbuf_init(&deps, 1024);
 		dep_net(&deps, report);
 		if (deps.len) {
-			strbuf_addf(&sb, "%sa dependency %s, not the package's own code",
-				    said ? "; " : "", deps.buf);
+			strbuf_addf(&sb, "%s%s (not the package's own code)", said ? "; " : "",
+				    deps.buf);
 			said = true;
 		}
 		strbuf_release(&deps);

@@ -196,8 +196,20 @@ static void test_summary_benign(void **state)
 		"'requests':[{'method':'GET','target':'/o/r/releases/download/v1/tool'}]}]}]}",
 		false,
 		"downloads a binary from github.com, related to the package's homepage or "
-		"repository; nothing identifying sent; a dependency esbuild (postinstall: node "
-		"install.js) contacts registry.npmjs.org, not the package's own code");
+		"repository; nothing identifying sent; a dependency (esbuild) runs its postinstall "
+		"'node install.js', which contacts registry.npmjs.org (not the package's own code)");
+	/* the row's own sentence */
+	json_t *r = load(
+		HEAD
+		"'phases':[{'name':'install','status':'ok',"
+		"'steps':[{'package':'esbuild','script':'postinstall','command':'node install.js','target':false}],"
+		"'dns':[{'hostname':'registry.npmjs.org','pid':3,'package':'esbuild','script':'postinstall'}]}]}");
+	char *got = explain_feature(r, "dep_install_net", 1);
+	assert_string_equal(got, "1 dependency install step(s) use the network, not the package's "
+				 "own code: a dependency (esbuild) runs its postinstall 'node "
+				 "install.js', which contacts registry.npmjs.org");
+	free(got);
+	json_decref(r);
 	summary_is(
 		HEAD
 		"'phases':[{'name':'execute','status':'ok',"
