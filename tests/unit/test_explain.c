@@ -142,6 +142,17 @@ static void summary_is(const char *text, bool malicious, const char *want)
 	"'environment':{'home':'/home/alex','user':'alex','hostname':'alex-xps'},"                 \
 	"'canaries':[{'name':'npm_token','where':'~/.npmrc, NPM_TOKEN','value':'npm_abcdefgh'}],"
 
+/* The rows about what leaves and where it goes. */
+static void test_leak_rows(void **state)
+{
+	(void)state;
+	check("install.exfil_chain",
+	      "sends npm_token (base64) to x.oast.fun:443 (an OAST, webhook or paste service) "
+	      "[install]");
+	check("install.dest_service",
+	      "contacts 1 OAST, webhook, paste or tunnel host(s): x.oast.fun [install]");
+}
+
 /* A malicious verdict leads with what was taken and where it went. */
 static void test_summary_chain(void **state)
 {
@@ -248,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_writes_and_dns),
 		cmocka_unit_test(test_baseline),
 		cmocka_unit_test(test_verdict_direction),
+		cmocka_unit_test(test_leak_rows),
 		cmocka_unit_test(test_summary_chain),
 		cmocka_unit_test(test_summary_benign),
 		cmocka_unit_test(test_verdict_summary),
