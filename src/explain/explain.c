@@ -371,7 +371,7 @@ static bool phase_chain(struct strbuf *sb, const json_t *report, const json_t *p
 			const struct dest_ctx *dc)
 {
 	struct leak *l;
-	size_t n = leaks_find(report, dc, ph, &l);
+	size_t n = leaks_find(report, dc, ph, &l, NULL);
 	const struct leak *best = NULL;
 
 	for (size_t i = 0; i < n; i++)
@@ -396,7 +396,7 @@ static void leaks_list(struct strbuf *sb, const json_t *report, const json_t *ph
 {
 	struct dest_ctx *dc = dest_ctx_new(report);
 	struct leak *l;
-	size_t n = leaks_find(report, dc, ph, &l), k = 0;
+	size_t n = leaks_find(report, dc, ph, &l, NULL), k = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (l[i].canary || l[i].identity != identity || k++ >= 3)
@@ -659,7 +659,7 @@ static bool benign_activity(struct strbuf *sb, const json_t *report, const struc
 		json_t *ph = raw ? own_phase(report, raw) : NULL;
 		const json_t *e = json_array_get(json_object_get(ph, "sent"), 0);
 		struct leak *l;
-		size_t n = ph ? leaks_find(report, dc, ph, &l) : 0;
+		size_t n = ph ? leaks_find(report, dc, ph, &l, NULL) : 0;
 
 		for (size_t i = 0; i < n; i++)
 			*sent_identity |= l[i].identity || l[i].canary;

@@ -754,7 +754,7 @@ static void phase_probes(const json_t *ph, float *f)
 static void phase_leaks(const struct ctx *c, const json_t *ph, float *f)
 {
 	struct leak *l;
-	size_t n = leaks_find(c->report, c->dc, ph, &l);
+	size_t runs, n = leaks_find(c->report, c->dc, ph, &l, &runs);
 	float dests[DEST__COUNT] = {0};
 
 	/* counted once per capture or name, whatever it holds */
@@ -769,7 +769,7 @@ static void phase_leaks(const struct ctx *c, const json_t *ph, float *f)
 		f[P_exfil_chain] += (float)(leak_is_chain(&l[i]) && !chain_before);
 	}
 	free(l);
-	f[P_sent_encoded_run] = (float)leaks_encoded_runs(c->dc, ph);
+	f[P_sent_encoded_run] = (float)runs;
 	leaks_destinations(c->dc, ph, dests);
 	f[P_dest_related] = dests[DEST_RELATED];
 	f[P_dest_cdn] = dests[DEST_CDN];

@@ -482,6 +482,7 @@ struct found {
 	struct leak *v;
 	size_t n, cap;
 	unsigned entries; /* captures and names searched so far */
+	size_t runs;	  /* captures and names carrying an encoded run */
 };
 
 static struct leak *add(struct found *f)
@@ -655,6 +656,38 @@ static size_t dns_decode(const char *name, char *out, size_t cap)
 	return o;
 }
 
+static bool encoded_run(const char *t);
+static bool encoded_label(const char *name);
+
+/* Whether a capture to a host neither a CDN nor related by the metadata
+ * carries an encoded run in a request target or in its header block
+ * (|buf|, |n| bytes decoded): data hidden in a custom header
+ * ("x-session-id: <base64 of a key>").  Every stealer names its drop in
+ * its code: the code's hosts do not excuse it. */
+static bool capture_run(const struct dest_ctx *dc, const json_t *v, const unsigned char *buf,
+			size_t n)
+{
+	enum dest_class c = dest_classify(dc, leaks_event_host(v), false);
+	size_t j;
+	json_t *rq;
+	char head[1540];
+
+	if (c == DEST_RELATED || c == DEST_CDN || !json_object_get(v, "requests"))
+		return false;
+	json_array_foreach (json_object_get(v, "requests"), j, rq)
+		if (encoded_run(s(rq, "target")))
+			return true;
+	n = n < sizeof(head) - 1 ? n : sizeof(head) - 1;
+	memcpy(head, buf, n);
+	head[n] = '\0';
+	char *end = strstr(head, "\r\n\r\n");
+	if (end)
+		*end = '\0';
+	/* the request line's target is counted from "requests" */
+	char *headers = strstr(head, "\r\n");
+	return headers && encoded_run(headers);
+}
+
 static void sent_leaks(const struct needles *nd, const struct dest_ctx *dc, const json_t *ph,
 		       struct found *f)
 {
@@ -674,6 +707,7 @@ static void sent_leaks(const struct needles *nd, const struct dest_ctx *dc, cons
 		proto.cls = dest_classify(dc, proto.host, false);
 		if (n)
 			search(nd, (const char *)buf, n, proto, f);
+		f->runs += capture_run(dc, v, buf, n);
 	}
 	free(buf);
 }
@@ -693,6 +727,8 @@ static void dns_leaks(const struct needles *nd, const struct dest_ctx *dc, const
 		if (strstr(name, ".in-addr.arpa") || strstr(name, ".ip6.arpa"))
 			continue;
 		proto.cls = dest_classify(dc, name, false);
+		if (proto.cls != DEST_RELATED && proto.cls != DEST_CDN)
+			f->runs += encoded_label(name);
 		search(nd, name, strlen(name), proto, f);
 		if (f->n == before && (n = dns_decode(name, dec, sizeof(dec))) > 0) {
 			search(nd, dec, n, proto, f);
@@ -703,7 +739,7 @@ static void dns_leaks(const struct needles *nd, const struct dest_ctx *dc, const
 }
 
 size_t leaks_find(const json_t *report, const struct dest_ctx *dc, const json_t *ph,
-		  struct leak **out)
+		  struct leak **out, size_t *runs)
 {
 	struct found f = {0};
 
@@ -711,6 +747,8 @@ size_t leaks_find(const json_t *report, const struct dest_ctx *dc, const json_t 
 	sent_leaks(dc->needles, dc, ph, &f);
 	dns_leaks(dc->needles, dc, ph, &f);
 	*out = f.v;
+	if (runs)
+		*runs = f.runs;
 	return f.n;
 }
 
@@ -764,52 +802,4 @@ static bool encoded_label(const char *name)
 			p++;
 	}
 	return false;
-}
-
-/* Whether the header block of a capture (what comes before its first
- * empty line, its first 1.5 KiB) holds an encoded run: data hidden in a
- * custom header ("x-session-id: <base64 of a key>"). */
-static bool header_run(const json_t *v)
-{
-	const char *data = s(v, "data_base64");
-	unsigned char buf[1540];
-	size_t n = json_string_length(json_object_get(v, "data_base64"));
-	ssize_t d;
-
-	if (n > 2048)
-		n = 2048; /* a multiple of 4: 1536 bytes */
-	d = base64_decode(data, n, buf, sizeof(buf) - 1);
-	if (d <= 0 || (size_t)d >= sizeof(buf))
-		return false;
-	buf[d] = '\0';
-	char *end = strstr((char *)buf, "\r\n\r\n");
-	if (end)
-		*end = '\0';
-	/* the request line's target is counted from "requests" */
-	char *headers = strstr((char *)buf, "\r\n");
-	return headers && encoded_run(headers);
-}
-
-size_t leaks_encoded_runs(const struct dest_ctx *dc, const json_t *ph)
-{
-	size_t i, j, n = 0;
-	json_t *v, *rq;
-
-	/* the package's code naming a host does not make it its own here:
-	 * every stealer names its drop */
-	json_array_foreach (json_object_get(ph, "sent"), i, v) {
-		enum dest_class c = dest_classify(dc, leaks_event_host(v), false);
-		bool run = false;
-		if (c == DEST_RELATED || c == DEST_CDN)
-			continue;
-		json_array_foreach (json_object_get(v, "requests"), j, rq)
-			run |= encoded_run(s(rq, "target"));
-		n += run || (json_object_get(v, "requests") && header_run(v));
-	}
-	json_array_foreach (json_object_get(ph, "dns"), i, v) {
-		enum dest_class c = dest_classify(dc, s(v, "hostname"), false);
-		if (c != DEST_RELATED && c != DEST_CDN)
-			n += encoded_label(s(v, "hostname"));
-	}
-	return n;
 }

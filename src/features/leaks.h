@@ -52,20 +52,18 @@ struct leak {
 };
 
 /* The leaks of phase |ph| (the target's own view: own.h): its canary hits,
- * then the identity and environment values found in its sent data and DNS
- * names, at most one of each kind per capture or name.  Returns how many;
- * *out is malloc'd (free()); its strings live as long as |report| and |ph|. */
+ * then the identity values (each once) and the first environment value
+ * found in each capture and DNS name.  Returns how many; *out is malloc'd
+ * (free()); its strings live as long as |report| and |ph|.  |runs| (NULL
+ * ok) gets how many captures hold a base64 or hex run of 32+ characters in
+ * a request target or header, and how many DNS names an encoded label of
+ * 20+, sent to hosts neither a CDN nor related by the metadata. */
 size_t leaks_find(const json_t *report, const struct dest_ctx *dc, const json_t *ph,
-		  struct leak **out);
+		  struct leak **out, size_t *runs);
 
 /* Whether a leak is a chain: a canary or identity value sent to a service,
  * a raw IP or an unrelated host. */
 bool leak_is_chain(const struct leak *l);
-
-/* The captures whose request target or headers hold a base64 or hex run
- * of 32+ characters, and the DNS names with an encoded label of 20+, of
- * |ph|, sent to hosts neither a CDN nor related by the metadata. */
-size_t leaks_encoded_runs(const struct dest_ctx *dc, const json_t *ph);
 
 /* The distinct destinations of |ph| (connects and captures, DNS and
  * loopback aside), counted by class into |counts| (DEST__COUNT entries). */
