@@ -18,28 +18,35 @@
 
 enum tool { TOOL_NONE, TOOL_NPM, TOOL_GIT, TOOL_NODE_GYP, TOOL__COUNT };
 
-/* What each tool reads and whom it talks to when it does its job: npm
- * its config, cache and the registry; git its config and credentials and
- * the code hosts; node-gyp its header cache and nodejs.org.  "~/" is the
- * sandbox home; a host matches itself and its subdomains. */
+/* Where each tool lives on the sandbox's read-only system (the file
+ * executed, or the script node runs: a package's own "npm" in
+ * node_modules/.bin is not npm), what it reads and whom it talks to when
+ * it does its job: npm its config, cache and the registry; git its config
+ * and credentials and the code hosts; node-gyp its header cache and
+ * nodejs.org.  "~/" is the sandbox home; a host matches itself and its
+ * subdomains. */
 static const struct {
-	const char *names[4]; /* basenames of argv[0] or of a script node runs */
+	const char *paths[4];
 	const char *reads[6];
 	const char *writes[3]; /* its caches: writing its config is not its job */
 	const char *hosts[5];
 } tools[TOOL__COUNT] = {
-	[TOOL_NPM] = {{"npm", "npx", "npm-cli.js", "npx-cli.js"},
+	[TOOL_NPM] = {{"/usr/bin/npm", "/usr/bin/npx",
+		       "/usr/lib/node_modules/npm/bin/np[mx]-cli.js", NULL},
 		      {"~/.npmrc", "~/.npm/*", "/usr/etc/npmrc", "/usr/lib/node_modules/npm/*",
 		       "*/projects/app/.npmrc", NULL},
 		      {"~/.npm/*", NULL, NULL},
 		      {"registry.npmjs.org", "registry.yarnpkg.com", "npm.pkg.github.com",
 		       "registry.npmmirror.com", NULL}},
-	[TOOL_GIT] = {{"git", "git-remote-https", "git-remote-http", NULL},
+	[TOOL_GIT] = {{"/usr/bin/git", "/usr/lib/git-core/*", NULL, NULL},
 		      {"~/.gitconfig", "~/.config/git/*", "~/.git-credentials", "/etc/gitconfig",
 		       NULL, NULL},
 		      {NULL, NULL, NULL},
 		      {"github.com", "gitlab.com", "bitbucket.org", NULL, NULL}},
-	[TOOL_NODE_GYP] = {{"node-gyp", "node-gyp.js", NULL, NULL},
+	[TOOL_NODE_GYP] = {{"/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js",
+			    "/usr/lib/node_modules/npm/node_modules/@npmcli/run-script/lib/"
+			    "node-gyp-bin/node-gyp",
+			    NULL, NULL},
 			   {"~/.cache/node-gyp/*", "~/.node-gyp/*", NULL, NULL, NULL, NULL},
 			   {"~/.cache/node-gyp/*", "~/.node-gyp/*", NULL},
 			   {"nodejs.org", NULL, NULL, NULL, NULL}},
@@ -57,22 +64,25 @@ static const char *base(const char *p)
 	return s ? s + 1 : p;
 }
 
-/* The tool |argv| runs: its first word, or the script node runs. */
-static enum tool tool_of(const json_t *argv)
+static enum tool tool_at(const char *path)
 {
-	for (size_t k = 0; k < 2; k++) {
-		const char *a = json_string_value(json_array_get(argv, k));
-		if (!a)
-			break;
-		for (int t = TOOL_NPM; t < TOOL__COUNT; t++)
-			for (size_t j = 0; j < 4 && tools[t].names[j]; j++)
-				if (!strcmp(base(a), tools[t].names[j]))
-					return (enum tool)t;
-		/* "node x.js": look at x.js; anything else is what it is */
-		if (strcmp(base(a), "node") != 0 && strcmp(base(a), "nodejs") != 0)
-			break;
-	}
+	for (int t = TOOL_NPM; t < TOOL__COUNT; t++)
+		for (size_t j = 0; j < 4 && tools[t].paths[j]; j++)
+			if (path && fnmatch(tools[t].paths[j], path, 0) == 0)
+				return (enum tool)t;
 	return TOOL_NONE;
+}
+
+/* The tool an exec of |path| with |argv| runs: the file executed, or the
+ * script node runs ("node /usr/lib/node_modules/npm/bin/npm-cli.js"). */
+static enum tool tool_of(const char *path, const json_t *argv)
+{
+	const char *a0 = json_string_value(json_array_get(argv, 0));
+	enum tool t = tool_at(path);
+
+	if (t == TOOL_NONE && a0 && (!strcmp(base(a0), "node") || !strcmp(base(a0), "nodejs")))
+		t = tool_at(json_string_value(json_array_get(argv, 1)));
+	return t;
 }
 
 static bool host_under(const char *host, const char *suffix)
@@ -143,7 +153,7 @@ static struct proc *slot(struct tree *t, long long pid)
 	return &t->v[h];
 }
 
-static void learn(struct tree *t, const json_t *e, const json_t *argv)
+static void learn(struct tree *t, const json_t *e, const char *path, const json_t *argv)
 {
 	long long pid = json_integer_value(json_object_get(e, "pid"));
 	struct proc *p;
@@ -158,7 +168,7 @@ static void learn(struct tree *t, const json_t *e, const json_t *argv)
 	if (!p->ppid)
 		p->ppid = json_integer_value(json_object_get(e, "ppid"));
 	if (argv)
-		p->tool = (int)tool_of(argv);
+		p->tool = (int)tool_of(path, argv);
 	if (!p->package && *str(e, "package"))
 		p->package = str(e, "package");
 }
@@ -175,16 +185,16 @@ static void tree_init(struct tree *t, const json_t *ph)
 		;
 	t->v = xcalloc(t->cap, sizeof(*t->v));
 	json_array_foreach (json_object_get(ph, "processes"), i, e)
-		learn(t, e, json_object_get(e, "argv"));
+		learn(t, e, str(e, "exe"), json_object_get(e, "argv"));
 	json_array_foreach (json_object_get(ph, "commands"), i, e)
 		if (json_integer_value(json_object_get(e, "result")) == 0 &&
 		    !json_is_string(json_object_get(e, "result")))
-			learn(t, e, json_object_get(e, "argv"));
+			learn(t, e, str(e, "path"), json_object_get(e, "argv"));
 	json_array_foreach (json_object_get(ph, "timeline"), i, e) {
 		bool exec = !strcmp(str(e, "type"), "exec") &&
 			    json_integer_value(json_object_get(e, "result")) == 0 &&
 			    !json_is_string(json_object_get(e, "result"));
-		learn(t, e, exec ? json_object_get(e, "argv") : NULL);
+		learn(t, e, str(e, "path"), exec ? json_object_get(e, "argv") : NULL);
 	}
 }
 
@@ -304,7 +314,8 @@ static bool all_own(const char *target, const json_t *ph)
 			return false;
 	for (size_t l = 0; l < 2; l++)
 		json_array_foreach (json_object_get(ph, lists[l]), i, e)
-			if (tool_of(json_object_get(e, "argv")) != TOOL_NONE)
+			if (tool_of(str(e, l ? "path" : "exe"), json_object_get(e, "argv")) !=
+			    TOOL_NONE)
 				return false;
 	return true;
 }

@@ -86,7 +86,8 @@ static void test_known_tools(void **state)
 		"'steps':[{'package':'p','script':'import','target':true}],"
 		"'processes':[{'pid':10,'ppid':0,'argv':['/bin/sh','-c','npm view x'],'package':'p'},"
 		"{'pid':11,'ppid':10,'argv':['node','/usr/lib/node_modules/npm/bin/npm-cli.js','view','x'],'package':'p'},"
-		"{'pid':20,'ppid':0,'argv':['git','config','user.email'],'package':'p'},"
+		"{'pid':20,'ppid':0,'exe':'/usr/bin/git','argv':['git','config','user.email'],'package':'p'},"
+		"{'pid':40,'ppid':0,'exe':'/home/alex/projects/app/node_modules/.bin/npm','argv':['npm'],'package':'p'},"
 		"{'pid':30,'ppid':0,'argv':['node','index.js'],'package':'p'}],"
 		"'files':[{'path':'/home/alex/.npmrc','flags':['read'],'failed':[]},"
 		"{'path':'/home/alex/.gitconfig','flags':['read'],'failed':[]},"
@@ -94,21 +95,26 @@ static void test_known_tools(void **state)
 		"{'path':'/home/alex/.npm/_logs/1.log','flags':['write','create'],'failed':[]},"
 		"{'path':'/home/alex/.bashrc','flags':['write'],'failed':[]}],"
 		"'sockets':[{'syscall':'connect','family':'ipv4','address':'104.16.0.1','port':443,'hostnames':['registry.npmjs.org'],'pid':12,'ppid':11,'package':'p'},"
-		"{'syscall':'connect','family':'ipv4','address':'198.18.0.9','port':443,'hostnames':['evil.test'],'pid':11,'package':'p'}],"
+		"{'syscall':'connect','family':'ipv4','address':'198.18.0.9','port':443,'hostnames':['evil.test'],'pid':11,'package':'p'},"
+		"{'syscall':'connect','family':'ipv4','address':'104.16.0.2','port':443,'hostnames':['registry.npmjs.org'],'pid':40,'package':'p'}],"
 		"'timeline':[{'type':'file','path':'/home/alex/.npmrc','flags':'read','pid':12,'ppid':11,'package':'p'},"
 		"{'type':'file','path':'/home/alex/.gitconfig','flags':'read','pid':20,'package':'p'},"
 		"{'type':'file','path':'/home/alex/.git-credentials','flags':'read','pid':30,'package':'p'},"
 		"{'type':'file','path':'/home/alex/.npm/_logs/1.log','flags':'write,create','pid':11,'package':'p'},"
-		"{'type':'file','path':'/home/alex/.bashrc','flags':'write','pid':11,'package':'p'}]}]}");
-	/* ~/.git-credentials read by the package's node, not by git */
-	assert_true(get("import.read_cred") == 1);
+		"{'type':'file','path':'/home/alex/.bashrc','flags':'write','pid':11,'package':'p'},"
+		"{'type':'file','path':'/home/alex/.npmrc','flags':'read','pid':40,'package':'p'},"
+		"{'type':'connect','address':'104.16.0.2','port':443,'hostname':'registry.npmjs.org','pid':40,'package':'p'}]}]}");
+	/* ~/.git-credentials read by the package's node, not by git; ~/.npmrc
+	 * by the package's own "npm" in node_modules/.bin, not npm */
+	assert_true(get("import.read_cred") == 2);
 	/* npm writing its logs is its job; writing ~/.bashrc is not */
 	assert_true(get("import.write_outside") == 1);
 	assert_true(get("import.write_persist") == 1);
-	/* npm's connect to evil.test counts, its registry connect does not */
-	assert_true(get("import.conn_count") == 1);
+	/* npm's connect to evil.test counts, its registry connect does not;
+	 * the fake npm's does */
+	assert_true(get("import.conn_count") == 2);
 	assert_true(get("import.dest_unrelated") == 1);
-	assert_true(get("import.dest_cdn") == 0);
+	assert_true(get("import.dest_cdn") == 1);
 }
 
 /* os.userInfo() and os.networkInterfaces(): glibc's nscd probe and a
