@@ -33,9 +33,9 @@ static const struct {
 } tools[TOOL__COUNT] = {
 	[TOOL_NPM] = {{"/usr/bin/npm", "/usr/bin/npx",
 		       "/usr/lib/node_modules/npm/bin/np[mx]-cli.js", NULL},
-		      {"~/.npmrc", "~/.npm/*", "/usr/etc/npmrc", "/usr/lib/node_modules/npm/*",
-		       "*/projects/app/.npmrc", NULL},
-		      {"~/.npm/*", NULL, NULL},
+		      {"~/.npmrc", "~/.npm*", "/usr/etc/npmrc", "/usr/lib/node_modules/npm/*",
+		       "*/projects/app/*.npmrc", "~/.gitconfig"},
+		      {"~/.npm", "~/.npm/*", NULL},
 		      {"registry.npmjs.org", "registry.yarnpkg.com", "npm.pkg.github.com",
 		       "registry.npmmirror.com", NULL}},
 	[TOOL_GIT] = {{"/usr/bin/git", "/usr/lib/git-core/*", NULL, NULL},
