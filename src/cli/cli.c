@@ -77,6 +77,8 @@ void cli_print_verdict(const json_t *report, FILE *f)
 		json_real_value(json_object_get(v, "threshold")));
 	json_array_foreach (json_object_get(v, "degraded"), i, e)
 		fprintf(f, "  degraded: %s\n", json_string_value(json_object_get(e, "detail")));
+	if (json_string_value(json_object_get(v, "summary")))
+		fprintf(f, "  %s\n", json_string_value(json_object_get(v, "summary")));
 	json_array_foreach (json_object_get(v, "explanations"), i, e)
 		fprintf(f, "  %+.2f  %s\n", json_real_value(json_object_get(e, "contribution")),
 			json_string_value(json_object_get(e, "text")));

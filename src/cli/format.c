@@ -79,13 +79,17 @@ void format_evidence(const struct pkg_result *r, char *buf, size_t len, size_t m
 	json_t *e;
 
 	buf[0] = '\0';
+	/* the verdict's first line leads: what was taken and where it went */
+	if (json_string_value(json_object_get(r->verdict, "summary")) && len)
+		off = (size_t)snprintf(buf, len, "%s",
+				       json_string_value(json_object_get(r->verdict, "summary")));
 	json_array_foreach (json_object_get(r->verdict, "explanations"), i, e) {
 		double c = json_real_value(json_object_get(e, "contribution"));
 		const char *t = json_string_value(json_object_get(e, "text"));
 
 		if (!t || c <= 0 || k == max || off >= len)
 			continue;
-		off += (size_t)snprintf(buf + off, len - off, "%s%s", k ? "; " : "", t);
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? "; " : "", t);
 		k++;
 	}
 }

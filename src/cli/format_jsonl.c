@@ -31,6 +31,8 @@ json_t *pkg_result_json(const struct pkg_result *r)
 		json_object_set(o, "threshold", json_object_get(r->verdict, "threshold"));
 		json_object_set_new(o, "origin", json_string(format_origin_name(r->origin)));
 		json_object_set(o, "evidence", json_object_get(r->verdict, "explanations"));
+		if (json_object_get(r->verdict, "summary"))
+			json_object_set(o, "summary", json_object_get(r->verdict, "summary"));
 		if (json_object_get(r->verdict, "degraded"))
 			json_object_set(o, "degraded", json_object_get(r->verdict, "degraded"));
 	}

@@ -30,6 +30,9 @@ void format_text(const struct pkg_result *r, size_t n, const struct format_args 
 						json_string_value(json_object_get(e, "detail")));
 			if (x->status != PKG_MALICIOUS)
 				continue;
+			if (json_string_value(json_object_get(x->verdict, "summary")))
+				fprintf(f, "%-11s  %5s  %s\n", "", "",
+					json_string_value(json_object_get(x->verdict, "summary")));
 			json_array_foreach (json_object_get(x->verdict, "explanations"), i, e)
 				fprintf(f, "%-11s  %+.2f  %s\n", "",
 					json_real_value(json_object_get(e, "contribution")),

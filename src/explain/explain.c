@@ -6,6 +6,8 @@
 
 #include "explain/explain.h"
 #include "features/features.h"
+#include "features/leaks.h"
+#include "features/own.h"
 #include "features/paths.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -20,6 +22,15 @@ static const char *base_name(const char *p)
 {
 	const char *slash = strrchr(p, '/');
 	return slash && slash[1] ? slash + 1 : p;
+}
+
+/* The part of |p| (|n| characters) after its last slash. */
+static const char *base_name_n(const char *p, size_t n)
+{
+	for (size_t i = n; i > 0; i--)
+		if (p[i - 1] == '/')
+			return p + i;
+	return p;
 }
 
 static const json_t *phase(const json_t *report, const char *name)
@@ -236,6 +247,219 @@ static void denied(struct strbuf *sb, const json_t *ph)
 	}
 }
 
+/* ---- what leaves and where it goes --------------------------------------- */
+
+/* The file a step runs ("postinstall.js" of "node postinstall.js"), or
+ * the step's script name; "" when unknown. */
+static const char *step_file(const json_t *ph, const char *script, char *buf, size_t len)
+{
+	size_t i;
+	json_t *st;
+
+	snprintf(buf, len, "%s", script);
+	json_array_foreach (json_object_get(ph, "steps"), i, st) {
+		const char *cmd = s(st, "command"), *p = cmd, *best = NULL;
+		size_t bl = 0;
+		if (strcmp(s(st, "script"), script) != 0)
+			continue;
+		while (*p) {
+			size_t n = strcspn(p, " \t;&|");
+			static const char *const exts[] = {".js", ".mjs", ".cjs",
+							   ".sh", ".py",  NULL};
+			for (const char *const *e = exts; *e; e++)
+				if (n > strlen(*e) && !strncmp(p + n - strlen(*e), *e, strlen(*e)))
+					best = p, bl = n;
+			p += n;
+			p += strspn(p, " \t;&|");
+		}
+		if (best) {
+			const char *b = base_name_n(best, bl);
+			snprintf(buf, len, "%.*s", (int)(bl - (size_t)(b - best)), b);
+		}
+		break;
+	}
+	return buf;
+}
+
+/* The last three labels of a DNS name: where its data goes. */
+static const char *dns_zone(const char *name)
+{
+	size_t dots = 0;
+
+	for (const char *p = name + strlen(name); p > name; p--)
+		if (p[-1] == '.' && ++dots == 3)
+			return p;
+	return name;
+}
+
+static void where_to(struct strbuf *sb, const struct leak *l)
+{
+	if (l->dns)
+		strbuf_addf(sb, "in DNS names under %s", dns_zone(l->host));
+	else if (l->port > 0)
+		strbuf_addf(sb, "to %s:%lld", l->host, l->port);
+	else
+		strbuf_addf(sb, "to %s", l->host);
+	if (l->cls == DEST_SERVICE)
+		strbuf_addstr(sb, " (an OAST, webhook or paste service)");
+	else if (l->cls == DEST_RAW_IP && !l->dns)
+		strbuf_addstr(sb, " (a bare IP address)");
+}
+
+/* Whether the phase read the file a canary lives in: its first path. */
+static bool read_source(const json_t *ph, const char *source, const char *home, char *path,
+			size_t len)
+{
+	size_t n = strcspn(source, ","), i;
+	json_t *v;
+
+	if (n >= 2 && source[0] == '~' && source[1] == '/')
+		snprintf(path, len, "%s%.*s", home, (int)n - 1, source + 1);
+	else
+		snprintf(path, len, "%.*s", (int)n, source);
+	json_array_foreach (json_object_get(ph, "files"), i, v) {
+		size_t j;
+		json_t *f;
+		if (strcmp(s(v, "path"), path) != 0)
+			continue;
+		json_array_foreach (json_object_get(v, "flags"), j, f)
+			if (!strcmp(json_string_value(f) ?: "", "read"))
+				return true;
+	}
+	return false;
+}
+
+/* One chain: "reads ~/.npmrc, then sends its npm_token (base64) to
+ * x.oast.fun:443 [install, postinstall.js]". */
+static void chain_sentence(struct strbuf *sb, const json_t *report, const json_t *ph,
+			   const struct leak *l, const struct leak *all, size_t n)
+{
+	const char *home = s(json_object_get(report, "environment"), "home");
+	char path[1024], file[256];
+
+	if (l->canary && read_source(ph, l->source, home, path, sizeof(path))) {
+		strbuf_addstr(sb, "reads ");
+		add_path(sb, path, home);
+		strbuf_addf(sb, ", then sends its %s (%s) ", l->what, l->encoding);
+	} else if (l->canary) {
+		strbuf_addf(sb, "sends %s (%s) ", l->what, l->encoding);
+	} else {
+		/* every identity value that went the same way */
+		size_t k = 0;
+		strbuf_addstr(sb, "sends the ");
+		for (size_t i = 0; i < n; i++) {
+			bool dup = false;
+			if (!all[i].identity || all[i].entry != l->entry)
+				continue;
+			for (size_t j = 0; j < i && !dup; j++)
+				dup = all[j].identity && all[j].entry == l->entry &&
+				      !strcmp(all[j].what, all[i].what);
+			if (!dup)
+				strbuf_addf(sb, "%s%s", k++ ? ", " : "", all[i].what);
+		}
+		strbuf_addf(sb, " (%s) ", l->encoding);
+	}
+	where_to(sb, l);
+	strbuf_addf(sb, " [%s", s(ph, "name"));
+	if (*l->script)
+		strbuf_addf(sb, ", %s", step_file(ph, l->script, file, sizeof(file)));
+	strbuf_addstr(sb, "]");
+}
+
+/* The phase's first chain, canaries before identity; false when none. */
+static bool phase_chain(struct strbuf *sb, const json_t *report, const json_t *ph,
+			const struct dest_ctx *dc)
+{
+	struct leak *l;
+	size_t n = leaks_find(report, dc, ph, &l, NULL);
+	const struct leak *best = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (leak_is_chain(&l[i]) && (!best || (l[i].canary && !best->canary)))
+			best = &l[i];
+	if (best)
+		chain_sentence(sb, report, ph, best, l, n);
+	free(l);
+	return best != NULL;
+}
+
+static void chain(struct strbuf *sb, const json_t *report, const json_t *ph)
+{
+	struct dest_ctx *dc = dest_ctx_new(report);
+
+	phase_chain(sb, report, ph, dc);
+	dest_ctx_free(dc);
+}
+
+/* The identity or environment values the phase sent, and where. */
+static void leaks_list(struct strbuf *sb, const json_t *report, const json_t *ph, bool identity)
+{
+	struct dest_ctx *dc = dest_ctx_new(report);
+	struct leak *l;
+	size_t n = leaks_find(report, dc, ph, &l, NULL), k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (l[i].canary || l[i].identity != identity || k++ >= 3)
+			continue;
+		strbuf_addf(sb, "%s %s (%s) ", k > 1 ? ";" : "", l[i].what, l[i].encoding);
+		where_to(sb, &l[i]);
+	}
+	free(l);
+	dest_ctx_free(dc);
+}
+
+/* The phase's destinations of class |cls|. */
+static void dests(struct strbuf *sb, const json_t *report, const json_t *ph, enum dest_class cls)
+{
+	static const char *const lists[] = {"sockets", "sent"};
+	struct dest_ctx *dc = dest_ctx_new(report);
+	const char *seen[8];
+	size_t n = 0, i;
+	json_t *e;
+
+	for (size_t l = 0; l < 2; l++)
+		json_array_foreach (json_object_get(ph, lists[l]), i, e) {
+			const char *h = leaks_event_host(e);
+			bool dup = false;
+			if ((l == 0 && strcmp(s(e, "syscall"), "connect") != 0) || !*h ||
+			    json_integer_value(json_object_get(e, "port")) == 53 ||
+			    !strcmp(s(e, "family"), "unix") || dest_classify(dc, h, true) != cls)
+				continue;
+			for (size_t k = 0; k < n && !dup; k++)
+				dup = !strcmp(seen[k], h);
+			if (dup || n == 8)
+				continue;
+			seen[n] = h;
+			strbuf_addf(sb, "%s%s", n++ ? ", " : " ", h);
+		}
+	dest_ctx_free(dc);
+}
+
+/* "a dependency (esbuild) runs its postinstall 'node install.js', which
+ * contacts registry.npmjs.org" */
+static void dep_net(struct strbuf *sb, const json_t *report)
+{
+	size_t i, j, n = 0;
+	json_t *ph, *d, *h;
+
+	json_array_foreach (json_object_get(report, "phases"), i, ph) {
+		json_t *deps = own_dep_network(report, ph);
+		json_array_foreach (deps, j, d) {
+			size_t k;
+			if (n++ >= 3)
+				break;
+			strbuf_addf(sb, "%sa dependency (%s) runs its %s '%.60s', which contacts",
+				    n > 1 ? "; " : "", s(d, "package"), s(d, "script"),
+				    s(d, "command"));
+			json_array_foreach (json_object_get(d, "hosts"), k, h)
+				if (k < 3)
+					strbuf_addf(sb, "%s%s", k ? ", " : " ",
+						    json_string_value(h));
+		}
+		json_decref(deps);
+	}
+}
+
 /* The file lists: which flag, which class of path (-1: any), and whether
  * only paths outside /tmp, /dev and node_modules count. */
 static const struct {
@@ -301,6 +525,25 @@ static void add_evidence(struct strbuf *sb, const json_t *report, const json_t *
 	case FEATURE_EV_DENIED:
 		denied(sb, ph);
 		break;
+	case FEATURE_EV_DEP_NET:
+		strbuf_addstr(sb, " ");
+		dep_net(sb, report);
+		break;
+	case FEATURE_EV_LEAKS_IDENTITY:
+	case FEATURE_EV_LEAKS_ENV:
+		leaks_list(sb, report, ph, kind == FEATURE_EV_LEAKS_IDENTITY);
+		break;
+	case FEATURE_EV_DESTS_RELATED:
+	case FEATURE_EV_DESTS_CDN:
+	case FEATURE_EV_DESTS_SERVICE:
+	case FEATURE_EV_DESTS_RAW_IP:
+	case FEATURE_EV_DESTS_UNRELATED:
+		dests(sb, report, ph,
+		      (enum dest_class)(DEST_RELATED + (kind - FEATURE_EV_DESTS_RELATED)));
+		break;
+	case FEATURE_EV_CHAIN:
+		chain(sb, report, ph);
+		break;
 	default:
 		for (size_t k = 0; k < sizeof(file_lists) / sizeof(file_lists[0]); k++)
 			if (file_lists[k].kind == kind)
@@ -346,12 +589,140 @@ char *explain_feature(const json_t *report, const char *feature, float value)
 		/* "install.cmd_total": the phase is the part before the dot */
 		char phname[32];
 		snprintf(phname, sizeof(phname), "%.*s", (int)strcspn(feature, "."), feature);
-		add_evidence(&sb, report, phase(report, phname), fi->evidence);
-		strbuf_addf(&sb, " [%s]", phname);
+		const json_t *raw = phase(report, phname);
+		json_t *own = raw ? own_phase(report, raw) : NULL;
+		add_evidence(&sb, report, own, fi->evidence);
+		json_decref(own);
+		/* a chain names its phase and step itself */
+		if (fi->evidence != FEATURE_EV_CHAIN)
+			strbuf_addf(&sb, " [%s]", phname);
 	} else {
 		add_evidence(&sb, report, NULL, fi->evidence);
 		if (fi->scope == FEATURE_STATIC)
 			strbuf_addstr(&sb, " [static]");
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* ---- the verdict's first line ------------------------------------------- */
+
+static const char *const phase_order[] = {"install", "prepare", "import",
+					  "execute", "browser", NULL};
+
+/* Why a destination is harmless, or what it is. */
+static const char *dest_words(const struct dest_ctx *dc, const char *host)
+{
+	switch (dest_classify(dc, host, true)) {
+	case DEST_RELATED:
+		return dest_classify(dc, host, false) == DEST_RELATED
+			       ? "related to the package's homepage or repository"
+			       : "a host the package's own code names";
+	case DEST_CDN:
+		return "a well-known package or binary host";
+	case DEST_SERVICE:
+		return "an OAST, webhook or paste service";
+	case DEST_RAW_IP:
+		return "a bare IP address";
+	default:
+		return "unrelated to the package";
+	}
+}
+
+/* Whether the phase wrote a file and ran or made it executable. */
+static bool wrote_binary(const json_t *ph)
+{
+	size_t i, j;
+	json_t *v, *f;
+
+	json_array_foreach (json_object_get(ph, "files"), i, v) {
+		bool w = false, x = false;
+		json_array_foreach (json_object_get(v, "flags"), j, f) {
+			const char *fl = json_string_value(f) ?: "";
+			w |= !strcmp(fl, "write") || !strcmp(fl, "create");
+			x |= !strcmp(fl, "exec") || !strcmp(fl, "chmod");
+		}
+		if (w && x)
+			return true;
+	}
+	return false;
+}
+
+/* The first destination of the target's own code over the phases, with
+ * what it did there; false when it contacted nobody. */
+static bool benign_activity(struct strbuf *sb, const json_t *report, const struct dest_ctx *dc,
+			    bool *sent_identity)
+{
+	bool done = false;
+
+	for (const char *const *name = phase_order; *name && !done; name++) {
+		const json_t *raw = phase(report, *name);
+		json_t *ph = raw ? own_phase(report, raw) : NULL;
+		const json_t *e = json_array_get(json_object_get(ph, "sent"), 0);
+		struct leak *l;
+		size_t n = ph ? leaks_find(report, dc, ph, &l, NULL) : 0;
+
+		for (size_t i = 0; i < n; i++)
+			*sent_identity |= l[i].identity || l[i].canary;
+		if (n)
+			free(l);
+		if (!e) {
+			size_t i;
+			json_t *v;
+			json_array_foreach (json_object_get(ph, "sockets"), i, v)
+				if (!e && !strcmp(s(v, "syscall"), "connect") &&
+				    json_integer_value(json_object_get(v, "port")) != 53 &&
+				    (!strcmp(s(v, "family"), "ipv4") ||
+				     !strcmp(s(v, "family"), "ipv6")))
+					e = v;
+		}
+		if (e && *leaks_event_host(e)) {
+			const char *h = leaks_event_host(e);
+			const json_t *rq = json_array_get(json_object_get(e, "requests"), 0);
+			strbuf_addf(sb, "%s %s, %s",
+				    wrote_binary(ph)		      ? "downloads a binary from"
+				    : !strcmp(s(rq, "method"), "GET") ? "downloads from"
+								      : "contacts",
+				    h, dest_words(dc, h));
+			done = true;
+		}
+		json_decref(ph);
+	}
+	return done;
+}
+
+char *explain_summary(const json_t *report, bool malicious)
+{
+	struct strbuf sb;
+	struct dest_ctx *dc = dest_ctx_new(report);
+	bool said = false, identity = false;
+
+	strbuf_init(&sb, 2048);
+	if (malicious) {
+		for (const char *const *name = phase_order; *name && !said; name++) {
+			const json_t *raw = phase(report, *name);
+			json_t *ph = raw ? own_phase(report, raw) : NULL;
+			said = ph && phase_chain(&sb, report, ph, dc);
+			json_decref(ph);
+		}
+	} else {
+		struct strbuf deps;
+		said = benign_activity(&sb, report, dc, &identity);
+		if (said)
+			strbuf_addstr(&sb, identity ? "; it sends identifying data"
+						    : "; nothing identifying sent");
+		strbuf_init(&deps, 1024);
+		dep_net(&deps, report);
+		if (deps.len) {
+			strbuf_addf(&sb, "%s%s (not the package's own code)", said ? "; " : "",
+				    deps.buf);
+			said = true;
+		}
+		strbuf_release(&deps);
+	}
+	dest_ctx_free(dc);
+	if (!said) {
+		strbuf_release(&sb);
+		return NULL;
 	}
 	return strbuf_detach(&sb, NULL);
 }
@@ -391,6 +762,12 @@ json_t *explain_verdict(const json_t *report, const float *x, const float *contr
 		free(text);
 	}
 	free(c);
-	return json_pack("{s:s, s:f, s:f, s:o}", "label", malicious ? "malicious" : "benign",
-			 "probability", (double)prob, "threshold", threshold, "explanations", ex);
+	json_t *v =
+		json_pack("{s:s, s:f, s:f, s:o}", "label", malicious ? "malicious" : "benign",
+			  "probability", (double)prob, "threshold", threshold, "explanations", ex);
+	char *summary = explain_summary(report, malicious);
+	if (summary)
+		json_object_set_new(v, "summary", json_string(summary));
+	free(summary);
+	return v;
 }

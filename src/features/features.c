@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "features/features.h"
+#include "features/leaks.h"
+#include "features/own.h"
 #include "features/paths.h"
 #include "util/base64.h"
 #include "util/errbuf.h"
@@ -215,45 +217,6 @@ static const char *const INTERP[] = {"python", "python3", "python2", "perl", "ru
 static const char *const FOREIGN[] = {"cmd.exe", "powershell", "powershell.exe", "pwsh",
 				      "cscript", "wscript",    "osascript",	 "open",
 				      "reg",	 "schtasks",   "certutil",	 NULL};
-static const char *const DNS_SERVICES[] = {"oast.fun",
-					   "oast.pro",
-					   "oast.live",
-					   "oast.site",
-					   "oast.online",
-					   "oast.me",
-					   "oastify.com",
-					   "burpcollaborator.net",
-					   "interact.sh",
-					   "pipedream.net",
-					   "webhook.site",
-					   "requestbin.net",
-					   "requestcatcher.com",
-					   "ngrok.io",
-					   "ngrok-free.app",
-					   "ngrok.app",
-					   "trycloudflare.com",
-					   "serveo.net",
-					   "loca.lt",
-					   "localtunnel.me",
-					   "pastebin.com",
-					   "paste.ee",
-					   "hastebin.com",
-					   "transfer.sh",
-					   "discord.com",
-					   "discordapp.com",
-					   "api.telegram.org",
-					   "dnslog.cn",
-					   "ceye.io",
-					   "canarytokens.com",
-					   "beeceptor.com",
-					   "hookbin.com",
-					   "free.beeceptor.com",
-					   "rentry.co",
-					   "glitch.me",
-					   "workers.dev",
-					   "repl.co",
-					   "herokuapp.com",
-					   NULL};
 static const char *const IPCHECK[] = {"ipify.org",	  "ipinfo.io",	   "ip-api.com",
 				      "ifconfig.me",	  "icanhazip.com", "checkip.amazonaws.com",
 				      "ipapi.co",	  "ident.me",	   "myip.com",
@@ -369,6 +332,22 @@ static bool mem_has(const unsigned char *d, size_t n, const char *needle)
 
 /* ---- per phase ------------------------------------------------------------ */
 
+/* What glibc connects to by itself when a program asks who the user is
+ * or what an address is called (os.userInfo(), getaddrinfo()): the name
+ * service cache.  Not the package's doing. */
+static bool glibc_socket(const char *path)
+{
+	return !strcmp(path, "/var/run/nscd/socket") || !strcmp(path, "/run/nscd/socket");
+}
+
+/* An internet socket: netlink (os.networkInterfaces()) and the like are
+ * not the network. */
+static bool inet(const json_t *v)
+{
+	const char *fam = str(v, "family");
+	return !*fam || !strcmp(fam, "ipv4") || !strcmp(fam, "ipv6");
+}
+
 /* Distinct hosts the phase connected or sent to: by the name DNS gave the
  * address, else by the address (DNS and unix sockets aside). */
 static float distinct_hosts(const json_t *ph)
@@ -380,8 +359,7 @@ static float distinct_hosts(const json_t *ph)
 		const char *call = str(v, "syscall");
 		const char *host =
 			json_string_value(json_array_get(json_object_get(v, "hostnames"), 0));
-		if ((strcmp(call, "connect") != 0 && strncmp(call, "send", 4) != 0) ||
-		    !strcmp(str(v, "family"), "unix") ||
+		if ((strcmp(call, "connect") != 0 && strncmp(call, "send", 4) != 0) || !inet(v) ||
 		    json_integer_value(json_object_get(v, "port")) == 53)
 			continue;
 		if (!host || !*host)
@@ -398,6 +376,8 @@ struct ctx {
 	const char *home, *user, *hostname;
 	char pkgdir[1024];
 	const char *pkgname;
+	const json_t *report;
+	struct dest_ctx *dc;
 };
 
 static void phase_commands(const json_t *ph, float *f)
@@ -521,7 +501,7 @@ static void phase_dns(const json_t *ph, float *f, double *t_first_net)
 			continue;
 		f[P_dns_count]++;
 		dns_labels(h, f);
-		f[P_dns_service] += (float)host_under(h, DNS_SERVICES);
+		f[P_dns_service] += (float)dest_is_service(h);
 		f[P_dns_ipcheck] += (float)host_under(h, IPCHECK);
 		f[P_dns_txt] += (float)has_flag(json_object_get(v, "types"), "TXT");
 		earliest(t_first_net, num(v, "t_ms"));
@@ -541,9 +521,11 @@ static void phase_sockets(const json_t *ph, float *f, double *t_first_net)
 		    strncmp(str(v, "syscall"), "send", 4) != 0)
 			continue;
 		if (!strcmp(str(v, "family"), "unix")) {
-			f[P_conn_unix]++;
+			f[P_conn_unix] += (float)!glibc_socket(str(v, "path"));
 			continue;
 		}
+		if (!inet(v))
+			continue;
 		int port = (int)json_integer_value(json_object_get(v, "port"));
 		if (port == 53)
 			continue;
@@ -768,6 +750,34 @@ static void phase_probes(const json_t *ph, float *f)
 		f[P_dns_nxdomain] += (float)json_is_true(json_object_get(v, "nxdomain"));
 }
 
+/* What leaves and where it goes. */
+static void phase_leaks(const struct ctx *c, const json_t *ph, float *f)
+{
+	struct leak *l;
+	size_t runs, n = leaks_find(c->report, c->dc, ph, &l, &runs);
+	float dests[DEST__COUNT] = {0};
+
+	/* counted once per capture or name, whatever it holds */
+	for (size_t i = 0; i < n; i++) {
+		bool id_before = false, chain_before = false;
+		for (size_t j = i; j > 0 && l[j - 1].entry == l[i].entry; j--) {
+			id_before |= l[j - 1].identity;
+			chain_before |= leak_is_chain(&l[j - 1]);
+		}
+		f[P_sent_identity] += (float)(l[i].identity && !id_before);
+		f[P_sent_env] += (float)(!l[i].identity && !l[i].canary);
+		f[P_exfil_chain] += (float)(leak_is_chain(&l[i]) && !chain_before);
+	}
+	free(l);
+	f[P_sent_encoded_run] = (float)runs;
+	leaks_destinations(c->dc, ph, dests);
+	f[P_dest_related] = dests[DEST_RELATED];
+	f[P_dest_cdn] = dests[DEST_CDN];
+	f[P_dest_service] = dests[DEST_SERVICE];
+	f[P_dest_raw_ip] = dests[DEST_RAW_IP];
+	f[P_dest_unrelated] = dests[DEST_UNRELATED];
+}
+
 static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 {
 	size_t i;
@@ -790,6 +800,7 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 	phase_canaries(ph, f);
 	phase_signals(ph, f);
 	phase_timeline(c, ph, f);
+	phase_leaks(c, ph, f);
 	f[P_t_first_net] = t_first_net < 0 ? -1.0f : (float)(t_first_net - (t0 < 0 ? 0 : t0));
 }
 
@@ -860,7 +871,7 @@ static void static_features(const json_t *st, float *out)
 	out[G_static_url_hosts] = (float)json_array_size(json_object_get(st, "url_hosts"));
 	out[G_static_url_ips] = (float)json_array_size(json_object_get(st, "ips"));
 	json_array_foreach (json_object_get(st, "url_hosts"), i, v)
-		out[G_static_url_service] += (float)host_under(json_string_value(v), DNS_SERVICES);
+		out[G_static_url_service] += (float)dest_is_service(json_string_value(v));
 }
 
 /* ---- the browser phase's page -------------------------------------------- */
@@ -931,6 +942,8 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 	c.hostname = str(env, "hostname");
 	c.pkgname = str(pkg, "name");
 	snprintf(c.pkgdir, sizeof(c.pkgdir), "%s/projects/app/node_modules/%s", c.home, c.pkgname);
+	c.report = report;
+	c.dc = dest_ctx_new(report);
 
 	/* baseline: commands, distinct domains, distinct IPs over the run */
 	json_t *domains = json_object(), *ips = json_object();
@@ -946,9 +959,14 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 			    strcmp(str(v, "syscall"), "bind") != 0)
 				json_object_set_new(ips, a, json_true());
 		}
+		/* a phase's rows count the target's own events (own.h) */
+		json_t *own = own_phase(report, ph), *deps = own_dep_network(report, ph);
 		for (size_t k = 0; k < NPHASES; k++)
 			if (!strcmp(str(ph, "name"), phase_table[k].name))
-				phase_features(&c, ph, block[1 + k]);
+				phase_features(&c, own, block[1 + k]);
+		g[G_dep_install_net] += (float)json_array_size(deps);
+		json_decref(deps);
+		json_decref(own);
 		if (!strcmp(str(ph, "name"), "browser"))
 			page_features(json_object_get(report, "canaries"), ph, g);
 	}
@@ -957,6 +975,7 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 	g[G_n_ips] = (float)json_object_size(ips);
 	json_decref(domains);
 	json_decref(ips);
+	dest_ctx_free(c.dc);
 	/* Absurd numbers in a report (1e308 bytes) must not give a vector that
 	 * the features table and the model refuse. */
 	for (i = 0; i < nvec; i++) {

@@ -56,6 +56,15 @@ enum feature_evidence {
 	FEATURE_EV_CONNECTS_RAW_IP, /* its connects to addresses no DNS answer gave */
 	FEATURE_EV_SENDS,	    /* what the sink received: size, destination, request */
 	FEATURE_EV_DENIED,	    /* the syscalls the sandbox refused */
+	FEATURE_EV_DEP_NET,	    /* dependencies' install steps that used the network */
+	FEATURE_EV_LEAKS_IDENTITY,  /* the identity values the phase sent, how, where to */
+	FEATURE_EV_LEAKS_ENV,	    /* the environment values it sent */
+	FEATURE_EV_DESTS_RELATED,   /* its destinations of one class (features/leaks.h) */
+	FEATURE_EV_DESTS_CDN,
+	FEATURE_EV_DESTS_SERVICE,
+	FEATURE_EV_DESTS_RAW_IP,
+	FEATURE_EV_DESTS_UNRELATED,
+	FEATURE_EV_CHAIN, /* what was taken and where it went */
 };
 
 /* One row of features.def. */

@@ -21,6 +21,8 @@ the phase itself; or it matches fields of the whole report:
   {"report": {"stats.total_ms<=": 15000}}                       # the whole report
   {"phase": "install", "stdout_json": {"tracer_pid": 0}}         # the last JSON line
                                   # the phase printed, matched like an entry
+  {"features": {"import.conn_unix": 0, "import.cmd_total>=": 1}}  # the report's
+                                  # feature vector (snare features; $SNARE or build/snare)
 A "tells" object next to "stdout_json" lists keys whose ordinary answer the
 sandbox does not give yet, each with the answer it should give and why it
 does not (docs/security.md); they are not checked: moving one into
@@ -29,7 +31,7 @@ Keys are dotted paths (argv.0); a key ending in "~" matches a substring; a
 list value must be a subset of the entry's list; "~" at the start of a
 string is the sandbox home; "$canary:NAME" is that canary's value; a key
 ending in "<=" or ">=" compares numbers."""
-import json, sys
+import json, os, subprocess, sys
 
 
 def get(obj, path):
@@ -97,10 +99,35 @@ def mismatches(entry, where, report):
     return out
 
 
-def check(expect, report):
+def features(report_path):
+    """The report's features, by name, from snare features."""
+    snare = os.environ.get('SNARE') or os.path.join(os.path.dirname(__file__), '..', '..', 'build', 'snare')
+    out = subprocess.run([snare, 'features', report_path], capture_output=True, text=True, check=True).stdout
+    names, values = out.splitlines()[:2]
+    vec = {}
+    for n, v in zip(names.split('\t'), values.split('\t')):
+        try:
+            vec[n] = float(v)
+        except ValueError:
+            vec[n] = v  # id, label, family, group
+    return vec
+
+
+def check(expect, report, report_path=None):
     errors = []
     phases = {p['name']: p for p in report['phases']}
     for a in expect.get('expect', []):
+        if 'features' in a:
+            vec = features(report_path)
+            for key, want in a['features'].items():
+                name = key[:-2] if key[-2:] in ('<=', '>=') else key
+                have = vec.get(name)
+                ok = isinstance(have, float) and (have <= want if key.endswith('<=') else
+                                                  have >= want if key.endswith('>=') else
+                                                  have == want)
+                if not ok:
+                    errors.append('feature %s is %s, want %s' % (name, have, json.dumps(want)))
+            continue
         if 'report' in a:
             if not matches(report, a['report'], report):
                 errors.append('report does not match %s' % json.dumps(a['report']))
@@ -147,7 +174,7 @@ def check(expect, report):
 def main():
     expect = json.load(open(sys.argv[1]))
     report = json.load(open(sys.argv[2]))
-    errors = check(expect, report)
+    errors = check(expect, report, sys.argv[2])
     for e in errors:
         print('  ' + e)
     return 1 if errors else 0

@@ -10,6 +10,8 @@ build=${1:-build}
 shift
 here=$(cd "$(dirname "$0")" && pwd)
 snare=$(cd "$build" && pwd)/snare
+# check.py reads feature vectors with it
+export SNARE="$snare"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0

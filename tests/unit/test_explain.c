@@ -106,6 +106,151 @@ static void test_verdict_direction(void **state)
 	free(c);
 }
 
+/* Reports written with ' for ". */
+static json_t *load(const char *text)
+{
+	char *s = strdup(text);
+	json_error_t je;
+	json_t *r;
+
+	for (char *p = s; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	r = json_loads(s, 0, &je);
+	free(s);
+	assert_non_null(r);
+	return r;
+}
+
+static void summary_is(const char *text, bool malicious, const char *want)
+{
+	json_t *r = load(text);
+	char *got = explain_summary(r, malicious);
+
+	if (want) {
+		assert_non_null(got);
+		assert_string_equal(got, want);
+	} else {
+		assert_null(got);
+	}
+	free(got);
+	json_decref(r);
+}
+
+#define HEAD                                                                                       \
+	"{'schema':'snare.report/1','package':{'name':'evil','version':'1.0.0'},"                  \
+	"'environment':{'home':'/home/alex','user':'alex','hostname':'alex-xps'},"                 \
+	"'canaries':[{'name':'npm_token','where':'~/.npmrc, NPM_TOKEN','value':'npm_abcdefgh'}],"
+
+/* The rows about what leaves and where it goes. */
+static void test_leak_rows(void **state)
+{
+	(void)state;
+	check("install.exfil_chain",
+	      "sends npm_token (base64) to x.oast.fun:443 (an OAST, webhook or paste service) "
+	      "[install]");
+	check("install.dest_service",
+	      "contacts 1 OAST, webhook, paste or tunnel host(s): x.oast.fun [install]");
+}
+
+/* A malicious verdict leads with what was taken and where it went. */
+static void test_summary_chain(void **state)
+{
+	(void)state;
+	summary_is(
+		HEAD
+		"'phases':[{'name':'install','status':'ok',"
+		"'steps':[{'package':'evil','script':'postinstall','command':'node lib/postinstall.js','target':true}],"
+		"'files':[{'path':'/home/alex/.npmrc','flags':['read'],'failed':[]}],"
+		"'sent':[{'hostname':'x.oast.fun','port':443,'pid':5,'package':'evil','script':'postinstall'}],"
+		"'canary_hits':[{'canary':'npm_token','where':'sent','encoding':'base64','hostname':'x.oast.fun','port':443,'pid':5}]}]}",
+		true,
+		"reads ~/.npmrc, then sends its npm_token (base64) to x.oast.fun:443 (an OAST, "
+		"webhook or paste service) [install, postinstall.js]");
+	/* identity in DNS names, to a host unrelated to the package; no step
+	 * file, no "reads" when the report names no source */
+	summary_is(
+		HEAD
+		"'phases':[{'name':'import','status':'ok',"
+		"'steps':[{'package':'evil','script':'import','command':'node index.js','target':true}],"
+		"'dns':[{'hostname':'616c65782d787073.7.d.exfil.test','pid':7,'package':'evil','script':'import'}]}]}",
+		true,
+		"sends the host name (hex) in DNS names under d.exfil.test [import, index.js]");
+	/* the same to the package's own homepage is no chain: today's order */
+	summary_is(
+		HEAD
+		"'static':{'meta_hosts':['exfil.test']},'phases':[{'name':'import','status':'ok',"
+		"'dns':[{'hostname':'616c65782d787073.7.d.exfil.test','package':'evil'}]}]}",
+		true, NULL);
+	/* a dependency's leak is not the package's chain */
+	summary_is(
+		HEAD
+		"'phases':[{'name':'install','status':'ok',"
+		"'steps':[{'package':'dep','script':'postinstall','command':'node x.js','target':false}],"
+		"'sent':[{'hostname':'x.oast.fun','port':443,'pid':5,'package':'dep','script':'postinstall',"
+		"'data_base64':'YWxleC14cHM='}]}]}",
+		true, NULL);
+}
+
+/* A benign verdict with network activity says why it is benign. */
+static void test_summary_benign(void **state)
+{
+	(void)state;
+	summary_is(
+		HEAD
+		"'static':{'meta_hosts':['github.com']},'phases':[{'name':'install','status':'ok',"
+		"'steps':[{'package':'esbuild','script':'postinstall','command':'node install.js','target':false},"
+		"{'package':'evil','script':'install','command':'node dl.js','target':true}],"
+		"'files':[{'path':'/home/alex/projects/app/node_modules/evil/bin/tool','flags':['write','create','chmod'],'failed':[]}],"
+		"'dns':[{'hostname':'registry.npmjs.org','pid':3,'package':'esbuild','script':'postinstall'}],"
+		"'sent':[{'hostname':'github.com','port':443,'pid':9,'package':'evil','script':'install',"
+		"'requests':[{'method':'GET','target':'/o/r/releases/download/v1/tool'}]}]}]}",
+		false,
+		"downloads a binary from github.com, related to the package's homepage or "
+		"repository; nothing identifying sent; a dependency (esbuild) runs its postinstall "
+		"'node install.js', which contacts registry.npmjs.org (not the package's own code)");
+	/* the row's own sentence */
+	json_t *r = load(
+		HEAD
+		"'phases':[{'name':'install','status':'ok',"
+		"'steps':[{'package':'esbuild','script':'postinstall','command':'node install.js','target':false}],"
+		"'dns':[{'hostname':'registry.npmjs.org','pid':3,'package':'esbuild','script':'postinstall'}]}]}");
+	char *got = explain_feature(r, "dep_install_net", 1);
+	assert_string_equal(got, "1 dependency install step(s) use the network, not the package's "
+				 "own code: a dependency (esbuild) runs its postinstall 'node "
+				 "install.js', which contacts registry.npmjs.org");
+	free(got);
+	json_decref(r);
+	summary_is(
+		HEAD
+		"'phases':[{'name':'execute','status':'ok',"
+		"'sockets':[{'syscall':'connect','family':'ipv4','address':'104.16.0.1','port':443,'hostnames':['registry.npmjs.org'],'package':'evil'}]}]}",
+		false,
+		"contacts registry.npmjs.org, a well-known package or binary host; nothing identifying sent");
+	/* nothing notable: no line */
+	summary_is(HEAD "'phases':[{'name':'execute','status':'ok','sockets':["
+			"{'syscall':'connect','family':'unix','path':'/var/run/nscd/socket'}]}]}",
+		   false, NULL);
+}
+
+/* The verdict carries the line. */
+static void test_verdict_summary(void **state)
+{
+	size_t n = features_count();
+	float *x = calloc(n, sizeof(float)), *c = calloc(n + 1, sizeof(float));
+	json_t *v;
+	(void)state;
+	x[features_index("install.canary_cred")] = 1;
+	c[features_index("install.canary_cred")] = 3.0f;
+	v = explain_verdict(report, x, c, 0.98f, 0.5, 5);
+	assert_string_equal(json_string_value(json_object_get(v, "summary")),
+			    "sends npm_token (base64) to x.oast.fun:443 (an OAST, webhook or paste "
+			    "service) [install]");
+	json_decref(v);
+	free(x);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +259,10 @@ int main(void)
 		cmocka_unit_test(test_writes_and_dns),
 		cmocka_unit_test(test_baseline),
 		cmocka_unit_test(test_verdict_direction),
+		cmocka_unit_test(test_leak_rows),
+		cmocka_unit_test(test_summary_chain),
+		cmocka_unit_test(test_summary_benign),
+		cmocka_unit_test(test_verdict_summary),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -450,13 +450,36 @@ static void test_format_names(void **state)
 	free(out);
 }
 
+/* The verdict's summary leads the evidence of SARIF and TSV, and is its
+ * own field in JSON lines. */
+static void test_summary_leads(void **state)
+{
+	struct pkg_result r = {.name = "evil", .version = "1.0.0", .status = PKG_MALICIOUS};
+	char buf[512];
+	json_t *o;
+	(void)state;
+	r.verdict = verdict("malicious", 0.97);
+	json_object_set_new(r.verdict, "summary",
+			    json_string("reads ~/.npmrc, then sends its npm_token (plain) to "
+					"x.test:80 [install, steal.js]"));
+	format_evidence(&r, buf, sizeof(buf), 1);
+	assert_string_equal(buf, "reads ~/.npmrc, then sends its npm_token (plain) to x.test:80 "
+				 "[install, steal.js]; sends npm_token to x.test [install]");
+	o = pkg_result_json(&r);
+	assert_string_equal(json_string_value(json_object_get(o, "summary")),
+			    json_string_value(json_object_get(r.verdict, "summary")));
+	json_decref(o);
+	json_decref(r.verdict);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sarif),	     cmocka_unit_test(test_sarif_clean),
-		cmocka_unit_test(test_jsonl),	     cmocka_unit_test(test_text),
-		cmocka_unit_test(test_exit_codes),   cmocka_unit_test(test_not_utf8),
-		cmocka_unit_test(test_format_names), cmocka_unit_test(test_tsv),
+		cmocka_unit_test(test_sarif),	      cmocka_unit_test(test_sarif_clean),
+		cmocka_unit_test(test_jsonl),	      cmocka_unit_test(test_text),
+		cmocka_unit_test(test_exit_codes),    cmocka_unit_test(test_not_utf8),
+		cmocka_unit_test(test_format_names),  cmocka_unit_test(test_tsv),
+		cmocka_unit_test(test_summary_leads),
 	};
 
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);
