@@ -96,6 +96,19 @@ def code_group(tgz):
     return h.hexdigest()[:16]
 
 
+_groups_path = os.path.join(args.dir, 'groups.json')
+_groups = json.load(open(_groups_path)) if os.path.exists(_groups_path) else {}
+
+
+def cached_group(tgz):
+    """code_group(), kept in DIR/groups.json by path, size and mtime."""
+    st = os.stat(tgz)
+    key = '%s:%d:%d' % (tgz, st.st_size, int(st.st_mtime))
+    if key not in _groups:
+        _groups[key] = code_group(tgz)
+    return _groups[key]
+
+
 jobs = []
 for fn in sorted(os.listdir(args.benign_tarballs)) if os.path.isdir(args.benign_tarballs) else []:
     if fn.endswith('.tgz'):
@@ -150,7 +163,7 @@ def detonate(job):
         if p.returncode != 0:
             return job, None, p.stderr.strip()[-200:]
         os.replace(out + '.part', out)
-    return job, out, code_group(tgz)
+    return job, out, cached_group(tgz)
 
 
 rows = []
@@ -199,6 +212,10 @@ def features_of(out, tgz, label, family, group):
     return (p.stdout, None) if p.returncode == 0 else (None, p.stderr.strip())
 
 
+os.makedirs(args.dir, exist_ok=True)
+with open(_groups_path + '.part', 'w') as f:
+    json.dump(_groups, f)
+os.replace(_groups_path + '.part', _groups_path)
 os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
 header = subprocess.run([args.snare, 'features', rows[0][1]], stdout=subprocess.PIPE, text=True).stdout.split('\n')[0]
 judged = 0
