@@ -42,4 +42,52 @@ char *static_remote_tarball(const char *spec, char *host, size_t hostlen);
  * on the registry.  Each: name, spec, kind, host, scheme, raw_ip, source. */
 json_t *static_remote_deps(const char *dir, const struct pkgjson *pj);
 
+/* ---- the JavaScript tokenizer (js.c) ------------------------------------ */
+
+enum js_kind {
+	JS_END,	     /* no more input */
+	JS_IDENT,    /* an identifier or keyword (also "#private") */
+	JS_NUMBER,   /* 12, 0x1f, 1e3, 10n */
+	JS_STRING,   /* '...' or "...", quotes included */
+	JS_TEMPLATE, /* one part of a template literal: "`a${", "}b${", "}c`" or "`d`" */
+	JS_REGEX,    /* /a[/]b/gi */
+	JS_PUNCT,    /* an operator or punctuator; also any byte it does not know */
+};
+
+#define JS_MAX_TEMPLATE_DEPTH 32
+
+struct js_token {
+	enum js_kind kind;
+	const char *p; /* into the source */
+	size_t len;
+	unsigned line;	/* 1-based, where the token starts */
+	bool tail;	/* JS_TEMPLATE: the part ends the template ("`") */
+	bool continued; /* JS_TEMPLATE: the part follows a "${...}" (starts at "}") */
+};
+
+struct js_lexer {
+	const char *src;
+	size_t len, pos;
+	unsigned line;
+	enum js_kind prev; /* for regular expression versus division */
+	char prev_text[16];
+	unsigned tdepth;			/* open "${" */
+	unsigned braces[JS_MAX_TEMPLATE_DEPTH]; /* "{" open inside each */
+};
+
+/* Starts reading |len| bytes at |src| (not copied; any bytes, NUL too). */
+void js_lexer_init(struct js_lexer *lx, const char *src, size_t len);
+
+/* The next token into |t|; false (and t->kind JS_END) at the end.  Never
+ * fails: each token is at least one byte; comments and whitespace are
+ * skipped; an unterminated string or regular expression ends with its
+ * line, a template or comment with the input. */
+bool js_next(struct js_lexer *lx, struct js_token *t);
+
+/* The value of a JS_STRING or JS_TEMPLATE part (escapes decoded, UTF-8),
+ * or of any other token its text, into |out| (|cap| bytes, NUL-terminated,
+ * cut to fit).  Returns its length; |escaped| (may be NULL) says whether a
+ * \x or \u escape was decoded. */
+size_t js_string_value(const struct js_token *t, char *out, size_t cap, bool *escaped);
+
 #endif
