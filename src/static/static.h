@@ -24,6 +24,12 @@ struct remote_spec {
  * report object; never NULL. */
 json_t *static_scan(const char *dir);
 
+/* The "static" section of |path|, a package directory or a package
+ * tarball (unpacked into a new directory under $TMPDIR, removed after), as
+ * a report holds it.  NULL with one line in |err| when |path| cannot be
+ * read, is not a package tarball or has no valid package.json. */
+json_t *static_scan_path(const char *path, char *err, size_t errlen);
+
 /* 1 when |spec| names a URL, git URL, hosted-git ("github:u/r") or GitHub
  * shorthand ("u/r") dependency, with |out| filled; 0 for anything else
  * (registry ranges, tags, file:, npm: aliases). */
@@ -41,6 +47,29 @@ char *static_remote_tarball(const char *spec, char *host, size_t hostlen);
  * an npm-shrinkwrap.json or package-lock.json it ships, leaving out those
  * on the registry.  Each: name, spec, kind, host, scheme, raw_ip, source. */
 json_t *static_remote_deps(const char *dir, const struct pkgjson *pj);
+
+/* ---- capabilities (caps.c) ---------------------------------------------- */
+
+/* What the package's code could do, read from its tokens: the report's
+ * static.capabilities (the first MAX 3 locations of each kind: {kind, file,
+ * line, what}) and static.capability_counts ({kind: n}).  Kinds:
+ * discord, wallet_hook, net_patch, skimmer, decrypt_eval, bundled_exe,
+ * cred_paths, string_array, packed, obfuscated (docs/features.md). */
+struct static_caps;
+
+struct static_caps *static_caps_new(void);
+/* A shipped executable (by extension or ELF/PE magic), |relpath| from the
+ * package root; call before the code files that may name it.  Copies it. */
+void static_caps_exe(struct static_caps *c, const char *relpath);
+/* Reads one code file, |relpath| from the package root (the evidence's
+ * "file"), |len| bytes at |text|. */
+void static_caps_file(struct static_caps *c, const char *relpath, const char *text, size_t len);
+/* An install-time script (|event|: "postinstall") that may name a shipped
+ * executable. */
+void static_caps_script(struct static_caps *c, const char *event, const char *script);
+/* Sets "capabilities" and "capability_counts" in |section|, frees |c|;
+ * returns |section|. */
+json_t *static_caps_finish(struct static_caps *c, json_t *section);
 
 /* ---- the JavaScript tokenizer (js.c) ------------------------------------ */
 
