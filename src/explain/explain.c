@@ -236,6 +236,27 @@ static void denied(struct strbuf *sb, const json_t *ph)
 	}
 }
 
+/* static.capabilities of |kind|: " what in file:line", up to three, and how
+ * many more the count says there are. */
+static void static_caps(struct strbuf *sb, const json_t *report, const char *kind, float value)
+{
+	const json_t *st = json_object_get(report, "static");
+	size_t i, n = 0;
+	json_t *v;
+
+	json_array_foreach (json_object_get(st, "capabilities"), i, v) {
+		if (strcmp(s(v, "kind"), kind) != 0 || n >= 3)
+			continue;
+		long long line = json_integer_value(json_object_get(v, "line"));
+		strbuf_addf(sb, "%s%.100s in %.200s", n ? ", " : " ", s(v, "what"), s(v, "file"));
+		if (line > 0)
+			strbuf_addf(sb, ":%lld", line);
+		n++;
+	}
+	if (n && value > (float)n)
+		strbuf_addf(sb, " and %.0f more", (double)value - (double)n);
+}
+
 /* The file lists: which flag, which class of path (-1: any), and whether
  * only paths outside /tmp, /dev and node_modules count. */
 static const struct {
@@ -263,7 +284,7 @@ static const struct {
 };
 
 static void add_evidence(struct strbuf *sb, const json_t *report, const json_t *ph,
-			 enum feature_evidence kind)
+			 enum feature_evidence kind, const char *feature, float value)
 {
 	const char *home = s(json_object_get(report, "environment"), "home");
 
@@ -301,6 +322,12 @@ static void add_evidence(struct strbuf *sb, const json_t *report, const json_t *
 	case FEATURE_EV_DENIED:
 		denied(sb, ph);
 		break;
+	case FEATURE_EV_STATIC_CAP: {
+		/* "static.cap_wallet_hook": the kind "wallet_hook" */
+		const char *cap = strstr(feature, "cap_");
+		static_caps(sb, report, cap ? cap + 4 : "", value);
+		break;
+	}
 	default:
 		for (size_t k = 0; k < sizeof(file_lists) / sizeof(file_lists[0]); k++)
 			if (file_lists[k].kind == kind)
@@ -346,10 +373,10 @@ char *explain_feature(const json_t *report, const char *feature, float value)
 		/* "install.cmd_total": the phase is the part before the dot */
 		char phname[32];
 		snprintf(phname, sizeof(phname), "%.*s", (int)strcspn(feature, "."), feature);
-		add_evidence(&sb, report, phase(report, phname), fi->evidence);
+		add_evidence(&sb, report, phase(report, phname), fi->evidence, feature, value);
 		strbuf_addf(&sb, " [%s]", phname);
 	} else {
-		add_evidence(&sb, report, NULL, fi->evidence);
+		add_evidence(&sb, report, NULL, fi->evidence, feature, value);
 		if (fi->scope == FEATURE_STATIC)
 			strbuf_addstr(&sb, " [static]");
 	}

@@ -56,6 +56,8 @@ enum feature_evidence {
 	FEATURE_EV_CONNECTS_RAW_IP, /* its connects to addresses no DNS answer gave */
 	FEATURE_EV_SENDS,	    /* what the sink received: size, destination, request */
 	FEATURE_EV_DENIED,	    /* the syscalls the sandbox refused */
+	FEATURE_EV_STATIC_CAP,	    /* static.capabilities of the row's kind ("cap_<kind>"):
+				       what, file:line */
 };
 
 /* One row of features.def. */
