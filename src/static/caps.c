@@ -658,10 +658,7 @@ static void wrapping(struct file_scan *f, size_t i, const struct chain *c)
 		size_t n = strlen(prop.text);
 		snprintf(prop.text + n, sizeof(prop.text) - n, ".%s", f->t[target.end + 1].val);
 		prop.dec |= f->t[target.end + 1].dec;
-		/* recompute the bare part past the global object */
-		if (!chain_at(f, c->end + 1, &target))
-			return;
-		prop.bare = prop.text + (target.bare - target.text);
+		prop.bare = strip_globals(prop.text);
 		hooked(f, &prop, line);
 	} else if (!strcmp(c->text, "Proxy") && i > 0 && is(&f->t[i - 1], "new") &&
 		   at(f, c->end, "(") && chain_at(f, c->end + 1, &target)) {
@@ -790,11 +787,12 @@ static void sink(struct file_scan *f, size_t i, const struct chain *c)
 	size_t close = close_of(f, c->end, "(", ")");
 	if (!strcmp(c->bare, "require") && str_at(f, c->end + 1) && close == c->end + 2) {
 		/* require("name"): a module name hidden by encoding is obfuscation */
-		const struct tk *arg = &f->t[c->end + 1];
+		struct tk *arg = &f->t[c->end + 1];
 		char what[128];
 		if (arg->dec) {
 			snprintf(what, sizeof(what), "require('%.80s')", arg->val);
 			add(f->c, CAP_OBFUSCATED, f->name, f->t[i].line, what);
+			arg->dec = false; /* counted here, not again as a string */
 		}
 		return;
 	}

@@ -380,7 +380,7 @@ json_t *static_scan(const char *dir)
 
 json_t *static_scan_path(const char *path, char *err, size_t errlen)
 {
-	struct pkgjson pj;
+	struct pkgjson pj = {0}; /* released on every path, loaded or not */
 	struct stat st;
 	json_t *o = NULL;
 	const char *tmp = getenv("TMPDIR");
