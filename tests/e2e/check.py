@@ -48,7 +48,7 @@ def get(obj, path):
 
 def subst(v, report):
     if isinstance(v, str):
-        home = report['environment']['home']
+        home = report.get('environment', {}).get('home', '')
         if v.startswith('~/'):
             v = home + v[1:]
         if v.startswith('$canary:'):
@@ -99,7 +99,7 @@ def mismatches(entry, where, report):
 
 def check(expect, report):
     errors = []
-    phases = {p['name']: p for p in report['phases']}
+    phases = {p['name']: p for p in report.get('phases', [])}
     for a in expect.get('expect', []):
         if 'report' in a:
             if not matches(report, a['report'], report):
