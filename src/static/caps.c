@@ -198,7 +198,9 @@ static bool is(const struct tk *t, const char *s)
 {
 	size_t n;
 	const char *p = tx(t, &n);
-	return t->kind != JS_STRING && !t->str && n == strlen(s) && !memcmp(p, s, n);
+	/* the first byte first: this runs for most tokens, several times */
+	return n && p[0] == s[0] && t->kind != JS_STRING && !t->str && n == strlen(s) &&
+	       !memcmp(p, s, n);
 }
 
 static bool at(const struct file_scan *f, size_t i, const char *s)
@@ -214,7 +216,7 @@ static bool str_at(const struct file_scan *f, size_t i)
 static bool in_list(const char *s, size_t n, const char *const *list, size_t count)
 {
 	for (size_t i = 0; i < count; i++)
-		if (strlen(list[i]) == n && !memcmp(list[i], s, n))
+		if (n && list[i][0] == s[0] && strlen(list[i]) == n && !memcmp(list[i], s, n))
 			return true;
 	return false;
 }
@@ -537,7 +539,8 @@ static const char *strip_globals(const char *text)
 	for (int round = 0; round < 2; round++)
 		for (size_t g = 0; g < sizeof(globals) / sizeof(globals[0]); g++) {
 			size_t gl = strlen(globals[g]);
-			if (!strncmp(bare, globals[g], gl) && bare[gl] == '.') {
+			if (bare[0] == globals[g][0] && !strncmp(bare, globals[g], gl) &&
+			    bare[gl] == '.') {
 				bare += gl + 1;
 				break;
 			}
@@ -556,18 +559,22 @@ static bool chain_at(const struct file_scan *f, size_t i, struct chain *c)
 		return false;
 	c->dec = f->t[i].dec;
 	p = tx(&f->t[i], &n);
-	o = (size_t)snprintf(c->text, sizeof(c->text), "%.*s", (int)(n < 64 ? n : 64), p);
+	n = n < 64 ? n : 64;
+	memcpy(c->text, p, n);
+	o = n;
 	c->end = i + 1;
+	/* each part at most 64 bytes; the whole within MAX_CHAIN */
 	while ((at(f, c->end, ".") || at(f, c->end, "?.")) && c->end + 1 < f->n &&
-	       f->t[c->end + 1].kind == JS_IDENT && o < sizeof(c->text) - 1) {
+	       f->t[c->end + 1].kind == JS_IDENT && o + 66 < sizeof(c->text)) {
 		p = tx(&f->t[c->end + 1], &n);
-		o += (size_t)snprintf(c->text + o, sizeof(c->text) - o, ".%.*s",
-				      (int)(n < 64 ? n : 64), p);
-		if (o >= sizeof(c->text))
-			o = sizeof(c->text) - 1;
+		n = n < 64 ? n : 64;
+		c->text[o++] = '.';
+		memcpy(c->text + o, p, n);
+		o += n;
 		c->dec |= f->t[c->end + 1].dec;
 		c->end += 2;
 	}
+	c->text[o] = '\0';
 	c->bare = strip_globals(c->text);
 	return true;
 }
@@ -713,13 +720,28 @@ static size_t expr_end(const struct file_scan *f, size_t a)
 	int depth = 0;
 	for (size_t j = a; j < f->n && j - a < MAX_SPAN; j++) {
 		const struct tk *t = &f->t[j];
-		if (is(t, "(") || is(t, "[") || is(t, "{"))
+		if (t->kind != JS_PUNCT || t->len != 1)
+			continue;
+		switch (t->p[0]) {
+		case '(':
+		case '[':
+		case '{':
 			depth++;
-		else if (is(t, ")") || is(t, "]") || is(t, "}")) {
+			break;
+		case ')':
+		case ']':
+		case '}':
 			if (--depth < 0)
 				return j;
-		} else if (depth == 0 && (is(t, ";") || is(t, ",")))
-			return j;
+			break;
+		case ';':
+		case ',':
+			if (depth == 0)
+				return j;
+			break;
+		default:
+			break;
+		}
 	}
 	return f->n;
 }

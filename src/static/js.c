@@ -273,12 +273,14 @@ bool js_next(struct js_lexer *lx, struct js_token *t)
 	t->len = lx->pos - start;
 	/* A template part that opens "${" is followed by an expression. */
 	lx->prev = t->kind == JS_TEMPLATE && !t->tail ? JS_PUNCT : t->kind;
-	if (t->kind == JS_TEMPLATE)
-		snprintf(lx->prev_text, sizeof(lx->prev_text), "${");
-	else
-		snprintf(lx->prev_text, sizeof(lx->prev_text), "%.*s",
-			 (int)(t->len < sizeof(lx->prev_text) ? t->len : sizeof(lx->prev_text) - 1),
-			 t->p);
+	if (t->kind == JS_TEMPLATE) {
+		memcpy(lx->prev_text, "${", 3);
+	} else {
+		/* per token: no snprintf */
+		size_t n = t->len < sizeof(lx->prev_text) ? t->len : sizeof(lx->prev_text) - 1;
+		memcpy(lx->prev_text, t->p, n);
+		lx->prev_text[n] = '\0';
+	}
 	return true;
 }
 
