@@ -34,6 +34,10 @@
 #define MAX_EXES 32
 #define MAX_PENDING 16
 #define MAX_CHAIN 160
+#define MAX_CONSTS 64
+#define MAX_PAYLOAD (1u << 20) /* a decoded payload read as code, at most */
+#define PAYLOAD_BUDGET (8u << 20)
+#define MAX_DEPTH 2
 
 static const char *const cap_kinds[] = {
 	"discord",     "wallet_hook", "net_patch",    "skimmer", "decrypt_eval",
@@ -148,6 +152,7 @@ struct tk {
 	size_t vlen;
 	bool str;  /* a constant string */
 	bool dec;  /* its value was assembled or decoded */
+	bool read; /* a decoded payload already read as code of its own */
 	bool tail; /* JS_TEMPLATE: as in struct js_token */
 	bool continued;
 };
@@ -164,6 +169,8 @@ struct static_caps {
 	unsigned nev[NKINDS];
 	char *exes[MAX_EXES]; /* shipped executables, relative paths */
 	size_t nexes;
+	unsigned depth;	       /* inside a decoded payload (0: a file) */
+	size_t decoded_budget; /* bytes of payloads still to be read */
 };
 
 struct file_scan {
@@ -173,6 +180,11 @@ struct file_scan {
 	size_t n;
 	char taint[MAX_TAINT][48];
 	size_t ntaint;
+	struct {
+		const char *name, *raw; /* into the source */
+		size_t nlen, rawlen;
+	} consts[MAX_CONSTS]; /* const NAME = "literal": for payloads held in a name */
+	size_t nconsts;
 	struct {
 		char name[48], canon[MAX_CHAIN];
 	} alias[MAX_TAINT]; /* const eth = window.ethereum: eth -> "window.ethereum" */
@@ -243,6 +255,7 @@ static void snippet(char *out, size_t cap, const char *s, size_t n, bool quote)
 	out[o] = '\0';
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): once, for the obfuscated kind
 static void add(struct static_caps *c, enum cap_kind k, const char *file, unsigned line,
 		const char *what)
 {
@@ -257,6 +270,9 @@ static void add(struct static_caps *c, enum cap_kind k, const char *file, unsign
 		json_array_append_new(c->evidence, json_pack("{s:s, s:s, s:i, s:s}", "kind",
 							     cap_kinds[k], "file", file, "line",
 							     (json_int_t)line, "what", what));
+	/* found only inside a decoded payload: hidden on purpose */
+	if (c->depth > 0 && k != CAP_OBFUSCATED)
+		add(c, CAP_OBFUSCATED, file, line, what);
 }
 
 /* ---- folding constant strings ---------------------------------------------- */
@@ -345,19 +361,6 @@ static size_t fold_charcode(const struct file_scan *f, size_t i, struct tk *out)
 	return j - i + 1;
 }
 
-static char *b64(const char *s, size_t n, size_t *outn)
-{
-	unsigned char *v = xmalloc(MAX_VALUE + 1);
-	ssize_t r = base64_decode(s, n, v, MAX_VALUE);
-	if (r <= 0) {
-		free(v);
-		return NULL;
-	}
-	v[r] = '\0';
-	*outn = (size_t)r;
-	return (char *)v;
-}
-
 static char *hex(const char *s, size_t n, size_t *outn)
 {
 	char *v;
@@ -366,7 +369,7 @@ static char *hex(const char *s, size_t n, size_t *outn)
 	if (n % 2 || n == 0)
 		return NULL;
 	v = xmalloc(n / 2 + 1);
-	for (size_t i = 0; i + 1 < n && o < MAX_VALUE; i += 2) {
+	for (size_t i = 0; i + 1 < n && o < MAX_PAYLOAD; i += 2) {
 		char b[3] = {s[i], s[i + 1], '\0'};
 		if (!isxdigit((unsigned char)b[0]) || !isxdigit((unsigned char)b[1])) {
 			free(v);
@@ -379,24 +382,104 @@ static char *hex(const char *s, size_t n, size_t *outn)
 	return v;
 }
 
-/* atob("...") and Buffer.from("...", "base64" | "hex")[.toString(...)] */
+/* The literal at |i| (a string, or a name given one by const NAME =
+ * "..."): its text as written when it has no escapes (so a payload is not
+ * cut at MAX_VALUE), else its value. */
+static bool literal(const struct file_scan *f, size_t i, const char **p, size_t *n)
+{
+	const struct tk *t = i < f->n ? &f->t[i] : NULL;
+
+	if (t && t->str && !t->dec && t->len >= 2 && t->p[0] == t->p[t->len - 1]) {
+		*p = t->p + 1;
+		*n = t->len - 2;
+		return true;
+	}
+	if (t && t->str) {
+		*p = t->val;
+		*n = t->vlen;
+		return true;
+	}
+	if (!t || t->kind != JS_IDENT || t->val)
+		return false;
+	for (size_t k = 0; k < f->nconsts; k++)
+		if (f->consts[k].nlen == t->len && !memcmp(f->consts[k].name, t->p, t->len)) {
+			*p = f->consts[k].raw;
+			*n = f->consts[k].rawlen;
+			return true;
+		}
+	return false;
+}
+
+static bool printable(const char *s, size_t n)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bad += c < 0x20 && c != '\n' && c != '\r' && c != '\t';
+	}
+	return n >= 16 && bad * 50 <= n;
+}
+
+/* A decoded payload that reads as text is read as code too, as a file of
+ * its own ("index.js (decoded, line 3)"): what it holds counts, and counts
+ * as obfuscated. */
+// NOLINTNEXTLINE(misc-no-recursion): MAX_DEPTH deep
+static bool payload(const struct file_scan *f, unsigned line, const char *v, size_t n)
+{
+	struct static_caps *c = f->c;
+
+	if (c->depth >= MAX_DEPTH || n > c->decoded_budget || !printable(v, n))
+		return false;
+	c->decoded_budget -= n;
+	char *name = xasprintf("%s (decoded, line %u)", f->name, line);
+	c->depth++;
+	static_caps_file(c, name, v, n);
+	c->depth--;
+	free(name);
+	return true;
+}
+
+static char *decode(bool base64, const char *s, size_t n, size_t *outn)
+{
+	size_t cap = n / 2 + 4 < MAX_PAYLOAD ? n / 2 + 4 : MAX_PAYLOAD;
+	char *v;
+
+	if (base64) {
+		cap = n / 4 * 3 + 4 < MAX_PAYLOAD ? n / 4 * 3 + 4 : MAX_PAYLOAD;
+		v = xmalloc(cap + 1);
+		ssize_t r = base64_decode(s, n, (unsigned char *)v, cap);
+		if (r <= 0) {
+			free(v);
+			return NULL;
+		}
+		v[r] = '\0';
+		*outn = (size_t)r;
+		return v;
+	}
+	return hex(s, n < 2 * MAX_PAYLOAD ? n : 2 * MAX_PAYLOAD, outn);
+}
+
+/* atob("...") and Buffer.from("...", "base64" | "hex")[.toString(...)],
+ * of a literal or a name holding one */
 static size_t fold_decode(const struct file_scan *f, size_t i, struct tk *out)
 {
-	size_t j, n = 0;
+	size_t j, n = 0, ln;
+	const char *lit;
 	char *v = NULL;
 
-	if (at(f, i, "atob") && at(f, i + 1, "(") && str_at(f, i + 2) && at(f, i + 3, ")")) {
+	if (at(f, i, "atob") && at(f, i + 1, "(") && literal(f, i + 2, &lit, &ln) &&
+	    at(f, i + 3, ")")) {
 		j = i + 3;
-		v = b64(f->t[i + 2].val, f->t[i + 2].vlen, &n);
+		v = decode(true, lit, ln, &n);
 	} else if (at(f, i, "Buffer") && at(f, i + 1, ".") && at(f, i + 2, "from") &&
-		   at(f, i + 3, "(") && str_at(f, i + 4) && at(f, i + 5, ",") && str_at(f, i + 6) &&
-		   at(f, i + 7, ")")) {
-		const struct tk *enc = &f->t[i + 6], *s = &f->t[i + 4];
+		   at(f, i + 3, "(") && literal(f, i + 4, &lit, &ln) && at(f, i + 5, ",") &&
+		   str_at(f, i + 6) && at(f, i + 7, ")")) {
+		const struct tk *enc = &f->t[i + 6];
 		j = i + 7;
 		if (!strcmp(enc->val, "base64") || !strcmp(enc->val, "base64url"))
-			v = b64(s->val, s->vlen, &n);
+			v = decode(true, lit, ln, &n);
 		else if (!strcmp(enc->val, "hex"))
-			v = hex(s->val, s->vlen, &n);
+			v = decode(false, lit, ln, &n);
 		if (at(f, j + 1, ".") && at(f, j + 2, "toString") && at(f, j + 3, "(")) {
 			size_t k = j + 4;
 			if (str_at(f, k))
@@ -409,8 +492,32 @@ static size_t fold_decode(const struct file_scan *f, size_t i, struct tk *out)
 	}
 	if (!v)
 		return 0;
+	bool read = payload(f, f->t[i].line, v, n);
+	if (n > MAX_VALUE) {
+		n = MAX_VALUE;
+		v[n] = '\0';
+	}
 	*out = folded(&f->t[i], &f->t[j], v, n);
+	out->read = read;
 	return j - i + 1;
+}
+
+/* const NAME = "literal" (also let, var): names that hold a literal. */
+static void find_consts(struct file_scan *f)
+{
+	f->nconsts = 0;
+	for (size_t i = 0; i + 3 < f->n && f->nconsts < MAX_CONSTS; i++) {
+		const struct tk *name = &f->t[i + 1], *lit = &f->t[i + 3];
+		if ((is(&f->t[i], "const") || is(&f->t[i], "let") || is(&f->t[i], "var")) &&
+		    name->kind == JS_IDENT && !name->val && is(&f->t[i + 2], "=") && lit->str &&
+		    !lit->dec && lit->len >= 2 && (i + 4 >= f->n || !is(&f->t[i + 4], "+"))) {
+			f->consts[f->nconsts].name = name->p;
+			f->consts[f->nconsts].nlen = name->len;
+			f->consts[f->nconsts].raw = lit->p + 1;
+			f->consts[f->nconsts].rawlen = lit->len - 2;
+			f->nconsts++;
+		}
+	}
 }
 
 /* "...".split("").reverse().join("") */
@@ -479,6 +586,8 @@ static bool fold_pass(struct file_scan *f)
 	struct tk *o = xcalloc(f->n + 1, sizeof(*o));
 	size_t w = 0, i = 0;
 	bool changed = false;
+
+	find_consts(f);
 
 	while (i < f->n) {
 		struct tk t;
@@ -852,7 +961,7 @@ static void strings(struct file_scan *f, const struct tk *t)
 	} else {
 		return;
 	}
-	for (size_t k = 0; k < sizeof(watched) / sizeof(watched[0]); k++) {
+	for (size_t k = 0; k < sizeof(watched) / sizeof(watched[0]) && !t->read; k++) {
 		if (!mem_icase(v, n, watched[k].needle))
 			continue;
 		snippet(what, sizeof(what), v, n, true);
@@ -1008,6 +1117,7 @@ struct static_caps *static_caps_new(void)
 	struct static_caps *c = xcalloc(1, sizeof(*c));
 	c->evidence = json_array();
 	c->seen = json_object();
+	c->decoded_budget = PAYLOAD_BUDGET;
 	return c;
 }
 
@@ -1062,6 +1172,7 @@ static void members(struct file_scan *f, size_t i)
 	f->shift |= is(m, "shift");
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): payloads, MAX_DEPTH deep
 void static_caps_file(struct static_caps *c, const char *relpath, const char *text, size_t len)
 {
 	struct file_scan f = {.c = c, .name = relpath};

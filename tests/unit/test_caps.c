@@ -171,6 +171,17 @@ static void test_obfuscated(void **state)
 	       "require('child_process')@1");
 	expect("const cp = require(Buffer.from('6368696c645f70726f63657373', 'hex').toString());",
 	       "obfuscated", 1, "require('child_process')@1");
+	/* a payload held in a name, decoded and run: what it holds counts, and
+	 * counts as obfuscated, at its line in the payload */
+	expect("const _0x1 = 'ZnMucmVhZEZpbGVTeW5jKGhvbWUgKyAnLy5ucG1yYycpOw==';\n"
+	       "new Function(Buffer.from(_0x1, 'base64').toString())();",
+	       "cred_paths", 1, "'/.npmrc'@1");
+	expect("const _0x1 = 'ZnMucmVhZEZpbGVTeW5jKGhvbWUgKyAnLy5ucG1yYycpOw==';\n"
+	       "new Function(Buffer.from(_0x1, 'base64').toString())();",
+	       "obfuscated", 1, "'/.npmrc'@1");
+	expect("const _0x1 = 'ZnMucmVhZEZpbGVTeW5jKGhvbWUgKyAnLy5ucG1yYycpOw==';\n"
+	       "new Function(Buffer.from(_0x1, 'base64').toString())();",
+	       "decrypt_eval", 1, "Function@2");
 	/* the plain names are not hidden */
 	nothing("const e = 'eval'; const m = 'child_process'; const s = 'a' + 'b';");
 }
