@@ -242,14 +242,15 @@ static bool mem_icase(const char *hay, size_t n, const char *needle)
 	return false;
 }
 
-/* |s| (|n| bytes) for a snippet: at most 80 bytes, control bytes as '?'. */
+/* |s| (|n| bytes) for a snippet, quoted: its first 80 bytes; within |cap|,
+ * ASCII, other bytes as '?'. */
 static void snippet(char *out, size_t cap, const char *s, size_t n, bool quote)
 {
 	size_t o = 0;
 	if (quote && o + 1 < cap)
 		out[o++] = '\'';
-	for (size_t i = 0; i < n && i < 80 && o + 2 < cap; i++)
-		out[o++] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	for (size_t i = 0; i < n && (!quote || i < 80) && o + 2 < cap; i++)
+		out[o++] = (unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f ? '?' : s[i];
 	if (quote && o + 1 < cap)
 		out[o++] = '\'';
 	out[o] = '\0';
@@ -259,8 +260,13 @@ static void snippet(char *out, size_t cap, const char *s, size_t n, bool quote)
 static void add(struct static_caps *c, enum cap_kind k, const char *file, unsigned line,
 		const char *what)
 {
-	char key[512];
+	char key[512], f[256], w[128];
 
+	/* JSON strings must be UTF-8: the evidence is ASCII, other bytes '?' */
+	snippet(f, sizeof(f), file, strlen(file), false);
+	snippet(w, sizeof(w), what, strlen(what), false);
+	file = f;
+	what = w;
 	snprintf(key, sizeof(key), "%d\t%s\t%u\t%s", (int)k, file, line, what);
 	if (json_object_get(c->seen, key) || json_object_size(c->seen) >= 100000)
 		return;
