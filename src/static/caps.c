@@ -804,13 +804,19 @@ static bool tainted(const struct file_scan *f, const struct tk *t)
  * constant or a name that holds one. */
 static bool decoded_span(const struct file_scan *f, size_t a, size_t b)
 {
+	bool buffer_from = false, encoding = false;
+
 	for (size_t j = a; j < b && j < f->n; j++) {
 		const struct tk *t = &f->t[j];
 		size_t n;
 		const char *p = tx(t, &n);
 		if (t->str && t->dec)
 			return true;
-		if (t->str && (!strcmp(t->val, "base64") || !strcmp(t->val, "hex")))
+		/* Buffer.from(x, "base64"): not x.toString("hex"), which encodes */
+		buffer_from |= is(t, "Buffer") && at(f, j + 1, ".") && at(f, j + 2, "from");
+		encoding |= t->str && (!strcmp(t->val, "base64") || !strcmp(t->val, "hex") ||
+				       !strcmp(t->val, "base64url"));
+		if (buffer_from && encoding)
 			return true;
 		if (t->kind == JS_IDENT &&
 		    (in_list(p, n, sources, sizeof(sources) / sizeof(sources[0])) || tainted(f, t)))
@@ -967,7 +973,13 @@ static void strings(struct file_scan *f, const struct tk *t)
 	} else {
 		return;
 	}
-	for (size_t k = 0; k < sizeof(watched) / sizeof(watched[0]) && !t->read; k++) {
+	/* a path is short and has few spaces ("Login Data"); a message that
+	 * mentions .npmrc is not one */
+	size_t spaces = 0;
+	for (size_t i = 0; i < n && spaces <= 3; i++)
+		spaces += v[i] == ' ';
+	bool prose = t->kind != JS_REGEX && (n > 256 || spaces > 3);
+	for (size_t k = 0; k < sizeof(watched) / sizeof(watched[0]) && !t->read && !prose; k++) {
 		if (!mem_icase(v, n, watched[k].needle))
 			continue;
 		snippet(what, sizeof(what), v, n, true);

@@ -134,6 +134,7 @@ static void test_decrypt_eval(void **state)
 	expect("const code = zlib.inflateSync(buf).toString(); require('vm').runInNewContext(code);",
 	       "decrypt_eval", 0, NULL);
 	nothing("eval('1 + 1'); require('fs'); const f = new Function('a', 'return a');");
+	nothing("const id = randomBytes(8).toString('hex');\nvm.runInThisContext(`f(${id})`);");
 	nothing("// eval(atob(x))\nconsole.log('eval(atob(x))');");
 }
 
@@ -148,6 +149,7 @@ static void test_discord_and_cred_paths(void **state)
 	expect("[`${h}/.ssh/id_rsa`, `${h}/.aws/credentials`]", "cred_paths", 2, NULL);
 	expect("const ext = 'nkbihfbeogaeaoehlefnkodbefgpgknn';", "cred_paths", 1, NULL);
 	nothing("const Discord = require('discord.js'); client.login(process.env.TOKEN);");
+	nothing("log('the .npmrc allow-scripts setting is being ignored');");
 	nothing("// reads ~/.npmrc and discordcanary\n/* Local Storage/leveldb */");
 }
 
