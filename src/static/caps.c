@@ -895,12 +895,36 @@ static void alias_of(struct file_scan *f, const struct tk *t, size_t a, size_t b
 	}
 }
 
+/* .on("data", function (chunk) ...), .on("data", (chunk) => ...),
+ * .on("data", chunk => ...): |chunk| is downloaded, so code made of it is
+ * as hidden from the package's files as decoded code. */
+static void data_callback(struct file_scan *f, size_t i)
+{
+	size_t k = i + 4;
+
+	if (!is(&f->t[i], "on") || !at(f, i + 1, "(") || !str_at(f, i + 2) ||
+	    strcmp(f->t[i + 2].val, "data") != 0 || !at(f, i + 3, ","))
+		return;
+	if (at(f, k, "function") || at(f, k, "async"))
+		k++;
+	if (at(f, k, "function"))
+		k++;
+	if (at(f, k, "("))
+		k++;
+	if (k < f->n && f->t[k].kind == JS_IDENT && !f->t[k].str && !at(f, k, "function"))
+		taint(f, &f->t[k]);
+}
+
 /* Names assigned a decoded value (x = atob(...)), and functions whose body
  * decodes (function dec(s) { return atob(s) }). */
 static void collect_taint(struct file_scan *f)
 {
 	for (size_t i = 0; i + 2 < f->n; i++) {
 		const struct tk *t = &f->t[i];
+		data_callback(f, i);
+		if (t->kind == JS_IDENT && !t->str && is(&f->t[i + 1], "+=") &&
+		    decoded_span(f, i + 2, expr_end(f, i + 2)))
+			taint(f, t); /* body += chunk */
 		if (t->kind == JS_IDENT && !t->str && is(&f->t[i + 1], "=") &&
 		    !(i > 0 && is(&f->t[i - 1], "."))) {
 			size_t end = expr_end(f, i + 2);

@@ -133,6 +133,12 @@ static void test_decrypt_eval(void **state)
 	       "decrypt_eval", 1, "vm.runInThisContext@2");
 	expect("const code = zlib.inflateSync(buf).toString(); require('vm').runInNewContext(code);",
 	       "decrypt_eval", 0, NULL);
+	/* downloaded code */
+	expect("https.get(u, (res) => { let body = '';\n res.on('data', (d) => { body += d; });\n"
+	       " res.on('end', () => { eval(body); }); });",
+	       "decrypt_eval", 1, "eval@3");
+	expect("res.on('data', function (piece) { eval(piece); });", "decrypt_eval", 1, "eval@1");
+	nothing("res.on('data', (d) => { chunks.push(d); }); eval('2');");
 	nothing("eval('1 + 1'); require('fs'); const f = new Function('a', 'return a');");
 	nothing("const id = randomBytes(8).toString('hex');\nvm.runInThisContext(`f(${id})`);");
 	nothing("// eval(atob(x))\nconsole.log('eval(atob(x))');");
