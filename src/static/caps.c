@@ -976,24 +976,24 @@ static void strings(struct file_scan *f, const struct tk *t)
 	char what[128];
 	size_t n;
 	const char *v;
-	char buf[MAX_VALUE];
+	char *buf = NULL;
 
 	if (t->str) {
 		v = t->val;
 		n = t->vlen;
-	} else if (t->kind == JS_REGEX || t->kind == JS_TEMPLATE) {
+	} else if (t->kind == JS_TEMPLATE) {
 		struct js_token jt = {.kind = t->kind,
 				      .p = t->p,
 				      .len = t->len,
 				      .tail = t->tail,
 				      .continued = t->continued};
-		n = js_string_value(&jt, buf, sizeof(buf), NULL);
-		if (t->kind == JS_REGEX) {
-			n = t->len < sizeof(buf) - 1 ? t->len : sizeof(buf) - 1;
-			memcpy(buf, t->p, n);
-			buf[n] = '\0';
-		}
+		size_t cap = (t->len < MAX_VALUE ? t->len : MAX_VALUE) + 1;
+		buf = xmalloc(cap);
+		n = js_string_value(&jt, buf, cap, NULL);
 		v = buf;
+	} else if (t->kind == JS_REGEX) {
+		v = t->p; /* as written: the watched patterns are written so */
+		n = t->len < MAX_VALUE ? t->len : MAX_VALUE;
 	} else {
 		return;
 	}
@@ -1029,6 +1029,7 @@ static void strings(struct file_scan *f, const struct tk *t)
 			break;
 		}
 	}
+	free(buf);
 }
 
 /* addEventListener("keydown", ...) and friends */
@@ -1191,9 +1192,11 @@ static void tokens(struct file_scan *f, const char *text, size_t len)
 				 .tail = jt.tail,
 				 .continued = jt.continued};
 		if (jt.kind == JS_STRING || (jt.kind == JS_TEMPLATE && jt.tail && !jt.continued)) {
-			char *v = xmalloc(MAX_VALUE + 1);
+			/* a value is never longer than the literal */
+			size_t vcap = (jt.len < MAX_VALUE ? jt.len : MAX_VALUE) + 1;
+			char *v = xmalloc(vcap);
 			bool esc;
-			t->vlen = js_string_value(&jt, v, MAX_VALUE + 1, &esc);
+			t->vlen = js_string_value(&jt, v, vcap, &esc);
 			t->val = v;
 			t->str = true;
 			t->dec = esc;
