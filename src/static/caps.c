@@ -249,8 +249,13 @@ static void snippet(char *out, size_t cap, const char *s, size_t n, bool quote)
 	size_t o = 0;
 	if (quote && o + 1 < cap)
 		out[o++] = '\'';
-	for (size_t i = 0; i < n && (!quote || i < 80) && o + 2 < cap; i++)
-		out[o++] = (unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f ? '?' : s[i];
+	for (size_t i = 0; i < n && (!quote || i < 80) && o + 2 < cap; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		out[o] = s[i];
+		if (ch < 0x20 || ch >= 0x7f)
+			out[o] = '?';
+		o++;
+	}
 	if (quote && o + 1 < cap)
 		out[o++] = '\'';
 	out[o] = '\0';
@@ -447,12 +452,9 @@ static bool payload(const struct file_scan *f, unsigned line, const char *v, siz
 
 static char *decode(bool base64, const char *s, size_t n, size_t *outn)
 {
-	size_t cap = n / 2 + 4 < MAX_PAYLOAD ? n / 2 + 4 : MAX_PAYLOAD;
-	char *v;
-
 	if (base64) {
-		cap = n / 4 * 3 + 4 < MAX_PAYLOAD ? n / 4 * 3 + 4 : MAX_PAYLOAD;
-		v = xmalloc(cap + 1);
+		size_t cap = n / 4 * 3 + 4 < MAX_PAYLOAD ? n / 4 * 3 + 4 : MAX_PAYLOAD;
+		char *v = xmalloc(cap + 1);
 		ssize_t r = base64_decode(s, n, (unsigned char *)v, cap);
 		if (r <= 0) {
 			free(v);
@@ -462,11 +464,12 @@ static char *decode(bool base64, const char *s, size_t n, size_t *outn)
 		*outn = (size_t)r;
 		return v;
 	}
-	return hex(s, n < 2 * MAX_PAYLOAD ? n : 2 * MAX_PAYLOAD, outn);
+	return hex(s, n < (size_t)2 * MAX_PAYLOAD ? n : (size_t)2 * MAX_PAYLOAD, outn);
 }
 
 /* atob("...") and Buffer.from("...", "base64" | "hex")[.toString(...)],
  * of a literal or a name holding one */
+// NOLINTNEXTLINE(misc-no-recursion): payloads, MAX_DEPTH deep
 static size_t fold_decode(const struct file_scan *f, size_t i, struct tk *out)
 {
 	size_t j, n = 0, ln;
@@ -587,6 +590,7 @@ static bool ident_name(const char *s, size_t n)
 }
 
 /* One folding pass over |f|; whether anything changed. */
+// NOLINTNEXTLINE(misc-no-recursion): payloads, MAX_DEPTH deep
 static bool fold_pass(struct file_scan *f)
 {
 	struct tk *o = xcalloc(f->n + 1, sizeof(*o));
@@ -731,7 +735,8 @@ static void hooked(struct file_scan *f, const struct chain *c, unsigned line)
 	size_t first = strcspn(c->text, ".");
 
 	for (size_t a = 0; a < f->nalias; a++) {
-		if (strlen(f->alias[a].name) != first || strncmp(f->alias[a].name, c->text, first))
+		if (strlen(f->alias[a].name) != first ||
+		    strncmp(f->alias[a].name, c->text, first) != 0)
 			continue;
 		/* eth.request, eth being window.ethereum: "window.ethereum.request" */
 		r = *c;
@@ -880,11 +885,12 @@ static void alias_of(struct file_scan *f, const struct tk *t, size_t a, size_t b
 	for (size_t j = a; j < b && j < f->n; j++) {
 		if (!chain_at(f, j, &c))
 			continue;
-		if (strchr(c.bare, '.') == NULL && wallet_api(c.bare) && c.bare != c.text) {
-			/* window.ethereum, not ethereum.request(...) */
-		} else if (!strcmp(c.bare, "XMLHttpRequest.prototype") ||
-			   !strcmp(c.bare, "WebSocket.prototype")) {
-		} else {
+		/* window.ethereum (not ethereum.request(...)), XMLHttpRequest.prototype */
+		bool api =
+			(strchr(c.bare, '.') == NULL && wallet_api(c.bare) && c.bare != c.text) ||
+			!strcmp(c.bare, "XMLHttpRequest.prototype") ||
+			!strcmp(c.bare, "WebSocket.prototype");
+		if (!api) {
 			j = c.end - 1;
 			continue;
 		}

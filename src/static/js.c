@@ -47,7 +47,9 @@ void js_lexer_init(struct js_lexer *lx, const char *src, size_t len)
 
 static char peek(const struct js_lexer *lx, size_t ahead)
 {
-	return lx->pos + ahead < lx->len ? lx->src[lx->pos + ahead] : '\0';
+	if (lx->pos + ahead >= lx->len)
+		return '\0';
+	return lx->src[lx->pos + ahead];
 }
 
 static void advance(struct js_lexer *lx)
@@ -339,6 +341,43 @@ static size_t put_utf8(char *out, size_t cap, size_t o, long cp)
 	return o;
 }
 
+/* The escape after a backslash at |*pp| (|e| its letter, already read):
+ * its code point, or -1 for one that stays as written (|e| alone); a line
+ * continuation is -2.  Moves |*pp| past what it used. */
+static long escape(char e, const char **pp, const char *end)
+{
+	static const char simple[] = "n\nt\tr\rb\bf\fv\v0";
+	const char *p = *pp;
+	long cp = -1;
+
+	if (e == '\n')
+		return -2;
+	for (size_t i = 0; i + 1 < sizeof(simple); i += 2)
+		if (simple[i] == e)
+			return (unsigned char)simple[i + 1];
+	if (e == 'x') {
+		cp = hexnum(p, end, 2);
+		if (cp >= 0)
+			*pp = p + 2;
+	} else if (e == 'u' && p < end && *p == '{') {
+		const char *close = memchr(p, '}', (size_t)(end - p));
+		if (close && close - p >= 2 && close - p <= 7) {
+			cp = hexnum(p + 1, close, (size_t)(close - p - 1));
+			if (cp > 0x10ffff)
+				cp = -1;
+			if (cp >= 0)
+				*pp = close + 1;
+		}
+	} else if (e == 'u') {
+		cp = hexnum(p, end, 4);
+		if (cp >= 0)
+			*pp = p + 4;
+	} else {
+		cp = (unsigned char)e;
+	}
+	return cp;
+}
+
 size_t js_string_value(const struct js_token *t, char *out, size_t cap, bool *escaped)
 {
 	const char *p = t->p, *end = t->p + t->len;
@@ -363,56 +402,9 @@ size_t js_string_value(const struct js_token *t, char *out, size_t cap, bool *es
 			continue;
 		}
 		char e = *p++;
-		long cp = -1;
-		switch (e) {
-		case 'n':
-			cp = '\n';
-			break;
-		case 't':
-			cp = '\t';
-			break;
-		case 'r':
-			cp = '\r';
-			break;
-		case 'b':
-			cp = '\b';
-			break;
-		case 'f':
-			cp = '\f';
-			break;
-		case 'v':
-			cp = '\v';
-			break;
-		case '0':
-			cp = 0;
-			break;
-		case '\n':
+		long cp = escape(e, &p, end);
+		if (cp == -2)
 			continue; /* a line continuation */
-		case 'x':
-			cp = hexnum(p, end, 2);
-			if (cp >= 0)
-				p += 2;
-			break;
-		case 'u':
-			if (p < end && *p == '{') {
-				const char *close = memchr(p, '}', (size_t)(end - p));
-				if (close && close - p >= 2 && close - p <= 7) {
-					cp = hexnum(p + 1, close, (size_t)(close - p - 1));
-					if (cp > 0x10ffff)
-						cp = -1;
-					if (cp >= 0)
-						p = close + 1;
-				}
-			} else {
-				cp = hexnum(p, end, 4);
-				if (cp >= 0)
-					p += 4;
-			}
-			break;
-		default:
-			cp = (unsigned char)e;
-			break;
-		}
 		if (cp < 0) {
 			out[o++] = e;
 			continue;

@@ -278,13 +278,10 @@ static void add_meta_host(json_t *set, const char *url)
 		return;
 	if (p) {
 		p += 3;
-		size_t n = strcspn(p, "/?#");
-		const char *at = memchr(p, '@', n);
-		if (at) {
-			n -= (size_t)(at + 1 - p);
+		const char *at = memchr(p, '@', strcspn(p, "/?#"));
+		if (at)
 			p = at + 1;
-		}
-		n = strcspn(p, ":/?#");
+		size_t n = strcspn(p, ":/?#");
 		snprintf(host, sizeof(host), "%.*s", (int)n, p);
 	} else if (static_remote_spec(url, &r)) {
 		snprintf(host, sizeof(host), "%s", r.host);
