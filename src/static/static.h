@@ -51,7 +51,7 @@ json_t *static_remote_deps(const char *dir, const struct pkgjson *pj);
 /* ---- capabilities (caps.c) ---------------------------------------------- */
 
 /* What the package's code could do, read from its tokens: the report's
- * static.capabilities (the first MAX 3 locations of each kind: {kind, file,
+ * static.capabilities (the first three locations of each kind: {kind, file,
  * line, what}) and static.capability_counts ({kind: n}).  Kinds:
  * discord, wallet_hook, net_patch, skimmer, decrypt_eval, bundled_exe,
  * cred_paths, string_array, packed, obfuscated (docs/features.md). */
