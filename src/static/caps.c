@@ -131,6 +131,12 @@ static const char *const hidden_names[] = {
 	"createDecipher", "atob",	    "readFileSync",	"writeFileSync", "homedir",
 };
 
+/* Modules whose name, put together from pieces, is hidden on purpose
+ * (require("u" + "rl") is a bundler's habit). */
+static const char *const modules[] = {
+	"child_process", "fs",	  "net",    "http",   "https",	       "dns", "os", "vm",
+	"tls",		 "dgram", "crypto", "module", "worker_threads"};
+
 static const char *const globals[] = {"window", "globalThis", "self", "global", "top", "parent"};
 
 /* Form events a skimmer listens to, and the fields it reads. */
@@ -150,10 +156,12 @@ struct tk {
 	size_t len;
 	char *val; /* a string's value, or a name taken from x["name"]; owned */
 	size_t vlen;
-	bool str;  /* a constant string */
-	bool dec;  /* its value was assembled or decoded */
-	bool read; /* a decoded payload already read as code of its own */
-	bool tail; /* JS_TEMPLATE: as in struct js_token */
+	bool str;     /* a constant string */
+	bool dec;     /* its value was assembled or decoded */
+	bool decoded; /* decoded (escapes, base64, hex, char codes, reversal), not
+			 only put together from literals */
+	bool read;    /* a decoded payload already read as code of its own */
+	bool tail;    /* JS_TEMPLATE: as in struct js_token */
 	bool continued;
 };
 
@@ -291,7 +299,12 @@ static void add(struct static_caps *c, enum cap_kind k, const char *file, unsign
 /* A folded token spanning |a|..|b| with value |v| (owned). */
 static struct tk folded(const struct tk *a, const struct tk *b, char *v, size_t n)
 {
-	struct tk t = {.kind = JS_STRING, .line = a->line, .p = a->p, .str = true, .dec = true};
+	struct tk t = {.kind = JS_STRING,
+		       .line = a->line,
+		       .p = a->p,
+		       .str = true,
+		       .dec = true,
+		       .decoded = true};
 	t.len = (size_t)(b->p + b->len - a->p);
 	t.val = v;
 	t.vlen = n;
@@ -318,14 +331,17 @@ static size_t fold_concat(const struct file_scan *f, size_t i, struct tk *out)
 
 	if (!str_at(f, i) || !at(f, i + 1, "+") || !str_at(f, i + 2))
 		return 0;
+	bool decoded = f->t[i].decoded;
 	v = join(f->t[i].val, f->t[i].vlen, "", 0, &n);
 	while (at(f, j + 1, "+") && str_at(f, j + 2) && j + 2 - i < MAX_SPAN) {
 		char *w = join(v, n, f->t[j + 2].val, f->t[j + 2].vlen, &n);
 		free(v);
 		v = w;
+		decoded |= f->t[j + 2].decoded;
 		j += 2;
 	}
 	*out = folded(&f->t[i], &f->t[j], v, n);
+	out->decoded = decoded; /* "a" + "b" is put together, not decoded */
 	return j - i + 1;
 }
 
@@ -568,14 +584,17 @@ static size_t fold_array_join(const struct file_scan *f, size_t i, const struct 
 	    !at(f, j + 4, "(") || !str_at(f, j + 5) || !at(f, j + 6, ")"))
 		return 0;
 	const struct tk *sep = &f->t[j + 5];
+	bool decoded = false;
 	v = join("", 0, "", 0, &n);
 	for (size_t k = i + 1; k <= j; k += 2) {
+		decoded |= f->t[k].decoded;
 		char *w = join(v, n, k > i + 1 ? sep->val : "", k > i + 1 ? sep->vlen : 0, &n);
 		free(v);
 		v = join(w, n, f->t[k].val, f->t[k].vlen, &n);
 		free(w);
 	}
 	*out = folded(&f->t[i], &f->t[j + 6], v, n);
+	out->decoded = decoded;
 	return j + 7 - i;
 }
 
@@ -806,8 +825,8 @@ static bool tainted(const struct file_scan *f, const struct tk *t)
 }
 
 /* Whether tokens [a, b) hold a decoding or decrypting call, a decoded
- * constant or a name that holds one. */
-static bool decoded_span(const struct file_scan *f, size_t a, size_t b)
+ * constant or (with |names|) a name that holds one. */
+static bool decoded_span_by(const struct file_scan *f, size_t a, size_t b, bool names)
 {
 	bool buffer_from = false, encoding = false;
 
@@ -815,7 +834,7 @@ static bool decoded_span(const struct file_scan *f, size_t a, size_t b)
 		const struct tk *t = &f->t[j];
 		size_t n;
 		const char *p = tx(t, &n);
-		if (t->str && t->dec)
+		if (t->str && t->decoded)
 			return true;
 		/* Buffer.from(x, "base64"): not x.toString("hex"), which encodes */
 		buffer_from |= is(t, "Buffer") && at(f, j + 1, ".") && at(f, j + 2, "from");
@@ -824,10 +843,16 @@ static bool decoded_span(const struct file_scan *f, size_t a, size_t b)
 		if (buffer_from && encoding)
 			return true;
 		if (t->kind == JS_IDENT &&
-		    (in_list(p, n, sources, sizeof(sources) / sizeof(sources[0])) || tainted(f, t)))
+		    (in_list(p, n, sources, sizeof(sources) / sizeof(sources[0])) ||
+		     (names && tainted(f, t))))
 			return true;
 	}
 	return false;
+}
+
+static bool decoded_span(const struct file_scan *f, size_t a, size_t b)
+{
+	return decoded_span_by(f, a, b, true);
 }
 
 static void taint(struct file_scan *f, const struct tk *t)
@@ -941,8 +966,10 @@ static void collect_taint(struct file_scan *f)
 			   is(&f->t[i + 2], "(")) {
 			size_t close = close_of(f, i + 2, "(", ")");
 			if (at(f, close + 1, "{")) {
+				/* decodes itself: a call or a literal, not a name
+				 * that is tainted somewhere else in the file */
 				size_t end = close_of(f, close + 1, "{", "}");
-				if (decoded_span(f, close + 1, end))
+				if (end < f->n && decoded_span_by(f, close + 1, end, false))
 					taint(f, &f->t[i + 1]);
 			}
 		}
@@ -962,7 +989,8 @@ static void sink(struct file_scan *f, size_t i, const struct chain *c)
 		/* require("name"): a module name hidden by encoding is obfuscation */
 		struct tk *arg = &f->t[c->end + 1];
 		char what[128];
-		if (arg->dec) {
+		if (arg->decoded || (arg->dec && in_list(arg->val, arg->vlen, modules,
+							 sizeof(modules) / sizeof(modules[0])))) {
 			snprintf(what, sizeof(what), "require('%.80s')", arg->val);
 			add(f->c, CAP_OBFUSCATED, f->name, f->t[i].line, what);
 			arg->dec = false; /* counted here, not again as a string */
@@ -1176,6 +1204,19 @@ void static_caps_exe(struct static_caps *c, const char *relpath)
 		c->exes[c->nexes++] = xstrdup(relpath);
 }
 
+/* Mostly \x and \u escapes ('\x65\x76\x61\x6c'), not a colour code or a
+ * non-breaking space in a message. */
+static bool escape_heavy(const char *p, size_t n)
+{
+	size_t escapes = 0;
+	for (size_t i = 0; i + 1 < n; i++)
+		if (p[i] == '\\' && (p[i + 1] == 'x' || p[i + 1] == 'u')) {
+			escapes++;
+			i++;
+		}
+	return escapes >= 3 && escapes * 4 * 2 >= n;
+}
+
 static void tokens(struct file_scan *f, const char *text, size_t len)
 {
 	struct js_lexer lx;
@@ -1206,6 +1247,7 @@ static void tokens(struct file_scan *f, const char *text, size_t len)
 			t->val = v;
 			t->str = true;
 			t->dec = esc;
+			t->decoded = esc && escape_heavy(jt.p, jt.len);
 			t->kind = JS_STRING;
 		}
 	}

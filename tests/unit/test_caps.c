@@ -140,6 +140,11 @@ static void test_decrypt_eval(void **state)
 	expect("res.on('data', function (piece) { eval(piece); });", "decrypt_eval", 1, "eval@1");
 	nothing("res.on('data', (d) => { chunks.push(d); }); eval('2');");
 	nothing("eval('1 + 1'); require('fs'); const f = new Function('a', 'return a');");
+	/* code put together from literals is code generation, not decoding */
+	nothing("const g = new Function('fn', '\"use strict\"\\n' + 'return fn(' + 'a' + ')');");
+	nothing("const u = new (require('u' + 'rl').URL)('file:' + __filename);");
+	expect("const cp = require('child_' + 'process');", "obfuscated", 1,
+	       "require('child_process')@1");
 	nothing("const id = randomBytes(8).toString('hex');\nvm.runInThisContext(`f(${id})`);");
 	nothing("// eval(atob(x))\nconsole.log('eval(atob(x))');");
 }
