@@ -51,5 +51,6 @@ int fuzz_features(const uint8_t *data, size_t size);
 int fuzz_table(const uint8_t *data, size_t size);
 int fuzz_lockfile(const uint8_t *data, size_t size);
 int fuzz_channels(const uint8_t *data, size_t size);
+int fuzz_js(const uint8_t *data, size_t size);
 
 #endif

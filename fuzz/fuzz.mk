@@ -17,7 +17,7 @@ FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE $(filter-out -Wno-format-truncation
 	       $(shell pkg-config --cflags $(PKGS)) -fno-omit-frame-pointer \
 	       -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_NAMES  := $(patsubst fuzz/fuzz_%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
-FUZZ_SRC    := $(filter $(addprefix src/,$(addsuffix /%,fetch features dataset lockfile util)) \
+FUZZ_SRC    := $(filter $(addprefix src/,$(addsuffix /%,fetch features dataset lockfile static util)) \
 		 src/netsink/dns.c src/netsink/sniff.c src/netsink/greet.c src/netsink/h2.c \
 		 src/report/canary.c src/report/payload.c,$(LIB_SRC))
 FUZZ_LIB    := $(FUZZ_SRC:%.c=$(FUZZ_BUILD)/%.o)
@@ -32,6 +32,7 @@ FUZZ_MAXLEN_features  := 32768
 FUZZ_MAXLEN_table     := 65536
 FUZZ_MAXLEN_lockfile  := 32768
 FUZZ_MAXLEN_channels  := 8192
+FUZZ_MAXLEN_js        := 16384
 
 $(FUZZ_BUILD)/src/%.o: src/%.c
 	@mkdir -p $(@D)

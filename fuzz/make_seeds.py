@@ -392,6 +392,24 @@ JSON_TOKENS = ['{', '}', '[', ']', ',', ':', '"', '""', 'true', 'false', 'null',
                '\\n', '\\r', '\\t', '\\u0000', '\\u001f', '\\ud800', '\\u00e9']
 
 
+# ---- js: code files -----------------------------------------------------------
+
+def js():
+    put("js", "wallet", "const eth = window.ethereum;\nif (eth) { eth.request = async (a) => a; }\n")
+    put("js", "net", "XMLHttpRequest.prototype.open = function () {};\nwindow['fe' + 'tch'] = f;\n")
+    put("js", "decode", "const d = crypto.createDecipheriv('aes-256-cbc', k, iv);\n"
+        "let s = d.update(p, 'hex', 'utf8');\neval(s);\nnew Function(atob('YWxlcnQoMSk='))();\n")
+    put("js", "strings", "const p = ['.ss', 'h/id_', 'rsa'].join('');\n"
+        "const q = 'crmpn./'.split('').reverse().join('');\n"
+        "const r = String.fromCharCode(101, 118, 97, 108) + '\\x64\\u0069\\u{73}';\n"
+        "const t = `a${`b${c}`}d` / 2;\nconst re = /mfa\\.[\\w-]{84}/g;\n")
+    put("js", "skim", "f.addEventListener('keydown', () => send(f.value)); // password\n"
+        "const sel = 'input[type=password]';\nspawn('bin/x.exe');\n")
+    put("js", "rotator", "var _0x1a2b=['a','b','c','d','e'];(function(_0x3c4d){"
+        "_0x3c4d['push'](_0x3c4d['shift']());}(_0x1a2b));\n")
+    put("js", "unterminated", "`a${ 'b\n/* c \n/d")
+
+
 def dict_entry(tok):
     out = ""
     for b in tok.encode():
@@ -410,6 +428,14 @@ def put_dict(name, tokens):
         f.write("# libFuzzer dictionary for fuzz_%s; written by fuzz/make_seeds.py\n" % name)
         for tok in tokens:
             f.write(dict_entry(tok) + "\n")
+
+
+def js_dict():
+    put_dict("js", ["`", "${", "}", "'", '"', "/*", "*/", "//", "\\x", "\\u{", "/", "=",
+                    "window.ethereum", "XMLHttpRequest.prototype.open", "addEventListener",
+                    "eval(", "atob(", "Buffer.from(", "'base64'", "String.fromCharCode(",
+                    ".split('').reverse().join('')", "_0x1a2b", "push", "shift",
+                    "discordcanary", ".npmrc", "Object.defineProperty(", "new Proxy(", "return /"])
 
 
 def dicts():
@@ -450,6 +476,7 @@ def dicts():
 
 def main():
     dicts()
+    js_dict()
     dns()
     sniff()
     unpack()

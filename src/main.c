@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{"follow", cmd_follow, "queue every version the registry publishes (changes feed)"},
 	{"fetch", cmd_fetch, "download registry tarballs, verified, for later scans"},
 	{"score", cmd_score, "re-score stored reports with a model"},
+	{"static", cmd_static, "print a package's static section, read without running it"},
 	{"features", cmd_features, "turn reports into a features table"},
 	{"train", cmd_train, "train a model from a features table"},
 	{"eval", cmd_eval, "cross-validate a model against the three-feature baseline"},

@@ -460,6 +460,27 @@ static void dep_net(struct strbuf *sb, const json_t *report)
 	}
 }
 
+/* static.capabilities of |kind|: " what in file:line", up to three, and how
+ * many more the count says there are. */
+static void static_caps(struct strbuf *sb, const json_t *report, const char *kind, float value)
+{
+	const json_t *st = json_object_get(report, "static");
+	size_t i, n = 0;
+	json_t *v;
+
+	json_array_foreach (json_object_get(st, "capabilities"), i, v) {
+		if (strcmp(s(v, "kind"), kind) != 0 || n >= 3)
+			continue;
+		long long line = json_integer_value(json_object_get(v, "line"));
+		strbuf_addf(sb, "%s%.100s in %.200s", n ? ", " : " ", s(v, "what"), s(v, "file"));
+		if (line > 0)
+			strbuf_addf(sb, ":%lld", line);
+		n++;
+	}
+	if (n && value > (float)n)
+		strbuf_addf(sb, " and %.0f more", (double)value - (double)n);
+}
+
 /* The file lists: which flag, which class of path (-1: any), and whether
  * only paths outside /tmp, /dev and node_modules count. */
 static const struct {
@@ -487,7 +508,7 @@ static const struct {
 };
 
 static void add_evidence(struct strbuf *sb, const json_t *report, const json_t *ph,
-			 enum feature_evidence kind)
+			 enum feature_evidence kind, const char *feature, float value)
 {
 	const char *home = s(json_object_get(report, "environment"), "home");
 
@@ -544,6 +565,12 @@ static void add_evidence(struct strbuf *sb, const json_t *report, const json_t *
 	case FEATURE_EV_CHAIN:
 		chain(sb, report, ph);
 		break;
+	case FEATURE_EV_STATIC_CAP: {
+		/* "static.cap_wallet_hook": the kind "wallet_hook" */
+		const char *cap = strstr(feature, "cap_");
+		static_caps(sb, report, cap ? cap + 4 : "", value);
+		break;
+	}
 	default:
 		for (size_t k = 0; k < sizeof(file_lists) / sizeof(file_lists[0]); k++)
 			if (file_lists[k].kind == kind)
@@ -591,13 +618,13 @@ char *explain_feature(const json_t *report, const char *feature, float value)
 		snprintf(phname, sizeof(phname), "%.*s", (int)strcspn(feature, "."), feature);
 		const json_t *raw = phase(report, phname);
 		json_t *own = raw ? own_phase(report, raw) : NULL;
-		add_evidence(&sb, report, own, fi->evidence);
+		add_evidence(&sb, report, own, fi->evidence, feature, value);
 		json_decref(own);
 		/* a chain names its phase and step itself */
 		if (fi->evidence != FEATURE_EV_CHAIN)
 			strbuf_addf(&sb, " [%s]", phname);
 	} else {
-		add_evidence(&sb, report, NULL, fi->evidence);
+		add_evidence(&sb, report, NULL, fi->evidence, feature, value);
 		if (fi->scope == FEATURE_STATIC)
 			strbuf_addstr(&sb, " [static]");
 	}

@@ -804,6 +804,28 @@ static void phase_features(const struct ctx *c, const json_t *ph, float *f)
 	f[P_t_first_net] = t_first_net < 0 ? -1.0f : (float)(t_first_net - (t0 < 0 ? 0 : t0));
 }
 
+/* static.capability_counts: one row "cap_<kind>" per kind. */
+static void capability_features(const json_t *counts, float *out)
+{
+	static const struct {
+		const char *kind;
+		int row;
+	} caps[] = {
+		{"discord", G_static_cap_discord},
+		{"wallet_hook", G_static_cap_wallet_hook},
+		{"net_patch", G_static_cap_net_patch},
+		{"skimmer", G_static_cap_skimmer},
+		{"decrypt_eval", G_static_cap_decrypt_eval},
+		{"bundled_exe", G_static_cap_bundled_exe},
+		{"cred_paths", G_static_cap_cred_paths},
+		{"string_array", G_static_cap_string_array},
+		{"packed", G_static_cap_packed},
+		{"obfuscated", G_static_cap_obfuscated},
+	};
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		out[caps[i].row] = (float)num(counts, caps[i].kind);
+}
+
 /* static.remote_deps: how many, from a bare IP, unencrypted, and how
  * many hosts they come from. */
 static void remote_dep_features(const json_t *deps, float *out)
@@ -868,6 +890,7 @@ static void static_features(const json_t *st, float *out)
 	out[G_static_long_hex] = (float)num(st, "long_hex");
 	out[G_static_max_entropy] = (float)num(st, "max_entropy");
 	remote_dep_features(json_object_get(st, "remote_deps"), out);
+	capability_features(json_object_get(st, "capability_counts"), out);
 	out[G_static_url_hosts] = (float)json_array_size(json_object_get(st, "url_hosts"));
 	out[G_static_url_ips] = (float)json_array_size(json_object_get(st, "ips"));
 	json_array_foreach (json_object_get(st, "url_hosts"), i, v)

@@ -65,6 +65,8 @@ enum feature_evidence {
 	FEATURE_EV_DESTS_RAW_IP,
 	FEATURE_EV_DESTS_UNRELATED,
 	FEATURE_EV_CHAIN, /* what was taken and where it went */
+	FEATURE_EV_STATIC_CAP,	    /* static.capabilities of the row's kind ("cap_<kind>"):
+				       what, file:line */
 };
 
 /* One row of features.def. */

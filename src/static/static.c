@@ -1,5 +1,6 @@
 #define _XOPEN_SOURCE 700
 #include <ctype.h>
+#include <errno.h>
 #include <ftw.h>
 #include <math.h>
 #include <regex.h>
@@ -7,10 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "fetch/pkgjson.h"
+#include "fetch/unpack.h"
 #include "static/static.h"
+#include "util/errbuf.h"
 #include "util/fsutil.h"
 #include "util/xalloc.h"
 
@@ -28,6 +32,9 @@ struct acc {
 	json_t *hosts, *ips;
 	unsigned long long budget;
 	size_t dirlen;
+	char **code; /* code files to read after the walk, relative paths */
+	size_t ncode, code_alloc;
+	struct static_caps *caps;
 };
 
 static struct acc *cur;
@@ -146,10 +153,46 @@ static void scan_text(struct acc *a, const char *t, size_t len)
 	urls_and_ips(a, t);
 }
 
+static bool has_ext(const char *path, const char *const *exts, size_t n)
+{
+	const char *dot = strrchr(path, '.');
+	if (!dot || strchr(dot, '/'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strcasecmp(dot, exts[i]))
+			return true;
+	return false;
+}
+
+/* An executable to run (not a native addon): by its name, or an ELF or PE
+ * header. */
+static bool executable(const char *path, const struct stat *st)
+{
+	static const char *const exts[] = {".exe", ".dll", ".bat", ".cmd", ".ps1",
+					   ".vbs", ".scr", ".msi", ".com"};
+	unsigned char magic[4] = {0};
+	FILE *f;
+
+	if (has_ext(path, exts, sizeof(exts) / sizeof(exts[0])))
+		return true;
+	if (st->st_size < 64 || has_ext(path, (const char *const[]){".node"}, 1))
+		return false;
+	f = fopen(path, "rbe");
+	if (!f)
+		return false;
+	size_t n = fread(magic, 1, sizeof(magic), f);
+	fclose(f);
+	return n == 4 && (!memcmp(magic,
+				  "\x7f"
+				  "ELF",
+				  4) ||
+			  !memcmp(magic, "MZ", 2));
+}
+
 static int visit(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
+	static const char *const code_exts[] = {".js", ".cjs", ".mjs", ".ts", ".sh", ".py"};
 	struct acc *a = cur;
-	const char *dot = strrchr(path, '.');
 	(void)ftw;
 
 	if (flag != FTW_F || !S_ISREG(st->st_mode))
@@ -158,21 +201,41 @@ static int visit(const char *path, const struct stat *st, int flag, struct FTW *
 		return 0; /* bundled dependencies are not the package's own code */
 	if (++a->files > MAX_FILES)
 		return 1;
-	bool js = dot && (!strcmp(dot, ".js") || !strcmp(dot, ".cjs") || !strcmp(dot, ".mjs") ||
-			  !strcmp(dot, ".ts") || !strcmp(dot, ".sh") || !strcmp(dot, ".py"));
+	const char *rel = path + a->dirlen + (path[a->dirlen] == '/');
+	if (executable(path, st))
+		static_caps_exe(a->caps, rel);
+	bool js = has_ext(path, code_exts, sizeof(code_exts) / sizeof(code_exts[0]));
 	if (!js || (size_t)st->st_size > MAX_FILE_BYTES ||
 	    (unsigned long long)st->st_size > a->budget)
 		return 0;
-	size_t len;
-	char *text = fs_read_file(path, MAX_FILE_BYTES, &len);
-	if (!text)
-		return 0;
-	a->budget -= len;
-	a->js_files++;
-	a->js_bytes += len;
-	scan_text(a, text, len);
-	free(text);
+	a->budget -= (unsigned long long)st->st_size;
+	xgrow(&a->code, &a->code_alloc, a->ncode + 1, sizeof(*a->code));
+	a->code[a->ncode++] = xstrdup(rel);
 	return 0;
+}
+
+/* The code files the walk kept, after it: every shipped executable is
+ * known by then, for the code that names one. */
+static void read_code(struct acc *a, const char *dir)
+{
+	static const char *const js_exts[] = {".js", ".cjs", ".mjs", ".ts"};
+
+	for (size_t i = 0; i < a->ncode; i++) {
+		char *path = xasprintf("%s/%s", dir, a->code[i]);
+		size_t len;
+		char *text = fs_read_file(path, MAX_FILE_BYTES, &len);
+		free(path);
+		if (text) {
+			a->js_files++;
+			a->js_bytes += len;
+			scan_text(a, text, len);
+			if (has_ext(a->code[i], js_exts, sizeof(js_exts) / sizeof(js_exts[0])))
+				static_caps_file(a->caps, a->code[i], text, len);
+			free(text);
+		}
+		free(a->code[i]);
+	}
+	free(a->code);
 }
 
 static json_t *script_facts(const struct pkgjson *pj)
@@ -203,6 +266,59 @@ static json_t *script_facts(const struct pkgjson *pj)
 	return o;
 }
 
+/* The host of a URL-ish string from package.json: "https://h/x",
+ * "git+ssh://git@h/x.git", "github:u/r", "u/r". */
+static void add_meta_host(json_t *set, const char *url)
+{
+	struct remote_spec r;
+	char host[256] = "";
+	const char *p = url ? strstr(url, "://") : NULL;
+
+	if (!url)
+		return;
+	if (p) {
+		p += 3;
+		const char *at = memchr(p, '@', strcspn(p, "/?#"));
+		if (at)
+			p = at + 1;
+		size_t n = strcspn(p, ":/?#");
+		snprintf(host, sizeof(host), "%.*s", (int)n, p);
+	} else if (static_remote_spec(url, &r)) {
+		snprintf(host, sizeof(host), "%s", r.host);
+	}
+	for (char *h = host; *h; h++)
+		*h = (char)tolower((unsigned char)*h);
+	if (*host && json_object_size(set) < 16)
+		json_object_set_new(set, host, json_true());
+}
+
+/* Hosts of package.json's homepage, repository and bugs (strings, or
+ * objects with a "url"), each once, in that order. */
+static json_t *meta_hosts(const char *dir)
+{
+	static const char *const keys[] = {"homepage", "repository", "bugs"};
+	char *path = xasprintf("%s/package.json", dir);
+	size_t len;
+	char *text = fs_read_file(path, PKGJSON_MAX_BYTES, &len);
+	json_t *pj = text ? json_loadb(text, len, 0, NULL) : NULL, *set = json_object();
+	json_t *out = json_array();
+	const char *k;
+	json_t *v;
+
+	free(path);
+	free(text);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		json_t *f = json_object_get(pj, keys[i]);
+		add_meta_host(set, json_is_object(f) ? json_string_value(json_object_get(f, "url"))
+						     : json_string_value(f));
+	}
+	json_object_foreach (set, k, v)
+		json_array_append_new(out, json_string(k));
+	json_decref(set);
+	json_decref(pj);
+	return out;
+}
+
 json_t *static_scan(const char *dir)
 {
 	struct acc a = {.hosts = json_object(),
@@ -215,9 +331,11 @@ json_t *static_scan(const char *dir)
 	const char *k;
 	json_t *v;
 
+	a.caps = static_caps_new();
 	cur = &a;
 	nftw(dir, visit, 32, FTW_PHYS);
 	cur = NULL;
+	read_code(&a, dir);
 	json_object_foreach (a.hosts, k, v)
 		json_array_append_new(hosts, json_string(k));
 	json_object_foreach (a.ips, k, v)
@@ -225,8 +343,14 @@ json_t *static_scan(const char *dir)
 	json_decref(a.hosts);
 	json_decref(a.ips);
 	bool have_pj = pkgjson_load(dir, &pj, err, sizeof(err)) == 0;
-	if (have_pj)
+	if (have_pj) {
+		static const char *const events[] = {"preinstall", "install", "postinstall"};
 		json_object_set_new(o, "install_scripts", script_facts(&pj));
+		for (size_t i = 0; i < 3; i++)
+			if (pkgjson_script(&pj, events[i]))
+				static_caps_script(a.caps, events[i],
+						   pkgjson_script(&pj, events[i]));
+	}
 	json_object_set_new(o, "remote_deps", static_remote_deps(dir, have_pj ? &pj : NULL));
 	pkgjson_release(&pj);
 	json_object_set_new(o, "files", json_integer(a.files));
@@ -247,5 +371,39 @@ json_t *static_scan(const char *dir)
 	json_object_set_new(o, "max_entropy", json_real(a.max_entropy));
 	json_object_set_new(o, "url_hosts", hosts);
 	json_object_set_new(o, "ips", ips);
+	json_object_set_new(o, "meta_hosts", meta_hosts(dir));
+	return static_caps_finish(a.caps, o);
+}
+
+json_t *static_scan_path(const char *path, char *err, size_t errlen)
+{
+	struct pkgjson pj = {0}; /* released on every path, loaded or not */
+	struct stat st;
+	json_t *o = NULL;
+	const char *tmp = getenv("TMPDIR");
+	char *dir;
+
+	if (stat(path, &st) < 0) {
+		errbuf_set(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (pkgjson_load(path, &pj, err, errlen) == 0)
+			o = static_scan(path);
+		pkgjson_release(&pj);
+		return o;
+	}
+	dir = xasprintf("%s/snare-static-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		errbuf_set(err, errlen, "cannot create '%s': %s", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	if (unpack_tarball(path, dir, NULL, err, errlen) == 0 &&
+	    pkgjson_load(dir, &pj, err, errlen) == 0)
+		o = static_scan(dir);
+	pkgjson_release(&pj);
+	fs_rm_rf(dir);
+	free(dir);
 	return o;
 }

@@ -50,7 +50,7 @@ def get(obj, path):
 
 def subst(v, report):
     if isinstance(v, str):
-        home = report['environment']['home']
+        home = report.get('environment', {}).get('home', '')
         if v.startswith('~/'):
             v = home + v[1:]
         if v.startswith('$canary:'):
@@ -115,7 +115,7 @@ def features(report_path):
 
 def check(expect, report, report_path=None):
     errors = []
-    phases = {p['name']: p for p in report['phases']}
+    phases = {p['name']: p for p in report.get('phases', [])}
     for a in expect.get('expect', []):
         if 'features' in a:
             vec = features(report_path)

@@ -4,7 +4,9 @@
 # expect.json.  Every case is detonated by snare's sandbox, never run
 # directly.  The target is package/, the tarball make.sh prints, or
 # expect.json's "target" (e.g. name@version).  "command": "scan" runs
-# snare scan instead of trace; its exit code is the verdict.
+# snare scan instead of trace; its exit code is the verdict.  "command":
+# "static" runs snare static (reads the package, runs nothing); its output,
+# the static section, is checked with "report" assertions.
 # Usage: tests/e2e/run.sh BUILD_DIR [CASE...]
 build=${1:-build}
 shift
@@ -44,7 +46,11 @@ print("sub=%s" % shlex.quote(e.get("stderr", "")))' "$dir/expect.json")"
 	# The results store too: a case is always detonated, never answered
 	# from a store of an earlier run.
 	# shellcheck disable=SC2086
-	TMPDIR=$tmp/$name.tmp XDG_CACHE_HOME=$tmp/$name.cache "$snare" "$command" "$target" -q -o "$tmp/$name.json" --seed 42 $args >"$tmp/$name.out" 2>"$tmp/$name.err"
+	# snare static detonates nothing: no seed, nothing to quiet.
+	run_opts="-q --seed 42"
+	[ "$command" = static ] && run_opts=""
+	# shellcheck disable=SC2086
+	TMPDIR=$tmp/$name.tmp XDG_CACHE_HOME=$tmp/$name.cache "$snare" "$command" "$target" -o "$tmp/$name.json" $run_opts $args >"$tmp/$name.out" 2>"$tmp/$name.err"
 	rc=$?
 	msg=""
 	[ -x "$dir/host.sh" ] && host_msg=$("$dir/host.sh" check "$tmp/$name.host" 2>&1)

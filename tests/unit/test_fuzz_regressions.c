@@ -31,6 +31,7 @@ static const char *replaying = "";
 #include "../../fuzz/fuzz_channels.c"
 #include "../../fuzz/fuzz_dns.c"
 #include "../../fuzz/fuzz_features.c"
+#include "../../fuzz/fuzz_js.c"
 #include "../../fuzz/fuzz_lockfile.c"
 #include "../../fuzz/fuzz_packument.c"
 #include "../../fuzz/fuzz_pkgjson.c"
@@ -134,6 +135,12 @@ static void test_features(void **state)
 	replay("features", fuzz_features);
 }
 
+static void test_js(void **state)
+{
+	(void)state;
+	replay("js", fuzz_js);
+}
+
 static void test_lockfile(void **state)
 {
 	(void)state;
@@ -159,7 +166,7 @@ int main(void)
 		cmocka_unit_test(test_unpack),	  cmocka_unit_test(test_pkgjson),
 		cmocka_unit_test(test_packument), cmocka_unit_test(test_features),
 		cmocka_unit_test(test_table),	  cmocka_unit_test(test_lockfile),
-		cmocka_unit_test(test_channels),
+		cmocka_unit_test(test_channels),  cmocka_unit_test(test_js),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
