@@ -48,8 +48,8 @@ static const struct {
 	const char *name;
 	bool in_model;
 } phase_table[] = {
-	{"install", true},  {"import", true},	{"prepare", false},
-	{"execute", false}, {"browser", false},
+	{"install", true}, {"import", true},  {"prepare", true},
+	{"execute", true}, {"browser", true},
 };
 #define NPHASES (sizeof(phase_table) / sizeof(phase_table[0]))
 /* Block 0 holds the run's rows, block 1 + k those of phase k. */

@@ -12,7 +12,7 @@
 
 /* Versions the model's columns (the USED and MASKED rows, in order).
  * ABSENT features may come and go without a new schema. */
-#define FEATURES_SCHEMA 2
+#define FEATURES_SCHEMA 3
 
 enum feature_scope {
 	FEATURE_RUN,	 /* over the whole run: "n_commands" */
@@ -64,9 +64,9 @@ enum feature_evidence {
 	FEATURE_EV_DESTS_SERVICE,
 	FEATURE_EV_DESTS_RAW_IP,
 	FEATURE_EV_DESTS_UNRELATED,
-	FEATURE_EV_CHAIN, /* what was taken and where it went */
-	FEATURE_EV_STATIC_CAP,	    /* static.capabilities of the row's kind ("cap_<kind>"):
-				       what, file:line */
+	FEATURE_EV_CHAIN,      /* what was taken and where it went */
+	FEATURE_EV_STATIC_CAP, /* static.capabilities of the row's kind ("cap_<kind>"):
+				  what, file:line */
 };
 
 /* One row of features.def. */
