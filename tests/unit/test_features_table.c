@@ -28,8 +28,8 @@ static void test_model_columns_are_the_model_files(void **state)
 	const json_t *attrs = json_object_get(json_object_get(m, "learner"), "attributes");
 	const char *names_text = json_string_value(json_object_get(attrs, "snare_features"));
 	assert_non_null(names_text);
-	assert_string_equal(json_string_value(json_object_get(attrs, "snare_schema")), "2");
-	assert_int_equal(FEATURES_SCHEMA, 2);
+	assert_string_equal(json_string_value(json_object_get(attrs, "snare_schema")), "3");
+	assert_int_equal(FEATURES_SCHEMA, 3);
 	json_t *names = json_loads(names_text, 0, &je);
 	assert_non_null(names);
 	assert_int_equal(json_array_size(names), features_model_count());
