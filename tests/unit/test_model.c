@@ -131,20 +131,20 @@ static void scores_as_it_grows(const struct model *m, const float *x, int featur
 	free(v);
 }
 
-/* A feature anti-correlated with the label (benign rows fail commands,
- * malicious ones do not): unconstrained, the model learns that failing
- * commands looks benign; constrained, failing more never lowers a score. */
+/* A feature anti-correlated with the label (benign rows run interpreters,
+ * malicious ones do not): unconstrained, the model learns that running
+ * python looks benign; constrained, running more never lowers a score. */
 static void test_monotone(void **state)
 {
 	struct train_params p;
 	char err[256];
 	float *T = calloc(ROWS * ncols, sizeof(float)), t[ROWS], s[6];
-	int failed = features_index("install.cmd_failed"), sig = features_index("static.eval");
+	int anti = features_index("install.cmd_interp"), sig = features_index("static.eval");
 	(void)state;
 
 	for (size_t i = 0; i < ROWS; i++) {
 		t[i] = (float)(i % 2);
-		T[i * ncols + (size_t)failed] = t[i] > 0 ? 0.0f : (float)(1 + i % 4);
+		T[i * ncols + (size_t)anti] = t[i] > 0 ? 0.0f : (float)(1 + i % 4);
 		/* the evidence is ambiguous: half of each class calls eval */
 		T[i * ncols + (size_t)sig] = (float)((i / 2) % 2);
 	}
@@ -155,7 +155,7 @@ static void test_monotone(void **state)
 	struct model *m = model_train(T, t, ROWS, ncols, &p, NULL, err, sizeof(err));
 	assert_non_null(m);
 	assert_non_null(strstr(model_meta(m), "\"monotone_constraints\":\"(1,1,"));
-	scores_as_it_grows(m, T + ncols, failed, s); /* row 1: malicious */
+	scores_as_it_grows(m, T + ncols, anti, s); /* row 1: malicious */
 	for (int i = 1; i < 6; i++)
 		assert_true(s[i] >= s[i - 1]);
 	model_free(m);
@@ -164,7 +164,7 @@ static void test_monotone(void **state)
 	m = model_train(T, t, ROWS, ncols, &p, NULL, err, sizeof(err));
 	assert_non_null(m);
 	assert_non_null(strstr(model_meta(m), "\"monotone_constraints\":\"none\""));
-	scores_as_it_grows(m, T + ncols, failed, s);
+	scores_as_it_grows(m, T + ncols, anti, s);
 	assert_true(s[1] < s[0] - 0.5f); /* the test bites: unconstrained, it drops */
 	model_free(m);
 	free(T);

@@ -143,28 +143,33 @@ static void test_package_and_lockfile(void **state)
 	assert_true(f[features_index("static.remote_dep_raw_ip")] == 1.0f);
 	assert_true(f[features_index("static.remote_dep_http")] == 2.0f);
 	assert_true(f[features_index("static.remote_dep_hosts")] == 3.0f);
-	assert_false(features_for_model((size_t)features_index("static.remote_deps")));
+	assert_true(features_for_model((size_t)features_index("static.remote_deps")));
 	free(f);
 	json_decref(report);
 	tmpdir_remove(dir);
 }
 
-/* The new phases' blocks are evidence only: the model keeps its columns. */
+/* Every phase is a block of model columns (schema 3), in phase order; a
+ * masked row is a column the model zeroes. */
 static void test_phase_blocks(void **state)
 {
-	static const char *const absent[] = {"prepare", "execute", "browser"};
+	static const char *const phases[] = {"install", "import", "prepare", "execute", "browser"};
 	char name[64];
+	int last = -1;
 	(void)state;
 
-	for (size_t p = 0; p < 3; p++) {
-		snprintf(name, sizeof(name), "%s.cmd_shell", absent[p]);
+	for (size_t p = 0; p < 5; p++) {
+		snprintf(name, sizeof(name), "%s.cmd_persist", phases[p]);
 		int i = features_index(name);
-		assert_true(i >= 0);
-		assert_true((size_t)i >= features_model_count());
+		assert_true(i > last);
+		assert_true((size_t)i < features_model_count());
+		assert_true(features_for_model((size_t)i));
+		last = i;
+		snprintf(name, sizeof(name), "%s.cmd_shell", phases[p]);
+		i = features_index(name);
+		assert_true((size_t)i < features_model_count());
 		assert_false(features_for_model((size_t)i));
 	}
-	assert_true((size_t)features_index("install.cmd_shell") < features_model_count());
-	assert_true(features_for_model((size_t)features_index("import.cmd_shell")));
 }
 
 int main(void)
