@@ -98,7 +98,7 @@ static void test_model_columns_only(void **state)
 	fputs("\n", f);
 	fclose(f);
 	assert_int_equal(table_read(&t, path, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "is not of feature schema 2"));
+	assert_non_null(strstr(err, "is not of feature schema 3"));
 }
 
 static void test_errors(void **state)
@@ -121,7 +121,7 @@ static void test_errors(void **state)
 	write_text("id\tlabel\tfamily\tgroup\tn_commands\tbogus\n");
 	assert_int_equal(table_read(&t, path, err, sizeof(err)), -1);
 	assert_non_null(strstr(
-		err, "is not of feature schema 2: column 6 is 'bogus', expected 'n_domains'"));
+		err, "is not of feature schema 3: column 6 is 'bogus', expected 'n_domains'"));
 
 	assert_int_equal(table_read(&t, "/nonexistent.tsv", err, sizeof(err)), -1);
 	assert_string_equal(
