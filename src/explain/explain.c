@@ -613,9 +613,15 @@ char *explain_feature(const json_t *report, const char *feature, float value)
 	}
 	add_sentence(&sb, fi->sentence, value);
 	if (fi->scope == FEATURE_PHASE) {
-		/* "install.cmd_total": the phase is the part before the dot */
+		/* "install.cmd_total": the phase is the part before the dot; for
+		 * "any.cmd_total", the phase where the row is largest */
 		char phname[32];
-		snprintf(phname, sizeof(phname), "%.*s", (int)strcspn(feature, "."), feature);
+		const char *where = features_phase_of(report, feature);
+		if (where)
+			snprintf(phname, sizeof(phname), "%s", where);
+		else
+			snprintf(phname, sizeof(phname), "%.*s", (int)strcspn(feature, "."),
+				 feature);
 		const json_t *raw = phase(report, phname);
 		json_t *own = raw ? own_phase(report, raw) : NULL;
 		add_evidence(&sb, report, own, fi->evidence, feature, value);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "features/features.h"
 #include "features/leaks.h"
@@ -41,19 +42,25 @@ static const struct feature_info rows[ROW__COUNT] = {
 #undef FEATURE
 };
 
-/* The phases with a block of PHASE rows, in vector order.  Only those
- * the model was trained on have columns in it; the rows of the others
- * are all ABSENT (evidence and docs) until a model learns them. */
+/* The blocks of PHASE rows, in vector order.  The first, "any", is no
+ * phase of the report: each of its rows is the row's largest value over
+ * the phases.  It is the model's: a payload counts the same whether it
+ * acts at install, on require or in a called function, and code that runs
+ * again in every later phase (import, execute, browser) is not counted
+ * three times.  The real phases' blocks are evidence (ABSENT): they say
+ * where it happened. */
 static const struct {
 	const char *name;
 	bool in_model;
 } phase_table[] = {
-	{"install", true}, {"import", true},  {"prepare", true},
-	{"execute", true}, {"browser", true},
+	{"any", true},	   {"install", false}, {"import", false},
+	{"prepare", false}, {"execute", false}, {"browser", false},
 };
 #define NPHASES (sizeof(phase_table) / sizeof(phase_table[0]))
-/* Block 0 holds the run's rows, block 1 + k those of phase k. */
+/* Block 0 holds the run's rows, block 1 + k those of phase k; block 1 is
+ * "any". */
 #define NBLOCKS (1 + NPHASES)
+#define ANY_BLOCK 1
 /* A row is in the vector once, or once per phase. */
 #define MAXFEATURES (NPHASES * ROW__COUNT)
 
@@ -297,10 +304,29 @@ static void dns_labels(const char *host, float *f)
 	}
 }
 
+/* An address that is not this machine (loopback, unspecified) nor the
+ * cloud's metadata service (leaks.h). */
 static bool is_ip_literal_dest(const char *addr)
 {
-	return *addr && strcmp(addr, "127.0.0.1") != 0 && strcmp(addr, "::1") != 0 &&
-	       strcmp(addr, "0.0.0.0") != 0 && strcmp(addr, "::") != 0;
+	return *addr && strncmp(addr, "127.", 4) != 0 && strcmp(addr, "::1") != 0 &&
+	       strcmp(addr, "0.0.0.0") != 0 && strcmp(addr, "::") != 0 &&
+	       !leaks_cloud_metadata(addr);
+}
+
+/* An IP address named in code that could be somewhere else on the
+ * internet: not loopback, unspecified, link-local or a private network
+ * (10/8, 172.16/12, 192.168/16), which code names as defaults and
+ * examples. */
+static bool public_ip(const char *a)
+{
+	unsigned b1 = 0, b2 = 0;
+
+	if (!strchr(a, '.'))
+		return strcmp(a, "::1") != 0 && strcmp(a, "::") != 0 && strncasecmp(a, "fe80:", 5) != 0;
+	if (sscanf(a, "%u.%u", &b1, &b2) != 2)
+		return false;
+	return b1 != 127 && b1 != 0 && b1 != 10 && !(b1 == 169 && b2 == 254) &&
+	       !(b1 == 172 && b2 >= 16 && b2 < 32) && !(b1 == 192 && b2 == 168);
 }
 
 /* A request target shaped like a drop: a webhook or bot API, an upload or
@@ -439,7 +465,10 @@ static void write_outside(const char *path, enum path_class cls, float *f)
 		f[P_write_persist]++;
 	if (cls == PATH_DOCUMENTS)
 		f[P_write_documents]++;
-	if (strstr(path, "/node_modules/"))
+	/* another package's files; node_modules/.vite, .cache and the like are
+	 * tools' caches, not packages */
+	const char *nm = strstr(path, "/node_modules/");
+	if (nm && nm[14] != '.')
 		f[P_write_other_pkg]++;
 }
 
@@ -471,7 +500,9 @@ static void phase_files(const struct ctx *c, const json_t *ph, float *f)
 		}
 		if (has_flag(fl, "delete")) {
 			f[P_delete_count]++;
-			if (!own)
+			/* a file the phase wrote and deleted is its own temporary
+			 * file (written, then renamed over the real one) */
+			if (!own && !wrote)
 				f[P_delete_outside]++;
 		}
 		if (wrote && has_flag(fl, "exec"))
@@ -892,7 +923,8 @@ static void static_features(const json_t *st, float *out)
 	remote_dep_features(json_object_get(st, "remote_deps"), out);
 	capability_features(json_object_get(st, "capability_counts"), out);
 	out[G_static_url_hosts] = (float)json_array_size(json_object_get(st, "url_hosts"));
-	out[G_static_url_ips] = (float)json_array_size(json_object_get(st, "ips"));
+	json_array_foreach (json_object_get(st, "ips"), i, v)
+		out[G_static_url_ips] += (float)public_ip(json_string_value(v) ? json_string_value(v) : "");
 	json_array_foreach (json_object_get(st, "url_hosts"), i, v)
 		out[G_static_url_service] += (float)dest_is_service(json_string_value(v));
 }
@@ -984,7 +1016,7 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 		}
 		/* a phase's rows count the target's own events (own.h) */
 		json_t *own = own_phase(report, ph), *deps = own_dep_network(report, ph);
-		for (size_t k = 0; k < NPHASES; k++)
+		for (size_t k = 1; k < NPHASES; k++)
 			if (!strcmp(str(ph, "name"), phase_table[k].name))
 				phase_features(&c, own, block[1 + k]);
 		g[G_dep_install_net] += (float)json_array_size(deps);
@@ -993,6 +1025,10 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 		if (!strcmp(str(ph, "name"), "browser"))
 			page_features(json_object_get(report, "canaries"), ph, g);
 	}
+	for (size_t r = 0; r < ROW__COUNT; r++)
+		for (size_t k = 1; k < NPHASES; k++)
+			if (block[1 + k][r] > block[ANY_BLOCK][r])
+				block[ANY_BLOCK][r] = block[1 + k][r];
 	static_features(json_object_get(report, "static"), g);
 	g[G_n_domains] = (float)json_object_size(domains);
 	g[G_n_ips] = (float)json_object_size(ips);
@@ -1007,4 +1043,29 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
 			out[i] = isnan(out[i]) ? 0.0f : copysignf(FLT_MAX, out[i]);
 	}
 	return 0;
+}
+
+const char *features_phase_of(const json_t *report, const char *feature)
+{
+	size_t pl = strcspn(feature, ".");
+	const char *best = NULL;
+	float *v, top = 0.0f;
+	char name[128];
+
+	if (strncmp(feature, phase_table[0].name, pl) != 0 || phase_table[0].name[pl] != '\0' ||
+	    !feature[pl])
+		return NULL;
+	pthread_once(&vec_once, init_vec);
+	v = xcalloc(nvec, sizeof(*v));
+	if (features_extract(report, v, NULL, 0) == 0)
+		for (size_t k = 1; k < NPHASES; k++) {
+			snprintf(name, sizeof(name), "%s.%s", phase_table[k].name, feature + pl + 1);
+			int i = features_index(name);
+			if (i >= 0 && v[i] > top) {
+				top = v[i];
+				best = phase_table[k].name;
+			}
+		}
+	free(v);
+	return best;
 }

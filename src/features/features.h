@@ -104,4 +104,9 @@ bool features_for_model(size_t i);
  * with one line in |err| for a report that is not a snare report. */
 int features_extract(const json_t *report, float *out, char *err, size_t errlen);
 
+/* For a feature of the "any" block ("any.canary_hits": a row's largest
+ * value over the phases), the phase where it reaches it ("install"), or
+ * NULL: another feature, or the row is 0 in every phase. */
+const char *features_phase_of(const json_t *report, const char *feature);
+
 #endif

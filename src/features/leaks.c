@@ -239,6 +239,11 @@ enum dest_class dest_classify(const struct dest_ctx *dc, const char *host, bool 
 {
 	if (under_any(host, SERVICES))
 		return DEST_SERVICE;
+	/* the cloud's instance metadata service, which cloud SDKs ask for the
+	 * region and the instance's identity: a well-known service of the
+	 * machine's own platform, not a bare address data is sent to */
+	if (leaks_cloud_metadata(host))
+		return DEST_CDN;
 	if (is_ip(host))
 		return DEST_RAW_IP;
 	if (related(dc->meta, dc->nmeta, host))
@@ -249,6 +254,13 @@ enum dest_class dest_classify(const struct dest_ctx *dc, const char *host, bool 
 	if (code_urls && related(dc->code, dc->ncode, host))
 		return DEST_RELATED;
 	return DEST_UNRELATED;
+}
+
+bool leaks_cloud_metadata(const char *host)
+{
+	return !strcmp(host, "169.254.169.254") || !strcasecmp(host, "fd00:ec2::254") ||
+	       !strcasecmp(host, "metadata.google.internal") ||
+	       !strcasecmp(host, "metadata.goog") || !strcmp(host, "169.254.170.2");
 }
 
 const char *leaks_event_host(const json_t *e)
@@ -536,6 +548,9 @@ static void canary_leaks(const json_t *report, const struct dest_ctx *dc, const 
 		const char *where = s(h, "where");
 		if (!strcmp(where, "command")) /* on a command line: not sent yet */
 			continue;
+		/* to this machine: nothing left it */
+		if (loopback(*s(h, "hostname") ? s(h, "hostname") : s(h, "address")))
+			continue;
 		struct leak *l = add(f);
 		l->what = s(h, "canary");
 		l->source = canary_source(report, l->what);
@@ -704,6 +719,8 @@ static void sent_leaks(const struct needles *nd, const struct dest_ctx *dc, cons
 				     .port = json_integer_value(json_object_get(v, "port")),
 				     .script = s(v, "script"),
 				     .entry = ++f->entries};
+		if (loopback(proto.host) || loopback(s(v, "address")))
+			continue; /* to this machine: nothing left it */
 		proto.cls = dest_classify(dc, proto.host, false);
 		if (n)
 			search(nd, (const char *)buf, n, proto, f);

@@ -72,4 +72,9 @@ void leaks_destinations(const struct dest_ctx *dc, const json_t *ph, float *coun
 /* The host a socket, capture or DNS entry talks to, or "". */
 const char *leaks_event_host(const json_t *e);
 
+/* Whether |host| is a cloud's instance metadata service (169.254.169.254,
+ * metadata.google.internal ...): cloud SDKs ask it for the region and the
+ * instance's identity, so it is no bare address that data is sent to. */
+bool leaks_cloud_metadata(const char *host);
+
 #endif

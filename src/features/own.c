@@ -253,10 +253,32 @@ struct own {
 	json_t *paths; /* path -> 1: the target's own access seen, 2: only others' */
 };
 
+/* The browser phase's page posts its own orders and logins to its own
+ * hosts (src/run/harness/browser.js: ORIGIN and API), with the page's
+ * wallet address and fields in them: the page's traffic, not the
+ * package's, unless the package rewrote it (browser.page_rewrites). */
+static bool page_own(const json_t *e)
+{
+	return !strncmp(str(e, "call"), "page: ", 6) && host_under(event_host(e), "acme-corp.io");
+}
+
+/* The execute phase calls functions with arguments of its own
+ * (src/run/harness/index.js): a URL under example.com and the project's
+ * path among them.  A request a called function makes to that URL is
+ * the function doing what it was asked, with what it was given. */
+static bool harness_own(const json_t *e)
+{
+	return (!strncmp(str(e, "call"), "execute: ", 9) || !strcmp(str(e, "script"), "execute")) &&
+	       host_under(event_host(e), "example.com");
+}
+
 static bool is_own(struct own *o, const json_t *e)
 {
 	const char *pkg = event_package(&o->tree, e);
 	enum tool t;
+
+	if (page_own(e) || harness_own(e))
+		return false;
 
 	if (*pkg && strcmp(pkg, o->target) != 0)
 		return false;
@@ -306,9 +328,14 @@ static json_t *filter_files(struct own *o, const json_t *ph)
 static bool all_own(const char *target, const json_t *ph)
 {
 	static const char *const lists[] = {"processes", "commands"};
+	static const char *const traffic[] = {"sent", "canary_hits", "sockets"};
 	size_t i;
 	json_t *e;
 
+	for (size_t l = 0; l < 3; l++)
+		json_array_foreach (json_object_get(ph, traffic[l]), i, e)
+			if (page_own(e) || harness_own(e))
+				return false;
 	json_array_foreach (json_object_get(ph, "steps"), i, e)
 		if (strcmp(str(e, "package"), target) != 0)
 			return false;

@@ -49,7 +49,8 @@ static const struct rule rules[] = {
 	{"~/.local/share/TelegramDesktop/*", PATH_BROWSER},
 	{"*/.env", PATH_ENVFILE},
 	{"*/.env.*", PATH_ENVFILE},
-	{"/etc/passwd", PATH_SYSTEM},
+	/* not /etc/passwd: glibc reads it for every getpwuid(), so
+	 * os.userInfo() and os.homedir() read it */
 	{"/etc/shadow", PATH_SYSTEM},
 	{"/proc/*/environ", PATH_SYSTEM},
 	{"~/.bash_history", PATH_HISTORY},

@@ -3,12 +3,16 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <jansson.h>
 
 #include "features/features.h"
 #include "features/paths.h"
+#include "util/base64.h"
+#include "util/xalloc.h"
 
 static const char REPORT[] =
 	"{\"schema\":\"snare.report/1\",\"package\":{\"name\":\"evil\",\"version\":\"1.0.0\"},"
@@ -37,7 +41,7 @@ static const char REPORT[] =
 	"{\"name\":\"import\",\"status\":\"timeout\",\"steps\":[],\"commands\":[],\"files\":[],\"dns\":[],"
 	"\"sockets\":[],\"sent\":[],\"canary_hits\":[],\"signals\":[],\"denied\":[],\"timeline\":[]}]}";
 
-static float f[512];
+static float f[1024];
 
 static float get(const char *name)
 {
@@ -53,7 +57,7 @@ static int setup(void **state)
 	char err[128];
 	(void)state;
 	assert_non_null(r);
-	assert_true(features_count() <= 512);
+	assert_true(features_count() <= 1024);
 	assert_int_equal(features_extract(r, f, err, sizeof(err)), 0);
 	json_decref(r);
 	return 0;
@@ -136,7 +140,7 @@ static void test_conn_hosts(void **state)
 		"{\"syscall\":\"bind\",\"family\":\"ipv4\",\"address\":\"0.0.0.0\",\"port\":8080}]}]}";
 	json_error_t je;
 	json_t *r = json_loads(report, 0, &je);
-	float x[512];
+	float x[1024];
 	char err[128];
 	(void)state;
 	assert_non_null(r);
@@ -175,7 +179,7 @@ static void test_probes(void **state)
 		"{\"hostname\":\"registry.npmjs.org\",\"types\":[\"A\"]}]}]}";
 	json_error_t je;
 	json_t *r = json_loads(report, 0, &je);
-	float x[512];
+	float x[1024];
 	char err[128];
 	(void)state;
 	assert_non_null(r);
@@ -185,8 +189,8 @@ static void test_probes(void **state)
 	assert_true(x[features_index("install.dns_nxdomain")] == 1);
 	assert_true(x[features_index("import.read_probe")] == 0);
 	/* model columns since schema 3 */
-	assert_true(features_for_model((size_t)features_index("install.read_probe")));
-	assert_true(features_for_model((size_t)features_index("install.dns_nxdomain")));
+	assert_true(features_for_model((size_t)features_index("any.read_probe")));
+	assert_true(features_for_model((size_t)features_index("any.dns_nxdomain")));
 }
 
 static void test_not_a_report(void **state)
@@ -209,7 +213,9 @@ static void test_path_classes(void **state)
 	assert_int_equal(
 		path_classify("/home/a/.config/discord/Local Storage/leveldb/0.ldb", "/home/a"),
 		PATH_DISCORD);
-	assert_int_equal(path_classify("/etc/passwd", "/home/a"), PATH_SYSTEM);
+	assert_int_equal(path_classify("/etc/shadow", "/home/a"), PATH_SYSTEM);
+	/* glibc's getpwuid() reads it for os.userInfo() */
+	assert_int_equal(path_classify("/etc/passwd", "/home/a"), PATH_OTHER);
 	assert_int_equal(path_classify("/home/a/.config/systemd/user/x.service", "/home/a"),
 			 PATH_PERSIST);
 	assert_int_equal(path_classify("/usr/lib/node_modules/npm/index.js", "/home/a"),
@@ -244,7 +250,7 @@ static void test_browser_page(void **state)
 		"\"clipboard\":[{\"op\":\"read\"},{\"op\":\"write\"}]}}]}";
 	json_error_t je;
 	json_t *r = json_loads(report, 0, &je);
-	float x[512];
+	float x[1024];
 	char err[128];
 	(void)state;
 	assert_non_null(r);
@@ -263,6 +269,77 @@ static void test_browser_page(void **state)
 	json_decref(r);
 }
 
+/* What is not the package's, or not evidence: the harness's own traffic
+ * (a called function fetching the URL it was given, the page posting to
+ * its own API), sends to this machine, the cloud's metadata service,
+ * temporary files, tools' caches under node_modules, private addresses
+ * named in code.  The same send to another host is a leak. */
+static void test_not_evidence(void **state)
+{
+	static const char report[] =
+		"{\"schema\":\"snare.report/1\",\"package\":{\"name\":\"p\"},"
+		"\"environment\":{\"home\":\"/home/alex\",\"user\":\"alex\",\"hostname\":\"h\"},"
+		"\"static\":{\"ips\":[\"127.0.0.1\",\"10.1.2.3\",\"192.168.0.9\",\"169.254.169.254\","
+		"\"203.0.113.5\"]},"
+		"\"canaries\":[{\"name\":\"wallet_address\",\"value\":\"0xabc\"}],"
+		"\"phases\":[{\"name\":\"execute\",\"status\":\"ok\","
+		"\"sent\":[{\"protocol\":\"tcp\",\"address\":\"93.184.216.34\",\"port\":443,"
+		"\"hostname\":\"api.example.com\",\"call\":\"execute: get()\",\"script\":\"execute\","
+		"\"data_base64\":\"EXAMPLE\"},"
+		"{\"protocol\":\"tcp\",\"address\":\"127.0.0.1\",\"port\":80,\"hostname\":\"localhost\","
+		"\"script\":\"execute\",\"data_base64\":\"LOCAL\"}],"
+		"\"sockets\":[{\"syscall\":\"connect\",\"family\":\"ipv4\",\"address\":\"169.254.169.254\","
+		"\"port\":80,\"result\":0}],"
+		"\"files\":[{\"path\":\"/home/alex/.expo/state.json.tmp1\",\"flags\":[\"create\",\"write\","
+		"\"delete\"]},{\"path\":\"/home/alex/projects/app/node_modules/.vite/deps/a.js\","
+		"\"flags\":[\"create\",\"write\"]}]},"
+		"{\"name\":\"browser\",\"status\":\"ok\",\"canary_hits\":[{\"canary\":\"wallet_address\","
+		"\"where\":\"sent\",\"hostname\":\"api.acme-corp.io\",\"port\":443,\"call\":\"page: fetch\"}]},"
+		"{\"name\":\"import\",\"status\":\"ok\","
+		"\"sent\":[{\"protocol\":\"tcp\",\"address\":\"198.51.100.7\",\"port\":443,"
+		"\"hostname\":\"c.evil.test\",\"script\":\"import\",\"data_base64\":\"EVIL\"}]}]}";
+	char *text = xstrdup(report), *at;
+	float x[1024];
+	char err[128];
+	json_error_t je;
+	(void)state;
+
+	while ((at = strstr(text, "EXAMPLE")) || (at = strstr(text, "LOCAL")) ||
+	       (at = strstr(text, "EVIL"))) {
+		/* the same request in each capture: the project's path */
+		static const char *const host[] = {"api.example.com", "localhost", "c.evil.test"};
+		int k = at[1] == 'X' ? 0 : at[0] == 'L' ? 1 : 2;
+		char raw[128];
+		size_t n = (size_t)snprintf(raw, sizeof(raw),
+					    "GET /home/alex/projects/app HTTP/1.1\r\nHost: %s\r\n\r\n",
+					    host[k]);
+		char *b64 = base64_encode(raw, n);
+		size_t word = strlen(k == 0 ? "EXAMPLE" : k == 1 ? "LOCAL" : "EVIL");
+		char *next = xasprintf("%.*s%s%s", (int)(at - text), text, b64, at + word);
+		free(b64);
+		free(text);
+		text = next;
+	}
+	json_t *r = json_loads(text, 0, &je);
+	free(text);
+	assert_non_null(r);
+	assert_int_equal(features_extract(r, x, err, sizeof(err)), 0);
+	assert_true(x[features_index("execute.sent_identity")] == 0);
+	assert_true(x[features_index("browser.canary_hits")] == 0);
+	assert_true(x[features_index("execute.conn_raw_ip")] == 0);
+	assert_true(x[features_index("execute.dest_raw_ip")] == 0);
+	assert_true(x[features_index("execute.delete_outside")] == 0);
+	assert_true(x[features_index("execute.write_other_pkg")] == 0);
+	assert_true(x[features_index("static.url_ips")] == 1);
+	/* the control: the same request to another host leaks */
+	assert_true(x[features_index("import.sent_identity")] == 1);
+	assert_true(x[features_index("any.sent_identity")] == 1);
+	assert_string_equal(features_phase_of(r, "any.sent_identity"), "import");
+	assert_null(features_phase_of(r, "import.sent_identity"));
+	assert_null(features_phase_of(r, "any.canary_hits"));
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_probes),
 		cmocka_unit_test(test_not_a_report),
 		cmocka_unit_test(test_path_classes),
+		cmocka_unit_test(test_not_evidence),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -21,7 +21,7 @@ static char path[64];
 
 static int setup(void **state)
 {
-	int k = features_index("install.canary_hits");
+	int k = features_index("any.canary_hits");
 	(void)state;
 	ncols = features_count();
 	X = calloc(ROWS * ncols, sizeof(float));
@@ -65,7 +65,7 @@ static void test_train_predict_save_load(void **state)
 		sum += contribs[(ncols + 1) + j];
 	assert_true(fabs(1.0 / (1.0 + exp(-sum)) - prob[1]) < 1e-3);
 	/* the planted column carries the decision */
-	int k = features_index("install.canary_hits");
+	int k = features_index("any.canary_hits");
 	assert_true(contribs[(ncols + 1) + (size_t)k] > 1.0f);
 	model_set_threshold(m, 0.3);
 	assert_int_equal(model_save(m, path, err, sizeof(err)), 0);
@@ -139,7 +139,7 @@ static void test_monotone(void **state)
 	struct train_params p;
 	char err[256];
 	float *T = calloc(ROWS * ncols, sizeof(float)), t[ROWS], s[6];
-	int anti = features_index("install.cmd_interp"), sig = features_index("static.eval");
+	int anti = features_index("any.cmd_interp"), sig = features_index("static.eval");
 	(void)state;
 
 	for (size_t i = 0; i < ROWS; i++) {
@@ -189,9 +189,9 @@ static void test_augment(void **state)
 {
 	float x[2 * 1024] = {0}, lab[2] = {0, 1}, *Xa, *ya;
 	size_t n = features_count();
-	int failed = features_index("install.cmd_failed"),
+	int failed = features_index("any.cmd_failed"),
 	    lines = features_index("static.long_lines"), maxl = features_index("static.max_line"),
-	    canary = features_index("install.canary_hits");
+	    canary = features_index("any.canary_hits");
 	(void)state;
 
 	assert_true(2 * n <= sizeof(x) / sizeof(x[0]));
