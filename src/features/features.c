@@ -53,7 +53,7 @@ static const struct {
 	const char *name;
 	bool in_model;
 } phase_table[] = {
-	{"any", true},	   {"install", false}, {"import", false},
+	{"any", true},	    {"install", false}, {"import", false},
 	{"prepare", false}, {"execute", false}, {"browser", false},
 };
 #define NPHASES (sizeof(phase_table) / sizeof(phase_table[0]))
@@ -322,7 +322,8 @@ static bool public_ip(const char *a)
 	unsigned b1 = 0, b2 = 0;
 
 	if (!strchr(a, '.'))
-		return strcmp(a, "::1") != 0 && strcmp(a, "::") != 0 && strncasecmp(a, "fe80:", 5) != 0;
+		return strcmp(a, "::1") != 0 && strcmp(a, "::") != 0 &&
+		       strncasecmp(a, "fe80:", 5) != 0;
 	if (sscanf(a, "%u.%u", &b1, &b2) != 2)
 		return false;
 	return b1 != 127 && b1 != 0 && b1 != 10 && !(b1 == 169 && b2 == 254) &&
@@ -924,7 +925,8 @@ static void static_features(const json_t *st, float *out)
 	capability_features(json_object_get(st, "capability_counts"), out);
 	out[G_static_url_hosts] = (float)json_array_size(json_object_get(st, "url_hosts"));
 	json_array_foreach (json_object_get(st, "ips"), i, v)
-		out[G_static_url_ips] += (float)public_ip(json_string_value(v) ? json_string_value(v) : "");
+		out[G_static_url_ips] +=
+			(float)public_ip(json_string_value(v) ? json_string_value(v) : "");
 	json_array_foreach (json_object_get(st, "url_hosts"), i, v)
 		out[G_static_url_service] += (float)dest_is_service(json_string_value(v));
 }
@@ -1059,7 +1061,8 @@ const char *features_phase_of(const json_t *report, const char *feature)
 	v = xcalloc(nvec, sizeof(*v));
 	if (features_extract(report, v, NULL, 0) == 0)
 		for (size_t k = 1; k < NPHASES; k++) {
-			snprintf(name, sizeof(name), "%s.%s", phase_table[k].name, feature + pl + 1);
+			snprintf(name, sizeof(name), "%s.%s", phase_table[k].name,
+				 feature + pl + 1);
 			int i = features_index(name);
 			if (i >= 0 && v[i] > top) {
 				top = v[i];

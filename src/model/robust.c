@@ -51,12 +51,12 @@ static const struct {
 	float add, at_least;
 	unsigned copies;
 } AUGMENT[] = {
-	{"n_commands", 4, 0, AUG_STEPS},	 {"static.scripts", 1, 0, AUG_STEPS},
-	{"any.cmd_total", 4, 0, AUG_STEPS},	 {"any.cmd_shell", 2, 0, AUG_STEPS},
-	{"any.cmd_failed", 2, 0, AUG_STEPS}, {"any.stdout_bytes", 2048, 0, AUG_STEPS},
-	{"static.code_files", 20, 0, AUG_CODE},	 {"static.code_kb", 256, 0, AUG_CODE},
-	{"static.long_lines", 4, 0, AUG_CODE},	 {"static.max_line", 0, 20000, AUG_CODE},
-	{"static.url_hosts", 3, 0, AUG_CODE},	 {"static.env_refs", 4, 0, AUG_CODE},
+	{"n_commands", 4, 0, AUG_STEPS},	{"static.scripts", 1, 0, AUG_STEPS},
+	{"any.cmd_total", 4, 0, AUG_STEPS},	{"any.cmd_shell", 2, 0, AUG_STEPS},
+	{"any.cmd_failed", 2, 0, AUG_STEPS},	{"any.stdout_bytes", 2048, 0, AUG_STEPS},
+	{"static.code_files", 20, 0, AUG_CODE}, {"static.code_kb", 256, 0, AUG_CODE},
+	{"static.long_lines", 4, 0, AUG_CODE},	{"static.max_line", 0, 20000, AUG_CODE},
+	{"static.url_hosts", 3, 0, AUG_CODE},	{"static.env_refs", 4, 0, AUG_CODE},
 };
 
 size_t model_augment(const float *X, const float *y, size_t nrows, float **Xa, float **ya)

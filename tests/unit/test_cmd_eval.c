@@ -66,8 +66,7 @@ static int setup(void **state)
 {
 	size_t n = features_count();
 	float *x = calloc(n, sizeof(float));
-	int canary = features_index("any.canary_hits"),
-	    exec = features_index("any.exec_written");
+	int canary = features_index("any.canary_hits"), exec = features_index("any.exec_written");
 	(void)state;
 
 	if (tmpdir_make(dir, "cmd-eval") < 0)

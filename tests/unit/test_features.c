@@ -310,9 +310,9 @@ static void test_not_evidence(void **state)
 		static const char *const host[] = {"api.example.com", "localhost", "c.evil.test"};
 		int k = at[1] == 'X' ? 0 : at[0] == 'L' ? 1 : 2;
 		char raw[128];
-		size_t n = (size_t)snprintf(raw, sizeof(raw),
-					    "GET /home/alex/projects/app HTTP/1.1\r\nHost: %s\r\n\r\n",
-					    host[k]);
+		size_t n = (size_t)snprintf(
+			raw, sizeof(raw),
+			"GET /home/alex/projects/app HTTP/1.1\r\nHost: %s\r\n\r\n", host[k]);
 		char *b64 = base64_encode(raw, n);
 		size_t word = strlen(k == 0 ? "EXAMPLE" : k == 1 ? "LOCAL" : "EVIL");
 		char *next = xasprintf("%.*s%s%s", (int)(at - text), text, b64, at + word);

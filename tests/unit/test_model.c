@@ -189,9 +189,8 @@ static void test_augment(void **state)
 {
 	float x[2 * 1024] = {0}, lab[2] = {0, 1}, *Xa, *ya;
 	size_t n = features_count();
-	int failed = features_index("any.cmd_failed"),
-	    lines = features_index("static.long_lines"), maxl = features_index("static.max_line"),
-	    canary = features_index("any.canary_hits");
+	int failed = features_index("any.cmd_failed"), lines = features_index("static.long_lines"),
+	    maxl = features_index("static.max_line"), canary = features_index("any.canary_hits");
 	(void)state;
 
 	assert_true(2 * n <= sizeof(x) / sizeof(x[0]));
