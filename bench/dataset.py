@@ -222,8 +222,12 @@ judged = 0
 with open(args.out, 'w') as f, open(args.judge_out if args.longtail else os.devnull, 'w') as jf:
     f.write(header + '\n')
     jf.write(header + '\n')
-    for (kind, label, family, tgz, h), out, group in rows:
-        line, err = features_of(out, tgz, label, family, group)
+    def extract(row):
+        (kind, label, family, tgz, h), out, group = row
+        return row, features_of(out, tgz, label, family, group)
+    with cf.ThreadPoolExecutor(args.j) as ex:
+        extracted = list(ex.map(extract, rows))
+    for ((kind, label, family, tgz, h), out, group), (line, err) in extracted:
         if line is None:
             errors.append((out, err))
         elif kind == 'longtail' and judging(out):
