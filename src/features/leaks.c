@@ -602,13 +602,12 @@ static int hexv(int c)
 	return isdigit(c) ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* The labels of |name| left of its last two, joined, decoded as hex,
- * base32 and base64url into |out| (each decoding after the other, NUL
- * separated).  Returns the length. */
-static size_t dns_decode(const char *name, char *out, size_t cap)
+/* The labels of |name| left of its last two, joined into |out| (|cap|
+ * bytes), lowered or as sent; the length, or 0 when there are fewer than
+ * three labels. */
+static size_t dns_join(const char *name, bool lower, char *out, size_t cap)
 {
-	char joined[512];
-	size_t labels = 1, n = 0, o = 0, keep;
+	size_t labels = 1, n = 0, keep;
 	const char *p;
 
 	for (p = name; *p; p++)
@@ -619,29 +618,46 @@ static size_t dns_decode(const char *name, char *out, size_t cap)
 	for (p = name; *p && keep; p++) {
 		if (*p == '.')
 			keep--;
-		else if (n + 1 < sizeof(joined))
-			joined[n++] = (char)tolower((unsigned char)*p);
+		else if (n + 1 < cap && lower)
+			out[n++] = (char)tolower((unsigned char)*p);
+		else if (n + 1 < cap)
+			out[n++] = *p;
 	}
-	joined[n] = '\0';
-	/* hex, from either parity */
+	out[n] = '\0';
+	return n;
+}
+
+/* |in| decoded as hex from both parities, each NUL-terminated, appended
+ * at |out| + |o|; the new length. */
+static size_t hex_both(const char *in, size_t n, char *out, size_t o, size_t cap)
+{
 	for (size_t start = 0; start < 2; start++) {
 		int hi = -1;
 		for (size_t i = start; i < n && o + 2 < cap; i++) {
-			int v = hexv(joined[i]);
+			int v = hexv(in[i]);
 			if (v < 0)
 				continue;
-			if (hi < 0)
+			if (hi < 0) {
 				hi = v;
-			else
-				out[o++] = (char)(hi << 4 | v), hi = -1;
+			} else {
+				out[o++] = (char)(hi << 4 | v);
+				hi = -1;
+			}
 		}
 		out[o++] = '\0';
 	}
-	/* base32 */
+	return o;
+}
+
+/* |in| (lowered) decoded as base32, NUL-terminated, appended at |out| +
+ * |o|; the new length. */
+static size_t base32_lower(const char *in, size_t n, char *out, size_t o, size_t cap)
+{
 	unsigned long long acc = 0;
 	int bits = 0;
+
 	for (size_t i = 0; i < n && o + 2 < cap; i++) {
-		int c = (unsigned char)joined[i];
+		int c = (unsigned char)in[i];
 		int v = c >= 'a' && c <= 'z' ? c - 'a' : c >= '2' && c <= '7' ? c - 24 : -1;
 		if (v < 0)
 			continue;
@@ -653,16 +669,23 @@ static size_t dns_decode(const char *name, char *out, size_t cap)
 		}
 	}
 	out[o++] = '\0';
+	return o;
+}
+
+/* The labels of |name| left of its last two, joined, decoded as hex,
+ * base32 and base64url into |out| (each decoding after the other, NUL
+ * separated).  Returns the length. */
+static size_t dns_decode(const char *name, char *out, size_t cap)
+{
+	char joined[512], orig[512];
+	size_t n = dns_join(name, true, joined, sizeof(joined)), o = 0, m;
+
+	if (n == 0)
+		return 0;
+	o = hex_both(joined, n, out, o, cap);
+	o = base32_lower(joined, n, out, o, cap);
 	/* base64url, as the name was sent (resolvers keep the case) */
-	char orig[512];
-	size_t m = 0;
-	keep = labels - 2;
-	for (p = name; *p && keep; p++) {
-		if (*p == '.')
-			keep--;
-		else if (m + 1 < sizeof(orig))
-			orig[m++] = *p;
-	}
+	m = dns_join(name, false, orig, sizeof(orig));
 	if (o < cap) {
 		ssize_t d = base64_decode(orig, m - m % 4, (unsigned char *)out + o, cap - o);
 		if (d > 0 && (size_t)d <= cap - o)
