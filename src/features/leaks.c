@@ -702,6 +702,22 @@ static bool encoded_label(const char *name);
  * (|buf|, |n| bytes decoded): data hidden in a custom header
  * ("x-session-id: <base64 of a key>").  Every stealer names its drop in
  * its code: the code's hosts do not excuse it. */
+/* Headers whose value is an opaque token by design: credentials a
+ * client holds for its own service, cache validators, trace ids. */
+static bool token_header(const char *line)
+{
+	static const char *const names[] = {
+		"authorization:", "proxy-authorization:", "cookie:", "if-none-match:",
+		"if-match:", "etag:", "traceparent:", "tracestate:", "baggage:", "sentry-trace:",
+		"x-request-id:", "x-correlation-id:", "x-amz-", "x-goog-", "x-ms-", "x-api-key:",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strncasecmp(line, names[i], strlen(names[i])))
+			return true;
+	return false;
+}
+
 static bool capture_run(const struct dest_ctx *dc, const json_t *v, const unsigned char *buf,
 			size_t n)
 {
@@ -721,9 +737,20 @@ static bool capture_run(const struct dest_ctx *dc, const json_t *v, const unsign
 	char *end = strstr(head, "\r\n\r\n");
 	if (end)
 		*end = '\0';
-	/* the request line's target is counted from "requests" */
-	char *headers = strstr(head, "\r\n");
-	return headers && encoded_run(headers);
+	/* the request line's target is counted from "requests"; then each
+	 * header but those that carry opaque tokens by their nature */
+	for (char *line = strstr(head, "\r\n"); line; line = strstr(line, "\r\n")) {
+		line += 2;
+		char *eol = strstr(line, "\r\n");
+		if (eol)
+			*eol = '\0';
+		bool run = !token_header(line) && encoded_run(line);
+		if (eol)
+			*eol = '\r';
+		if (run)
+			return true;
+	}
+	return false;
 }
 
 static void sent_leaks(const struct needles *nd, const struct dest_ctx *dc, const json_t *ph,

@@ -253,13 +253,15 @@ struct own {
 	json_t *paths; /* path -> 1: the target's own access seen, 2: only others' */
 };
 
-/* The browser phase's page posts its own orders and logins to its own
- * hosts (src/run/harness/browser.js: ORIGIN and API), with the page's
- * wallet address and fields in them: the page's traffic, not the
- * package's, unless the package rewrote it (browser.page_rewrites). */
+/* The browser phase's page is a shop of the sandbox's made-up company
+ * (src/run/harness/browser.js: ORIGIN and API, also in the home's .env
+ * and .npmrc): it posts its own orders and logins there, with the page's
+ * wallet address and fields in them, and relative requests go there.
+ * Traffic to the company's own hosts is the page's, not a leak, unless
+ * the package rewrote it (browser.page_rewrites). */
 static bool page_own(const json_t *e)
 {
-	return !strncmp(str(e, "call"), "page: ", 6) && host_under(event_host(e), "acme-corp.io");
+	return host_under(event_host(e), "acme-corp.io");
 }
 
 /* The execute phase calls functions with arguments of its own
