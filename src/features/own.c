@@ -264,14 +264,14 @@ static bool page_own(const json_t *e)
 	return host_under(event_host(e), "acme-corp.io");
 }
 
-/* The execute phase calls functions with arguments of its own
- * (src/run/harness/index.js): a URL under example.com and the project's
- * path among them.  A request a called function makes to that URL is
- * the function doing what it was asked, with what it was given. */
+/* The execute and browser phases call functions with arguments of their
+ * own (src/run/harness/index.js): a URL under example.com and the
+ * project's path among them.  A request a called function makes to that
+ * URL is the function doing what it was asked, with what it was given.
+ * example.com is reserved (RFC 2606): no attacker receives data there. */
 static bool harness_own(const json_t *e)
 {
-	return (!strncmp(str(e, "call"), "execute: ", 9) || !strcmp(str(e, "script"), "execute")) &&
-	       host_under(event_host(e), "example.com");
+	return host_under(event_host(e), "example.com");
 }
 
 static bool is_own(struct own *o, const json_t *e)
