@@ -707,9 +707,14 @@ static bool encoded_label(const char *name);
 static bool token_header(const char *line)
 {
 	static const char *const names[] = {
-		"authorization:", "proxy-authorization:", "cookie:", "if-none-match:",
-		"if-match:", "etag:", "traceparent:", "tracestate:", "baggage:", "sentry-trace:",
-		"x-request-id:", "x-correlation-id:", "x-amz-", "x-goog-", "x-ms-", "x-api-key:",
+		"authorization:", "proxy-authorization:",
+		"cookie:",	  "if-none-match:",
+		"if-match:",	  "etag:",
+		"traceparent:",	  "tracestate:",
+		"baggage:",	  "sentry-trace:",
+		"x-request-id:",  "x-correlation-id:",
+		"x-amz-",	  "x-goog-",
+		"x-ms-",	  "x-api-key:",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
