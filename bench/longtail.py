@@ -86,27 +86,29 @@ def sha(s):
 
 # ---------------------------------------------------------------- sample
 
-def packument_check(spec):
-    """None if |spec| is usable, else why not.  The registry's document of
-    the pinned version (GET REGISTRY/NAME/VERSION, what `npm view` reads)
-    must exist and not be deprecated."""
+def version_doc(spec):
+    """(document, None) of the registry's document of the pinned version
+    (GET REGISTRY/NAME/VERSION, what `npm view` reads), or (None, why)."""
     name, _, version = spec.rpartition('@')
     url = '%s/%s/%s' % (REGISTRY, urllib.parse.quote(name, safe='@'), urllib.parse.quote(version))
     for attempt in range(3):
         try:
             with urllib.request.urlopen(url, timeout=30) as r:
-                v = json.load(r)
-            break
+                return json.load(r), None
         except urllib.error.HTTPError as e:
             if e.code == 404:
-                return 'not in the registry'
+                return None, 'not in the registry'
             err = 'HTTP %d' % e.code
         except (urllib.error.URLError, OSError, ValueError) as e:
             err = str(e)
         time.sleep(2 * (attempt + 1))
-    else:
-        return 'registry read failed: ' + err[:120]
-    if not isinstance(v, dict) or v.get('version') != version:
+    return None, 'registry read failed: ' + err[:120]
+
+
+def usable(spec, v):
+    """None if the document |v| of |spec| is usable, else why not: it must
+    be that version and not be deprecated or a placeholder."""
+    if not isinstance(v, dict) or v.get('version') != spec.rpartition('@')[2]:
         return 'version not in the packument'
     if v.get('deprecated'):
         return 'deprecated'
@@ -117,6 +119,12 @@ def packument_check(spec):
     if '-security' in v['version'] or 'security holding package' in str(v.get('description') or '').lower():
         return 'security placeholder'
     return None
+
+
+def packument_check(spec):
+    """None if |spec| is usable, else why not."""
+    v, why = version_doc(spec)
+    return why if v is None else usable(spec, v)
 
 
 def candidates():
@@ -218,26 +226,17 @@ def sample(n):
 
 
 def install_time_scripts(spec):
-    """The install-time work the registry's document of |spec| declares
-    (preinstall, install, postinstall; gypfile), or None if unreadable."""
-    name, _, version = spec.rpartition('@')
-    url = '%s/%s/%s' % (REGISTRY, urllib.parse.quote(name, safe='@'), urllib.parse.quote(version))
-    for attempt in range(3):
-        try:
-            with urllib.request.urlopen(url, timeout=30) as r:
-                v = json.load(r)
-            if not isinstance(v, dict) or v.get('deprecated'):
-                return []
-            scripts = v.get('scripts') if isinstance(v.get('scripts'), dict) else {}
-            out = [k for k in ('preinstall', 'install', 'postinstall') if k in scripts]
-            return out + (['gypfile'] if v.get('gypfile') else [])
-        except urllib.error.HTTPError as e:
-            if e.code == 404:
-                return []
-        except (urllib.error.URLError, OSError, ValueError):
-            pass
-        time.sleep(2 * (attempt + 1))
-    return None
+    """The install-time work the registry's document of a usable |spec|
+    declares (preinstall, install, postinstall; gypfile): [] for none or an
+    unusable version, None if the document could not be read."""
+    v, why = version_doc(spec)
+    if v is None:
+        return [] if why == 'not in the registry' else None
+    if usable(spec, v) is not None:
+        return []
+    scripts = v.get('scripts') if isinstance(v.get('scripts'), dict) else {}
+    out = [k for k in ('preinstall', 'install', 'postinstall') if k in scripts]
+    return out + (['gypfile'] if v.get('gypfile') else [])
 
 
 def sample_scripts(n, exclude_list):
@@ -264,7 +263,7 @@ def sample_scripts(n, exclude_list):
             specs = ['%s@%s' % (nm, ver) for nm, ver, _, _ in batch]
             for s_, kinds in zip(specs, ex.map(install_time_scripts, specs)):
                 looked += 1
-                if kinds and len(picked) < n and packument_check(s_) is None:
+                if kinds and len(picked) < n:
                     picked.append((s_, kinds))
             sys.stderr.write('\r%d/%d with install-time scripts, %d looked at ' % (len(picked), n, looked))
     sys.stderr.write('\n')

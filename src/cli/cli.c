@@ -42,6 +42,33 @@ int cli_parse_rate(const char *s, double *v)
 	return end == s || *end || !(*v >= 0 && *v < 1) ? -1 : 0;
 }
 
+int cli_learn_opt(int c, const char *arg, struct train_params *p, double *target_fpr,
+		  const char **fpr_family)
+{
+	switch (c) {
+	case 'j':
+		p->nthread = atoi(arg);
+		return 1;
+	case 'A':
+		p->augment = true;
+		return 1;
+	case 'M':
+		p->monotone = false;
+		return 1;
+	case 'P':
+		if (cli_parse_rate(arg, target_fpr) < 0) {
+			cli_error("invalid --target-fpr '%s' (a rate in [0, 1), e.g. 0.002)", arg);
+			return -1;
+		}
+		return 1;
+	case 'F':
+		*fpr_family = arg;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 struct model *cli_load_model(const char *path)
 {
 	char guess[PATH_MAX + 64], err[512];

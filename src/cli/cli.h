@@ -41,6 +41,13 @@ int cli_parse_secs(const char *s, unsigned *ms);
 /* Parses a rate in [0, 1) ("0.002"): 0, or -1 for anything else. */
 int cli_parse_rate(const char *s, double *v);
 
+struct train_params;
+/* The learning options train and eval share: -j, --augment (A),
+ * --no-monotone (M), --target-fpr (P), --fpr-family (F).  1 if |c| is
+ * one of them (|arg| stored), 0 if not, or -1 after printing the error. */
+int cli_learn_opt(int c, const char *arg, struct train_params *p, double *target_fpr,
+		  const char **fpr_family);
+
 struct batch_progress;
 /* Draws a batch's progress bar on stderr (a struct batch's |progress|);
  * the last call clears it. */

@@ -316,7 +316,7 @@ static int parse_eval_opts(int argc, char **argv, struct eval_opts *o)
 		{"fpr-family", required_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, learn;
 
 	*o = (struct eval_opts){.threshold = 0.5,
 				.k = 5,
@@ -352,31 +352,19 @@ static int parse_eval_opts(int argc, char **argv, struct eval_opts *o)
 		case 'S':
 			o->scores = optarg;
 			break;
-		case 'j':
-			o->p.nthread = atoi(optarg);
-			break;
-		case 'A':
-			o->p.augment = true;
-			break;
-		case 'M':
-			o->p.monotone = false;
-			break;
 		case 'L':
 			o->lofo = false;
 			break;
 		case 'H':
 			o->holdout = optarg;
 			break;
-		case 'P':
-			if (cli_parse_rate(optarg, &o->target_fpr) < 0)
-				return cli_error("invalid --target-fpr '%s' (a rate in [0, 1), "
-						 "e.g. 0.002)",
-						 optarg);
-			break;
-		case 'F':
-			o->fpr_family = optarg;
-			break;
 		default:
+			if ((learn = cli_learn_opt(c, optarg, &o->p, &o->target_fpr,
+						   &o->fpr_family)) != 0) {
+				if (learn < 0)
+					return 2;
+				break;
+			}
 			fputs("usage: snare eval TABLE [--folds K] [--roc roc.svg] [--scores FILE] [--threshold P]\n"
 			      "                  [--augment] [--no-monotone] [--no-lofo] [--holdout TABLE]\n"
 			      "                  [--target-fpr P] [--fpr-family F]\n"

@@ -121,7 +121,7 @@ static int parse_train_opts(int argc, char **argv, struct train_opts *o)
 		{"fpr-family", required_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, learn;
 
 	*o = (struct train_opts){.output = "model.json",
 				 .threshold = 0.5,
@@ -149,25 +149,13 @@ static int parse_train_opts(int argc, char **argv, struct train_opts *o)
 			if (!(o->threshold > 0 && o->threshold < 1))
 				return cli_error("invalid threshold '%s'", optarg);
 			break;
-		case 'j':
-			o->p.nthread = atoi(optarg);
-			break;
-		case 'A':
-			o->p.augment = true;
-			break;
-		case 'M':
-			o->p.monotone = false;
-			break;
-		case 'P':
-			if (cli_parse_rate(optarg, &o->target_fpr) < 0)
-				return cli_error("invalid --target-fpr '%s' (a rate in [0, 1), "
-						 "e.g. 0.002)",
-						 optarg);
-			break;
-		case 'F':
-			o->fpr_family = optarg;
-			break;
 		default:
+			if ((learn = cli_learn_opt(c, optarg, &o->p, &o->target_fpr,
+						   &o->fpr_family)) != 0) {
+				if (learn < 0)
+					return 2;
+				break;
+			}
 			fputs("usage: snare train TABLE [-o model.json] [--rounds N] [--depth N] [--eta X]\n"
 			      "                   [--threshold P | --target-fpr P [--fpr-family F]]\n"
 			      "                   [--augment] [--no-monotone]\n",
