@@ -304,13 +304,11 @@ static void dns_labels(const char *host, float *f)
 	}
 }
 
-/* An address that is not this machine (loopback, unspecified) nor the
- * cloud's metadata service (leaks.h). */
+/* An address that is not this machine nor the cloud's metadata service
+ * (leaks.h). */
 static bool is_ip_literal_dest(const char *addr)
 {
-	return *addr && strncmp(addr, "127.", 4) != 0 && strcmp(addr, "::1") != 0 &&
-	       strcmp(addr, "0.0.0.0") != 0 && strcmp(addr, "::") != 0 &&
-	       !leaks_cloud_metadata(addr);
+	return *addr && !leaks_loopback(addr) && !leaks_cloud_metadata(addr);
 }
 
 /* An IP address named in code that could be somewhere else on the
@@ -565,7 +563,10 @@ static void phase_sockets(const json_t *ph, float *f, double *t_first_net)
 		if (json_array_size(json_object_get(v, "hostnames")) == 0 &&
 		    is_ip_literal_dest(str(v, "address")))
 			f[P_conn_raw_ip]++;
-		if (port != 80 && port != 443)
+		/* A port of this machine is a local service (an X display
+		 * probed by a browser library, a daemon of the package's
+		 * own), not a remote listener. */
+		if (port != 80 && port != 443 && !leaks_loopback(str(v, "address")))
 			f[P_conn_nonstd_port]++;
 		char key[96];
 		snprintf(key, sizeof(key), "%s:%d", str(v, "address"), port);

@@ -137,8 +137,10 @@ static bool is_ip(const char *h)
 	return digits;
 }
 
-static bool loopback(const char *h)
+bool leaks_loopback(const char *h)
 {
+	if (!strncasecmp(h, "::ffff:", 7))
+		h += 7;
 	return !strncmp(h, "127.", 4) || !strcmp(h, "::1") || !strcmp(h, "0.0.0.0") ||
 	       !strcmp(h, "::") || !strcasecmp(h, "localhost");
 }
@@ -298,7 +300,7 @@ void leaks_destinations(const struct dest_ctx *dc, const json_t *ph, float *coun
 				       (strcmp(fam, "ipv4") != 0 && strcmp(fam, "ipv6") != 0)))
 				continue;
 			if (json_integer_value(json_object_get(e, "port")) == 53 || !*h ||
-			    loopback(h))
+			    leaks_loopback(h))
 				continue;
 			for (size_t k = 0; k < nseen && !dup; k++)
 				dup = !strcasecmp(seen[k], h);
@@ -549,7 +551,7 @@ static void canary_leaks(const json_t *report, const struct dest_ctx *dc, const 
 		if (!strcmp(where, "command")) /* on a command line: not sent yet */
 			continue;
 		/* to this machine: nothing left it */
-		if (loopback(*s(h, "hostname") ? s(h, "hostname") : s(h, "address")))
+		if (leaks_loopback(*s(h, "hostname") ? s(h, "hostname") : s(h, "address")))
 			continue;
 		struct leak *l = add(f);
 		l->what = s(h, "canary");
@@ -774,7 +776,7 @@ static void sent_leaks(const struct needles *nd, const struct dest_ctx *dc, cons
 				     .port = json_integer_value(json_object_get(v, "port")),
 				     .script = s(v, "script"),
 				     .entry = ++f->entries};
-		if (loopback(proto.host) || loopback(s(v, "address")))
+		if (leaks_loopback(proto.host) || leaks_loopback(s(v, "address")))
 			continue; /* to this machine: nothing left it */
 		proto.cls = dest_classify(dc, proto.host, false);
 		if (n)

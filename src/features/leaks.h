@@ -77,4 +77,8 @@ const char *leaks_event_host(const json_t *e);
  * instance's identity, so it is no bare address that data is sent to. */
 bool leaks_cloud_metadata(const char *host);
 
+/* |host| (a name or an address, IPv4-mapped too) is this machine:
+ * localhost, loopback or unspecified. */
+bool leaks_loopback(const char *host);
+
 #endif

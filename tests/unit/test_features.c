@@ -289,7 +289,9 @@ static void test_not_evidence(void **state)
 		"{\"protocol\":\"tcp\",\"address\":\"127.0.0.1\",\"port\":80,\"hostname\":\"localhost\","
 		"\"script\":\"execute\",\"data_base64\":\"LOCAL\"}],"
 		"\"sockets\":[{\"syscall\":\"connect\",\"family\":\"ipv4\",\"address\":\"169.254.169.254\","
-		"\"port\":80,\"result\":0}],"
+		"\"port\":80,\"result\":0},{\"syscall\":\"connect\",\"family\":\"ipv4\","
+		"\"address\":\"127.0.0.1\",\"port\":6000,\"result\":-111},{\"syscall\":\"connect\","
+		"\"family\":\"ipv6\",\"address\":\"::ffff:127.0.0.1\",\"port\":6379,\"result\":0}],"
 		"\"files\":[{\"path\":\"/home/alex/.expo/state.json.tmp1\",\"flags\":[\"create\",\"write\","
 		"\"delete\"]},{\"path\":\"/home/alex/projects/app/node_modules/.vite/deps/a.js\","
 		"\"flags\":[\"create\",\"write\"]}]},"
@@ -327,6 +329,7 @@ static void test_not_evidence(void **state)
 	assert_true(x[features_index("execute.sent_identity")] == 0);
 	assert_true(x[features_index("browser.canary_hits")] == 0);
 	assert_true(x[features_index("execute.conn_raw_ip")] == 0);
+	assert_true(x[features_index("execute.conn_nonstd_port")] == 0);
 	assert_true(x[features_index("execute.dest_raw_ip")] == 0);
 	assert_true(x[features_index("execute.delete_outside")] == 0);
 	assert_true(x[features_index("execute.write_other_pkg")] == 0);
