@@ -104,6 +104,10 @@ void cli_print_verdict(const json_t *report, FILE *f)
 		json_real_value(json_object_get(v, "threshold")));
 	json_array_foreach (json_object_get(v, "degraded"), i, e)
 		fprintf(f, "  degraded: %s\n", json_string_value(json_object_get(e, "detail")));
+	e = json_object_get(v, "rule");
+	if (e)
+		fprintf(f, "  rule   %s (%s)\n", json_string_value(json_object_get(e, "text")),
+			json_string_value(json_object_get(e, "why")));
 	if (json_string_value(json_object_get(v, "summary")))
 		fprintf(f, "  %s\n", json_string_value(json_object_get(v, "summary")));
 	json_array_foreach (json_object_get(v, "explanations"), i, e)

@@ -16,6 +16,7 @@
 #include "eval/metrics.h"
 #include "features/features.h"
 #include "model/model.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 static const char *const BASELINE[] = {"n_commands", "n_domains", "n_ips"};
@@ -125,6 +126,41 @@ static void per_family(const struct table *t, const float *score, double thresho
 	for (size_t i = 0; i < t->nrows; i++)
 		if (t->y[i] > 0.5f && score[i] < threshold)
 			printf("missed: %s [%s] (p=%.3f)\n", t->id[i], t->family[i], score[i]);
+}
+
+/* The rows that meet a rule (features/rules.def), which score
+ * FEATURES_RULE_FLOOR whatever the trees say: how many of each family,
+ * and every benign one by name. */
+static void report_rules(const struct table *t)
+{
+	size_t mal = 0, ben = 0;
+	struct strbuf sb;
+
+	strbuf_init(&sb, 0);
+	for (size_t i = 0; i < t->nrows; i++) {
+		bool first = true;
+		for (size_t j = 0; j < i && first; j++)
+			first = strcmp(t->family[j], t->family[i]) != 0;
+		if (!first)
+			continue;
+		size_t k = 0;
+		for (size_t j = 0; j < t->nrows; j++)
+			k += !strcmp(t->family[j], t->family[i]) &&
+			     features_rule_hit(t->X + j * t->ncols) != NULL;
+		if (k)
+			strbuf_addf(&sb, "%s%s %zu", sb.len ? ", " : "", t->family[i], k);
+	}
+	for (size_t i = 0; i < t->nrows; i++)
+		if (features_rule_hit(t->X + i * t->ncols))
+			t->y[i] > 0.5f ? mal++ : ben++;
+	printf("\nrules (features/rules.def): met by %zu malicious and %zu benign rows%s%s%s\n",
+	       mal, ben, sb.len ? " (" : "", sb.len ? sb.buf : "", sb.len ? ")" : "");
+	for (size_t i = 0; i < t->nrows; i++) {
+		const struct features_rule *r = features_rule_hit(t->X + i * t->ncols);
+		if (r && t->y[i] < 0.5f)
+			printf("rule met by a benign row: %s (%s)\n", t->id[i], r->feature);
+	}
+	strbuf_release(&sb);
 }
 
 /* The false-positive rate on the benign rows of |family| at |threshold|,
@@ -496,6 +532,7 @@ int cmd_eval(int argc, char **argv)
 	}
 	report_metrics(full, base, ev->y, n, o.threshold);
 	per_family(ev, full, o.threshold);
+	report_rules(ev);
 	report_family_fpr(ev, full, o.threshold, o.fpr_family, o.target_fpr);
 	if (!separate && o.lofo && report_lofo(&tr, &p, o.threshold))
 		goto out;

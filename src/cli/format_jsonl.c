@@ -33,6 +33,8 @@ json_t *pkg_result_json(const struct pkg_result *r)
 		json_object_set(o, "evidence", json_object_get(r->verdict, "explanations"));
 		if (json_object_get(r->verdict, "summary"))
 			json_object_set(o, "summary", json_object_get(r->verdict, "summary"));
+		if (json_object_get(r->verdict, "rule"))
+			json_object_set(o, "rule", json_object_get(r->verdict, "rule"));
 		if (json_object_get(r->verdict, "degraded"))
 			json_object_set(o, "degraded", json_object_get(r->verdict, "degraded"));
 	}

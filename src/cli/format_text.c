@@ -30,6 +30,11 @@ void format_text(const struct pkg_result *r, size_t n, const struct format_args 
 						json_string_value(json_object_get(e, "detail")));
 			if (x->status != PKG_MALICIOUS)
 				continue;
+			e = json_object_get(x->verdict, "rule");
+			if (e)
+				fprintf(f, "%-11s  %5s  %s (%s)\n", "", "rule",
+					json_string_value(json_object_get(e, "text")),
+					json_string_value(json_object_get(e, "why")));
 			if (json_string_value(json_object_get(x->verdict, "summary")))
 				fprintf(f, "%-11s  %5s  %s\n", "", "",
 					json_string_value(json_object_get(x->verdict, "summary")));

@@ -1073,3 +1073,19 @@ const char *features_phase_of(const json_t *report, const char *feature)
 	free(v);
 	return best;
 }
+
+static const struct features_rule RULES[] = {
+#define RULE(row, least, text) {row, least, text},
+#include "features/rules.def"
+#undef RULE
+};
+
+const struct features_rule *features_rule_hit(const float *x)
+{
+	for (size_t i = 0; i < sizeof(RULES) / sizeof(RULES[0]); i++) {
+		int k = features_index(RULES[i].feature);
+		if (k >= 0 && x[k] >= RULES[i].min)
+			return &RULES[i];
+	}
+	return NULL;
+}

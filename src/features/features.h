@@ -109,4 +109,19 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
  * NULL: another feature, or the row is 0 in every phase. */
 const char *features_phase_of(const json_t *report, const char *feature);
 
+/* A behaviour that is malicious by itself (rules.def): the row of the
+ * "any" block, the least value that meets the rule, and what it means. */
+struct features_rule {
+	const char *feature;
+	float min;
+	const char *why;
+};
+
+/* The probability a package that meets a rule gets: at or above every
+ * threshold a model can have (they lie in (0, 1)). */
+#define FEATURES_RULE_FLOOR 1.0f
+
+/* The first rule |x| (features_count() floats) meets, or NULL. */
+const struct features_rule *features_rule_hit(const float *x);
+
 #endif

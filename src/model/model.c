@@ -286,6 +286,10 @@ int model_predict(const struct model *m, const float *X, size_t nrows, float *pr
 		goto out;
 	}
 	memcpy(prob, out, nrows * sizeof(float));
+	/* A rule met outranks the trees (features/rules.def). */
+	for (size_t i = 0; i < nrows; i++)
+		if (features_rule_hit(X + i * n))
+			prob[i] = FEATURES_RULE_FLOOR;
 	if (contribs) {
 		if (XGBoosterPredict(m->booster, d, 4, 0, 0, &len, &out) ||
 		    len != nrows * (m->ncols + 1)) {

@@ -72,6 +72,8 @@ struct model *model_load(const char *path, char *err, size_t errlen);
  * floats each); |contribs| (may be NULL) receives nrows x
  * (features_count() + 1) SHAP contributions (log-odds; 0 for a feature
  * the model does not have; the last column of each row is the bias).
+ * A row that meets a rule (features_rule_hit) gets FEATURES_RULE_FLOOR
+ * whatever the trees say; its contributions stay the trees'.
  * 0 or -1 with |err|. */
 int model_predict(const struct model *m, const float *X, size_t nrows, float *prob, float *contribs,
 		  char *err, size_t errlen);

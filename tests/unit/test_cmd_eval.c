@@ -67,6 +67,7 @@ static int setup(void **state)
 	size_t n = features_count();
 	float *x = calloc(n, sizeof(float));
 	int canary = features_index("any.canary_hits"), exec = features_index("any.exec_written");
+	int persist = features_index("any.write_persist");
 	(void)state;
 
 	if (tmpdir_make(dir, "cmd-eval") < 0)
@@ -81,6 +82,7 @@ static int setup(void **state)
 		snprintf(id, sizeof(id), "p%d@1.0.0", i);
 		x[canary] = (float)(i % 2) * (float)(1 + i % 3);
 		x[exec] = i % 4 == 3;
+		x[persist] = i % 8 == 3; /* half the droppers meet a rule */
 		table_write_row(f, id, i % 2,
 				i % 4 == 1    ? "stealer"
 				: i % 4 == 3  ? "dropper"
@@ -210,6 +212,8 @@ static void test_eval_sections(void **state)
 	/* held out, the droppers are still caught by their canaries */
 	assert_non_null(strstr(out, "\ndropper                          15        15   100.0%\n"));
 	assert_non_null(strstr(out, "\npooled                           30 "));
+	assert_non_null(strstr(out, "\nrules (features/rules.def): met by 8 malicious and 0 benign "
+				    "rows (dropper 8)\n"));
 	assert_non_null(strstr(out, "0 of 30 malicious rows score lower in 0 of 90 copies "
 				    "(largest drop 0.0000); 0 detected at 0.500 are missed in a "
 				    "copy\n"));

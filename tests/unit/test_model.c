@@ -16,6 +16,8 @@
 #define ROWS 200
 
 static float *X, y[ROWS];
+static const char *const RULE_ROWS[] = {"any.write_persist", "any.cmd_persist",
+					"any.write_documents", "any.delete_outside", NULL};
 static size_t ncols;
 static char path[64];
 
@@ -31,6 +33,9 @@ static int setup(void **state)
 		for (size_t j = 0; j < ncols; j++)
 			X[i * ncols + j] = (float)(rand() % 3);
 		X[i * ncols + (size_t)k] = y[i] > 0 ? 1.0f + (float)(rand() % 3) : 0.0f;
+		/* no rule met: the trees alone decide */
+		for (const char *const *r = RULE_ROWS; *r; r++)
+			X[i * ncols + (size_t)features_index(*r)] = 0.0f;
 	}
 	snprintf(path, sizeof(path), "/tmp/snare-test-model-%d.json", (int)getpid());
 	return 0;
@@ -83,6 +88,45 @@ static void test_train_predict_save_load(void **state)
 	float p2[2];
 	assert_int_equal(model_predict(m, X, 2, p2, NULL, err, sizeof(err)), 0);
 	assert_true(fabs(p2[1] - prob[1]) < 1e-6);
+	model_free(m);
+}
+
+/* A rule met outranks the trees: probability 1 whatever they say, with the
+ * trees' contributions kept; a value under the rule's least does not. */
+static void test_rules(void **state)
+{
+	struct train_params p;
+	char err[256];
+	float row[1024], prob, contribs[1025];
+	(void)state;
+
+	train_params_default(&p);
+	p.rounds = 20;
+	p.nthread = 1;
+	struct model *m = model_train(X, y, ROWS, ncols, &p, "{}", err, sizeof(err));
+	assert_non_null(m);
+	memcpy(row, X, ncols * sizeof(float)); /* row 0: benign */
+	assert_null(features_rule_hit(row));
+	assert_int_equal(model_predict(m, row, 1, &prob, NULL, err, sizeof(err)), 0);
+	assert_true(prob < 0.2f);
+
+	row[features_index("any.delete_outside")] = 2;
+	assert_null(features_rule_hit(row));
+	row[features_index("any.delete_outside")] = 3;
+	const struct features_rule *r = features_rule_hit(row);
+	assert_non_null(r);
+	assert_string_equal(r->feature, "any.delete_outside");
+	assert_string_equal(r->why,
+			    "sabotage: deletes files outside the project that it did not create");
+	assert_int_equal(model_predict(m, row, 1, &prob, contribs, err, sizeof(err)), 0);
+	assert_true(prob == FEATURES_RULE_FLOOR);
+	/* the first rule of the table wins */
+	row[features_index("any.write_persist")] = 1;
+	assert_string_equal(features_rule_hit(row)->feature, "any.write_persist");
+	/* a row of another block does not meet a rule of the "any" block */
+	memcpy(row, X, ncols * sizeof(float));
+	row[features_index("install.write_persist")] = 5;
+	assert_null(features_rule_hit(row));
 	model_free(m);
 }
 
@@ -214,6 +258,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_train_predict_save_load),
+		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_missing_model),
 		cmocka_unit_test(test_malformed_model),
 		cmocka_unit_test(test_wrong_width),
