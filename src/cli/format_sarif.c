@@ -102,9 +102,9 @@ static json_t *sarif_rule(void)
 	return json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s, s:s}, s:{s:s}, s:{s:[s], s:s}}",
 			 "id", RULE_ID, "name", "MaliciousPackage", "shortDescription", "text",
 			 "Package behaves like malware when installed or imported",
-			 "fullDescription", "text", full, "help", "text", help, "markdown",
-			 help_md, "defaultConfiguration", "level", "error", "properties", "tags",
-			 "security", "precision", "high");
+			 "fullDescription", "text", full, "help", "text", help, "markdown", help_md,
+			 "defaultConfiguration", "level", "error", "properties", "tags", "security",
+			 "precision", "high");
 }
 
 json_t *results_sarif(const struct pkg_result *r, size_t n, const char *command)
@@ -178,8 +178,8 @@ json_t *results_sarif(const struct pkg_result *r, size_t n, const char *command)
 		"tool", "driver", "name", "snare", "version", SNARE_VERSION, "semanticVersion",
 		SNARE_VERSION, "rules", sarif_rule(), "invocations", "executionSuccessful",
 		s.errors == 0, "commandLine", cmd, "toolExecutionNotifications", notes, "results",
-		results, "properties", "partial", s.errors || s.not_scanned || s.partial, "packages",
-		(json_int_t)s.total, "malicious", (json_int_t)s.malicious, "benign",
+		results, "properties", "partial", s.errors || s.not_scanned || s.partial,
+		"packages", (json_int_t)s.total, "malicious", (json_int_t)s.malicious, "benign",
 		(json_int_t)s.benign, "notJudged", (json_int_t)s.partial, "failed",
 		(json_int_t)s.errors, "notScanned", (json_int_t)s.not_scanned);
 	free(cmd);
