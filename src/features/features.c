@@ -407,6 +407,29 @@ struct ctx {
 	struct dest_ctx *dc;
 };
 
+bool features_command_counts(const char *row, const json_t *command)
+{
+	static const struct {
+		const char *row;
+		const char *const *names;
+	} classes[] = {
+		{"cmd_shell", SHELLS},	  {"cmd_net", NETTOOLS},    {"cmd_recon", RECON},
+		{"cmd_persist", PERSIST}, {"cmd_encode", ENCODE},   {"cmd_build", BUILD},
+		{"cmd_interp", INTERP},	  {"cmd_foreign", FOREIGN},
+	};
+	const char *path = str(command, "path");
+	const char *a0 = json_string_value(json_array_get(json_object_get(command, "argv"), 0));
+	const char *b = base(a0 && *a0 ? a0 : path);
+
+	if (!strcmp(row, "cmd_failed"))
+		return json_integer_value(json_object_get(command, "result")) != 0 ||
+		       json_is_string(json_object_get(command, "result"));
+	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if (!strcmp(row, classes[i].row))
+			return in_list(b, classes[i].names);
+	return true;
+}
+
 static void phase_commands(const json_t *ph, float *f)
 {
 	size_t i;
