@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/format.h"
+#include "explain/explain.h"
 #include "util/strbuf.h"
 #include "util/version.h"
 
@@ -118,10 +119,12 @@ json_t *results_sarif(const struct pkg_result *r, size_t n, const char *command)
 		utf8_inplace((char *)pkg_result_id(&r[i], id, sizeof(id)));
 		if (r[i].status == PKG_MALICIOUS) {
 			double p = json_real_value(json_object_get(r[i].verdict, "probability"));
+			char prob[16];
 			json_t *res;
 
 			format_evidence(&r[i], ev, sizeof(ev), 3);
-			snprintf(msg, sizeof(msg), "%s is malicious (probability %.3f)%s%s", id, p,
+			explain_probability(prob, sizeof(prob), p);
+			snprintf(msg, sizeof(msg), "%s is malicious (probability %s)%s%s", id, prob,
 				 ev[0] ? ": " : "", ev);
 			utf8_inplace(msg);
 			res = json_pack(
