@@ -90,6 +90,10 @@ void format_evidence(const struct pkg_result *r, char *buf, size_t len, size_t m
 
 		if (!t || c <= 0 || k == max || off >= len)
 			continue;
+		/* the chain's row says the summary again */
+		if (json_string_value(json_object_get(r->verdict, "summary")) &&
+		    strstr(t, json_string_value(json_object_get(r->verdict, "summary"))))
+			continue;
 		off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? "; " : "", t);
 		k++;
 	}

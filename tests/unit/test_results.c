@@ -586,6 +586,14 @@ static void test_summary_leads(void **state)
 	format_evidence(&r, buf, sizeof(buf), 1);
 	assert_string_equal(buf, "reads ~/.npmrc, then sends its npm_token (plain) to x.test:80 "
 				 "[install, steal.js]; sends npm_token to x.test [install]");
+	/* the chain's row, which says the summary again, is left out */
+	json_object_set_new(json_array_get(json_object_get(r.verdict, "explanations"), 0), "text",
+			    json_string("leaks secrets or identifying data: reads ~/.npmrc, then "
+					"sends its npm_token (plain) to x.test:80 [install, "
+					"steal.js]"));
+	format_evidence(&r, buf, sizeof(buf), 1);
+	assert_string_equal(buf, "reads ~/.npmrc, then sends its npm_token (plain) to x.test:80 "
+				 "[install, steal.js]; reads ~/.npmrc [install]");
 	o = pkg_result_json(&r);
 	assert_string_equal(json_string_value(json_object_get(o, "summary")),
 			    json_string_value(json_object_get(r.verdict, "summary")));
