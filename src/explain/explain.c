@@ -157,27 +157,50 @@ static void add_value(struct strbuf *sb, const char *name, size_t n, float value
 	strbuf_addstr(sb, buf);
 }
 
-/* |n| bytes of a sentence with its placeholders filled in for |value|. */
+/* |n| bytes of text with its {placeholders} filled in for |value|. */
+static void render_values(struct strbuf *sb, const char *t, size_t n, float value)
+{
+	const char *end = t + n;
+
+	while (t < end) {
+		const char *close = *t == '{' ? memchr(t, '}', (size_t)(end - t)) : NULL;
+
+		if (close) {
+			add_value(sb, t + 1, (size_t)(close - t - 1), value);
+			t = close + 1;
+		} else {
+			strbuf_add(sb, t++, 1);
+		}
+	}
+}
+
+/* |n| bytes of a sentence for |value|: each [one|many] resolved, then the
+ * placeholders filled in. */
 static void render(struct strbuf *sb, const char *t, size_t n, float value)
 {
 	const char *end = t + n;
 
 	while (t < end) {
-		const char *close = memchr(t, *t == '{' ? '}' : ']', (size_t)(end - t));
-		const char *bar = *t == '[' && close ? memchr(t, '|', (size_t)(close - t)) : NULL;
+		size_t plain = strcspn(t, "[");
+		const char *close, *bar;
 
-		if (*t == '{' && close) {
-			add_value(sb, t + 1, (size_t)(close - t - 1), value);
-			t = close + 1;
-		} else if (bar) {
-			if (value == 1)
-				render(sb, t + 1, (size_t)(bar - t - 1), value);
-			else
-				render(sb, bar + 1, (size_t)(close - bar - 1), value);
-			t = close + 1;
-		} else {
-			strbuf_add(sb, t++, 1);
+		if (plain > (size_t)(end - t))
+			plain = (size_t)(end - t);
+		render_values(sb, t, plain, value);
+		t += plain;
+		if (t >= end)
+			break;
+		close = memchr(t, ']', (size_t)(end - t));
+		bar = close ? memchr(t, '|', (size_t)(close - t)) : NULL;
+		if (!bar) {
+			render_values(sb, t, (size_t)(end - t), value);
+			break;
 		}
+		if (value == 1)
+			render_values(sb, t + 1, (size_t)(bar - t - 1), value);
+		else
+			render_values(sb, bar + 1, (size_t)(close - bar - 1), value);
+		t = close + 1;
 	}
 }
 
@@ -630,7 +653,7 @@ static void chain_sentence(struct strbuf *sb, const json_t *report, const json_t
 	}
 	where_to(sb, l);
 	strbuf_addf(sb, " [%s", s(ph, "name"));
-	if (*l->script && strcmp(step_file(ph, l->script, file, sizeof(file)), s(ph, "name")))
+	if (*l->script && strcmp(step_file(ph, l->script, file, sizeof(file)), s(ph, "name")) != 0)
 		strbuf_addf(sb, ", %s", file);
 	strbuf_addstr(sb, "]");
 }
