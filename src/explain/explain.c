@@ -365,12 +365,15 @@ static void read_then_net(struct strbuf *sb, const json_t *ph, const char *home)
 	first_dest(sb, ph);
 }
 
-static void lookups(struct strbuf *sb, const json_t *ph)
+/* The phase's DNS names that count in |row| ("dns_txt": asked for TXT). */
+static void lookups(struct strbuf *sb, const json_t *ph, const char *row)
 {
 	size_t i, n = 0;
 	json_t *v;
 
 	json_array_foreach (json_object_get(ph, "dns"), i, v) {
+		if (!features_lookup_counts(row, v))
+			continue;
 		if (n < 3) {
 			sep(sb, n);
 			add_cut(sb, s(v, "hostname"), CUT_WIDTH);
@@ -843,6 +846,8 @@ static void add_evidence(struct strbuf *sb, const json_t *report, const json_t *
 			 enum feature_evidence kind, const char *feature, float value)
 {
 	const char *home = s(json_object_get(report, "environment"), "home");
+	/* the row's name without its block: "cmd_net" of "any.cmd_net" */
+	const char *row = strchr(feature, '.') ? strchr(feature, '.') + 1 : feature;
 
 	switch (kind) {
 	case FEATURE_EV_NONE:
@@ -857,7 +862,7 @@ static void add_evidence(struct strbuf *sb, const json_t *report, const json_t *
 		run_items(sb, report, "sockets");
 		break;
 	case FEATURE_EV_COMMANDS:
-		commands(sb, ph, strchr(feature, '.') ? strchr(feature, '.') + 1 : feature);
+		commands(sb, ph, row);
 		break;
 	case FEATURE_EV_CANARIES:
 		canaries(sb, ph);
@@ -866,7 +871,7 @@ static void add_evidence(struct strbuf *sb, const json_t *report, const json_t *
 		read_then_net(sb, ph, home);
 		break;
 	case FEATURE_EV_LOOKUPS:
-		lookups(sb, ph);
+		lookups(sb, ph, row);
 		break;
 	case FEATURE_EV_CONNECTS:
 		connects(sb, ph, CONN_ANY);

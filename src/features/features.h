@@ -112,6 +112,10 @@ int features_extract(const json_t *report, float *out, char *err, size_t errlen)
  * for a row that counts every command. */
 bool features_command_counts(const char *row, const json_t *command);
 
+/* The same for |lookup|, an entry of a phase's "dns" ("dns_service": a
+ * name under an OAST, webhook, paste or tunnel service). */
+bool features_lookup_counts(const char *row, const json_t *lookup);
+
 /* For a feature of the "any" block ("any.canary_hits": a row's largest
  * value over the phases), the phase where it reaches it ("install"), or
  * NULL: another feature, or the row is 0 in every phase. */

@@ -391,6 +391,8 @@ static const char SOCKETS[] =
 	"'hostnames':['beacon.example']},"
 	"{'syscall':'connect','family':'ipv4','address':'127.0.0.1','port':8022,'hostnames':[],"
 	"'result':'ECONNREFUSED'}],"
+	"'dns':[{'hostname':'registry.npmjs.org','types':['A']},"
+	"{'hostname':'x.oast.fun','types':['TXT']}],"
 	"'sent':[{'hostname':'beacon.example','address':'198.18.0.1','port':80,'size':1234567,"
 	"'kind':'http','http':{'method':'POST','target':'/collect'}}]}]}";
 
@@ -423,6 +425,10 @@ static void test_rendered_lines(void **state)
 	/* only the commands of the row's class */
 	lines_are(r, "install.cmd_recon", 1,
 		  "runs 1 recon command (whoami, uname, id...): 'whoami' [install]");
+	/* only the names of the row */
+	lines_are(r, "install.dns_txt", 1, "asks for 1 TXT record: x.oast.fun [install]");
+	lines_are(r, "install.dns_count", 2,
+		  "looks up 2 names: registry.npmjs.org, x.oast.fun [install]");
 	/* a byte count and a count */
 	lines_are(r, "install.sent_bytes", 1234567,
 		  "sends 1.2 MiB: 1.2 MiB to beacon.example:80 (POST /collect) [install]");
