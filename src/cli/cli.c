@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "explain/explain.h"
 #include "model/model.h"
 #include "scan/scan.h"
 
@@ -93,14 +94,15 @@ void cli_print_verdict(const json_t *report, FILE *f)
 	json_t *e;
 
 	const char *label = json_string_value(json_object_get(v, "label"));
+	char prob[16];
 
-	fprintf(f, "%s  %s@%s  probability %.3f (threshold %.3f)\n",
+	explain_probability(prob, sizeof(prob), json_real_value(json_object_get(v, "probability")));
+	fprintf(f, "%s  %s@%s  probability %s (threshold %.3f)\n",
 		!strcmp(label, "malicious") ? "MALICIOUS"
 		: !strcmp(label, "partial") ? "PARTIAL (not judged)"
 					    : "benign",
 		json_string_value(json_object_get(pkg, "name")),
-		json_string_value(json_object_get(pkg, "version")),
-		json_real_value(json_object_get(v, "probability")),
+		json_string_value(json_object_get(pkg, "version")), prob,
 		json_real_value(json_object_get(v, "threshold")));
 	json_array_foreach (json_object_get(v, "degraded"), i, e)
 		fprintf(f, "  degraded: %s\n", json_string_value(json_object_get(e, "detail")));

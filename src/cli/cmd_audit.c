@@ -226,19 +226,6 @@ static int parse_opts(int argc, char **argv, struct audit_opts *o)
 	return 0;
 }
 
-/* "snare audit --format sarif ." for SARIF's invocation (|argv| starts
- * with the command's name). */
-static char *command_line(int argc, char **argv)
-{
-	struct strbuf sb;
-
-	strbuf_init(&sb, 4096);
-	strbuf_addstr(&sb, "snare");
-	for (int i = 0; i < argc; i++)
-		strbuf_addf(&sb, " %s", argv[i]);
-	return strbuf_detach(&sb, NULL);
-}
-
 int cmd_audit(int argc, char **argv)
 {
 	struct audit_opts o;
@@ -250,12 +237,18 @@ int cmd_audit(int argc, char **argv)
 	struct strbuf title;
 	char **paths = NULL, err[1024], line[512];
 	size_t npaths = 0, nlf = 0, n = 0, *todo = NULL, ntodo = 0;
+	/* SARIF's invocation: the words as given, before getopt reorders them */
+	char *cmd = format_command_line(program_invocation_name, argc, argv);
 	int rc = parse_opts(argc, argv, &o);
 
-	if (rc)
+	if (rc) {
+		free(cmd);
 		return rc == 1 ? 0 : rc;
-	if (find_lockfiles(optind < argc ? argv[optind] : ".", &paths, &npaths))
+	}
+	if (find_lockfiles(optind < argc ? argv[optind] : ".", &paths, &npaths)) {
+		free(cmd);
 		return 2;
+	}
 	lfs = xcalloc(npaths, sizeof(*lfs));
 	rc = 2;
 	for (; nlf < npaths; nlf++) {
@@ -295,9 +288,7 @@ int cmd_audit(int argc, char **argv)
 	strbuf_addstr(&title, "snare audit:");
 	for (size_t i = 0; i < nlf; i++)
 		strbuf_addf(&title, "%s %s (%s)", i ? "," : "", lfs[i].path, lfs[i].format);
-	char *cmd = command_line(argc, argv);
 	results_print(r, n, o.batch.format, title.buf, cmd, stdout);
-	free(cmd);
 	strbuf_release(&title);
 	fflush(stdout);
 	results_count(r, n, &sum);
@@ -319,5 +310,6 @@ out:
 		free(paths[i]);
 	free(paths);
 	strvec_clear(&args);
+	free(cmd);
 	return rc;
 }

@@ -63,6 +63,7 @@ struct scan_opts {
 	struct strvec env;
 	struct batch_opts batch;
 	const char *output, *model_path, *from;
+	char *command; /* the command line, for SARIF's invocation */
 	const char *timeout_arg[PHASE_COUNT], *seed_arg;
 	bool quiet, json_out, scan_only;
 	/* no option changes what the package sees, so its result may be
@@ -292,7 +293,7 @@ static void print_one(const char *target, const json_t *report, const struct sca
 		r.file = S_ISDIR(st.st_mode) ? xasprintf("%s/package.json", target)
 					     : xstrdup(target);
 	pkg_result_set_verdict(&r, json_incref(json_object_get(report, "verdict")), ORIGIN_SCAN);
-	results_print(&r, 1, o->batch.format, NULL, "snare scan", stdout);
+	results_print(&r, 1, o->batch.format, NULL, o->command, stdout);
 	pkg_result_release(&r);
 }
 
@@ -483,7 +484,7 @@ static int scan_many(char **targets, int ntargets, struct scan_opts *o)
 		if (scan_children(&ctx, r, todo, ntodo, &b, err, sizeof(err)) < 0)
 			cli_error("%s", err);
 	}
-	results_print(r, n, o->batch.format, NULL, "snare scan", stdout);
+	results_print(r, n, o->batch.format, NULL, o->command, stdout);
 	fflush(stdout);
 	results_count(r, n, &sum);
 	if (o->batch.format != FORMAT_TEXT && !o->quiet) {
@@ -503,11 +504,14 @@ out:
 
 static int trace_or_scan(int argc, char **argv, bool scan)
 {
-	struct scan_opts o = {.env = STRVEC_INIT};
+	/* the words as given, before getopt reorders them */
+	struct scan_opts o = {.env = STRVEC_INIT,
+			      .command = format_command_line(program_invocation_name, argc, argv)};
 	int rc = parse_opts(argc, argv, &o), ntargets = argc - optind;
 
 	if (rc) {
 		strvec_clear(&o.env);
+		free(o.command);
 		return rc == 1 ? 0 : rc;
 	}
 	if (scan && o.run.no_trace) {
@@ -525,6 +529,7 @@ static int trace_or_scan(int argc, char **argv, bool scan)
 		rc = scan_many(argv + optind, ntargets, &o);
 	}
 	strvec_clear(&o.env);
+	free(o.command);
 	return rc;
 }
 

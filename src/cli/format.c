@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/format.h"
+#include "util/strbuf.h"
 
 struct format {
 	const char *name;
@@ -89,9 +90,26 @@ void format_evidence(const struct pkg_result *r, char *buf, size_t len, size_t m
 
 		if (!t || c <= 0 || k == max || off >= len)
 			continue;
+		/* the chain's row says the summary again */
+		if (json_string_value(json_object_get(r->verdict, "summary")) &&
+		    strstr(t, json_string_value(json_object_get(r->verdict, "summary"))))
+			continue;
 		off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? "; " : "", t);
 		k++;
 	}
+}
+
+char *format_command_line(const char *prog, int argc, char *const *argv)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb, 0);
+	strbuf_add_shell_word(&sb, prog && *prog ? prog : "snare");
+	for (int i = 0; i < argc; i++) {
+		strbuf_addstr(&sb, " ");
+		strbuf_add_shell_word(&sb, argv[i]);
+	}
+	return strbuf_detach(&sb, NULL);
 }
 
 int results_exit_code(const struct results_summary *s, bool strict)

@@ -14,7 +14,8 @@
 /* What a writer is given besides the results. */
 struct format_args {
 	const char *title;   /* heads the text table; NULL: none */
-	const char *command; /* the command line, for SARIF's invocation; NULL: "snare" */
+	const char *command; /* the command line (format_command_line()), for SARIF's
+				invocation; NULL: "snare" */
 };
 
 /* A writer prints |n| results, sorted (malicious, errors, not scanned,
@@ -65,6 +66,12 @@ void format_evidence(const struct pkg_result *r, char *buf, size_t len, size_t m
 
 /* The result as one JSON object (a jsonl line). */
 json_t *pkg_result_json(const struct pkg_result *r);
+
+/* The command line |prog| |argv|... as one string for SARIF's invocation,
+ * each word quoted for a POSIX shell where it needs it ("snare audit
+ * --format sarif 'my project'").  |argv| is a command's own (argv[0]: its
+ * name).  malloc'd. */
+char *format_command_line(const char *prog, int argc, char *const *argv);
 
 /* A SARIF 2.1.0 log: one result per malicious package (rule
  * "snare/malicious-package", level error), located in its file when

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "cli/format.h"
+#include "explain/explain.h"
 #include "util/strbuf.h"
+#include "util/version.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define RULE_ID "snare/malicious-package"
@@ -61,6 +63,51 @@ static json_t *sarif_location(const char *file, unsigned line)
 	return json_pack("{s:o}", "physicalLocation", phys);
 }
 
+/* The one rule, with what a reader of the result needs: what it means and
+ * what to do about it. */
+static json_t *sarif_rule(void)
+{
+	static const char full[] =
+		"snare installed the package in a sandbox of its own (no network but a "
+		"recording sink, a fake home full of planted secrets), ran its install "
+		"scripts, loaded it and called what it exports, and traced every command, "
+		"file, DNS lookup and connection. Its model scored that behaviour as "
+		"malicious. The result's message names the behaviours that weighed most, "
+		"with their evidence: files read, hosts contacted, secrets sent.";
+	static const char help[] =
+		"What it means: this version of the package did what malware does when it "
+		"was installed or loaded (stole credentials, contacted a drop, ran a "
+		"downloaded program...); the message and the result's properties.evidence "
+		"say what.\n"
+		"What to do: do not install it. Remove it from the lockfile, or pin a "
+		"version snare does not flag, and run the audit again. If it was installed "
+		"anywhere (a developer's machine, CI), treat that machine as compromised: "
+		"rotate every secret it could read (npm, GitHub and cloud tokens, SSH keys, "
+		".env files) and look for what it left behind (files written, cron or "
+		"systemd entries, shell rc files). To read the whole verdict and its "
+		"evidence: snare show NAME@VERSION.";
+	static const char help_md[] =
+		"**What it means**: this version of the package did what malware does when "
+		"it was installed or loaded (stole credentials, contacted a drop, ran a "
+		"downloaded program...); the message and the result's "
+		"`properties.evidence` say what.\n\n"
+		"**What to do**:\n\n"
+		"- do not install it: remove it from the lockfile, or pin a version snare "
+		"does not flag, and run the audit again;\n"
+		"- if it was installed anywhere (a developer's machine, CI), treat that "
+		"machine as compromised: rotate every secret it could read (npm, GitHub "
+		"and cloud tokens, SSH keys, `.env` files) and look for what it left "
+		"behind (files written, cron or systemd entries, shell rc files);\n"
+		"- the whole verdict and its evidence: `snare show NAME@VERSION`.";
+
+	return json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s, s:s}, s:{s:s}, s:{s:[s], s:s}}",
+			 "id", RULE_ID, "name", "MaliciousPackage", "shortDescription", "text",
+			 "Package behaves like malware when installed or imported",
+			 "fullDescription", "text", full, "help", "text", help, "markdown", help_md,
+			 "defaultConfiguration", "level", "error", "properties", "tags", "security",
+			 "precision", "high");
+}
+
 json_t *results_sarif(const struct pkg_result *r, size_t n, const char *command)
 {
 	json_t *results = json_array(), *notes = json_array();
@@ -72,10 +119,12 @@ json_t *results_sarif(const struct pkg_result *r, size_t n, const char *command)
 		utf8_inplace((char *)pkg_result_id(&r[i], id, sizeof(id)));
 		if (r[i].status == PKG_MALICIOUS) {
 			double p = json_real_value(json_object_get(r[i].verdict, "probability"));
+			char prob[16];
 			json_t *res;
 
 			format_evidence(&r[i], ev, sizeof(ev), 3);
-			snprintf(msg, sizeof(msg), "%s is malicious (probability %.3f)%s%s", id, p,
+			explain_probability(prob, sizeof(prob), p);
+			snprintf(msg, sizeof(msg), "%s is malicious (probability %s)%s%s", id, prob,
 				 ev[0] ? ": " : "", ev);
 			utf8_inplace(msg);
 			res = json_pack(
@@ -125,30 +174,21 @@ json_t *results_sarif(const struct pkg_result *r, size_t n, const char *command)
 			json_array_append_new(notes, note);
 		}
 	}
-	json_t *rule = json_pack(
-		"{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:[s], s:s}}", "id", RULE_ID,
-		"name", "MaliciousPackage", "shortDescription", "text",
-		"Package behaves like malware when installed or imported", "fullDescription",
-		"text",
-		"snare detonated the package in its sandbox, traced what it did, and its model "
-		"scored that behaviour as malicious.",
-		"help", "text",
-		"Remove the package or pin a version that is not flagged, then rotate any secret "
-		"the package could have read where it was installed.",
-		"defaultConfiguration", "level", "error", "properties", "tags", "security",
-		"precision", "high");
 	char *cmd = text_utf8(command ? command : "snare");
 	json_t *run = json_pack(
-		"{s:{s:{s:s, s:[o]}}, s:[{s:b, s:s, s:o}], s:o, s:{s:b, s:I, s:I, s:I, s:I, s:I, "
-		"s:I}}",
-		"tool", "driver", "name", "snare", "rules", rule, "invocations",
-		"executionSuccessful", s.errors == 0, "commandLine", cmd,
-		"toolExecutionNotifications", notes, "results", results, "properties", "partial",
-		s.errors || s.not_scanned || s.partial, "packages", (json_int_t)s.total,
-		"malicious", (json_int_t)s.malicious, "benign", (json_int_t)s.benign, "notJudged",
-		(json_int_t)s.partial, "failed", (json_int_t)s.errors, "notScanned",
-		(json_int_t)s.not_scanned);
+		"{s:{s:{s:s, s:s, s:s, s:[o]}}, s:[{s:b, s:s, s:o}], s:o, s:{s:b, s:I, s:I, s:I, "
+		"s:I, s:I, s:I}}",
+		"tool", "driver", "name", "snare", "version", SNARE_VERSION, "semanticVersion",
+		SNARE_VERSION, "rules", sarif_rule(), "invocations", "executionSuccessful",
+		s.errors == 0, "commandLine", cmd, "toolExecutionNotifications", notes, "results",
+		results, "properties", "partial", s.errors || s.not_scanned || s.partial,
+		"packages", (json_int_t)s.total, "malicious", (json_int_t)s.malicious, "benign",
+		(json_int_t)s.benign, "notJudged", (json_int_t)s.partial, "failed",
+		(json_int_t)s.errors, "notScanned", (json_int_t)s.not_scanned);
 	free(cmd);
+	if (*SNARE_URL)
+		json_object_set_new(json_object_get(json_object_get(run, "tool"), "driver"),
+				    "informationUri", json_string(SNARE_URL));
 	return json_pack("{s:s, s:s, s:[o]}", "$schema", SARIF_SCHEMA, "version", "2.1.0", "runs",
 			 run);
 }

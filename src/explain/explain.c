@@ -43,6 +43,195 @@ static const json_t *phase(const json_t *report, const char *name)
 	return NULL;
 }
 
+/* ---- numbers and text for people ----------------------------------------- */
+
+/* How wide a command line, a call or a request target may be in the
+ * evidence: longer ones are cut with an ellipsis. */
+#define CUT_WIDTH 60
+
+void explain_count(char *buf, size_t len, double v)
+{
+	char digits[64], *out = buf;
+	bool integral = fabs(v - round(v)) < 1e-6 || fabs(v) >= 1e15;
+	size_t n, end;
+
+	if (!len)
+		return;
+	if (!isfinite(v)) {
+		snprintf(buf, len, "%g", v);
+		return;
+	}
+	snprintf(digits, sizeof(digits), integral ? "%.0f" : "%.1f", fabs(v));
+	n = strcspn(digits, ".");
+	end = len - 1;
+	if (v < 0 && digits[strspn(digits, "0.")] && end)
+		*out++ = '-';
+	for (size_t i = 0; digits[i] && (size_t)(out - buf) < end; i++) {
+		if (i && i < n && (n - i) % 3 == 0 && (size_t)(out - buf) < end)
+			*out++ = ',';
+		if ((size_t)(out - buf) < end)
+			*out++ = digits[i];
+	}
+	*out = '\0';
+}
+
+void explain_bytes(char *buf, size_t len, double bytes)
+{
+	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
+	double v = bytes;
+	size_t u = 0;
+
+	if (bytes < 1024) {
+		explain_count(buf, len, bytes);
+		snprintf(buf + strlen(buf), len - strlen(buf), " byte%s", bytes == 1 ? "" : "s");
+		return;
+	}
+	v /= 1024;
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+}
+
+void explain_probability(char *buf, size_t len, double p)
+{
+	/* three decimals, or as many as keep it off 0 and 1, up to four */
+	if (p > 0 && p < 1 && (p >= 0.9995 || p < 0.0005)) {
+		char four[16];
+		snprintf(four, sizeof(four), "%.4f", p);
+		if (!strcmp(four, "1.0000"))
+			snprintf(buf, len, ">0.9999");
+		else if (!strcmp(four, "0.0000"))
+			snprintf(buf, len, "<0.0001");
+		else
+			snprintf(buf, len, "%s", four);
+		return;
+	}
+	snprintf(buf, len, "%.3f", p);
+}
+
+/* |ms| for people: "350 ms", "2.4 s", "3 min". */
+static void duration(char *buf, size_t len, double ms)
+{
+	if (ms < 1000)
+		snprintf(buf, len, "%.0f ms", ms);
+	else if (ms < 60000)
+		snprintf(buf, len, "%.1f s", ms / 1000);
+	else
+		snprintf(buf, len, "%.0f min", ms / 60000);
+}
+
+/* |str| with at most |width| characters (UTF-8 code points): a longer one
+ * is cut to |width| - 1 and ends in an ellipsis. */
+static void add_cut(struct strbuf *sb, const char *str, size_t width)
+{
+	size_t chars = 0, i = 0, keep = 0;
+
+	for (; str[i]; i++)
+		if (((unsigned char)str[i] & 0xC0) != 0x80 && ++chars == width)
+			keep = i; /* where the width-th character starts */
+	if (chars <= width) {
+		strbuf_addstr(sb, str);
+		return;
+	}
+	strbuf_add(sb, str, keep);
+	strbuf_addstr(sb, "\xe2\x80\xa6");
+}
+
+/* The value as a placeholder of a sentence names it (features.def). */
+static void add_value(struct strbuf *sb, const char *name, size_t n, float value)
+{
+	char buf[64];
+
+	if (n == 5 && !strncmp(name, "bytes", 5))
+		explain_bytes(buf, sizeof(buf), (double)value);
+	else if (n == 3 && !strncmp(name, "kib", 3))
+		explain_bytes(buf, sizeof(buf), (double)value * 1024);
+	else if (n == 2 && !strncmp(name, "ms", 2))
+		duration(buf, sizeof(buf), (double)value);
+	else if (n == 1 && *name == 'x')
+		snprintf(buf, sizeof(buf), "%.1f", (double)value);
+	else
+		explain_count(buf, sizeof(buf), (double)value);
+	strbuf_addstr(sb, buf);
+}
+
+/* |n| bytes of text with its {placeholders} filled in for |value|. */
+static void render_values(struct strbuf *sb, const char *t, size_t n, float value)
+{
+	const char *end = t + n;
+
+	while (t < end) {
+		const char *close = *t == '{' ? memchr(t, '}', (size_t)(end - t)) : NULL;
+
+		if (close) {
+			add_value(sb, t + 1, (size_t)(close - t - 1), value);
+			t = close + 1;
+		} else {
+			strbuf_add(sb, t++, 1);
+		}
+	}
+}
+
+/* |n| bytes of a sentence for |value|: each [one|many] resolved, then the
+ * placeholders filled in. */
+static void render(struct strbuf *sb, const char *t, size_t n, float value)
+{
+	const char *end = t + n;
+
+	while (t < end) {
+		size_t plain = strcspn(t, "[");
+		const char *close, *bar;
+
+		if (plain > (size_t)(end - t))
+			plain = (size_t)(end - t);
+		render_values(sb, t, plain, value);
+		t += plain;
+		if (t >= end)
+			break;
+		close = memchr(t, ']', (size_t)(end - t));
+		bar = close ? memchr(t, '|', (size_t)(close - t)) : NULL;
+		if (!bar) {
+			render_values(sb, t, (size_t)(end - t), value);
+			break;
+		}
+		if (value == 1)
+			render_values(sb, t + 1, (size_t)(bar - t - 1), value);
+		else
+			render_values(sb, bar + 1, (size_t)(close - bar - 1), value);
+		t = close + 1;
+	}
+}
+
+char *explain_sentence(size_t i, float value)
+{
+	const char *t = features_info(i)->sentence;
+	struct strbuf sb;
+
+	strbuf_init(&sb, 0);
+	render(&sb, t, strlen(t), value);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* ", " between the items of a list, nothing before the first. */
+static void sep(struct strbuf *sb, size_t n)
+{
+	if (n)
+		strbuf_addstr(sb, ", ");
+}
+
+/* " and 5 more" when |total| items were |shown| and more. */
+static void more(struct strbuf *sb, size_t total, size_t shown)
+{
+	char buf[32];
+
+	if (total <= shown)
+		return;
+	explain_count(buf, sizeof(buf), (double)(total - shown));
+	strbuf_addf(sb, " and %s more", buf);
+}
+
 /* "~/..." for paths in the sandbox home. */
 static void add_path(struct strbuf *sb, const char *path, const char *home)
 {
@@ -53,10 +242,12 @@ static void add_path(struct strbuf *sb, const char *path, const char *home)
 		strbuf_addstr(sb, path);
 }
 
+/* Appends the phase's files with |flag| in path class |cls| (-1: any) to
+ * the list of |*n| so far (three are named; |*n| counts them all). */
 static void list_files(struct strbuf *sb, const json_t *ph, const char *home, const char *flag,
-		       int cls, bool outside_only)
+		       int cls, bool outside_only, size_t *n)
 {
-	size_t i, n = 0;
+	size_t i;
 	json_t *v;
 	json_array_foreach (json_object_get(ph, "files"), i, v) {
 		const char *p = s(v, "path");
@@ -72,14 +263,12 @@ static void list_files(struct strbuf *sb, const json_t *ph, const char *home, co
 		if (outside_only && (!strncmp(p, "/tmp/", 5) || !strncmp(p, "/dev/", 5) ||
 				     strstr(p, "/node_modules/")))
 			continue;
-		if (n < 3) {
-			strbuf_addstr(sb, n ? ", " : " ");
+		if (*n < 3) {
+			sep(sb, *n);
 			add_path(sb, p, home);
 		}
-		n++;
+		(*n)++;
 	}
-	if (n > 3)
-		strbuf_addf(sb, " and %zu more", n - 3);
 }
 
 static void first_dest(struct strbuf *sb, const json_t *ph)
@@ -98,6 +287,8 @@ static void first_dest(struct strbuf *sb, const json_t *ph)
 }
 
 /* ---- evidence: one function per kind of list ------------------------------ */
+/* Each appends a list of what the report shows, without a lead: the caller
+ * puts it after the sentence. */
 
 /* The run-wide baseline: the first four items of |section| over every
  * phase (a command's name, a DNS name, an address). */
@@ -115,7 +306,8 @@ static void run_items(struct strbuf *sb, const json_t *report, const char *secti
 								     : s(v, "address");
 			if (!item || !*item || n >= 4)
 				continue;
-			strbuf_addf(sb, "%s%s", n++ ? ", " : ": ", base_name(item));
+			sep(sb, n++);
+			strbuf_addstr(sb, base_name(item));
 		}
 	}
 }
@@ -125,8 +317,11 @@ static void by_call(struct strbuf *sb, const json_t *ph, const json_t *item)
 {
 	const char *call = s(item, "call");
 
-	if (*call)
-		strbuf_addf(sb, " (%s: %.120s)", s(ph, "name"), call);
+	if (*call) {
+		strbuf_addf(sb, " (%s: ", s(ph, "name"));
+		add_cut(sb, call, CUT_WIDTH);
+		strbuf_addstr(sb, ")");
+	}
 }
 
 static void canaries(struct strbuf *sb, const json_t *ph)
@@ -135,105 +330,201 @@ static void canaries(struct strbuf *sb, const json_t *ph)
 	json_t *v;
 
 	json_array_foreach (json_object_get(ph, "canary_hits"), i, v) {
-		if (n++ >= 3)
-			break;
-		if (n > 1)
-			strbuf_addstr(sb, "; ");
-		if (!strcmp(s(v, "where"), "dns"))
-			strbuf_addf(sb, "leaks %s in the DNS name %s", s(v, "canary"),
-				    s(v, "hostname"));
-		else if (!strcmp(s(v, "where"), "command"))
-			strbuf_addf(sb, "puts %s on the command line of %s", s(v, "canary"),
-				    s(v, "command"));
-		else
-			strbuf_addf(sb, "sends %s (%s) to %s:%lld", s(v, "canary"),
-				    s(v, "encoding"),
-				    *s(v, "hostname") ? s(v, "hostname") : s(v, "address"),
-				    (long long)json_integer_value(json_object_get(v, "port")));
-		by_call(sb, ph, v);
+		if (n < 3) {
+			if (n)
+				strbuf_addstr(sb, "; ");
+			if (!strcmp(s(v, "where"), "dns")) {
+				strbuf_addf(sb, "%s in the DNS name ", s(v, "canary"));
+				add_cut(sb, s(v, "hostname"), CUT_WIDTH);
+			} else if (!strcmp(s(v, "where"), "command")) {
+				strbuf_addf(sb, "%s on the command line '", s(v, "canary"));
+				add_cut(sb, s(v, "command"), CUT_WIDTH);
+				strbuf_addstr(sb, "'");
+			} else {
+				strbuf_addf(
+					sb, "%s (%s) to %s:%lld", s(v, "canary"), s(v, "encoding"),
+					*s(v, "hostname") ? s(v, "hostname") : s(v, "address"),
+					(long long)json_integer_value(json_object_get(v, "port")));
+			}
+			by_call(sb, ph, v);
+		}
+		n++;
 	}
+	more(sb, n, 3);
 }
 
 static void read_then_net(struct strbuf *sb, const json_t *ph, const char *home)
 {
-	size_t len = sb->len;
+	size_t n = 0;
 
-	list_files(sb, ph, home, "read", PATH_CRED, false);
-	if (sb->len == len)
-		list_files(sb, ph, home, "read", PATH_ENVFILE, false);
-	strbuf_addstr(sb, ", then contacts ");
+	list_files(sb, ph, home, "read", PATH_CRED, false, &n);
+	if (!n)
+		list_files(sb, ph, home, "read", PATH_ENVFILE, false, &n);
+	more(sb, n, 3);
+	strbuf_addstr(sb, n ? ", then " : "then ");
 	first_dest(sb, ph);
 }
 
-static void lookups(struct strbuf *sb, const json_t *ph)
+/* The phase's DNS names that count in |row| ("dns_txt": asked for TXT). */
+static void lookups(struct strbuf *sb, const json_t *ph, const char *row)
 {
 	size_t i, n = 0;
 	json_t *v;
 
 	json_array_foreach (json_object_get(ph, "dns"), i, v) {
-		if (n++ < 3)
-			strbuf_addf(sb, "%s%s", n > 1 ? ", " : " ", s(v, "hostname"));
+		if (!features_lookup_counts(row, v))
+			continue;
+		if (n < 3) {
+			sep(sb, n);
+			add_cut(sb, s(v, "hostname"), CUT_WIDTH);
+		}
+		n++;
 	}
+	more(sb, n, 3);
 }
 
-static void connects(struct strbuf *sb, const json_t *ph, bool raw_ip_only)
+/* Which connects a list names. */
+enum conn_kind { CONN_ANY, CONN_RAW_IP, CONN_ODD_PORT, CONN_UNIX };
+
+/* Whether |v| is a connect (or an addressed send) of |kind|: Unix sockets
+ * by path, the rest over IP (DNS, netlink and the like aside). */
+static bool conn_is(const json_t *v, enum conn_kind kind)
+{
+	const char *call = s(v, "syscall"), *fam = s(v, "family");
+	long long port = json_integer_value(json_object_get(v, "port"));
+
+	if (strcmp(call, "connect") != 0 && strncmp(call, "send", 4) != 0)
+		return false;
+	if (kind == CONN_UNIX)
+		/* glibc's own name service cache is not the package's doing */
+		return !strcmp(fam, "unix") && *s(v, "path") &&
+		       strcmp(s(v, "path"), "/var/run/nscd/socket") != 0 &&
+		       strcmp(s(v, "path"), "/run/nscd/socket") != 0;
+	if ((*fam && strcmp(fam, "ipv4") != 0 && strcmp(fam, "ipv6") != 0) || port == 53 ||
+	    !*s(v, "address"))
+		return false;
+	if (kind == CONN_RAW_IP)
+		return json_array_size(json_object_get(v, "hostnames")) == 0;
+	if (kind == CONN_ODD_PORT)
+		return port != 80 && port != 443;
+	return true;
+}
+
+static void connects(struct strbuf *sb, const json_t *ph, enum conn_kind kind)
 {
 	size_t i, n = 0;
 	json_t *v;
 
 	json_array_foreach (json_object_get(ph, "sockets"), i, v) {
-		long long port = json_integer_value(json_object_get(v, "port"));
-		const json_t *names = json_object_get(v, "hostnames");
-		if (strcmp(s(v, "syscall"), "connect") != 0 || port == 53 || !*s(v, "address"))
+		if (!conn_is(v, kind))
 			continue;
-		if (raw_ip_only && json_array_size(names))
-			continue;
-		if (n++ < 3) {
-			const char *h = json_string_value(json_array_get(names, 0));
-			strbuf_addf(sb, "%s%s:%lld", n > 1 ? ", " : " ", h ? h : s(v, "address"),
-				    port);
+		if (n < 3) {
+			const char *h = json_string_value(
+				json_array_get(json_object_get(v, "hostnames"), 0));
+			const char *a = s(v, "address"), *err = s(v, "result");
+
+			sep(sb, n);
+			if (kind == CONN_UNIX)
+				add_cut(sb, s(v, "path"), CUT_WIDTH);
+			else
+				strbuf_addf(
+					sb, "%s:%lld", h ? h : a,
+					(long long)json_integer_value(json_object_get(v, "port")));
+			if (kind != CONN_UNIX && (!strncmp(a, "127.", 4) || !strcmp(a, "::1")))
+				strbuf_addstr(sb, " (this machine)");
+			if (*err && strcmp(err, "EINPROGRESS") != 0)
+				strbuf_addf(sb, " (fails: %s)", err);
 			by_call(sb, ph, v);
 		}
+		n++;
 	}
+	more(sb, n, 3);
+}
+
+/* What the sink saw of a capture that is not HTTP, in words. */
+static const char *kind_words(const char *kind)
+{
+	static const struct {
+		const char *kind, *words;
+	} kinds[] = {
+		{"tls", "TLS, not decrypted"},
+		{"tls-raw", "TLS, not HTTP"},
+		{"tls-empty", "TLS, nothing sent"},
+		{"raw", "not HTTP"},
+		{"udp", "UDP"},
+		{"icmp-echo", "ICMP echo"},
+		{"empty", "nothing sent"},
+		{"http2", "HTTP/2"},
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kind, kinds[i].kind))
+			return kinds[i].words;
+	return kind;
 }
 
 static void sends(struct strbuf *sb, const json_t *ph)
 {
 	size_t i, n = 0;
 	json_t *v;
+	char size[32];
 
 	json_array_foreach (json_object_get(ph, "sent"), i, v) {
 		if (n++ >= 2)
-			break;
+			continue;
 		const json_t *http = json_object_get(v, "http");
-		strbuf_addf(sb, "%ssends %lld bytes to %s:%lld", n > 1 ? "; " : "",
-			    (long long)json_integer_value(json_object_get(v, "size")),
+		if (n > 1)
+			strbuf_addstr(sb, "; ");
+		explain_bytes(size, sizeof(size),
+			      (double)json_integer_value(json_object_get(v, "size")));
+		strbuf_addf(sb, "%s to %s:%lld", size,
 			    *s(v, "hostname") ? s(v, "hostname") : s(v, "address"),
 			    (long long)json_integer_value(json_object_get(v, "port")));
-		if (http)
-			strbuf_addf(sb, " (%s %.60s)", s(http, "method"), s(http, "target"));
-		else
-			strbuf_addf(sb, " (%s)", s(v, "kind"));
+		if (http) {
+			strbuf_addf(sb, " (%s ", s(http, "method"));
+			add_cut(sb, s(http, "target"), CUT_WIDTH);
+			strbuf_addstr(sb, ")");
+		} else if (*s(v, "kind")) {
+			strbuf_addf(sb, " (%s)", kind_words(s(v, "kind")));
+		}
 		by_call(sb, ph, v);
 	}
+	more(sb, n, 2);
 }
 
-static void commands(struct strbuf *sb, const json_t *ph)
+/* A command as it was run, its words joined and cut at CUT_WIDTH. */
+static void add_command(struct strbuf *sb, const json_t *argv)
+{
+	struct strbuf line;
+
+	strbuf_init(&line, 0);
+	for (size_t k = 0; k < json_array_size(argv); k++)
+		strbuf_addf(&line, "%s%s", k ? " " : "",
+			    json_string_value(json_array_get(argv, k)) ?: "");
+	strbuf_addstr(sb, "'");
+	add_cut(sb, line.buf ? line.buf : "", CUT_WIDTH);
+	strbuf_addstr(sb, "'");
+	strbuf_release(&line);
+}
+
+/* The phase's commands that count in |row| ("cmd_net": the network
+ * tools). */
+static void commands(struct strbuf *sb, const json_t *ph, const char *row)
 {
 	size_t i, n = 0;
 	json_t *v;
 
 	json_array_foreach (json_object_get(ph, "commands"), i, v) {
-		const json_t *argv = json_object_get(v, "argv");
-		if (n++ >= 3)
-			break;
-		strbuf_addstr(sb, n > 1 ? ", '" : " '");
-		for (size_t k = 0; k < json_array_size(argv) && k < 6; k++)
-			strbuf_addf(sb, "%s%.80s", k ? " " : "",
-				    json_string_value(json_array_get(argv, k)));
-		strbuf_addstr(sb, "'");
-		by_call(sb, ph, v);
+		if (!features_command_counts(row, v))
+			continue;
+		if (n < 3) {
+			sep(sb, n);
+			add_command(sb, json_object_get(v, "argv"));
+			by_call(sb, ph, v);
+		}
+		n++;
 	}
+	more(sb, n, 3);
 }
 
 static void denied(struct strbuf *sb, const json_t *ph)
@@ -242,9 +533,13 @@ static void denied(struct strbuf *sb, const json_t *ph)
 	json_t *v;
 
 	json_array_foreach (json_object_get(ph, "denied"), i, v) {
-		if (n++ < 4)
-			strbuf_addf(sb, " %s", s(v, "syscall"));
+		if (n < 4) {
+			sep(sb, n);
+			strbuf_addstr(sb, s(v, "syscall"));
+		}
+		n++;
 	}
+	more(sb, n, 4);
 }
 
 /* ---- what leaves and where it goes --------------------------------------- */
@@ -361,8 +656,8 @@ static void chain_sentence(struct strbuf *sb, const json_t *report, const json_t
 	}
 	where_to(sb, l);
 	strbuf_addf(sb, " [%s", s(ph, "name"));
-	if (*l->script)
-		strbuf_addf(sb, ", %s", step_file(ph, l->script, file, sizeof(file)));
+	if (*l->script && strcmp(step_file(ph, l->script, file, sizeof(file)), s(ph, "name")) != 0)
+		strbuf_addf(sb, ", %s", file);
 	strbuf_addstr(sb, "]");
 }
 
@@ -398,10 +693,39 @@ static void leaks_list(struct strbuf *sb, const json_t *report, const json_t *ph
 	struct leak *l;
 	size_t n = leaks_find(report, dc, ph, &l, NULL), k = 0;
 
+	/* "host name, user name (plain) to 1.2.3.4:80": the values that went
+	 * the same way and in the same encoding, together */
 	for (size_t i = 0; i < n; i++) {
-		if (l[i].canary || l[i].identity != identity || k++ >= 3)
+		bool done = false;
+		size_t m = 0;
+
+		if (l[i].canary || l[i].identity != identity)
 			continue;
-		strbuf_addf(sb, "%s %s (%s) ", k > 1 ? ";" : "", l[i].what, l[i].encoding);
+		for (size_t j = 0; j < i && !done; j++)
+			done = !l[j].canary && l[j].identity == identity &&
+			       !strcmp(l[j].encoding, l[i].encoding) &&
+			       !strcmp(l[j].host, l[i].host) && l[j].port == l[i].port &&
+			       l[j].dns == l[i].dns;
+		if (done || k++ >= 3)
+			continue;
+		if (k > 1)
+			strbuf_addstr(sb, "; ");
+		for (size_t j = i; j < n; j++) {
+			bool dup = false;
+			if (l[j].canary || l[j].identity != identity ||
+			    strcmp(l[j].encoding, l[i].encoding) != 0 ||
+			    strcmp(l[j].host, l[i].host) != 0 || l[j].port != l[i].port ||
+			    l[j].dns != l[i].dns)
+				continue;
+			for (size_t q = i; q < j && !dup; q++)
+				dup = !l[q].canary && l[q].identity == identity &&
+				      !strcmp(l[q].encoding, l[i].encoding) &&
+				      !strcmp(l[q].host, l[i].host) && l[q].port == l[i].port &&
+				      l[q].dns == l[i].dns && !strcmp(l[q].what, l[j].what);
+			if (!dup)
+				strbuf_addf(sb, "%s%s", m++ ? ", " : "", l[j].what);
+		}
+		strbuf_addf(sb, " (%s) ", l[i].encoding);
 		where_to(sb, &l[i]);
 	}
 	free(l);
@@ -430,7 +754,8 @@ static void dests(struct strbuf *sb, const json_t *report, const json_t *ph, enu
 			if (dup || n == 8)
 				continue;
 			seen[n] = h;
-			strbuf_addf(sb, "%s%s", n++ ? ", " : " ", h);
+			sep(sb, n++);
+			strbuf_addstr(sb, h);
 		}
 	dest_ctx_free(dc);
 }
@@ -448,9 +773,10 @@ static void dep_net(struct strbuf *sb, const json_t *report)
 			size_t k;
 			if (n++ >= 3)
 				break;
-			strbuf_addf(sb, "%sa dependency (%s) runs its %s '%.60s', which contacts",
-				    n > 1 ? "; " : "", s(d, "package"), s(d, "script"),
-				    s(d, "command"));
+			strbuf_addf(sb, "%sa dependency (%s) runs its %s '", n > 1 ? "; " : "",
+				    s(d, "package"), s(d, "script"));
+			add_cut(sb, s(d, "command"), CUT_WIDTH);
+			strbuf_addstr(sb, "', which contacts");
 			json_array_foreach (json_object_get(d, "hosts"), k, h)
 				if (k < 3)
 					strbuf_addf(sb, "%s%s", k ? ", " : " ",
@@ -472,13 +798,16 @@ static void static_caps(struct strbuf *sb, const json_t *report, const char *kin
 		if (strcmp(s(v, "kind"), kind) != 0 || n >= 3)
 			continue;
 		long long line = json_integer_value(json_object_get(v, "line"));
-		strbuf_addf(sb, "%s%.100s in %.200s", n ? ", " : " ", s(v, "what"), s(v, "file"));
+		sep(sb, n);
+		add_cut(sb, s(v, "what"), CUT_WIDTH);
+		strbuf_addstr(sb, " in ");
+		add_cut(sb, s(v, "file"), CUT_WIDTH);
 		if (line > 0)
 			strbuf_addf(sb, ":%lld", line);
 		n++;
 	}
 	if (n && value > (float)n)
-		strbuf_addf(sb, " and %.0f more", (double)value - (double)n);
+		more(sb, (size_t)value, n);
 }
 
 /* The file lists: which flag, which class of path (-1: any), and whether
@@ -497,8 +826,14 @@ static const struct {
 	{FEATURE_EV_READS_SYSTEM, "read", PATH_SYSTEM, false},
 	{FEATURE_EV_READS_HISTORY, "read", PATH_HISTORY, false},
 	{FEATURE_EV_READS_DOCUMENTS, "read", PATH_DOCUMENTS, false},
+	/* the classes read_kinds counts */
 	{FEATURE_EV_READS_SECRETS, "read", PATH_CRED, false},
+	{FEATURE_EV_READS_SECRETS, "read", PATH_BROWSER, false},
 	{FEATURE_EV_READS_SECRETS, "read", PATH_WALLET, false},
+	{FEATURE_EV_READS_SECRETS, "read", PATH_DISCORD, false},
+	{FEATURE_EV_READS_SECRETS, "read", PATH_ENVFILE, false},
+	{FEATURE_EV_READS_SECRETS, "read", PATH_SYSTEM, false},
+	{FEATURE_EV_READS_SECRETS, "read", PATH_HISTORY, false},
 	{FEATURE_EV_WRITES, "write", -1, false},
 	{FEATURE_EV_WRITES_PERSIST, "write", PATH_PERSIST, false},
 	{FEATURE_EV_WRITES_DOCUMENTS, "write", PATH_DOCUMENTS, false},
@@ -511,6 +846,8 @@ static void add_evidence(struct strbuf *sb, const json_t *report, const json_t *
 			 enum feature_evidence kind, const char *feature, float value)
 {
 	const char *home = s(json_object_get(report, "environment"), "home");
+	/* the row's name without its block: "cmd_net" of "any.cmd_net" */
+	const char *row = strchr(feature, '.') ? strchr(feature, '.') + 1 : feature;
 
 	switch (kind) {
 	case FEATURE_EV_NONE:
@@ -525,7 +862,7 @@ static void add_evidence(struct strbuf *sb, const json_t *report, const json_t *
 		run_items(sb, report, "sockets");
 		break;
 	case FEATURE_EV_COMMANDS:
-		commands(sb, ph);
+		commands(sb, ph, row);
 		break;
 	case FEATURE_EV_CANARIES:
 		canaries(sb, ph);
@@ -534,11 +871,19 @@ static void add_evidence(struct strbuf *sb, const json_t *report, const json_t *
 		read_then_net(sb, ph, home);
 		break;
 	case FEATURE_EV_LOOKUPS:
-		lookups(sb, ph);
+		lookups(sb, ph, row);
 		break;
 	case FEATURE_EV_CONNECTS:
+		connects(sb, ph, CONN_ANY);
+		break;
 	case FEATURE_EV_CONNECTS_RAW_IP:
-		connects(sb, ph, kind == FEATURE_EV_CONNECTS_RAW_IP);
+		connects(sb, ph, CONN_RAW_IP);
+		break;
+	case FEATURE_EV_CONNECTS_ODD_PORT:
+		connects(sb, ph, CONN_ODD_PORT);
+		break;
+	case FEATURE_EV_CONNECTS_UNIX:
+		connects(sb, ph, CONN_UNIX);
 		break;
 	case FEATURE_EV_SENDS:
 		sends(sb, ph);
@@ -547,7 +892,6 @@ static void add_evidence(struct strbuf *sb, const json_t *report, const json_t *
 		denied(sb, ph);
 		break;
 	case FEATURE_EV_DEP_NET:
-		strbuf_addstr(sb, " ");
 		dep_net(sb, report);
 		break;
 	case FEATURE_EV_LEAKS_IDENTITY:
@@ -571,51 +915,36 @@ static void add_evidence(struct strbuf *sb, const json_t *report, const json_t *
 		static_caps(sb, report, cap ? cap + 4 : "", value);
 		break;
 	}
-	default:
+	default: {
+		size_t n = 0;
 		for (size_t k = 0; k < sizeof(file_lists) / sizeof(file_lists[0]); k++)
 			if (file_lists[k].kind == kind)
 				list_files(sb, ph, home, file_lists[k].flag, file_lists[k].cls,
-					   file_lists[k].outside);
+					   file_lists[k].outside, &n);
+		more(sb, n, 3);
 		break;
 	}
-}
-
-/* |sentence| with its one "%g" or "%.0f" replaced by |value|. */
-static void add_sentence(struct strbuf *sb, const char *sentence, float value)
-{
-	const char *pct = strchr(sentence, '%');
-
-	if (!pct) {
-		strbuf_addstr(sb, sentence);
-		return;
 	}
-	strbuf_add(sb, sentence, (size_t)(pct - sentence));
-	if (!strncmp(pct, "%.0f", 4)) {
-		strbuf_addf(sb, "%.0f", (double)value);
-		pct += 4;
-	} else {
-		strbuf_addf(sb, "%g", (double)value);
-		pct += 2;
-	}
-	strbuf_addstr(sb, pct);
 }
 
 char *explain_feature(const json_t *report, const char *feature, float value)
 {
-	struct strbuf sb;
+	struct strbuf sb, ev;
 	int i = features_index(feature);
 	const struct feature_info *fi = i < 0 ? NULL : features_info((size_t)i);
+	char phname[32] = "";
+	bool own_phase_named = false;
 
 	strbuf_init(&sb, 2048);
 	if (!fi) {
 		strbuf_addf(&sb, "%s = %g", feature, (double)value);
 		return strbuf_detach(&sb, NULL);
 	}
-	add_sentence(&sb, fi->sentence, value);
+	render(&sb, fi->sentence, strlen(fi->sentence), value);
+	strbuf_init(&ev, 2048);
 	if (fi->scope == FEATURE_PHASE) {
 		/* "install.cmd_total": the phase is the part before the dot; for
 		 * "any.cmd_total", the phase where the row is largest */
-		char phname[32];
 		const char *where = features_phase_of(report, feature);
 		if (where)
 			snprintf(phname, sizeof(phname), "%s", where);
@@ -624,16 +953,20 @@ char *explain_feature(const json_t *report, const char *feature, float value)
 				 feature);
 		const json_t *raw = phase(report, phname);
 		json_t *own = raw ? own_phase(report, raw) : NULL;
-		add_evidence(&sb, report, own, fi->evidence, feature, value);
+		add_evidence(&ev, report, own, fi->evidence, feature, value);
 		json_decref(own);
 		/* a chain names its phase and step itself */
-		if (fi->evidence != FEATURE_EV_CHAIN)
-			strbuf_addf(&sb, " [%s]", phname);
+		own_phase_named = fi->evidence == FEATURE_EV_CHAIN && ev.len;
 	} else {
-		add_evidence(&sb, report, NULL, fi->evidence, feature, value);
-		if (fi->scope == FEATURE_STATIC)
-			strbuf_addstr(&sb, " [static]");
+		add_evidence(&ev, report, NULL, fi->evidence, feature, value);
 	}
+	if (ev.len)
+		strbuf_addf(&sb, ": %s", ev.buf);
+	strbuf_release(&ev);
+	if (fi->scope == FEATURE_PHASE && !own_phase_named)
+		strbuf_addf(&sb, " [%s]", phname);
+	else if (fi->scope == FEATURE_STATIC)
+		strbuf_addstr(&sb, " [static]");
 	return strbuf_detach(&sb, NULL);
 }
 

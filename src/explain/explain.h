@@ -7,9 +7,24 @@
 #include <stddef.h>
 #include <jansson.h>
 
+/* Numbers for people.  A count: "1,234", "12.5" (one decimal when it is
+ * not whole). */
+void explain_count(char *buf, size_t len, double v);
+/* A size: "512 bytes", "1 byte", "1.5 KiB", "12 MiB". */
+void explain_bytes(char *buf, size_t len, double bytes);
+/* A probability: "0.970"; near 0 or 1 with up to four decimals, never
+ * rounded to 0 or 1 ("0.9997", ">0.9999", "<0.0001"). */
+void explain_probability(char *buf, size_t len, double p);
+
+/* The sentence of feature |i| (features.def) for |value|, placeholders
+ * filled in: "makes 4 HTTPS requests".  malloc'd. */
+char *explain_sentence(size_t i, float value);
+
 /* A sentence with evidence for |feature| (a schema name such as
- * "install.canary_cred") of |report|, e.g. "sends npm_token (plain) to
- * x.oast.fun:443 [install]".  malloc'd. */
+ * "install.canary_cred") of |report|: its sentence, then what the report
+ * shows after ": ", then where: "leaks 1 planted credential: npm_token
+ * (plain) to x.oast.fun:443 [install]".  Command lines and other long
+ * items are cut with an ellipsis.  malloc'd. */
 char *explain_feature(const json_t *report, const char *feature, float value);
 
 /* The verdict's first line.  Malicious: the decisive chain, what was

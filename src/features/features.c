@@ -405,6 +405,92 @@ struct ctx {
 	struct dest_ctx *dc;
 };
 
+bool features_command_counts(const char *row, const json_t *command)
+{
+	static const struct {
+		const char *row;
+		const char *const *names;
+	} classes[] = {
+		{"cmd_shell", SHELLS},	  {"cmd_net", NETTOOLS},    {"cmd_recon", RECON},
+		{"cmd_persist", PERSIST}, {"cmd_encode", ENCODE},   {"cmd_build", BUILD},
+		{"cmd_interp", INTERP},	  {"cmd_foreign", FOREIGN},
+	};
+	const char *path = str(command, "path");
+	const char *a0 = json_string_value(json_array_get(json_object_get(command, "argv"), 0));
+	const char *b = base(a0 && *a0 ? a0 : path);
+
+	if (!strcmp(row, "cmd_failed"))
+		return json_integer_value(json_object_get(command, "result")) != 0 ||
+		       json_is_string(json_object_get(command, "result"));
+	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if (!strcmp(row, classes[i].row))
+			return in_list(b, classes[i].names);
+	return true;
+}
+
+/* The lookup rows' tests of one DNS name (phase_dns(), dns_labels()). */
+static bool lookup_service(const json_t *v)
+{
+	return dest_is_service(str(v, "hostname"));
+}
+
+static bool lookup_ipcheck(const json_t *v)
+{
+	return host_under(str(v, "hostname"), IPCHECK);
+}
+
+static bool lookup_txt(const json_t *v)
+{
+	return has_flag(json_object_get(v, "types"), "TXT");
+}
+
+static bool lookup_nxdomain(const json_t *v)
+{
+	return json_is_true(json_object_get(v, "nxdomain"));
+}
+
+/* Whether a label of the name counts in |row| (dns_hexlike ...). */
+static bool lookup_label(const json_t *v, enum row row)
+{
+	float f[ROW__COUNT] = {0};
+
+	dns_labels(str(v, "hostname"), f);
+	return f[row] > 0;
+}
+
+static bool lookup_hexlike(const json_t *v)
+{
+	return lookup_label(v, P_dns_hexlike);
+}
+
+static bool lookup_b32like(const json_t *v)
+{
+	return lookup_label(v, P_dns_b32like);
+}
+
+static bool lookup_b64like(const json_t *v)
+{
+	return lookup_label(v, P_dns_b64like);
+}
+
+bool features_lookup_counts(const char *row, const json_t *lookup)
+{
+	static const struct {
+		const char *row;
+		bool (*counts)(const json_t *lookup);
+	} tests[] = {
+		{"dns_service", lookup_service}, {"dns_ipcheck", lookup_ipcheck},
+		{"dns_txt", lookup_txt},	 {"dns_nxdomain", lookup_nxdomain},
+		{"dns_hexlike", lookup_hexlike}, {"dns_b32like", lookup_b32like},
+		{"dns_b64like", lookup_b64like},
+	};
+
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+		if (!strcmp(row, tests[i].row))
+			return tests[i].counts(lookup);
+	return true;
+}
+
 static void phase_commands(const json_t *ph, float *f)
 {
 	size_t i;

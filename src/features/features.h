@@ -51,15 +51,17 @@ enum feature_evidence {
 	FEATURE_EV_WRITES_OUTSIDE,   /* its writes outside /tmp, /dev and node_modules */
 	FEATURE_EV_DELETES,
 	FEATURE_EV_DELETES_OUTSIDE,
-	FEATURE_EV_LOOKUPS,	    /* the phase's DNS names */
-	FEATURE_EV_CONNECTS,	    /* its connects, by host name where one is known */
-	FEATURE_EV_CONNECTS_RAW_IP, /* its connects to addresses no DNS answer gave */
-	FEATURE_EV_SENDS,	    /* what the sink received: size, destination, request */
-	FEATURE_EV_DENIED,	    /* the syscalls the sandbox refused */
-	FEATURE_EV_DEP_NET,	    /* dependencies' install steps that used the network */
-	FEATURE_EV_LEAKS_IDENTITY,  /* the identity values the phase sent, how, where to */
-	FEATURE_EV_LEAKS_ENV,	    /* the environment values it sent */
-	FEATURE_EV_DESTS_RELATED,   /* its destinations of one class (features/leaks.h) */
+	FEATURE_EV_LOOKUPS,	      /* the phase's DNS names */
+	FEATURE_EV_CONNECTS,	      /* its connects, by host name where one is known */
+	FEATURE_EV_CONNECTS_RAW_IP,   /* its connects to addresses no DNS answer gave */
+	FEATURE_EV_CONNECTS_ODD_PORT, /* its connects to ports other than 80 and 443 */
+	FEATURE_EV_CONNECTS_UNIX,     /* its Unix-socket connects, by path */
+	FEATURE_EV_SENDS,	      /* what the sink received: size, destination, request */
+	FEATURE_EV_DENIED,	      /* the syscalls the sandbox refused */
+	FEATURE_EV_DEP_NET,	      /* dependencies' install steps that used the network */
+	FEATURE_EV_LEAKS_IDENTITY,    /* the identity values the phase sent, how, where to */
+	FEATURE_EV_LEAKS_ENV,	      /* the environment values it sent */
+	FEATURE_EV_DESTS_RELATED,     /* its destinations of one class (features/leaks.h) */
 	FEATURE_EV_DESTS_CDN,
 	FEATURE_EV_DESTS_SERVICE,
 	FEATURE_EV_DESTS_RAW_IP,
@@ -74,7 +76,8 @@ struct feature_info {
 	const char *name; /* as in the row: "cmd_total", "eval" */
 	enum feature_scope scope;
 	enum feature_model model;
-	const char *sentence; /* at most one "%g" or "%.0f", for the value */
+	const char *sentence; /* a phrase with {n}, {bytes}, {kib}, {ms}, {x} and
+				 [one|many] for the value (features.def) */
 	enum feature_evidence evidence;
 };
 
@@ -103,6 +106,15 @@ bool features_for_model(size_t i);
  * finite (an overflow becomes +-FLT_MAX, a NaN 0).  Returns 0, or -1
  * with one line in |err| for a report that is not a snare report. */
 int features_extract(const json_t *report, float *out, char *err, size_t errlen);
+
+/* Whether |command| (an entry of a phase's "commands") counts in the row
+ * |row| ("cmd_net": curl, wget ...; "cmd_failed": its exec failed); true
+ * for a row that counts every command. */
+bool features_command_counts(const char *row, const json_t *command);
+
+/* The same for |lookup|, an entry of a phase's "dns" ("dns_service": a
+ * name under an OAST, webhook, paste or tunnel service). */
+bool features_lookup_counts(const char *row, const json_t *lookup);
 
 /* For a feature of the "any" block ("any.canary_hits": a row's largest
  * value over the phases), the phase where it reaches it ("install"), or

@@ -49,6 +49,21 @@ bool strbuf_addstr(struct strbuf *sb, const char *s)
 	return strbuf_add(sb, s, strlen(s));
 }
 
+bool strbuf_add_shell_word(struct strbuf *sb, const char *word)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789@%_+=:,./-";
+	bool ok = true;
+
+	if (*word && word[strspn(word, safe)] == '\0')
+		return strbuf_addstr(sb, word);
+	ok &= strbuf_addstr(sb, "'");
+	for (const char *p = word; *p; p++)
+		ok &= *p == '\'' ? strbuf_addstr(sb, "'\\''") : strbuf_add(sb, p, 1);
+	ok &= strbuf_addstr(sb, "'");
+	return ok;
+}
+
 bool strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;

@@ -24,6 +24,10 @@ void strbuf_reset(struct strbuf *sb);
 bool strbuf_add(struct strbuf *sb, const void *data, size_t len);
 bool strbuf_addstr(struct strbuf *sb, const char *s);
 bool strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends |word| quoted for a POSIX shell: as it is when it holds only
+ * characters no shell treats specially, else in single quotes ('it'\''s'). */
+bool strbuf_add_shell_word(struct strbuf *sb, const char *word);
+
 /* Hands the buffer to the caller; |sb| is left empty and must be
  * initialised again before reuse. */
 char *strbuf_detach(struct strbuf *sb, size_t *len);

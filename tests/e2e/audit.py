@@ -16,6 +16,7 @@ Each case prints "ok NAME" or "FAIL NAME" and the last line is
 Usage: tests/e2e/audit.py BUILD_DIR [CASE...]"""
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -234,6 +235,17 @@ def case_sarif(env):
     check(len(notes) == 2 and all(n['level'] == 'warning' for n in notes), 'notes: %s' % notes)
     check(run['invocations'][0]['executionSuccessful'] is True, 'executionSuccessful')
     check(run['properties']['partial'] is True, 'partial')
+    # the command line as it was given, quoted for a shell; the version; the rule's help
+    want = ' '.join(shlex.quote(a) for a in [
+        env.snare, 'audit', env.proj, '--registry', env.registry, '--store', env.store,
+        '--cache', env.cache, '--format', 'sarif'])
+    check(run['invocations'][0]['commandLine'] == want,
+          'commandLine: %r' % run['invocations'][0]['commandLine'])
+    driver = run['tool']['driver']
+    check(driver['version'] and driver['semanticVersion'] == driver['version'],
+          'version: %s' % driver)
+    check('What to do' in rules[0]['help']['text'] and rules[0]['fullDescription']['text'],
+          'rule help: %s' % rules[0])
 
 
 def case_other_lockfiles(env):

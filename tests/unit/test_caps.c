@@ -318,7 +318,8 @@ static void test_explain_wallet(void **state)
 	assert_int_equal(features_extract(report, f, err, sizeof(err)), 0);
 	assert_true(f[features_index("static.cap_wallet_hook")] == 1.0f);
 	char *text = explain_feature(report, "static.cap_wallet_hook", 1);
-	assert_string_equal(text, "hooks window.ethereum.request in dist/index.js:1 [static]");
+	assert_string_equal(text, "hooks a browser wallet provider: window.ethereum.request in "
+				  "dist/index.js:1 [static]");
 	free(text);
 	free(f);
 	json_decref(report);

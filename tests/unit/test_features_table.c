@@ -65,22 +65,37 @@ static void test_checked_in_model_loads(void **state)
 	model_free(m);
 }
 
-/* A sentence holds at most one conversion, "%g" or "%.0f" (explain/
- * replaces it with the value and passes nothing else to printf). */
+/* A sentence is a phrase for people (explain/ fills it in): its
+ * placeholders are {n}, {bytes}, {kib}, {ms} and {x}, its plurals [one|many]
+ * with one bar, not nested; no printf conversion. */
 static void test_sentences(void **state)
 {
+	static const char *const names[] = {"{n}", "{bytes}", "{kib}", "{ms}", "{x}"};
 	(void)state;
 	for (size_t i = 0; i < features_count(); i++) {
 		const char *s = features_info(i)->sentence;
-		const char *pct = strchr(s, '%');
-		if (!pct)
-			continue;
-		if (strncmp(pct, "%g", 2) != 0 && strncmp(pct, "%.0f", 4) != 0)
-			fail_msg("%s: sentence '%s' has a conversion other than %%g, %%.0f",
-				 features_name(i), s);
-		if (strchr(pct + 1, '%'))
-			fail_msg("%s: sentence '%s' has more than one conversion", features_name(i),
-				 s);
+
+		if (!*s)
+			fail_msg("%s: no sentence", features_name(i));
+		if (strchr(s, '%'))
+			fail_msg("%s: sentence '%s' has a printf conversion", features_name(i), s);
+		for (const char *p = s; *p; p++) {
+			bool known = false;
+			if (*p == '{') {
+				for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+					known |= !strncmp(p, names[k], strlen(names[k]));
+				if (!known)
+					fail_msg("%s: unknown placeholder in '%s'",
+						 features_name(i), s);
+			} else if (*p == '[') {
+				size_t n = strcspn(p, "]");
+				const char *bar = memchr(p, '|', n);
+				if (!p[n] || !bar || memchr(bar + 1, '|', n - (size_t)(bar - p)) ||
+				    memchr(p + 1, '[', n - 1))
+					fail_msg("%s: plural '[one|many]' malformed in '%s'",
+						 features_name(i), s);
+			}
+		}
 	}
 }
 

@@ -9,11 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
 
 #include "cli/format.h"
+#include "tmpdir.h"
+#include "util/version.h"
 #include "util/xalloc.h"
 
 static json_t *verdict(const char *label, double p)
@@ -100,6 +104,13 @@ static void check_sarif(json_t *log)
 		json_t *driver = json_object_get(json_object_get(run, "tool"), "driver");
 
 		assert_true(is_nonempty_string(json_object_get(driver, "name")));
+		/* the version, and the URI when there is one: absolute (3.19.17) */
+		assert_string_equal(json_string_value(json_object_get(driver, "version")),
+				    SNARE_VERSION);
+		assert_string_equal(json_string_value(json_object_get(driver, "semanticVersion")),
+				    SNARE_VERSION);
+		x = json_object_get(driver, "informationUri");
+		assert_true(!x || strstr(json_string_value(x), "://"));
 		rules = json_object_get(driver, "rules");
 		assert_true(json_is_array(rules));
 		json_array_foreach (rules, i, x) {
@@ -109,13 +120,21 @@ static void check_sarif(json_t *log)
 			assert_true(is_nonempty_string(json_object_get(x, "id")));
 			assert_true(is_nonempty_string(
 				json_object_get(json_object_get(x, "shortDescription"), "text")));
+			/* what the rule means and what to do, for a reader */
+			assert_true(is_nonempty_string(
+				json_object_get(json_object_get(x, "fullDescription"), "text")));
+			assert_non_null(strstr(json_string_value(json_object_get(
+						       json_object_get(x, "help"), "text")),
+					       "What to do"));
 			assert_true(!level || strstr("none note warning error", level));
 		}
+		assert_int_equal(json_array_size(json_object_get(run, "invocations")), 1);
 		json_array_foreach (json_object_get(run, "invocations"), i, x) {
 			json_t *note;
 			size_t j;
 
 			assert_true(json_is_boolean(json_object_get(x, "executionSuccessful")));
+			assert_true(is_nonempty_string(json_object_get(x, "commandLine")));
 			json_array_foreach (json_object_get(x, "toolExecutionNotifications"), j,
 					    note) {
 				const char *level =
@@ -286,6 +305,108 @@ static void test_not_utf8(void **state)
 			    "local dependency 'file:../caf?'");
 	json_decref(o);
 	pkg_result_release(&r);
+}
+
+/* The command line as given, each word quoted for a shell where it needs
+ * it. */
+static void test_command_line(void **state)
+{
+	char *argv[] = {"audit", "--format", "sarif", "my project", "it's", "", "a$b", NULL};
+	char *got;
+
+	(void)state;
+	got = format_command_line("build/snare", 7, argv);
+	assert_string_equal(got, "build/snare audit --format sarif 'my project' 'it'\\''s' '' "
+				 "'a$b'");
+	free(got);
+	got = format_command_line(NULL, 1, argv);
+	assert_string_equal(got, "snare audit");
+	free(got);
+}
+
+/* The SARIF validator: $SARIF_MULTITOOL, else sarif-multitool on the PATH
+ * (npm install -g @microsoft/sarif-multitool); NULL when there is none. */
+static char *find_validator(void)
+{
+	const char *env = getenv("SARIF_MULTITOOL"), *path = getenv("PATH");
+
+	if (env && *env)
+		return access(env, X_OK) == 0 ? xstrdup(env) : NULL;
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		char *f = xasprintf("%.*s/sarif-multitool", (int)n, path);
+
+		if (n && access(f, X_OK) == 0)
+			return f;
+		free(f);
+		path += n + (path[n] == ':');
+	}
+	return NULL;
+}
+
+/* Microsoft's SARIF validator (offline) finds nothing in the log: no
+ * schema error and none of its warnings.  Skipped, saying why, when it is
+ * not installed. */
+static void test_sarif_validator(void **state)
+{
+	char dir[TMPDIR_MAX], *tool = find_validator(), *in, *out;
+	size_t n, i;
+	struct pkg_result *r;
+	json_t *log, *res, *x;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	if (!tool) {
+		print_message("skipped: no SARIF validator (npm install -g "
+			      "@microsoft/sarif-multitool, or set SARIF_MULTITOOL)\n");
+		skip();
+	}
+	assert_int_equal(tmpdir_make(dir, "sarif"), 0);
+	in = tmpdir_path(dir, "snare.sarif");
+	out = tmpdir_path(dir, "validation.sarif");
+	r = fixture(&n);
+	log = results_sarif(r, n, "snare audit --format sarif .");
+	assert_int_equal(json_dump_file(log, in, JSON_INDENT(2)), 0);
+	json_decref(log);
+	release(r, n);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execl(tool, tool, "validate", in, "-o", out, "--log", "ForceOverwrite", "-q",
+		      (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* it exits 0 either way: its findings are the results of its log */
+	log = json_load_file(out, 0, NULL);
+	assert_non_null(log);
+	res = json_object_get(json_array_get(json_object_get(log, "runs"), 0), "results");
+	assert_true(json_is_array(res));
+	json_array_foreach (res, i, x) {
+		const json_t *msg = json_object_get(x, "message");
+		char *args = json_dumps(json_object_get(msg, "arguments"), JSON_COMPACT);
+
+		/* the tool is asked to leave out informationUri when no
+		 * absolute one is recorded (util/version.h) */
+		if (!*SNARE_URL && !strcmp(json_string_value(json_object_get(msg, "id")) ?: "",
+					   "Warning_ProvideToolnformationUri")) {
+			free(args);
+			continue;
+		}
+		print_message("%s %s %s\n", json_string_value(json_object_get(x, "ruleId")),
+			      json_string_value(json_object_get(msg, "id")), args);
+		free(args);
+		fail_msg("the SARIF validator found something (above)");
+	}
+	json_decref(log);
+	assert_int_equal(tmpdir_remove(dir), 0);
+	free(in);
+	free(out);
+	free(tool);
 }
 
 static char *print(struct pkg_result *r, size_t n, enum out_format f, const char *title)
@@ -465,6 +586,14 @@ static void test_summary_leads(void **state)
 	format_evidence(&r, buf, sizeof(buf), 1);
 	assert_string_equal(buf, "reads ~/.npmrc, then sends its npm_token (plain) to x.test:80 "
 				 "[install, steal.js]; sends npm_token to x.test [install]");
+	/* the chain's row, which says the summary again, is left out */
+	json_object_set_new(json_array_get(json_object_get(r.verdict, "explanations"), 0), "text",
+			    json_string("leaks secrets or identifying data: reads ~/.npmrc, then "
+					"sends its npm_token (plain) to x.test:80 [install, "
+					"steal.js]"));
+	format_evidence(&r, buf, sizeof(buf), 1);
+	assert_string_equal(buf, "reads ~/.npmrc, then sends its npm_token (plain) to x.test:80 "
+				 "[install, steal.js]; reads ~/.npmrc [install]");
 	o = pkg_result_json(&r);
 	assert_string_equal(json_string_value(json_object_get(o, "summary")),
 			    json_string_value(json_object_get(r.verdict, "summary")));
@@ -476,6 +605,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sarif),	      cmocka_unit_test(test_sarif_clean),
+		cmocka_unit_test(test_command_line),  cmocka_unit_test(test_sarif_validator),
 		cmocka_unit_test(test_jsonl),	      cmocka_unit_test(test_text),
 		cmocka_unit_test(test_exit_codes),    cmocka_unit_test(test_not_utf8),
 		cmocka_unit_test(test_format_names),  cmocka_unit_test(test_tsv),
