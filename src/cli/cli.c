@@ -23,6 +23,12 @@ int cli_error(const char *fmt, ...)
 	return 2;
 }
 
+int cli_usage(const char *usage, bool help)
+{
+	format_usage(usage, help ? stdout : stderr);
+	return help ? 0 : 2;
+}
+
 int cli_parse_secs(const char *s, unsigned *ms)
 {
 	char *end;

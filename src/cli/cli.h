@@ -53,6 +53,10 @@ struct batch_progress;
  * the last call clears it. */
 void cli_progress_bar(const struct batch_progress *p);
 
+/* A command's usage text ("{formats}" expanded): on stdout for --help
+ * (returns 0), else on stderr after a bad option (returns 2). */
+int cli_usage(const char *usage, bool help);
+
 /* "snare: <msg>" on stderr; returns 2. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

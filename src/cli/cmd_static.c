@@ -7,10 +7,16 @@
 #include "cli/cli.h"
 #include "static/static.h"
 
+static const char static_usage[] =
+	"usage: snare static PATH [-o FILE]\n"
+	"  prints the report's static section for a package directory or tarball, read\n"
+	"  without running anything\n";
+
 int cmd_static(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *output = NULL;
@@ -18,11 +24,9 @@ int cmd_static(int argc, char **argv)
 	int c, rc = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-		if (c != 'o') {
-			fputs("usage: snare static PATH [-o FILE]\n", stderr);
-			return 2;
-		}
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		if (c != 'o')
+			return cli_usage(static_usage, c == 'h');
 		output = optarg;
 	}
 	if (optind >= argc)

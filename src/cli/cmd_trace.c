@@ -22,41 +22,58 @@
 /* Longest line of a --from file. */
 #define FROM_LINE_MAX 4096
 
-static const char usage[] =
-	"usage: snare trace|scan TARGET [options]\n"
-	"       snare scan TARGET... | --from FILE [options]\n"
-	"  TARGET                 a directory with package.json, a .tgz, or name[@version]\n"
-	"  -o, --output FILE      write the JSON report to FILE (default: stdout)\n"
-	"      --profile dev|ci   environment to present (default: dev)\n"
-	"      --install-timeout S   install phase deadline in seconds (default: 60)\n"
-	"      --import-timeout S    import phase deadline in seconds (default: 20)\n"
-	"      --execute-timeout S   execute phase deadline in seconds (default: 30)\n"
-	"      --browser-timeout S   browser phase deadline in seconds (default: 20)\n"
-	"      --env NAME=VALUE   extra environment variable for the package (repeatable)\n"
-	"      --geo CC           country the fake geo-IP services answer (default: US)\n"
-	"      --registry URL     npm registry (default: https://registry.npmjs.org)\n"
-	"      --cache DIR        tarball cache directory\n"
-	"      --workdir DIR      where to create the run's work directory\n"
-	"      --keep             keep the work directory\n"
-	"      --seed N           reproducible identity and canaries\n"
-	"      --run CMD          also run CMD (sh -c, in the project) in the import phase\n"
-	"      --max-pids N       processes and threads the sandbox allows (default: 1024)\n"
-	"      --offline          install dependencies from npm's cache only\n"
-	"      --no-tls-intercept do not decrypt TLS (the sink refuses the handshake)\n"
-	"      --fetch-remote-deps   also download tarball-URL and GitHub dependencies (outside\n"
+/* The detonation options trace and scan share. */
+#define RUN_OPTIONS_HELP                                                                           \
+	"      --profile dev|ci   environment to present (default: dev)\n"                         \
+	"      --install-timeout S   install phase deadline in seconds (default: 60)\n"            \
+	"      --import-timeout S    import phase deadline in seconds (default: 20)\n"             \
+	"      --execute-timeout S   execute phase deadline in seconds (default: 30)\n"            \
+	"      --browser-timeout S   browser phase deadline in seconds (default: 20)\n"            \
+	"      --env NAME=VALUE   extra environment variable for the package (repeatable)\n"       \
+	"      --geo CC           country the fake geo-IP services answer (default: US)\n"         \
+	"      --registry URL     npm registry (default: https://registry.npmjs.org)\n"            \
+	"      --cache DIR        tarball cache directory\n"                                       \
+	"      --workdir DIR      where to create the run's work directory\n"                      \
+	"      --keep             keep the work directory\n"                                       \
+	"      --seed N           reproducible identity and canaries\n"                            \
+	"      --run CMD          also run CMD (sh -c, in the project) in the import phase\n"      \
+	"      --max-pids N       processes and threads the sandbox allows (default: 1024)\n"      \
+	"      --offline          install dependencies from npm's cache only\n"                    \
+	"      --no-tls-intercept do not decrypt TLS (the sink refuses the handshake)\n"           \
+	"      --fetch-remote-deps   also download tarball-URL and GitHub dependencies (outside\n" \
 	"                         the sandbox, nothing run) and detonate them with the package\n"
-	"      --no-trace         (trace) the same steps in the sandbox with no tracer or\n"
-	"                         netsink: a baseline for benchmarks, no behaviour recorded\n"
-	"      --model FILE       (scan) the model; default: $SNARE_MODEL, then models/snare.json\n"
-	"      --json             (scan) print the report with its verdict on stdout\n"
-	"      --from FILE        (scan) targets from FILE, one per line (# comments)\n"
-	"      --format F         (scan) {formats} (default: text)\n"
-	"  -j, --jobs N           (scan) scans at once for several targets (default: CPUs, max 4)\n"
-	"      --store FILE       (scan) results store (default: $XDG_CACHE_HOME/snare/results.db)\n"
-	"      --no-store         (scan) neither read nor write the results store\n"
-	"      --rescan           (scan) detonate even what the store knows\n"
-	"  -q, --quiet            no summary on stderr\n"
-	"  -v, --verbose          more logging\n";
+
+#define TARGET_HELP                                                                                \
+	"  TARGET                 name[@version|@tag|@range] from the registry, a local .tgz,\n"   \
+	"                         or a directory with package.json\n"
+
+static const char trace_usage[] =
+	"usage: snare trace TARGET [options]\n"
+	"  detonates TARGET in the sandbox and writes its behaviour report (JSON)\n" TARGET_HELP
+	"  -o, --output FILE      write the report to FILE (default: stdout)\n" RUN_OPTIONS_HELP
+	"      --no-trace         the same steps in the sandbox with no tracer or netsink:\n"
+	"                         a baseline for benchmarks, no behaviour recorded\n"
+	"  -q, --quiet            no progress or summary on stderr\n"
+	"  -v, --verbose          more logging\n"
+	"exit: 0 a report was written, 2 error\n";
+
+static const char scan_usage[] =
+	"usage: snare scan TARGET [options]\n"
+	"       snare scan TARGET... | --from FILE [options]\n"
+	"  detonates TARGET, scores its behaviour and prints the verdict with its evidence;\n"
+	"  registry packages the results store knows are answered from it\n" TARGET_HELP
+	"      --model FILE       the model; default: $SNARE_MODEL, then models/snare.json\n"
+	"      --json             print the report with its verdict on stdout (one target)\n"
+	"  -o, --output FILE      write the report with its verdict to FILE (one target)\n"
+	"      --from FILE        targets from FILE, one per line (# comments)\n"
+	"      --format F         {formats} (default: text)\n"
+	"  -j, --jobs N           scans at once for several targets (default: CPUs, max 4)\n"
+	"      --store FILE       results store (default: $XDG_CACHE_HOME/snare/results.db)\n"
+	"      --no-store         neither read nor write the results store\n"
+	"      --rescan           detonate even what the store knows\n" RUN_OPTIONS_HELP
+	"  -q, --quiet            no progress or summary on stderr\n"
+	"  -v, --verbose          more logging\n"
+	"exit: 0 benign, 1 malicious, 2 error, 3 partial (not judged)\n";
 
 struct scan_opts {
 	struct run_options run;
@@ -64,6 +81,7 @@ struct scan_opts {
 	struct batch_opts batch;
 	const char *output, *model_path, *from;
 	const char *timeout_arg[PHASE_COUNT], *seed_arg;
+	bool scan; /* snare scan, not trace */
 	bool quiet, json_out, scan_only;
 	/* no option changes what the package sees, so its result may be
 	 * stored and a stored one used (timeouts and the seed do not count) */
@@ -239,10 +257,10 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 			log_threshold = LOG_DEBUG;
 			break;
 		case 'h':
-			format_usage(usage, stdout);
+			format_usage(o->scan ? scan_usage : trace_usage, stdout);
 			return 1;
 		default:
-			format_usage(usage, stderr);
+			format_usage(o->scan ? scan_usage : trace_usage, stderr);
 			return 2;
 		}
 	}
@@ -503,7 +521,7 @@ out:
 
 static int trace_or_scan(int argc, char **argv, bool scan)
 {
-	struct scan_opts o = {.env = STRVEC_INIT};
+	struct scan_opts o = {.env = STRVEC_INIT, .scan = scan};
 	int rc = parse_opts(argc, argv, &o), ntargets = argc - optind;
 
 	if (rc) {
@@ -519,7 +537,7 @@ static int trace_or_scan(int argc, char **argv, bool scan)
 	} else if (ntargets == 1 && !o.from) {
 		rc = run_one(argv[optind], &o, scan);
 	} else if (!scan || (ntargets == 0 && !o.from)) {
-		format_usage(usage, stderr);
+		format_usage(scan ? scan_usage : trace_usage, stderr);
 		rc = 2;
 	} else {
 		rc = scan_many(argv + optind, ntargets, &o);
