@@ -1,11 +1,13 @@
 /* snare static PATH: the report's "static" section for a package directory
  * or tarball, read without running anything (static/static.h). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli/cli.h"
 #include "static/static.h"
+#include "util/fsutil.h"
 
 static const char static_usage[] =
 	"usage: snare static PATH [-o FILE]\n"
@@ -36,15 +38,20 @@ int cmd_static(int argc, char **argv)
 	json_t *section = static_scan_path(argv[optind], err, sizeof(err));
 	if (!section)
 		return cli_error("%s", err);
-	FILE *f = output ? fopen(output, "we") : stdout;
+	struct fs_out o;
+	FILE *f = output ? fs_out_open(&o, output) : stdout;
 	if (!f) {
 		json_decref(section);
 		return cli_error("cannot write '%s': %m", output);
 	}
 	if (json_dumpf(section, f, JSON_INDENT(1) | JSON_ENSURE_ASCII) < 0 || fputc('\n', f) == EOF)
 		rc = 2;
-	if ((output ? fclose(f) : fflush(f)) != 0)
+	/* a file is written whole or not at all */
+	int end = output ? fs_out_close(&o) : fflush(f) ? -errno : 0;
+	if (end < 0) {
+		errno = -end;
 		rc = 2;
+	}
 	if (rc)
 		cli_error("cannot write '%s': %m", output ? output : "standard output");
 	json_decref(section);

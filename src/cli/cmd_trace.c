@@ -15,6 +15,7 @@
 #include "report/report.h"
 #include "run/run.h"
 #include "scan/scan.h"
+#include "util/fsutil.h"
 #include "util/log.h"
 #include "util/strvec.h"
 #include "util/xalloc.h"
@@ -272,26 +273,26 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 	return 0;
 }
 
+/* The report on stdout, or in |output| whole or not at all: a full disk
+ * leaves no truncated or empty file behind (fs_out). */
 static int write_report(const json_t *report, const char *output)
 {
-	FILE *f = output ? fopen(output, "we") : stdout;
+	struct fs_out o;
+	FILE *f = output ? fs_out_open(&o, output) : stdout;
+	int r;
 
 	if (!f)
 		return cli_error("cannot write '%s': %m", output);
 	bool bad = json_dumpf(report, f, JSON_INDENT(1) | JSON_ENSURE_ASCII) < 0 ||
 		   fputc('\n', f) == EOF;
-	int saved = errno;
-	/* The file is closed on every path, a failed write's too. */
-	int end = output ? 0 : fflush(f);
-	if (output)
-		end = fclose(f);
-	if (end != 0 && !bad) {
-		bad = true;
-		saved = errno;
+	if (!output) {
+		if (fflush(f) != 0 || bad)
+			return cli_error("cannot write 'stdout': %m");
+		return 0;
 	}
-	if (bad) {
-		errno = saved;
-		return cli_error("cannot write '%s': %m", output ? output : "stdout");
+	if ((r = fs_out_close(&o)) < 0) {
+		errno = -r;
+		return cli_error("cannot write '%s': %m", output);
 	}
 	return 0;
 }
