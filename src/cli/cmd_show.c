@@ -2,9 +2,11 @@
  * snare import REPORT...: add reports (snare scan --json, snare trace) to
  * the store, scored by the current model. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "fetch/registry.h"
@@ -55,6 +57,14 @@ int cmd_show(int argc, char **argv)
 		return cli_error("%s", err);
 	if (!pkgspec_version_valid(version)) {
 		rc = cli_error("give an exact version: '%s'", argv[optind]);
+		goto out;
+	}
+	/* looking is no reason to create a store */
+	char where[PATH_MAX];
+	const char *path = scan_store_path(store, where, sizeof(where));
+	if (!path || (!store_is_url(path) && access(path, F_OK) < 0)) {
+		rc = cli_error("no stored result for '%s@%s': no results store%s%s%s", name,
+			       version, path ? " at '" : "", path ? path : "", path ? "'" : "");
 		goto out;
 	}
 	if (scan_ctx_init(&ctx, model, store, false, NULL, err, sizeof(err)) < 0) {

@@ -419,8 +419,10 @@ static void child_done(struct batch_job *j, void *arg)
 
 	if (j->report)
 		take_report(ch->c, x, j->report);
+	else if (j->stopped || !j->error)
+		pkg_result_set_interrupted(x);
 	else
-		pkg_result_set_error(x, j->error ? j->error : "not scanned: interrupted");
+		pkg_result_set_error(x, j->error);
 	json_decref(j->report);
 	j->report = NULL;
 }
@@ -440,7 +442,7 @@ int scan_children(struct scan_ctx *c, struct pkg_result *r, const size_t *todo, 
 	ret = batch_run(jobs, n, &bb, err, errlen);
 	for (size_t i = 0; i < n; i++) {
 		if (!jobs[i].finished)
-			pkg_result_set_error(&r[todo[i]], "not scanned: interrupted");
+			pkg_result_set_interrupted(&r[todo[i]]);
 		batch_job_release(&jobs[i]);
 	}
 	free(jobs);

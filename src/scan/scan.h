@@ -38,12 +38,13 @@ struct pkg_result {
 	char *target;  /* what was or would be scanned */
 	enum pkg_status status;
 	enum pkg_origin origin;
-	json_t *verdict; /* malicious and benign: {label, probability, threshold, explanations} */
-	char *kind;	 /* not scanned: "git", "file", ... (lock_source_name()) */
-	char *reason;	 /* not scanned and error: one line */
-	char *file;	 /* where it was listed: a lockfile, a targets file, a package.json */
-	unsigned line;	 /* 1-based line in |file|; 0 unknown */
-	char *integrity; /* the SRI its lockfile expects (sha512 token), or NULL */
+	json_t *verdict;  /* malicious and benign: {label, probability, threshold, explanations} */
+	char *kind;	  /* not scanned: "git", "file", ... (lock_source_name()) */
+	char *reason;	  /* not scanned and error: one line */
+	char *file;	  /* where it was listed: a lockfile, a targets file, a package.json */
+	unsigned line;	  /* 1-based line in |file|; 0 unknown */
+	char *integrity;  /* the SRI its lockfile expects (sha512 token), or NULL */
+	bool interrupted; /* an error: its scan was stopped by a signal to the batch */
 };
 
 /* A copy of |s| that is valid UTF-8 (JSON and SARIF need it): when it is
@@ -55,13 +56,17 @@ char *text_utf8(const char *s);
 void pkg_result_set_verdict(struct pkg_result *r, json_t *verdict, enum pkg_origin origin);
 /* Marks it an error with a one-line reason (copied). */
 void pkg_result_set_error(struct pkg_result *r, const char *reason);
+/* Marks it an error because the batch was interrupted before its scan
+ * ended ("not scanned: interrupted"). */
+void pkg_result_set_interrupted(struct pkg_result *r);
 void pkg_result_release(struct pkg_result *r);
 
 /* "name@version", or the target. */
 const char *pkg_result_id(const struct pkg_result *r, char *buf, size_t len);
 
+/* |errors| counts the interrupted ones too; |interrupted| those alone. */
 struct results_summary {
-	size_t total, malicious, benign, partial, errors, not_scanned;
+	size_t total, malicious, benign, partial, errors, interrupted, not_scanned;
 	size_t from_store, rescored, scanned;
 };
 void results_count(const struct pkg_result *r, size_t n, struct results_summary *s);
@@ -104,6 +109,11 @@ struct scan_ctx {
  * is created; none with |no_store|).  0, or -1 with |err|. */
 int scan_ctx_init(struct scan_ctx *c, const char *model_opt, const char *store_opt, bool no_store,
 		  const char *registry, char *err, size_t errlen);
+/* The store scan_ctx_init() would open for |store_opt|: |store_opt|, else
+ * $SNARE_STORE, else the default file (into |buf|); NULL when there is
+ * none (no cache directory can be named).  Creates nothing. */
+const char *scan_store_path(const char *store_opt, char *buf, size_t len);
+
 /* Commits pending re-scores and frees everything. */
 void scan_ctx_release(struct scan_ctx *c);
 /* The model, loaded on first use; NULL with |err|. */
