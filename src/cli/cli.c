@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "model/model.h"
@@ -132,4 +134,62 @@ void cli_progress_bar(const struct batch_progress *p)
 	fflush(stderr);
 	if (p->end)
 		fputs("\r\033[K", stderr);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void cli_progress_init(struct cli_progress *p)
+{
+	p->tty = isatty(2);
+	p->drawn = false;
+	p->t0_ms = now_ms();
+}
+
+void cli_run_progress(void *arg, enum run_stage stage, const char *detail, unsigned timeout_ms)
+{
+	struct cli_progress *p = arg;
+	long secs = (long)((now_ms() - p->t0_ms) / 1000);
+	char what[256];
+
+	switch (stage) {
+	case STAGE_FETCH:
+		/* before the target is known to exist: not worth a line of a log */
+		if (!p->tty)
+			return;
+		snprintf(what, sizeof(what), "fetching %s", detail);
+		break;
+	case STAGE_DEPS:
+		snprintf(what, sizeof(what), "installing %s dependenc%s (npm, no scripts run)",
+			 detail, strcmp(detail, "1") ? "ies" : "y");
+		break;
+	case STAGE_SANDBOX:
+		snprintf(what, sizeof(what), "starting the sandbox");
+		break;
+	default:
+		snprintf(what, sizeof(what), "%s phase (up to %u s)", detail,
+			 (timeout_ms + 999) / 1000);
+		break;
+	}
+	if (p->tty) {
+		fprintf(stderr, "\r\033[Ksnare: [%ld:%02ld] %s", secs / 60, secs % 60, what);
+		p->drawn = true;
+	} else {
+		fprintf(stderr, "snare: [%ld:%02ld] %s\n", secs / 60, secs % 60, what);
+	}
+	fflush(stderr);
+}
+
+void cli_progress_clear(struct cli_progress *p)
+{
+	if (p->drawn) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		p->drawn = false;
+	}
 }

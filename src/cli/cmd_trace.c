@@ -339,7 +339,17 @@ static int run_one(const char *target, struct scan_opts *o, bool scan)
 		}
 	}
 	if (!report) {
+		struct cli_progress prog;
+
+		if (!o->quiet) {
+			cli_progress_init(&prog);
+			o->run.progress = cli_run_progress;
+			o->run.progress_arg = &prog;
+		}
 		report = scan_detonate(scan ? &ctx : NULL, target, &o->run, err, sizeof(err));
+		if (!o->quiet)
+			cli_progress_clear(&prog);
+		o->run.progress = NULL;
 		if (!report) {
 			cli_error("%s", err);
 			goto out;

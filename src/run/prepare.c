@@ -290,6 +290,12 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 		strvec_clear(&hosts);
 		return;
 	}
+	if (opts->progress) {
+		char count[32];
+
+		snprintf(count, sizeof(count), "%zu", json_object_size(deps) + json_object_size(optional) + json_object_size(remote));
+		opts->progress(opts->progress_arg, STAGE_DEPS, count, 0);
+	}
 	int st = run_npm(dir, opts->registry, opts->npm_offline, logp, &scopes, &hosts);
 	strvec_clear(&scopes);
 	strvec_clear(&hosts);
@@ -458,6 +464,8 @@ int run_prepare(const char *target, const struct run_options *opts, struct run_r
 			return -1;
 		} else {
 			res->source_type = xstrdup("registry");
+			if (opts->progress)
+				opts->progress(opts->progress_arg, STAGE_FETCH, target, 0);
 			if (fetch_registry(target, opts, res, tgz, sizeof(tgz), err, errlen) < 0)
 				return -1;
 		}
