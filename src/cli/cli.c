@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -121,19 +122,66 @@ void cli_print_verdict(const json_t *report, FILE *f)
 
 #define BAR_WIDTH 24
 
+/* " ETA 3:10" from the pace so far; "" before the first package ends. */
+static void eta(size_t done, size_t total, long secs, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (done && done < total) {
+		long left = (long)((double)secs * (double)(total - done) / (double)done + 0.5);
+
+		snprintf(buf, len, ", ETA %ld:%02ld", left / 60, left % 60);
+	}
+}
+
 void cli_progress_bar(const struct batch_progress *p)
 {
-	char bar[BAR_WIDTH + 1];
+	char bar[BAR_WIDTH + 1], line[512], left[32];
 	size_t fill = p->total ? p->done * BAR_WIDTH / p->total : BAR_WIDTH;
+	struct winsize ws;
+	size_t cols = 80, off;
 
+	if (p->end) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		return;
+	}
+	if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+		cols = ws.ws_col;
 	memset(bar, '=', fill);
 	memset(bar + fill, ' ', BAR_WIDTH - fill);
 	bar[BAR_WIDTH] = '\0';
-	fprintf(stderr, "\r\033[K[%s] %zu/%zu scanned, %zu running, %ld:%02ld  %.40s", bar, p->done,
-		p->total, p->running, p->secs / 60, p->secs % 60, p->last ? p->last : "");
+	eta(p->done, p->total, p->secs, left, sizeof(left));
+	off = (size_t)snprintf(line, sizeof(line), "[%s] %zu/%zu  %ld:%02ld%s  %zu running", bar,
+			       p->done, p->total, p->secs / 60, p->secs % 60, left, p->running);
+	for (size_t i = 0; i < BATCH_PROGRESS_NAMES && p->now[i] && off < sizeof(line); i++)
+		off += (size_t)snprintf(line + off, sizeof(line) - off, "%s%s", i ? ", " : ": ",
+					p->now[i]);
+	if (p->running > BATCH_PROGRESS_NAMES && off < sizeof(line))
+		snprintf(line + off, sizeof(line) - off, ", ...");
+	/* one terminal line, or \r cannot take it back */
+	if (cols - 1 < sizeof(line))
+		line[cols - 1] = '\0';
+	fprintf(stderr, "\r\033[K%s", line);
 	fflush(stderr);
-	if (p->end)
-		fputs("\r\033[K", stderr);
+}
+
+void cli_batch_result(const struct pkg_result *r, size_t done, size_t total, long secs, void *arg)
+{
+	char id[512], left[32];
+
+	(void)arg;
+	pkg_result_id(r, id, sizeof(id));
+	eta(done, total, secs, left, sizeof(left));
+	fprintf(stderr, "snare: [%zu/%zu] %s ", done, total, id);
+	if (r->verdict)
+		fprintf(stderr, "%s %.3f", format_status_name(r->status),
+			json_real_value(json_object_get(r->verdict, "probability")));
+	else if (r->interrupted)
+		fputs("interrupted", stderr);
+	else
+		fprintf(stderr, "error: %s", r->reason ? r->reason : "");
+	fprintf(stderr, "  (%ld:%02ld%s)\n", secs / 60, secs % 60, left);
+	fflush(stderr);
 }
 
 static long long now_ms(void)

@@ -54,6 +54,10 @@ struct batch_progress;
  * done and total, what is running, elapsed and an ETA; the last call
  * clears it. */
 void cli_progress_bar(const struct batch_progress *p);
+/* A line on stderr per finished package when stderr is not a terminal
+ * (a struct batch's |result|): "snare: [12/300] name@1.2.3 benign 0.030
+ * (0:42, ETA 3:10)", "... error: why", "... interrupted". */
+void cli_batch_result(const struct pkg_result *r, size_t done, size_t total, long secs, void *arg);
 
 /* A detonation's progress on stderr (run_options.progress with a struct
  * cli_progress as its argument): on a terminal one line rewritten at each

@@ -305,6 +305,8 @@ int cmd_audit(int argc, char **argv)
 
 		if (!o.quiet && isatty(2))
 			b.progress = cli_progress_bar;
+		else if (!o.quiet)
+			b.result = cli_batch_result;
 
 		child_args(&args, &ctx, &o);
 		b.args = strvec_argv(&args);

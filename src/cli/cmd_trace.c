@@ -506,6 +506,8 @@ static int scan_many(char **targets, int ntargets, struct scan_opts *o)
 
 		if (!o->quiet && isatty(2))
 			b.progress = cli_progress_bar;
+		else if (!o->quiet)
+			b.result = cli_batch_result;
 
 		child_args(&args, &ctx, o);
 		b.args = strvec_argv(&args);

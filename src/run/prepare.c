@@ -293,7 +293,9 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 	if (opts->progress) {
 		char count[32];
 
-		snprintf(count, sizeof(count), "%zu", json_object_size(deps) + json_object_size(optional) + json_object_size(remote));
+		snprintf(count, sizeof(count), "%zu",
+			 json_object_size(deps) + json_object_size(optional) +
+				 json_object_size(remote));
 		opts->progress(opts->progress_arg, STAGE_DEPS, count, 0);
 	}
 	int st = run_npm(dir, opts->registry, opts->npm_offline, logp, &scopes, &hosts);

@@ -125,8 +125,7 @@ struct run_options {
 	 * a progress line: STAGE_FETCH and STAGE_DEPS come before the input is
 	 * known to be good; |detail| is the package, the number of
 	 * dependencies or the phase's name; |timeout_ms| a phase's deadline. */
-	void (*progress)(void *arg, enum run_stage stage, const char *detail,
-			 unsigned timeout_ms);
+	void (*progress)(void *arg, enum run_stage stage, const char *detail, unsigned timeout_ms);
 	void *progress_arg;
 };
 

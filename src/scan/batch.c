@@ -170,8 +170,8 @@ static void collect(struct batch_job *j, int status)
 }
 
 /* Tells the caller's progress callback, if any, where the batch is. */
-static void progress(const struct batch *b, size_t done, size_t n, size_t running,
-		     const struct batch_job *last, time_t t0, bool end)
+static void progress(const struct batch *b, const struct batch_job *jobs, size_t done, size_t n,
+		     size_t running, const struct batch_job *last, time_t t0, bool end)
 {
 	struct batch_progress p = {
 		.done = done,
@@ -181,9 +181,14 @@ static void progress(const struct batch *b, size_t done, size_t n, size_t runnin
 		.secs = (long)(time(NULL) - t0),
 		.end = end,
 	};
+	size_t k = 0;
 
-	if (b->progress)
-		b->progress(&p);
+	if (!b->progress)
+		return;
+	for (size_t i = 0; i < n && k < BATCH_PROGRESS_NAMES && !end; i++)
+		if (jobs[i].pid > 0)
+			p.now[k++] = jobs[i].target;
+	b->progress(&p);
 }
 
 /* Reaps the children of |jobs[0..n)| that have ended, each one's results
@@ -264,7 +269,7 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 			}
 			running++;
 		}
-		progress(b, done, n, running, last, t0, false);
+		progress(b, jobs, done, n, running, last, t0, false);
 		siginfo_t si;
 		int sig = sigtimedwait(&set, &si, &(struct timespec){0, 250 * 1000000L});
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
@@ -282,7 +287,7 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 		running -= reaped;
 		done += reaped;
 	}
-	progress(b, done, n, 0, NULL, t0, true);
+	progress(b, jobs, done, n, 0, NULL, t0, true);
 	/* drop a SIGCHLD left pending, then restore the caller's mask */
 	sigset_t chld;
 	sigemptyset(&chld);
@@ -408,6 +413,9 @@ struct children {
 	struct pkg_result *r;
 	const size_t *todo;
 	struct batch_job *jobs;
+	const struct batch *b;
+	size_t n, done;
+	time_t t0;
 };
 
 /* A job has finished: its verdict into its result and the store now, and
@@ -425,13 +433,17 @@ static void child_done(struct batch_job *j, void *arg)
 		pkg_result_set_error(x, j->error);
 	json_decref(j->report);
 	j->report = NULL;
+	ch->done++;
+	if (ch->b->result)
+		ch->b->result(x, ch->done, ch->n, (long)(time(NULL) - ch->t0), ch->b->result_arg);
 }
 
 int scan_children(struct scan_ctx *c, struct pkg_result *r, const size_t *todo, size_t n,
 		  const struct batch *b, char *err, size_t errlen)
 {
 	struct batch_job *jobs = xcalloc(n ? n : 1, sizeof(*jobs));
-	struct children ch = {.c = c, .r = r, .todo = todo, .jobs = jobs};
+	struct children ch = {
+		.c = c, .r = r, .todo = todo, .jobs = jobs, .b = b, .n = n, .t0 = time(NULL)};
 	struct batch bb = *b;
 	int ret;
 

@@ -152,12 +152,17 @@ struct batch_job {
 	char *out_path, *err_path;
 };
 
+/* How many running targets a batch_progress names. */
+#define BATCH_PROGRESS_NAMES 3
+
 /* Where a batch is, for a progress bar. */
 struct batch_progress {
 	size_t done, total, running;
 	const char *last; /* the target that finished last; NULL: none yet, or |end| */
-	long secs;	  /* since the batch started */
-	bool end;	  /* the last call: the batch is over */
+	/* the first running targets (the rest NULL) */
+	const char *now[BATCH_PROGRESS_NAMES];
+	long secs; /* since the batch started */
+	bool end;  /* the last call: the batch is over */
 };
 
 struct batch {
@@ -171,6 +176,11 @@ struct batch {
 	 * next one starts; it may take |j->report| (set it NULL).  NULL: none */
 	void (*done)(struct batch_job *j, void *arg);
 	void *done_arg;
+	/* scan_children(): called with each package's result as soon as it
+	 * is filled: |done| of |total| finished, |secs| since the start.
+	 * NULL: none */
+	void (*result)(const struct pkg_result *r, size_t done, size_t total, long secs, void *arg);
+	void *result_arg;
 };
 
 /* Runs "snare scan -q -o FILE ARGS -- TARGET" for every job, |b->jobs| at
