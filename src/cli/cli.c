@@ -157,7 +157,10 @@ void cli_progress_bar(const struct batch_progress *p)
 		off += (size_t)snprintf(line + off, sizeof(line) - off, "%s%s", i ? ", " : ": ",
 					p->now[i]);
 	if (p->running > BATCH_PROGRESS_NAMES && off < sizeof(line))
-		snprintf(line + off, sizeof(line) - off, ", ...");
+		off += (size_t)snprintf(line + off, sizeof(line) - off, ", ...");
+	if (p->waiting && off < sizeof(line))
+		snprintf(line + off, sizeof(line) - off, "; %zu waiting for another snare",
+			 p->waiting);
 	/* one terminal line, or \r cannot take it back */
 	if (cols - 1 < sizeof(line))
 		line[cols - 1] = '\0';
@@ -174,8 +177,9 @@ void cli_batch_result(const struct pkg_result *r, size_t done, size_t total, lon
 	eta(done, total, secs, left, sizeof(left));
 	fprintf(stderr, "snare: [%zu/%zu] %s ", done, total, id);
 	if (r->verdict)
-		fprintf(stderr, "%s %.3f", format_status_name(r->status),
-			json_real_value(json_object_get(r->verdict, "probability")));
+		fprintf(stderr, "%s %.3f%s", format_status_name(r->status),
+			json_real_value(json_object_get(r->verdict, "probability")),
+			r->origin == ORIGIN_SCAN ? "" : " (stored by another snare)");
 	else if (r->interrupted)
 		fputs("interrupted", stderr);
 	else

@@ -291,6 +291,7 @@ int cmd_audit(int argc, char **argv)
 		cli_error("%s", err);
 		goto out;
 	}
+	ctx.rescan = o.batch.rescan;
 	r = collect(lfs, nlf, &n);
 	todo = xcalloc(n ? n : 1, sizeof(*todo));
 	ntodo = scan_plan_packages(&ctx, r, n, o.batch.rescan, todo);

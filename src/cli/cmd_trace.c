@@ -493,6 +493,7 @@ static int scan_many(char **targets, int ntargets, struct scan_opts *o)
 		cli_error("%s", err);
 		goto out;
 	}
+	ctx.rescan = o->batch.rescan;
 	todo = xcalloc(n, sizeof(*todo));
 	ntodo = scan_plan_targets(&ctx, r, n, o->batch.jobs, o->batch.rescan, todo);
 	/* a model that cannot be loaded fails once, not in every scan */

@@ -171,12 +171,14 @@ static void collect(struct batch_job *j, int status)
 
 /* Tells the caller's progress callback, if any, where the batch is. */
 static void progress(const struct batch *b, const struct batch_job *jobs, size_t done, size_t n,
-		     size_t running, const struct batch_job *last, time_t t0, bool end)
+		     size_t running, size_t waiting, const struct batch_job *last, time_t t0,
+		     bool end)
 {
 	struct batch_progress p = {
 		.done = done,
 		.total = n,
 		.running = running,
+		.waiting = waiting,
 		.last = last ? last->target : NULL,
 		.secs = (long)(time(NULL) - t0),
 		.end = end,
@@ -220,7 +222,7 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 	char dir[4096];
 	const char *tmp = getenv("TMPDIR");
 	sigset_t set, old;
-	size_t next = 0, running = 0, done = 0;
+	size_t running = 0, done = 0;
 	unsigned limit = b->jobs ? b->jobs : 1;
 	bool stop = false;
 	int ret = 0;
@@ -232,6 +234,9 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 		jobs[i].finished = false;
 		jobs[i].pid = 0;
 		jobs[i].stopped = false;
+		jobs[i].skipped = false;
+		jobs[i].waiting = false;
+		jobs[i].retry_at = 0;
 	}
 	if (!n)
 		return 0;
@@ -250,12 +255,42 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, &old);
-	while (running || (!stop && next < n)) {
-		while (!stop && running < limit && next < n) {
-			struct batch_job *j = &jobs[next];
+	for (;;) {
+		size_t pending = 0, waiting = 0;
+		time_t now = time(NULL);
 
-			j->pid = spawn(j, b, &old, dir, next, err, errlen);
-			next++;
+		for (size_t i = 0; i < n && !stop; i++) {
+			struct batch_job *j = &jobs[i];
+
+			if (j->finished || j->pid > 0)
+				continue;
+			pending++;
+			waiting += j->waiting;
+			if (running >= limit || j->retry_at > now)
+				continue;
+			switch (b->start ? b->start(j, b->start_arg) : BATCH_START) {
+			case BATCH_WAIT:
+				/* another process scans it: ask again in a second */
+				waiting += !j->waiting;
+				j->waiting = true;
+				j->retry_at = now + 1;
+				continue;
+			case BATCH_SKIP:
+				j->waiting = false;
+				j->skipped = j->finished = true;
+				j->exit_code = 0;
+				pending--;
+				done++;
+				if (b->done)
+					b->done(j, b->done_arg);
+				continue;
+			case BATCH_START:
+				break;
+			}
+			waiting -= j->waiting;
+			j->waiting = false;
+			pending--;
+			j->pid = spawn(j, b, &old, dir, i, err, errlen);
 			if (j->pid < 0) {
 				j->pid = 0;
 				j->exit_code = 2;
@@ -269,7 +304,9 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 			}
 			running++;
 		}
-		progress(b, jobs, done, n, running, last, t0, false);
+		if (!running && (stop || !pending))
+			break;
+		progress(b, jobs, done, n, running, waiting, last, t0, false);
 		siginfo_t si;
 		int sig = sigtimedwait(&set, &si, &(struct timespec){0, 250 * 1000000L});
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
@@ -283,11 +320,11 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 			ret = -1;
 			errbuf_set(err, errlen, "interrupted");
 		}
-		size_t reaped = reap(jobs, next, b, &last);
+		size_t reaped = reap(jobs, n, b, &last);
 		running -= reaped;
 		done += reaped;
 	}
-	progress(b, jobs, done, n, 0, NULL, t0, true);
+	progress(b, jobs, done, n, 0, 0, NULL, t0, true);
 	/* drop a SIGCHLD left pending, then restore the caller's mask */
 	sigset_t chld;
 	sigemptyset(&chld);
@@ -416,7 +453,72 @@ struct children {
 	const struct batch *b;
 	size_t n, done;
 	time_t t0;
+	bool *claimed; /* per job: this process holds its claim in the store */
+	bool *waited;  /* per job: another process held it */
 };
+
+/* Drops the claim of job |k|, if this process holds it. */
+static void unclaim(struct children *ch, size_t k)
+{
+	const struct pkg_result *x = &ch->r[ch->todo[k]];
+	char err[1024];
+
+	if (!ch->claimed[k])
+		return;
+	ch->claimed[k] = false;
+	if (store_unclaim(ch->c->store, x->name, x->version, err, sizeof(err)) < 0)
+		log_warn("%s", err);
+}
+
+/* Before a scan starts: claims its package in the store, so that a
+ * concurrent audit does not detonate it too; waits while another live
+ * process holds it; and answers from the store what that process (or one
+ * that finished since this batch was planned) stored meanwhile. */
+static enum batch_start child_start(struct batch_job *j, void *arg)
+{
+	struct children *ch = arg;
+	size_t k = (size_t)(j - ch->jobs);
+	struct pkg_result *x = &ch->r[ch->todo[k]];
+	struct scan_ctx *c = ch->c;
+	struct store_claim holder;
+	enum pkg_origin origin;
+	json_t *v;
+	char err[1024];
+	int r;
+
+	if (!c->store || !x->name || !x->version || !scan_is_registry_target(x->target))
+		return BATCH_START;
+	/* a claim is its own transaction: pending re-scores go first */
+	if (c->in_tx) {
+		c->in_tx = false;
+		if (store_commit(c->store, err, sizeof(err)) < 0)
+			log_warn("%s", err);
+	}
+	r = store_claim(c->store, x->name, x->version, &holder, err, sizeof(err));
+	if (r < 0) {
+		log_warn("%s; scanning '%s@%s' without a claim", err, x->name, x->version);
+		return BATCH_START;
+	}
+	if (r == 0) {
+		if (!ch->waited[k])
+			log_info("%s@%s is being scanned by pid %lld on %s; waiting for it",
+				 x->name, x->version, holder.pid, holder.host);
+		ch->waited[k] = true;
+		return BATCH_WAIT;
+	}
+	ch->claimed[k] = true;
+	if (c->rescan && !ch->waited[k])
+		return BATCH_START;
+	r = scan_ctx_lookup(c, x->name, x->version, x->integrity, false, &v, NULL, &origin, err,
+			    sizeof(err));
+	if (r < 0)
+		log_warn("%s", err);
+	if (r <= 0)
+		return BATCH_START;
+	pkg_result_set_verdict(x, v, origin);
+	unclaim(ch, k);
+	return BATCH_SKIP;
+}
 
 /* A job has finished: its verdict into its result and the store now, and
  * its report dropped, so that the parent holds no report. */
@@ -425,7 +527,9 @@ static void child_done(struct batch_job *j, void *arg)
 	struct children *ch = arg;
 	struct pkg_result *x = &ch->r[ch->todo[j - ch->jobs]];
 
-	if (j->report)
+	if (j->skipped)
+		; /* child_start() answered it from the store */
+	else if (j->report)
 		take_report(ch->c, x, j->report);
 	else if (j->stopped || !j->error)
 		pkg_result_set_interrupted(x);
@@ -433,6 +537,8 @@ static void child_done(struct batch_job *j, void *arg)
 		pkg_result_set_error(x, j->error);
 	json_decref(j->report);
 	j->report = NULL;
+	/* its verdict is stored (or there is none to wait for) */
+	unclaim(ch, (size_t)(j - ch->jobs));
 	ch->done++;
 	if (ch->b->result)
 		ch->b->result(x, ch->done, ch->n, (long)(time(NULL) - ch->t0), ch->b->result_arg);
@@ -442,8 +548,15 @@ int scan_children(struct scan_ctx *c, struct pkg_result *r, const size_t *todo, 
 		  const struct batch *b, char *err, size_t errlen)
 {
 	struct batch_job *jobs = xcalloc(n ? n : 1, sizeof(*jobs));
-	struct children ch = {
-		.c = c, .r = r, .todo = todo, .jobs = jobs, .b = b, .n = n, .t0 = time(NULL)};
+	struct children ch = {.c = c,
+			      .r = r,
+			      .todo = todo,
+			      .jobs = jobs,
+			      .b = b,
+			      .n = n,
+			      .t0 = time(NULL),
+			      .claimed = xcalloc(n ? n : 1, sizeof(bool)),
+			      .waited = xcalloc(n ? n : 1, sizeof(bool))};
 	struct batch bb = *b;
 	int ret;
 
@@ -451,12 +564,17 @@ int scan_children(struct scan_ctx *c, struct pkg_result *r, const size_t *todo, 
 		jobs[i].target = xstrdup(r[todo[i]].target);
 	bb.done = child_done;
 	bb.done_arg = &ch;
+	bb.start = child_start;
+	bb.start_arg = &ch;
 	ret = batch_run(jobs, n, &bb, err, errlen);
 	for (size_t i = 0; i < n; i++) {
 		if (!jobs[i].finished)
 			pkg_result_set_interrupted(&r[todo[i]]);
+		unclaim(&ch, i);
 		batch_job_release(&jobs[i]);
 	}
+	free(ch.claimed);
+	free(ch.waited);
 	free(jobs);
 	return ret;
 }

@@ -102,6 +102,9 @@ struct scan_ctx {
 	/* lookups answer with a partial verdict too (snare show); by default a
 	 * partial row answers nothing, so that the package is scanned again */
 	bool with_partial;
+	/* scan_children(): detonate even what the store knows (--rescan),
+	 * unless another process detonated it while this one waited */
+	bool rescan;
 };
 
 /* Finds the model (|model_opt|, $SNARE_MODEL, the default) and its version,
@@ -146,9 +149,12 @@ struct batch_job {
 	json_t *report; /* exit 0, 1 and 3: the report with its verdict */
 	char *error;	/* otherwise: one line */
 	bool finished;	/* it ran to an end, or could not start (|error|) */
+	bool skipped;	/* finished without a scan: the batch's |start| said BATCH_SKIP */
 	/* internal */
 	pid_t pid;
 	bool stopped; /* sent SIGTERM after an interruption */
+	bool waiting; /* |start| said BATCH_WAIT last time */
+	time_t retry_at;
 	char *out_path, *err_path;
 };
 
@@ -158,11 +164,19 @@ struct batch_job {
 /* Where a batch is, for a progress bar. */
 struct batch_progress {
 	size_t done, total, running;
+	size_t waiting;	  /* for another process that scans the same package */
 	const char *last; /* the target that finished last; NULL: none yet, or |end| */
 	/* the first running targets (the rest NULL) */
 	const char *now[BATCH_PROGRESS_NAMES];
 	long secs; /* since the batch started */
 	bool end;  /* the last call: the batch is over */
+};
+
+/* What a batch's |start| says of a job about to start. */
+enum batch_start {
+	BATCH_START, /* run its scan */
+	BATCH_SKIP,  /* no scan needed (|start| took care of its result) */
+	BATCH_WAIT,  /* not now: ask again in about a second */
 };
 
 struct batch {
@@ -176,6 +190,10 @@ struct batch {
 	 * next one starts; it may take |j->report| (set it NULL).  NULL: none */
 	void (*done)(struct batch_job *j, void *arg);
 	void *done_arg;
+	/* called before a job starts, with a free slot (NULL: every job
+	 * starts); on BATCH_SKIP the job is finished and |done| called */
+	enum batch_start (*start)(struct batch_job *j, void *arg);
+	void *start_arg;
 	/* scan_children(): called with each package's result as soon as it
 	 * is filled: |done| of |total| finished, |secs| since the start.
 	 * NULL: none */
@@ -193,7 +211,11 @@ void batch_job_release(struct batch_job *j);
 /* Scans the targets of the results |r[todo[0..n-1]]| in child processes
  * (batch_run()) and fills each with its verdict, recorded in the store as
  * soon as its scan ends (a killed audit keeps every verdict finished before
- * it; no report is held once stored), or with its error.  A registry package's report must name the
+ * it; no report is held once stored), or with its error.  With a store,
+ * each registry package is claimed there (store_claim()) before its scan
+ * starts and the claim dropped when its result is in: a package another
+ * process is scanning is waited for and then answered from the store, so
+ * concurrent audits sharing a store detonate it once.  A registry package's report must name the
  * same package and, when the result has an |integrity|, match it.  0, or -1 with |err| when the
  * batch was interrupted (the results say what was not scanned). */
 int scan_children(struct scan_ctx *c, struct pkg_result *r, const size_t *todo, size_t n,
