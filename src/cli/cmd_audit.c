@@ -261,6 +261,50 @@ static char *command_line(int argc, char **argv)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* Prints the results (on stdout or in -o FILE, whole or not at all) and
+ * the summary line on stderr when the output is not the text on stdout.
+ * Returns the exit code. */
+static int print_results(struct pkg_result *r, size_t n, const struct lockfile *lfs, size_t nlf,
+			 const struct audit_opts *o, int argc, char **argv)
+{
+	struct results_summary sum;
+	struct strbuf title;
+	struct fs_out out;
+	char line[512];
+	int werr, rc;
+
+	strbuf_init(&title, 0);
+	strbuf_addstr(&title, "snare audit:");
+	for (size_t i = 0; i < nlf; i++)
+		strbuf_addf(&title, "%s %s (%s)", i ? "," : "", lfs[i].path, lfs[i].format);
+	char *cmd = command_line(argc, argv);
+	const struct format_args fa = {.title = title.buf,
+				       .command = cmd,
+				       .fold_benign = !o->all,
+				       .findings_only = o->quiet};
+	FILE *f = o->output ? fs_out_open(&out, o->output) : stdout;
+
+	if (f) {
+		results_print_args(r, n, o->batch.format, &fa, f);
+		werr = o->output ? fs_out_close(&out) : fflush(f) ? -errno : 0;
+	} else {
+		werr = -errno;
+	}
+	free(cmd);
+	strbuf_release(&title);
+	results_count(r, n, &sum);
+	if ((o->batch.format != FORMAT_TEXT || o->output) && !o->quiet) {
+		results_summary_line(&sum, line, sizeof(line));
+		fprintf(stderr, "snare: %s\n", line);
+	}
+	rc = results_exit_code(&sum, o->strict);
+	if (werr < 0) {
+		errno = -werr;
+		rc = cli_error("cannot write '%s': %m", o->output ? o->output : "stdout");
+	}
+	return rc;
+}
+
 int cmd_audit(int argc, char **argv)
 {
 	struct audit_opts o;
@@ -268,9 +312,7 @@ int cmd_audit(int argc, char **argv)
 	struct pkg_result *r = NULL;
 	struct scan_ctx ctx;
 	struct strvec args = STRVEC_INIT;
-	struct results_summary sum;
-	struct strbuf title;
-	char **paths = NULL, err[1024], line[512];
+	char **paths = NULL, err[1024];
 	size_t npaths = 0, nlf = 0, n = 0, *todo = NULL, ntodo = 0;
 	int rc = parse_opts(argc, argv, &o);
 
@@ -316,38 +358,7 @@ int cmd_audit(int argc, char **argv)
 		if (scan_children(&ctx, r, todo, ntodo, &b, err, sizeof(err)) < 0)
 			cli_error("%s", err);
 	}
-	strbuf_init(&title, 0);
-	strbuf_addstr(&title, "snare audit:");
-	for (size_t i = 0; i < nlf; i++)
-		strbuf_addf(&title, "%s %s (%s)", i ? "," : "", lfs[i].path, lfs[i].format);
-	char *cmd = command_line(argc, argv);
-	const struct format_args fa = {.title = title.buf,
-				       .command = cmd,
-				       .fold_benign = !o.all,
-				       .findings_only = o.quiet};
-	struct fs_out out;
-	FILE *f = o.output ? fs_out_open(&out, o.output) : stdout;
-	int werr = 0;
-
-	if (f) {
-		results_print_args(r, n, o.batch.format, &fa, f);
-		/* a full disk leaves no partial file behind */
-		werr = o.output ? fs_out_close(&out) : fflush(f) ? -errno : 0;
-	} else {
-		werr = -errno;
-	}
-	free(cmd);
-	strbuf_release(&title);
-	results_count(r, n, &sum);
-	if ((o.batch.format != FORMAT_TEXT || o.output) && !o.quiet) {
-		results_summary_line(&sum, line, sizeof(line));
-		fprintf(stderr, "snare: %s\n", line);
-	}
-	rc = results_exit_code(&sum, o.strict);
-	if (werr < 0) {
-		errno = -werr;
-		rc = cli_error("cannot write '%s': %m", o.output ? o.output : "stdout");
-	}
+	rc = print_results(r, n, lfs, nlf, &o, argc, argv);
 	scan_ctx_release(&ctx);
 out:
 	for (size_t i = 0; i < n; i++)

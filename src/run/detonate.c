@@ -530,6 +530,14 @@ static bool resume_needed(const struct run_result *res, size_t k)
 	       harness_step_resumable(res, (int)k - 1);
 }
 
+/* Tells the caller the phase |ph| starts, before its first step. */
+static void phase_progress(const struct ctx *c, int ph, bool started)
+{
+	if (!started && c->opts->progress)
+		c->opts->progress(c->opts->progress_arg, STAGE_PHASE, phase_name((enum phase_id)ph),
+				  c->res->phases[ph].timeout_ms);
+}
+
 static void run_phases(struct ctx *c)
 {
 	struct run_result *res = c->res;
@@ -551,9 +559,7 @@ static void run_phases(struct ctx *c)
 				break; /* left as not_run: the phase timed out, or a stop */
 			if (s->resume && !resume_needed(res, k))
 				continue;
-			if (!any && c->opts->progress)
-				c->opts->progress(c->opts->progress_arg, STAGE_PHASE,
-						  phase_name((enum phase_id)ph), pr->timeout_ms);
+			phase_progress(c, ph, any);
 			if (c->tracer)
 				run_step(c, k, deadline);
 			else

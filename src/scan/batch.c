@@ -217,6 +217,63 @@ static size_t reap(struct batch_job *jobs, size_t n, const struct batch *b,
 	return reaped;
 }
 
+/* Where a batch's slots are: filled by start_jobs(). */
+struct slots {
+	size_t running, limit, done;
+	size_t pending, waiting; /* not finished and not running; of them, waiting */
+};
+
+/* Starts jobs while there are free slots: asks |b->start| first (a job
+ * may wait, or need no scan).  0, or -1 when a child could not be
+ * started (its job finished with the error). */
+static int start_jobs(struct batch_job *jobs, size_t n, const struct batch *b, const sigset_t *old,
+		      const char *dir, struct slots *sl, char *err, size_t errlen)
+{
+	time_t now = time(NULL);
+
+	for (size_t i = 0; i < n; i++) {
+		struct batch_job *j = &jobs[i];
+		enum batch_start what = BATCH_START;
+
+		if (j->finished || j->pid > 0)
+			continue;
+		if (sl->running >= sl->limit || j->retry_at > now) {
+			sl->pending++;
+			sl->waiting += j->waiting;
+			continue;
+		}
+		if (b->start)
+			what = b->start(j, b->start_arg);
+		j->waiting = what == BATCH_WAIT;
+		if (what == BATCH_WAIT) {
+			/* another process scans it: ask again in a second */
+			j->retry_at = now + 1;
+			sl->pending++;
+			sl->waiting++;
+			continue;
+		}
+		j->finished = j->skipped = what == BATCH_SKIP;
+		if (what == BATCH_START)
+			j->pid = spawn(j, b, old, dir, i, err, errlen);
+		if (j->pid < 0) {
+			j->pid = 0;
+			j->error = xstrdup(err);
+			j->finished = true;
+		}
+		if (j->finished) {
+			j->exit_code = j->skipped ? 0 : 2;
+			sl->done += j->skipped;
+			if (b->done)
+				b->done(j, b->done_arg);
+			if (!j->skipped)
+				return -1;
+			continue;
+		}
+		sl->running++;
+	}
+	return 0;
+}
+
 int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err, size_t errlen)
 {
 	char dir[4096];
@@ -256,57 +313,17 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	for (;;) {
-		size_t pending = 0, waiting = 0;
-		time_t now = time(NULL);
+		struct slots sl = {.running = running, .limit = limit, .done = done};
 
-		for (size_t i = 0; i < n && !stop; i++) {
-			struct batch_job *j = &jobs[i];
-
-			if (j->finished || j->pid > 0)
-				continue;
-			pending++;
-			waiting += j->waiting;
-			if (running >= limit || j->retry_at > now)
-				continue;
-			switch (b->start ? b->start(j, b->start_arg) : BATCH_START) {
-			case BATCH_WAIT:
-				/* another process scans it: ask again in a second */
-				waiting += !j->waiting;
-				j->waiting = true;
-				j->retry_at = now + 1;
-				continue;
-			case BATCH_SKIP:
-				j->waiting = false;
-				j->skipped = j->finished = true;
-				j->exit_code = 0;
-				pending--;
-				done++;
-				if (b->done)
-					b->done(j, b->done_arg);
-				continue;
-			case BATCH_START:
-				break;
-			}
-			waiting -= j->waiting;
-			j->waiting = false;
-			pending--;
-			j->pid = spawn(j, b, &old, dir, i, err, errlen);
-			if (j->pid < 0) {
-				j->pid = 0;
-				j->exit_code = 2;
-				j->error = xstrdup(err);
-				j->finished = true;
-				if (b->done)
-					b->done(j, b->done_arg);
-				stop = true;
-				ret = -1;
-				break;
-			}
-			running++;
+		if (!stop && start_jobs(jobs, n, b, &old, dir, &sl, err, errlen) < 0) {
+			stop = true;
+			ret = -1;
 		}
-		if (!running && (stop || !pending))
+		running = sl.running;
+		done = sl.done;
+		if (!running && (stop || !sl.pending))
 			break;
-		progress(b, jobs, done, n, running, waiting, last, t0, false);
+		progress(b, jobs, done, n, running, sl.waiting, last, t0, false);
 		siginfo_t si;
 		int sig = sigtimedwait(&set, &si, &(struct timespec){0, 250 * 1000000L});
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
