@@ -550,6 +550,9 @@ static int trace_or_scan(int argc, char **argv, bool scan)
 			       "options of snare scan");
 	} else if (ntargets == 1 && !o.from) {
 		rc = run_one(argv[optind], &o, scan);
+	} else if (!scan && ntargets > 1) {
+		rc = cli_error("trace takes one TARGET, not '%s' too (snare scan takes several)",
+			       argv[optind + 1]);
 	} else if (!scan || (ntargets == 0 && !o.from)) {
 		format_usage(scan ? scan_usage : trace_usage, stderr);
 		rc = 2;

@@ -133,6 +133,8 @@ def case_unknown_command(env):
 def case_extra_arguments(env):
     one_line_error(*env.run('audit', env.tmp, 'extra'),
                    "snare: audit takes one DIR or LOCKFILE, not 'extra' too")
+    one_line_error(*env.run('trace', 'a@1.0.0', 'b@1.0.0'),
+                   "snare: trace takes one TARGET, not 'b@1.0.0' too (snare scan takes several)")
     one_line_error(*env.run('show', 'a@1.0.0', 'b@1.0.0'),
                    "snare: show takes one NAME@VERSION, not 'b@1.0.0'")
     one_line_error(*env.run('audit', env.tmp, '--json', '--format', 'sarif'),
