@@ -35,6 +35,20 @@ $(BUILD)/gen/run/harness_js.h: $(HARNESS_JS) Makefile
 	mv $@.tmp $@
 $(BUILD)/src/run/harness.o: $(BUILD)/gen/run/harness_js.h
 
+# The version: VERSION, plus the commit when git knows it and that commit
+# is not tagged v<VERSION> (the same commit always gives the same string).
+# `make SNARE_VERSION=X` sets it outright (a package build without git).
+SNARE_VERSION ?= $(shell v=$$(cat VERSION); \
+	c=$$(git rev-parse --short=12 HEAD 2>/dev/null) || { echo "$$v"; exit 0; }; \
+	if [ "$$(git describe --tags --exact-match 2>/dev/null)" = "v$$v" ]; then echo "$$v"; \
+	else echo "$$v+g$$c"; fi)
+# Rewritten only when the string changes, so an unchanged tree rebuilds nothing.
+$(BUILD)/gen/version_gen.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define SNARE_VERSION "%s"\n' '$(SNARE_VERSION)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(BUILD)/src/util/version.o: $(BUILD)/gen/version_gen.h
+
 $(BUILD)/libsnare.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
@@ -93,6 +107,7 @@ clean:
 
 include fuzz/fuzz.mk
 
-.PHONY: all check test fmt fmt-check tidy clean
+.PHONY: all check test fmt fmt-check tidy clean FORCE
+FORCE:
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -54,6 +54,8 @@ suite() {
 	fi
 }
 suite e2e tests/e2e/run.sh "$build"
+# the command line: help, version, one-line errors (nothing detonated)
+suite e2e-cli python3 tests/e2e/cli.py "$build"
 # interrupts at each phase leave nothing behind
 suite e2e-interrupt python3 tests/e2e/interrupt.py "$build"
 # snare audit against a fake registry on 127.0.0.1

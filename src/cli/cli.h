@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "cli/format.h"
+#include "run/run.h"
 
 int cmd_trace(int argc, char **argv);
 int cmd_features(int argc, char **argv);
@@ -49,9 +50,32 @@ int cli_learn_opt(int c, const char *arg, struct train_params *p, double *target
 		  const char **fpr_family);
 
 struct batch_progress;
-/* Draws a batch's progress bar on stderr (a struct batch's |progress|);
- * the last call clears it. */
+/* Draws a batch's progress bar on stderr (a struct batch's |progress|):
+ * done and total, what is running, elapsed and an ETA; the last call
+ * clears it. */
 void cli_progress_bar(const struct batch_progress *p);
+/* A line on stderr per finished package when stderr is not a terminal
+ * (a struct batch's |result|): "snare: [12/300] name@1.2.3 benign 0.030
+ * (0:42, ETA 3:10)", "... error: why", "... interrupted". */
+void cli_batch_result(const struct pkg_result *r, size_t done, size_t total, long secs, void *arg);
+
+/* A detonation's progress on stderr (run_options.progress with a struct
+ * cli_progress as its argument): on a terminal one line rewritten at each
+ * stage, "snare: [0:12] import phase (up to 20 s)"; elsewhere a line per
+ * stage, from the dependency install on (an input that turns out bad is
+ * still one line). */
+struct cli_progress {
+	bool tty, drawn;
+	long long t0_ms;
+};
+void cli_progress_init(struct cli_progress *p);
+void cli_run_progress(void *arg, enum run_stage stage, const char *detail, unsigned timeout_ms);
+/* Clears the terminal's line, if one was drawn. */
+void cli_progress_clear(struct cli_progress *p);
+
+/* A command's usage text ("{formats}" expanded): on stdout for --help
+ * (returns 0), else on stderr after a bad option (returns 2). */
+int cli_usage(const char *usage, bool help);
 
 /* "snare: <msg>" on stderr; returns 2. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -15,6 +15,7 @@
 #include "lockfile/lockfile.h"
 #include "scan/scan.h"
 #include "store/store.h"
+#include "util/fsutil.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/strvec.h"
@@ -26,6 +27,10 @@ static const char usage[] =
 	"                         or pnpm-lock.yaml (default: .)\n"
 	"  -j, --jobs N           scans at once (default: the CPUs, at most 4)\n"
 	"      --format F         {formats} (default: text)\n"
+	"      --json             the same as --format jsonl\n"
+	"  -o, --output FILE      write the result to FILE (whole or not at all; default: stdout)\n"
+	"      --all              text: list every package (default: findings, failures, partial\n"
+	"                         and not scanned ones, and a count of the benign ones)\n"
 	"      --store FILE       results store (default: $XDG_CACHE_HOME/snare/results.db)\n"
 	"      --no-store         neither read nor write the results store\n"
 	"      --rescan           detonate packages the store already knows\n"
@@ -35,14 +40,16 @@ static const char usage[] =
 	"      --model FILE       the model; default: $SNARE_MODEL, then models/snare.json\n"
 	"      --install-timeout S   install phase deadline per package (default: 60)\n"
 	"      --import-timeout S    import phase deadline per package (default: 20)\n"
-	"  -q, --quiet            no progress bar or summary on stderr\n"
-	"  -v, --verbose          more logging\n";
+	"  -q, --quiet            no progress or summary on stderr; text lists only findings\n"
+	"  -v, --verbose          more logging\n"
+	"exit: 0 clean, 1 malicious, 2 error (or interrupted), 3 partial (not judged)\n";
 
 struct audit_opts {
 	struct batch_opts batch;
 	const char *registry, *cache, *model;
 	const char *install_timeout, *import_timeout;
-	bool strict, quiet;
+	const char *output; /* -o; NULL: stdout */
+	bool strict, quiet, all, json;
 };
 
 /* The lockfiles to read: |target| itself, or those in the directory. */
@@ -168,6 +175,9 @@ static int parse_opts(int argc, char **argv, struct audit_opts *o)
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
+		{"json", no_argument, NULL, 'J'},
+		{"output", required_argument, NULL, 'o'},
+		{"all", no_argument, NULL, 'a'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -175,7 +185,7 @@ static int parse_opts(int argc, char **argv, struct audit_opts *o)
 	memset(o, 0, sizeof(*o));
 	batch_opts_init(&o->batch);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:o:qvh", longopts, NULL)) != -1) {
 		int r = batch_opt(&o->batch, c, optarg);
 		if (r == 2)
 			return 2;
@@ -184,6 +194,15 @@ static int parse_opts(int argc, char **argv, struct audit_opts *o)
 		switch (c) {
 		case 's':
 			o->strict = true;
+			break;
+		case 'J':
+			o->json = true;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'a':
+			o->all = true;
 			break;
 		case 'r':
 			o->registry = optarg;
@@ -219,11 +238,56 @@ static int parse_opts(int argc, char **argv, struct audit_opts *o)
 	}
 	if (batch_opts_check(&o->batch))
 		return 2;
-	if (argc - optind > 1) {
-		format_usage(usage, stderr);
-		return 2;
-	}
+	if (o->json && o->batch.format != FORMAT_TEXT && o->batch.format != FORMAT_JSONL)
+		return cli_error("--json is --format jsonl; it cannot be combined with another "
+				 "--format");
+	if (o->json)
+		o->batch.format = FORMAT_JSONL;
+	if (argc - optind > 1)
+		return cli_error("audit takes one DIR or LOCKFILE, not '%s' too", argv[optind + 1]);
 	return 0;
+}
+
+/* Prints the results (on stdout or in -o FILE, whole or not at all) and
+ * the summary line on stderr when the output is not the text on stdout.
+ * Returns the exit code. */
+static int print_results(struct pkg_result *r, size_t n, const struct lockfile *lfs, size_t nlf,
+			 const struct audit_opts *o, const char *cmd)
+{
+	struct results_summary sum;
+	struct strbuf title;
+	struct fs_out out;
+	char line[512];
+	int werr, rc;
+
+	strbuf_init(&title, 0);
+	strbuf_addstr(&title, "snare audit:");
+	for (size_t i = 0; i < nlf; i++)
+		strbuf_addf(&title, "%s %s (%s)", i ? "," : "", lfs[i].path, lfs[i].format);
+	const struct format_args fa = {.title = title.buf,
+				       .command = cmd,
+				       .fold_benign = !o->all,
+				       .findings_only = o->quiet};
+	FILE *f = o->output ? fs_out_open(&out, o->output) : stdout;
+
+	if (f) {
+		results_print_args(r, n, o->batch.format, &fa, f);
+		werr = o->output ? fs_out_close(&out) : fflush(f) ? -errno : 0;
+	} else {
+		werr = -errno;
+	}
+	strbuf_release(&title);
+	results_count(r, n, &sum);
+	if ((o->batch.format != FORMAT_TEXT || o->output) && !o->quiet) {
+		results_summary_line(&sum, line, sizeof(line));
+		fprintf(stderr, "snare: %s\n", line);
+	}
+	rc = results_exit_code(&sum, o->strict);
+	if (werr < 0) {
+		errno = -werr;
+		rc = cli_error("cannot write '%s': %m", o->output ? o->output : "stdout");
+	}
+	return rc;
 }
 
 int cmd_audit(int argc, char **argv)
@@ -233,9 +297,7 @@ int cmd_audit(int argc, char **argv)
 	struct pkg_result *r = NULL;
 	struct scan_ctx ctx;
 	struct strvec args = STRVEC_INIT;
-	struct results_summary sum;
-	struct strbuf title;
-	char **paths = NULL, err[1024], line[512];
+	char **paths = NULL, err[1024];
 	size_t npaths = 0, nlf = 0, n = 0, *todo = NULL, ntodo = 0;
 	/* SARIF's invocation: the words as given, before getopt reorders them */
 	char *cmd = format_command_line(program_invocation_name, argc, argv);
@@ -262,6 +324,7 @@ int cmd_audit(int argc, char **argv)
 		cli_error("%s", err);
 		goto out;
 	}
+	ctx.rescan = o.batch.rescan;
 	r = collect(lfs, nlf, &n);
 	todo = xcalloc(n ? n : 1, sizeof(*todo));
 	ntodo = scan_plan_packages(&ctx, r, n, o.batch.rescan, todo);
@@ -276,6 +339,8 @@ int cmd_audit(int argc, char **argv)
 
 		if (!o.quiet && isatty(2))
 			b.progress = cli_progress_bar;
+		else if (!o.quiet)
+			b.result = cli_batch_result;
 
 		child_args(&args, &ctx, &o);
 		b.args = strvec_argv(&args);
@@ -284,19 +349,7 @@ int cmd_audit(int argc, char **argv)
 		if (scan_children(&ctx, r, todo, ntodo, &b, err, sizeof(err)) < 0)
 			cli_error("%s", err);
 	}
-	strbuf_init(&title, 0);
-	strbuf_addstr(&title, "snare audit:");
-	for (size_t i = 0; i < nlf; i++)
-		strbuf_addf(&title, "%s %s (%s)", i ? "," : "", lfs[i].path, lfs[i].format);
-	results_print(r, n, o.batch.format, title.buf, cmd, stdout);
-	strbuf_release(&title);
-	fflush(stdout);
-	results_count(r, n, &sum);
-	if (o.batch.format != FORMAT_TEXT && !o.quiet) {
-		results_summary_line(&sum, line, sizeof(line));
-		fprintf(stderr, "snare: %s\n", line);
-	}
-	rc = results_exit_code(&sum, o.strict);
+	rc = print_results(r, n, lfs, nlf, &o, cmd);
 	scan_ctx_release(&ctx);
 out:
 	for (size_t i = 0; i < n; i++)

@@ -331,7 +331,15 @@ struct eval_opts {
 	bool lofo;
 };
 
-/* 0, or 2 after printing the error. */
+static const char eval_usage[] =
+	"usage: snare eval TABLE [--folds K] [--roc roc.svg] [--scores FILE] [--threshold P]\n"
+	"                  [--augment] [--no-monotone] [--no-lofo] [--holdout TABLE]\n"
+	"                  [--target-fpr P] [--fpr-family F]\n"
+	"       snare eval --train TABLE --test TABLE [--roc roc.svg]\n"
+	"  cross-validates the model (grouped, stratified folds) against the three-feature\n"
+	"  baseline, leave one family out, and the long-tail false-positive rate\n";
+
+/* 0, 1 after --help, or 2 after printing the error. */
 static int parse_eval_opts(int argc, char **argv, struct eval_opts *o)
 {
 	static const struct option longopts[] = {
@@ -350,6 +358,7 @@ static int parse_eval_opts(int argc, char **argv, struct eval_opts *o)
 		{"holdout", required_argument, NULL, 'H'},
 		{"target-fpr", required_argument, NULL, 'P'},
 		{"fpr-family", required_argument, NULL, 'F'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int c, learn;
@@ -362,8 +371,11 @@ static int parse_eval_opts(int argc, char **argv, struct eval_opts *o)
 				.fpr_family = "longtail"};
 	train_params_default(&o->p);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "k:j:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:j:h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'h':
+			cli_usage(eval_usage, true);
+			return 1;
 		case 'k':
 			o->k = atoi(optarg);
 			break;
@@ -401,12 +413,7 @@ static int parse_eval_opts(int argc, char **argv, struct eval_opts *o)
 					return 2;
 				break;
 			}
-			fputs("usage: snare eval TABLE [--folds K] [--roc roc.svg] [--scores FILE] [--threshold P]\n"
-			      "                  [--augment] [--no-monotone] [--no-lofo] [--holdout TABLE]\n"
-			      "                  [--target-fpr P] [--fpr-family F]\n"
-			      "       snare eval --train TABLE --test TABLE [--roc roc.svg]\n",
-			      stderr);
-			return 2;
+			return cli_usage(eval_usage, false);
 		}
 	}
 	if (o->k < 2 || o->k > 64 || !(o->threshold > 0 && o->threshold < 1))
@@ -506,7 +513,11 @@ int cmd_eval(int argc, char **argv)
 	struct table tr, te, ho;
 	int rc = 2;
 
-	if (parse_eval_opts(argc, argv, &o) || read_tables(&o, &tr, &te, &ho))
+	int parsed = parse_eval_opts(argc, argv, &o);
+
+	if (parsed)
+		return parsed == 1 ? 0 : 2;
+	if (read_tables(&o, &tr, &te, &ho))
 		return 2;
 	struct train_params p = o.p;
 	/* The baseline: the seed paper's three counts with the plain learner

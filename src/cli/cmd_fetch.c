@@ -42,20 +42,27 @@ static int fetch_one(const char *spec, const char *dir, const char *registry)
 	return rc;
 }
 
+static const char fetch_usage[] =
+	"usage: snare fetch SPEC... [--from FILE] [--dir DIR] [--registry URL]\n"
+	"  downloads registry tarballs, verified against dist.integrity, for later scans\n";
+
 int cmd_fetch(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"dir", required_argument, NULL, 'd'},
 		{"registry", required_argument, NULL, 'r'},
 		{"from", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *dir = ".", *registry = NULL, *from = NULL;
 	int c, failed = 0, total = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'h':
+			return cli_usage(fetch_usage, true);
 		case 'd':
 			dir = optarg;
 			break;
@@ -66,9 +73,7 @@ int cmd_fetch(int argc, char **argv)
 			from = optarg;
 			break;
 		default:
-			fputs("usage: snare fetch SPEC... [--from FILE] [--dir DIR] [--registry URL]\n",
-			      stderr);
-			return 2;
+			return cli_usage(fetch_usage, false);
 		}
 	}
 	if (fs_mkdir_p(dir, 0755) < 0)

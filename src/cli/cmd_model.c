@@ -38,20 +38,37 @@ int cli_report_features(const char *path, float *x, char *id, size_t idlen)
 	return 0;
 }
 
+static const char features_usage[] =
+	"usage: snare features REPORT... [--label 0|1] [--family F] [--group G] [-o FILE] "
+	"[--no-header]\n"
+	"  turns reports into a features table (one row per report, docs/features.md)\n";
+
+static const char train_usage[] =
+	"usage: snare train TABLE [-o model.json] [--rounds N] [--depth N] [--eta X]\n"
+	"                   [--threshold P | --target-fpr P [--fpr-family F]]\n"
+	"                   [--augment] [--no-monotone]\n"
+	"  trains the gradient-boosted trees (XGBoost) on a features table\n";
+
 int cmd_features(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"label", required_argument, NULL, 'l'}, {"family", required_argument, NULL, 'f'},
-		{"group", required_argument, NULL, 'g'}, {"output", required_argument, NULL, 'o'},
-		{"no-header", no_argument, NULL, 'H'},	 {NULL, 0, NULL, 0},
+		{"label", required_argument, NULL, 'l'},
+		{"family", required_argument, NULL, 'f'},
+		{"group", required_argument, NULL, 'g'},
+		{"output", required_argument, NULL, 'o'},
+		{"no-header", no_argument, NULL, 'H'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *family = "-", *group = NULL, *output = NULL;
 	int label = 0, c, rc = 0;
 	bool header = true;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'h':
+			return cli_usage(features_usage, true);
 		case 'l':
 			if (strcmp(optarg, "0") != 0 && strcmp(optarg, "1") != 0)
 				return cli_error("invalid label '%s' (0 benign, 1 malicious)",
@@ -71,9 +88,7 @@ int cmd_features(int argc, char **argv)
 			header = false;
 			break;
 		default:
-			fputs("usage: snare features REPORT... [--label 0|1] [--family F] [--group G] [-o FILE] [--no-header]\n",
-			      stderr);
-			return 2;
+			return cli_usage(features_usage, false);
 		}
 	}
 	if (optind >= argc)
@@ -105,7 +120,7 @@ struct train_opts {
 	bool threshold_given;
 };
 
-/* 0, or 2 after printing the error. */
+/* 0, 1 after --help, or 2 after printing the error. */
 static int parse_train_opts(int argc, char **argv, struct train_opts *o)
 {
 	static const struct option longopts[] = {
@@ -119,6 +134,7 @@ static int parse_train_opts(int argc, char **argv, struct train_opts *o)
 		{"no-monotone", no_argument, NULL, 'M'},
 		{"target-fpr", required_argument, NULL, 'P'},
 		{"fpr-family", required_argument, NULL, 'F'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int c, learn;
@@ -129,8 +145,11 @@ static int parse_train_opts(int argc, char **argv, struct train_opts *o)
 				 .fpr_family = "longtail"};
 	train_params_default(&o->p);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:j:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:j:h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'h':
+			cli_usage(train_usage, true);
+			return 1;
 		case 'o':
 			o->output = optarg;
 			break;
@@ -156,11 +175,7 @@ static int parse_train_opts(int argc, char **argv, struct train_opts *o)
 					return 2;
 				break;
 			}
-			fputs("usage: snare train TABLE [-o model.json] [--rounds N] [--depth N] [--eta X]\n"
-			      "                   [--threshold P | --target-fpr P [--fpr-family F]]\n"
-			      "                   [--augment] [--no-monotone]\n",
-			      stderr);
-			return 2;
+			return cli_usage(train_usage, false);
 		}
 	}
 	if (optind != argc - 1)
@@ -226,8 +241,10 @@ int cmd_train(int argc, char **argv)
 	struct train_opts o;
 	char err[512];
 
-	if (parse_train_opts(argc, argv, &o))
-		return 2;
+	int parsed = parse_train_opts(argc, argv, &o);
+
+	if (parsed)
+		return parsed == 1 ? 0 : 2;
 	struct train_params p = o.p;
 	double threshold = o.threshold;
 	struct table t;

@@ -22,12 +22,17 @@ static double now_us(void)
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
+static const char score_usage[] =
+	"usage: snare score REPORT... [--model FILE] [--timing] [--explain]\n"
+	"  scores stored reports with a model: one verdict line per report\n";
+
 int cmd_score(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"model", required_argument, NULL, 'm'},
 		{"timing", no_argument, NULL, 't'},
 		{"explain", no_argument, NULL, 'e'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *model_path = NULL;
@@ -37,18 +42,17 @@ int cmd_score(int argc, char **argv)
 	size_t scored = 0, n = features_count();
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h')
+			return cli_usage(score_usage, true);
 		if (c == 'm')
 			model_path = optarg;
 		else if (c == 't')
 			timing = true;
 		else if (c == 'e')
 			explain = true;
-		else {
-			fputs("usage: snare score REPORT... [--model FILE] [--timing] [--explain]\n",
-			      stderr);
-			return 2;
-		}
+		else
+			return cli_usage(score_usage, false);
 	}
 	if (optind >= argc)
 		return cli_error("no report given");

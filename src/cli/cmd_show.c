@@ -2,9 +2,11 @@
  * snare import REPORT...: add reports (snare scan --json, snare trace) to
  * the store, scored by the current model. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "fetch/registry.h"
@@ -44,22 +46,25 @@ int cmd_show(int argc, char **argv)
 			store = optarg;
 		else if (c == 'm')
 			model = optarg;
-		else if (c == 'h') {
-			fputs(usage, stdout);
-			return 0;
-		} else {
-			fputs(usage, stderr);
-			return 2;
-		}
+		else
+			return cli_usage(usage, c == 'h');
 	}
-	if (optind != argc - 1) {
-		fputs(usage, stderr);
-		return 2;
-	}
+	if (optind == argc)
+		return cli_usage(usage, false);
+	if (optind < argc - 1)
+		return cli_error("show takes one NAME@VERSION, not '%s'", argv[optind + 1]);
 	if (pkgspec_parse(argv[optind], &name, &version, err, sizeof(err)) < 0)
 		return cli_error("%s", err);
 	if (!pkgspec_version_valid(version)) {
 		rc = cli_error("give an exact version: '%s'", argv[optind]);
+		goto out;
+	}
+	/* looking is no reason to create a store */
+	char where[PATH_MAX];
+	const char *path = scan_store_path(store, where, sizeof(where));
+	if (!path || (!store_is_url(path) && access(path, F_OK) < 0)) {
+		rc = cli_error("no stored result for '%s@%s': no results store%s%s%s", name,
+			       version, path ? " at '" : "", path ? path : "", path ? "'" : "");
 		goto out;
 	}
 	if (scan_ctx_init(&ctx, model, store, false, NULL, err, sizeof(err)) < 0) {
@@ -105,27 +110,28 @@ int cmd_import(int argc, char **argv)
 		{"store", required_argument, NULL, 'S'},
 		{"model", required_argument, NULL, 'm'},
 		{"registry", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
+	static const char usage[] =
+		"usage: snare import REPORT... [--store FILE] [--model FILE] [--registry URL]\n"
+		"  adds reports (snare scan --json, snare trace) to the results store, scored by\n"
+		"  the current model\n";
 	const char *store = NULL, *model = NULL, *registry = NULL;
 	struct scan_ctx ctx;
 	char err[1024];
 	int c, rc = 0, imported = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == 'S')
 			store = optarg;
 		else if (c == 'm')
 			model = optarg;
 		else if (c == 'r')
 			registry = optarg;
-		else {
-			fputs("usage: snare import REPORT... [--store FILE] [--model FILE] "
-			      "[--registry URL]\n",
-			      stderr);
-			return 2;
-		}
+		else
+			return cli_usage(usage, c == 'h');
 	}
 	if (optind >= argc)
 		return cli_error("no report given");

@@ -15,6 +15,7 @@
 #include "report/report.h"
 #include "run/run.h"
 #include "scan/scan.h"
+#include "util/fsutil.h"
 #include "util/log.h"
 #include "util/strvec.h"
 #include "util/xalloc.h"
@@ -22,41 +23,58 @@
 /* Longest line of a --from file. */
 #define FROM_LINE_MAX 4096
 
-static const char usage[] =
-	"usage: snare trace|scan TARGET [options]\n"
-	"       snare scan TARGET... | --from FILE [options]\n"
-	"  TARGET                 a directory with package.json, a .tgz, or name[@version]\n"
-	"  -o, --output FILE      write the JSON report to FILE (default: stdout)\n"
-	"      --profile dev|ci   environment to present (default: dev)\n"
-	"      --install-timeout S   install phase deadline in seconds (default: 60)\n"
-	"      --import-timeout S    import phase deadline in seconds (default: 20)\n"
-	"      --execute-timeout S   execute phase deadline in seconds (default: 30)\n"
-	"      --browser-timeout S   browser phase deadline in seconds (default: 20)\n"
-	"      --env NAME=VALUE   extra environment variable for the package (repeatable)\n"
-	"      --geo CC           country the fake geo-IP services answer (default: US)\n"
-	"      --registry URL     npm registry (default: https://registry.npmjs.org)\n"
-	"      --cache DIR        tarball cache directory\n"
-	"      --workdir DIR      where to create the run's work directory\n"
-	"      --keep             keep the work directory\n"
-	"      --seed N           reproducible identity and canaries\n"
-	"      --run CMD          also run CMD (sh -c, in the project) in the import phase\n"
-	"      --max-pids N       processes and threads the sandbox allows (default: 1024)\n"
-	"      --offline          install dependencies from npm's cache only\n"
-	"      --no-tls-intercept do not decrypt TLS (the sink refuses the handshake)\n"
-	"      --fetch-remote-deps   also download tarball-URL and GitHub dependencies (outside\n"
+/* The detonation options trace and scan share. */
+#define RUN_OPTIONS_HELP                                                                           \
+	"      --profile dev|ci   environment to present (default: dev)\n"                         \
+	"      --install-timeout S   install phase deadline in seconds (default: 60)\n"            \
+	"      --import-timeout S    import phase deadline in seconds (default: 20)\n"             \
+	"      --execute-timeout S   execute phase deadline in seconds (default: 30)\n"            \
+	"      --browser-timeout S   browser phase deadline in seconds (default: 20)\n"            \
+	"      --env NAME=VALUE   extra environment variable for the package (repeatable)\n"       \
+	"      --geo CC           country the fake geo-IP services answer (default: US)\n"         \
+	"      --registry URL     npm registry (default: https://registry.npmjs.org)\n"            \
+	"      --cache DIR        tarball cache directory\n"                                       \
+	"      --workdir DIR      where to create the run's work directory\n"                      \
+	"      --keep             keep the work directory\n"                                       \
+	"      --seed N           reproducible identity and canaries\n"                            \
+	"      --run CMD          also run CMD (sh -c, in the project) in the import phase\n"      \
+	"      --max-pids N       processes and threads the sandbox allows (default: 1024)\n"      \
+	"      --offline          install dependencies from npm's cache only\n"                    \
+	"      --no-tls-intercept do not decrypt TLS (the sink refuses the handshake)\n"           \
+	"      --fetch-remote-deps   also download tarball-URL and GitHub dependencies (outside\n" \
 	"                         the sandbox, nothing run) and detonate them with the package\n"
-	"      --no-trace         (trace) the same steps in the sandbox with no tracer or\n"
-	"                         netsink: a baseline for benchmarks, no behaviour recorded\n"
-	"      --model FILE       (scan) the model; default: $SNARE_MODEL, then models/snare.json\n"
-	"      --json             (scan) print the report with its verdict on stdout\n"
-	"      --from FILE        (scan) targets from FILE, one per line (# comments)\n"
-	"      --format F         (scan) {formats} (default: text)\n"
-	"  -j, --jobs N           (scan) scans at once for several targets (default: CPUs, max 4)\n"
-	"      --store FILE       (scan) results store (default: $XDG_CACHE_HOME/snare/results.db)\n"
-	"      --no-store         (scan) neither read nor write the results store\n"
-	"      --rescan           (scan) detonate even what the store knows\n"
-	"  -q, --quiet            no summary on stderr\n"
-	"  -v, --verbose          more logging\n";
+
+#define TARGET_HELP                                                                                \
+	"  TARGET                 name[@version|@tag|@range] from the registry, a local .tgz,\n"   \
+	"                         or a directory with package.json\n"
+
+static const char trace_usage[] =
+	"usage: snare trace TARGET [options]\n"
+	"  detonates TARGET in the sandbox and writes its behaviour report (JSON)\n" TARGET_HELP
+	"  -o, --output FILE      write the report to FILE (default: stdout)\n" RUN_OPTIONS_HELP
+	"      --no-trace         the same steps in the sandbox with no tracer or netsink:\n"
+	"                         a baseline for benchmarks, no behaviour recorded\n"
+	"  -q, --quiet            no progress or summary on stderr\n"
+	"  -v, --verbose          more logging\n"
+	"exit: 0 a report was written, 2 error\n";
+
+static const char scan_usage[] =
+	"usage: snare scan TARGET [options]\n"
+	"       snare scan TARGET... | --from FILE [options]\n"
+	"  detonates TARGET, scores its behaviour and prints the verdict with its evidence;\n"
+	"  registry packages the results store knows are answered from it\n" TARGET_HELP
+	"      --model FILE       the model; default: $SNARE_MODEL, then models/snare.json\n"
+	"      --json             print the report with its verdict on stdout (one target)\n"
+	"  -o, --output FILE      write the report with its verdict to FILE (one target)\n"
+	"      --from FILE        targets from FILE, one per line (# comments)\n"
+	"      --format F         {formats} (default: text)\n"
+	"  -j, --jobs N           scans at once for several targets (default: CPUs, max 4)\n"
+	"      --store FILE       results store (default: $XDG_CACHE_HOME/snare/results.db)\n"
+	"      --no-store         neither read nor write the results store\n"
+	"      --rescan           detonate even what the store knows\n" RUN_OPTIONS_HELP
+	"  -q, --quiet            no progress or summary on stderr\n"
+	"  -v, --verbose          more logging\n"
+	"exit: 0 benign, 1 malicious, 2 error, 3 partial (not judged)\n";
 
 struct scan_opts {
 	struct run_options run;
@@ -65,6 +83,7 @@ struct scan_opts {
 	const char *output, *model_path, *from;
 	char *command; /* the command line, for SARIF's invocation */
 	const char *timeout_arg[PHASE_COUNT], *seed_arg;
+	bool scan; /* snare scan, not trace */
 	bool quiet, json_out, scan_only;
 	/* no option changes what the package sees, so its result may be
 	 * stored and a stored one used (timeouts and the seed do not count) */
@@ -240,10 +259,10 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 			log_threshold = LOG_DEBUG;
 			break;
 		case 'h':
-			format_usage(usage, stdout);
+			format_usage(o->scan ? scan_usage : trace_usage, stdout);
 			return 1;
 		default:
-			format_usage(usage, stderr);
+			format_usage(o->scan ? scan_usage : trace_usage, stderr);
 			return 2;
 		}
 	}
@@ -255,26 +274,26 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 	return 0;
 }
 
+/* The report on stdout, or in |output| whole or not at all: a full disk
+ * leaves no truncated or empty file behind (fs_out). */
 static int write_report(const json_t *report, const char *output)
 {
-	FILE *f = output ? fopen(output, "we") : stdout;
+	struct fs_out o;
+	FILE *f = output ? fs_out_open(&o, output) : stdout;
+	int r;
 
 	if (!f)
 		return cli_error("cannot write '%s': %m", output);
 	bool bad = json_dumpf(report, f, JSON_INDENT(1) | JSON_ENSURE_ASCII) < 0 ||
 		   fputc('\n', f) == EOF;
-	int saved = errno;
-	/* The file is closed on every path, a failed write's too. */
-	int end = output ? 0 : fflush(f);
-	if (output)
-		end = fclose(f);
-	if (end != 0 && !bad) {
-		bad = true;
-		saved = errno;
+	if (!output) {
+		if (fflush(f) != 0 || bad)
+			return cli_error("cannot write 'stdout': %m");
+		return 0;
 	}
-	if (bad) {
-		errno = saved;
-		return cli_error("cannot write '%s': %m", output ? output : "stdout");
+	if ((r = fs_out_close(&o)) < 0) {
+		errno = -r;
+		return cli_error("cannot write '%s': %m", output);
 	}
 	return 0;
 }
@@ -321,7 +340,17 @@ static int run_one(const char *target, struct scan_opts *o, bool scan)
 		}
 	}
 	if (!report) {
+		struct cli_progress prog;
+
+		if (!o->quiet) {
+			cli_progress_init(&prog);
+			o->run.progress = cli_run_progress;
+			o->run.progress_arg = &prog;
+		}
 		report = scan_detonate(scan ? &ctx : NULL, target, &o->run, err, sizeof(err));
+		if (!o->quiet)
+			cli_progress_clear(&prog);
+		o->run.progress = NULL;
 		if (!report) {
 			cli_error("%s", err);
 			goto out;
@@ -465,6 +494,7 @@ static int scan_many(char **targets, int ntargets, struct scan_opts *o)
 		cli_error("%s", err);
 		goto out;
 	}
+	ctx.rescan = o->batch.rescan;
 	todo = xcalloc(n, sizeof(*todo));
 	ntodo = scan_plan_targets(&ctx, r, n, o->batch.jobs, o->batch.rescan, todo);
 	/* a model that cannot be loaded fails once, not in every scan */
@@ -478,6 +508,8 @@ static int scan_many(char **targets, int ntargets, struct scan_opts *o)
 
 		if (!o->quiet && isatty(2))
 			b.progress = cli_progress_bar;
+		else if (!o->quiet)
+			b.result = cli_batch_result;
 
 		child_args(&args, &ctx, o);
 		b.args = strvec_argv(&args);
@@ -506,6 +538,7 @@ static int trace_or_scan(int argc, char **argv, bool scan)
 {
 	/* the words as given, before getopt reorders them */
 	struct scan_opts o = {.env = STRVEC_INIT,
+			      .scan = scan,
 			      .command = format_command_line(program_invocation_name, argc, argv)};
 	int rc = parse_opts(argc, argv, &o), ntargets = argc - optind;
 
@@ -522,8 +555,11 @@ static int trace_or_scan(int argc, char **argv, bool scan)
 			       "options of snare scan");
 	} else if (ntargets == 1 && !o.from) {
 		rc = run_one(argv[optind], &o, scan);
+	} else if (!scan && ntargets > 1) {
+		rc = cli_error("trace takes one TARGET, not '%s' too (snare scan takes several)",
+			       argv[optind + 1]);
 	} else if (!scan || (ntargets == 0 && !o.from)) {
-		format_usage(usage, stderr);
+		format_usage(scan ? scan_usage : trace_usage, stderr);
 		rc = 2;
 	} else {
 		rc = scan_many(argv + optind, ntargets, &o);

@@ -131,8 +131,11 @@ void results_summary_line(const struct results_summary *s, char *buf, size_t len
 			       s->total == 1 ? "" : "s", s->malicious, s->benign);
 	if (s->partial && off < len)
 		off += (size_t)snprintf(buf + off, len - off, ", %zu partial", s->partial);
-	if (s->errors && off < len)
-		off += (size_t)snprintf(buf + off, len - off, ", %zu failed", s->errors);
+	if (s->errors > s->interrupted && off < len)
+		off += (size_t)snprintf(buf + off, len - off, ", %zu failed",
+					s->errors - s->interrupted);
+	if (s->interrupted && off < len)
+		off += (size_t)snprintf(buf + off, len - off, ", %zu interrupted", s->interrupted);
 	if (s->not_scanned && off < len)
 		off += (size_t)snprintf(buf + off, len - off, ", %zu not scanned", s->not_scanned);
 	if ((s->errors || s->not_scanned || s->partial) && off < len)
@@ -149,12 +152,18 @@ static int result_cmp(const void *a, const void *b)
 	return strcmp(pkg_result_id(x, ix, sizeof(ix)), pkg_result_id(y, iy, sizeof(iy)));
 }
 
+void results_print_args(struct pkg_result *r, size_t n, enum out_format format,
+			const struct format_args *a, FILE *f)
+{
+	if (n) /* qsort(NULL, 0, ...) is undefined */
+		qsort(r, n, sizeof(*r), result_cmp);
+	formats[format].write(r, n, a, f);
+}
+
 void results_print(struct pkg_result *r, size_t n, enum out_format format, const char *title,
 		   const char *command, FILE *f)
 {
 	const struct format_args a = {.title = title, .command = command};
 
-	if (n) /* qsort(NULL, 0, ...) is undefined */
-		qsort(r, n, sizeof(*r), result_cmp);
-	formats[format].write(r, n, &a, f);
+	results_print_args(r, n, format, &a, f);
 }

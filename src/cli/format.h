@@ -16,6 +16,11 @@ struct format_args {
 	const char *title;   /* heads the text table; NULL: none */
 	const char *command; /* the command line (format_command_line()), for SARIF's
 				invocation; NULL: "snare" */
+	/* text: benign packages are one count line ("412 benign (--all lists
+	 * them)") instead of a row each */
+	bool fold_benign;
+	/* text: only the malicious rows and their evidence (audit -q) */
+	bool findings_only;
 };
 
 /* A writer prints |n| results, sorted (malicious, errors, not scanned,
@@ -46,6 +51,9 @@ void format_usage(const char *usage, FILE *f);
  * |title| heads the text table, |command| is the command line. */
 void results_print(struct pkg_result *r, size_t n, enum out_format format, const char *title,
 		   const char *command, FILE *f);
+/* The same with every writer argument in |a|. */
+void results_print_args(struct pkg_result *r, size_t n, enum out_format format,
+			const struct format_args *a, FILE *f);
 
 /* 1 when anything is malicious, else 2 when anything failed (or, with
  * |strict|, was not scanned), else 0. */

@@ -66,10 +66,11 @@ void format_jsonl(const struct pkg_result *r, size_t n, const struct format_args
 	}
 	results_count(r, n, &s);
 	json_t *sum = json_pack(
-		"{s:{s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I}}", "summary", "packages",
-		(json_int_t)s.total, "malicious", (json_int_t)s.malicious, "benign",
+		"{s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I}}", "summary",
+		"packages", (json_int_t)s.total, "malicious", (json_int_t)s.malicious, "benign",
 		(json_int_t)s.benign, "not_judged", (json_int_t)s.partial, "failed",
-		(json_int_t)s.errors, "not_scanned", (json_int_t)s.not_scanned, "partial",
+		(json_int_t)(s.errors - s.interrupted), "interrupted", (json_int_t)s.interrupted,
+		"not_scanned", (json_int_t)s.not_scanned, "partial",
 		s.errors || s.not_scanned || s.partial, "stored", (json_int_t)s.from_store,
 		"rescored", (json_int_t)s.rescored, "scanned", (json_int_t)s.scanned);
 	json_dumpf(sum, f, JSON_COMPACT);

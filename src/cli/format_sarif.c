@@ -178,8 +178,8 @@ json_t *results_sarif(const struct pkg_result *r, size_t n, const char *command)
 	json_t *run = json_pack(
 		"{s:{s:{s:s, s:s, s:s, s:[o]}}, s:[{s:b, s:s, s:o}], s:o, s:{s:b, s:I, s:I, s:I, "
 		"s:I, s:I, s:I}}",
-		"tool", "driver", "name", "snare", "version", SNARE_VERSION, "semanticVersion",
-		SNARE_VERSION, "rules", sarif_rule(), "invocations", "executionSuccessful",
+		"tool", "driver", "name", "snare", "version", snare_version(), "semanticVersion",
+		snare_version(), "rules", sarif_rule(), "invocations", "executionSuccessful",
 		s.errors == 0, "commandLine", cmd, "toolExecutionNotifications", notes, "results",
 		results, "properties", "partial", s.errors || s.not_scanned || s.partial,
 		"packages", (json_int_t)s.total, "malicious", (json_int_t)s.malicious, "benign",

@@ -1,5 +1,7 @@
 /* --format text: a table for people, the evidence of what is malicious
- * under it, and the summary line. */
+ * under it, and the summary line.  With |fold_benign| the benign rows are
+ * one count line; with |findings_only| only the malicious rows are
+ * printed. */
 #include <stdio.h>
 
 #include "cli/format.h"
@@ -14,11 +16,15 @@ void format_text(const struct pkg_result *r, size_t n, const struct format_args 
 	size_t i;
 	json_t *e;
 
-	if (a->title)
+	if (a->title && !a->findings_only)
 		fprintf(f, "%s\n\n", a->title);
+	results_count(r, n, &s);
 	for (size_t k = 0; k < n; k++) {
 		const struct pkg_result *x = &r[k];
 
+		if ((a->findings_only && x->status != PKG_MALICIOUS) ||
+		    (a->fold_benign && x->status == PKG_BENIGN))
+			continue;
 		pkg_result_id(x, id, sizeof(id));
 		if (x->verdict) {
 			fprintf(f, "%-11s  %.3f  %-40s  %s\n", label[x->status],
@@ -43,11 +49,15 @@ void format_text(const struct pkg_result *r, size_t n, const struct format_args 
 					json_real_value(json_object_get(e, "contribution")),
 					json_string_value(json_object_get(e, "text")));
 		} else {
-			fprintf(f, "%-11s  %5s  %-40s  %s\n", label[x->status], "", id,
+			fprintf(f, "%-11s  %5s  %-40s  %s\n",
+				x->interrupted ? "INTERRUPTED" : label[x->status], "", id,
 				x->reason ? x->reason : "");
 		}
 	}
-	results_count(r, n, &s);
+	if (a->findings_only)
+		return;
+	if (a->fold_benign && s.benign)
+		fprintf(f, "%zu benign (--all lists them)\n", s.benign);
 	results_summary_line(&s, line, sizeof(line));
 	fprintf(f, "%s%s\n", n ? "\n" : "", line);
 }

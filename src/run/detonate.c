@@ -38,6 +38,7 @@
 
 struct ctx {
 	struct run_result *res;
+	const struct run_options *opts;
 	struct tracer *tracer;
 	struct sandbox *sb;
 	int sigfd, chan, out_fd, err_fd;
@@ -529,6 +530,14 @@ static bool resume_needed(const struct run_result *res, size_t k)
 	       harness_step_resumable(res, (int)k - 1);
 }
 
+/* Tells the caller the phase |ph| starts, before its first step. */
+static void phase_progress(const struct ctx *c, int ph, bool started)
+{
+	if (!started && c->opts->progress)
+		c->opts->progress(c->opts->progress_arg, STAGE_PHASE, phase_name((enum phase_id)ph),
+				  c->res->phases[ph].timeout_ms);
+}
+
 static void run_phases(struct ctx *c)
 {
 	struct run_result *res = c->res;
@@ -550,6 +559,7 @@ static void run_phases(struct ctx *c)
 				break; /* left as not_run: the phase timed out, or a stop */
 			if (s->resume && !resume_needed(res, k))
 				continue;
+			phase_progress(c, ph, any);
 			if (c->tracer)
 				run_step(c, k, deadline);
 			else
@@ -730,6 +740,7 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	struct mitm *mitm = NULL;
 	struct sandbox_config cfg;
 	struct ctx c = {.res = res,
+			.opts = opts,
 			.sigfd = -1,
 			.chan = -1,
 			.out_fd = -1,
@@ -809,6 +820,8 @@ int run_detonate(const char *target, const struct run_options *opts, struct run_
 	c.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 
 	uint64_t t_setup = ev_now_us();
+	if (opts->progress)
+		opts->progress(opts->progress_arg, STAGE_SANDBOX, NULL, 0);
 	c.sb = sandbox_start(&cfg, err, errlen);
 	close(out[1]);
 	close(errp[1]);

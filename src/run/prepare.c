@@ -290,6 +290,14 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 		strvec_clear(&hosts);
 		return;
 	}
+	if (opts->progress) {
+		char count[32];
+
+		snprintf(count, sizeof(count), "%zu",
+			 json_object_size(deps) + json_object_size(optional) +
+				 json_object_size(remote));
+		opts->progress(opts->progress_arg, STAGE_DEPS, count, 0);
+	}
 	int st = run_npm(dir, opts->registry, opts->npm_offline, logp, &scopes, &hosts);
 	strvec_clear(&scopes);
 	strvec_clear(&hosts);
@@ -382,6 +390,45 @@ done:
 	return 0;
 }
 
+/* Targets npm takes that snare does not: git repositories and URLs.  A
+ * URL's tarball has no registry integrity to check and no name the store
+ * could key it by, and a repository would have to be cloned and built;
+ * downloading it yourself and giving the file or directory keeps both
+ * steps in view. */
+static const struct {
+	const char *prefix, *what, *hint;
+} unsupported[] = {
+	{"github:", "a GitHub repository", "clone it and give the directory"},
+	{"gitlab:", "a GitLab repository", "clone it and give the directory"},
+	{"bitbucket:", "a Bitbucket repository", "clone it and give the directory"},
+	{"gist:", "a gist", "clone it and give the directory"},
+	{"git+", "a git repository", "clone it and give the directory"},
+	{"git:", "a git repository", "clone it and give the directory"},
+	{"ssh:", "a git repository", "clone it and give the directory"},
+	{"http:", "a URL", "download it and give the .tgz"},
+	{"https:", "a URL", "download it and give the .tgz"},
+	{"file:", "a file: spec", "give the path itself"},
+	{"npm:", "an npm alias", "give the real name[@version]"},
+};
+
+/* -1 with the message when |target| is one of them (and no such file). */
+static int check_supported(const char *target, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(target, &st) == 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++)
+		if (!strncmp(target, unsupported[i].prefix, strlen(unsupported[i].prefix))) {
+			errbuf_set(err, errlen,
+				   "'%s' is %s; snare scans a registry package "
+				   "(name[@version]), a local .tgz or a directory (%s)",
+				   target, unsupported[i].what, unsupported[i].hint);
+			return -1;
+		}
+	return 0;
+}
+
 int run_prepare(const char *target, const struct run_options *opts, struct run_result *res,
 		char *err, size_t errlen)
 {
@@ -390,6 +437,8 @@ int run_prepare(const char *target, const struct run_options *opts, struct run_r
 	struct stat st;
 	int r = -1;
 
+	if (check_supported(target, err, errlen) < 0)
+		return -1;
 	snprintf(app, sizeof(app), "%s/app", res->workdir);
 	if (project_populate(app, &res->id) < 0) {
 		errbuf_set(err, errlen, "cannot create the project in '%s': %s", app,
@@ -417,6 +466,8 @@ int run_prepare(const char *target, const struct run_options *opts, struct run_r
 			return -1;
 		} else {
 			res->source_type = xstrdup("registry");
+			if (opts->progress)
+				opts->progress(opts->progress_arg, STAGE_FETCH, target, 0);
 			if (fetch_registry(target, opts, res, tgz, sizeof(tgz), err, errlen) < 0)
 				return -1;
 		}

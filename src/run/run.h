@@ -31,6 +31,14 @@ enum phase_id {
 	PHASE_COUNT
 };
 
+/* The stages a detonation reports to run_options.progress. */
+enum run_stage {
+	STAGE_FETCH,   /* downloading the package from the registry */
+	STAGE_DEPS,    /* npm installs its dependencies (no scripts) */
+	STAGE_SANDBOX, /* building the sandbox */
+	STAGE_PHASE,   /* a phase with steps starts */
+};
+
 enum step_state { STEP_NOT_RUN, STEP_OK, STEP_FAILED, STEP_TIMEOUT, STEP_ERROR };
 
 struct run_step {
@@ -113,6 +121,12 @@ struct run_options {
 	 * the sandbox with the registry ones (npm --ignore-scripts: nothing
 	 * runs), so that they are detonated with it. */
 	bool fetch_remote_deps;
+	/* Called as each stage that can take a while starts (NULL: none), for
+	 * a progress line: STAGE_FETCH and STAGE_DEPS come before the input is
+	 * known to be good; |detail| is the package, the number of
+	 * dependencies or the phase's name; |timeout_ms| a phase's deadline. */
+	void (*progress)(void *arg, enum run_stage stage, const char *detail, unsigned timeout_ms);
+	void *progress_arg;
 };
 
 struct dep_info {

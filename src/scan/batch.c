@@ -170,20 +170,27 @@ static void collect(struct batch_job *j, int status)
 }
 
 /* Tells the caller's progress callback, if any, where the batch is. */
-static void progress(const struct batch *b, size_t done, size_t n, size_t running,
-		     const struct batch_job *last, time_t t0, bool end)
+static void progress(const struct batch *b, const struct batch_job *jobs, size_t done, size_t n,
+		     size_t running, size_t waiting, const struct batch_job *last, time_t t0,
+		     bool end)
 {
 	struct batch_progress p = {
 		.done = done,
 		.total = n,
 		.running = running,
+		.waiting = waiting,
 		.last = last ? last->target : NULL,
 		.secs = (long)(time(NULL) - t0),
 		.end = end,
 	};
+	size_t k = 0;
 
-	if (b->progress)
-		b->progress(&p);
+	if (!b->progress)
+		return;
+	for (size_t i = 0; i < n && k < BATCH_PROGRESS_NAMES && !end; i++)
+		if (jobs[i].pid > 0)
+			p.now[k++] = jobs[i].target;
+	b->progress(&p);
 }
 
 /* Reaps the children of |jobs[0..n)| that have ended, each one's results
@@ -210,12 +217,69 @@ static size_t reap(struct batch_job *jobs, size_t n, const struct batch *b,
 	return reaped;
 }
 
+/* Where a batch's slots are: filled by start_jobs(). */
+struct slots {
+	size_t running, limit, done;
+	size_t pending, waiting; /* not finished and not running; of them, waiting */
+};
+
+/* Starts jobs while there are free slots: asks |b->start| first (a job
+ * may wait, or need no scan).  0, or -1 when a child could not be
+ * started (its job finished with the error). */
+static int start_jobs(struct batch_job *jobs, size_t n, const struct batch *b, const sigset_t *old,
+		      const char *dir, struct slots *sl, char *err, size_t errlen)
+{
+	time_t now = time(NULL);
+
+	for (size_t i = 0; i < n; i++) {
+		struct batch_job *j = &jobs[i];
+		enum batch_start what = BATCH_START;
+
+		if (j->finished || j->pid > 0)
+			continue;
+		if (sl->running >= sl->limit || j->retry_at > now) {
+			sl->pending++;
+			sl->waiting += j->waiting;
+			continue;
+		}
+		if (b->start)
+			what = b->start(j, b->start_arg);
+		j->waiting = what == BATCH_WAIT;
+		if (what == BATCH_WAIT) {
+			/* another process scans it: ask again in a second */
+			j->retry_at = now + 1;
+			sl->pending++;
+			sl->waiting++;
+			continue;
+		}
+		j->finished = j->skipped = what == BATCH_SKIP;
+		if (what == BATCH_START)
+			j->pid = spawn(j, b, old, dir, i, err, errlen);
+		if (j->pid < 0) {
+			j->pid = 0;
+			j->error = xstrdup(err);
+			j->finished = true;
+		}
+		if (j->finished) {
+			j->exit_code = j->skipped ? 0 : 2;
+			sl->done += j->skipped;
+			if (b->done)
+				b->done(j, b->done_arg);
+			if (!j->skipped)
+				return -1;
+			continue;
+		}
+		sl->running++;
+	}
+	return 0;
+}
+
 int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err, size_t errlen)
 {
 	char dir[4096];
 	const char *tmp = getenv("TMPDIR");
 	sigset_t set, old;
-	size_t next = 0, running = 0, done = 0;
+	size_t running = 0, done = 0;
 	unsigned limit = b->jobs ? b->jobs : 1;
 	bool stop = false;
 	int ret = 0;
@@ -227,6 +291,9 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 		jobs[i].finished = false;
 		jobs[i].pid = 0;
 		jobs[i].stopped = false;
+		jobs[i].skipped = false;
+		jobs[i].waiting = false;
+		jobs[i].retry_at = 0;
 	}
 	if (!n)
 		return 0;
@@ -245,26 +312,18 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, &old);
-	while (running || (!stop && next < n)) {
-		while (!stop && running < limit && next < n) {
-			struct batch_job *j = &jobs[next];
+	for (;;) {
+		struct slots sl = {.running = running, .limit = limit, .done = done};
 
-			j->pid = spawn(j, b, &old, dir, next, err, errlen);
-			next++;
-			if (j->pid < 0) {
-				j->pid = 0;
-				j->exit_code = 2;
-				j->error = xstrdup(err);
-				j->finished = true;
-				if (b->done)
-					b->done(j, b->done_arg);
-				stop = true;
-				ret = -1;
-				break;
-			}
-			running++;
+		if (!stop && start_jobs(jobs, n, b, &old, dir, &sl, err, errlen) < 0) {
+			stop = true;
+			ret = -1;
 		}
-		progress(b, done, n, running, last, t0, false);
+		running = sl.running;
+		done = sl.done;
+		if (!running && (stop || !sl.pending))
+			break;
+		progress(b, jobs, done, n, running, sl.waiting, last, t0, false);
 		siginfo_t si;
 		int sig = sigtimedwait(&set, &si, &(struct timespec){0, 250 * 1000000L});
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
@@ -278,11 +337,11 @@ int batch_run(struct batch_job *jobs, size_t n, const struct batch *b, char *err
 			ret = -1;
 			errbuf_set(err, errlen, "interrupted");
 		}
-		size_t reaped = reap(jobs, next, b, &last);
+		size_t reaped = reap(jobs, n, b, &last);
 		running -= reaped;
 		done += reaped;
 	}
-	progress(b, done, n, 0, NULL, t0, true);
+	progress(b, jobs, done, n, 0, 0, NULL, t0, true);
 	/* drop a SIGCHLD left pending, then restore the caller's mask */
 	sigset_t chld;
 	sigemptyset(&chld);
@@ -408,7 +467,75 @@ struct children {
 	struct pkg_result *r;
 	const size_t *todo;
 	struct batch_job *jobs;
+	const struct batch *b;
+	size_t n, done;
+	time_t t0;
+	bool *claimed; /* per job: this process holds its claim in the store */
+	bool *waited;  /* per job: another process held it */
 };
+
+/* Drops the claim of job |k|, if this process holds it. */
+static void unclaim(struct children *ch, size_t k)
+{
+	const struct pkg_result *x = &ch->r[ch->todo[k]];
+	char err[1024];
+
+	if (!ch->claimed[k])
+		return;
+	ch->claimed[k] = false;
+	if (store_unclaim(ch->c->store, x->name, x->version, err, sizeof(err)) < 0)
+		log_warn("%s", err);
+}
+
+/* Before a scan starts: claims its package in the store, so that a
+ * concurrent audit does not detonate it too; waits while another live
+ * process holds it; and answers from the store what that process (or one
+ * that finished since this batch was planned) stored meanwhile. */
+static enum batch_start child_start(struct batch_job *j, void *arg)
+{
+	struct children *ch = arg;
+	size_t k = (size_t)(j - ch->jobs);
+	struct pkg_result *x = &ch->r[ch->todo[k]];
+	struct scan_ctx *c = ch->c;
+	struct store_claim holder;
+	enum pkg_origin origin;
+	json_t *v;
+	char err[1024];
+	int r;
+
+	if (!c->store || !x->name || !x->version || !scan_is_registry_target(x->target))
+		return BATCH_START;
+	/* a claim is its own transaction: pending re-scores go first */
+	if (c->in_tx) {
+		c->in_tx = false;
+		if (store_commit(c->store, err, sizeof(err)) < 0)
+			log_warn("%s", err);
+	}
+	r = store_claim(c->store, x->name, x->version, &holder, err, sizeof(err));
+	if (r < 0) {
+		log_warn("%s; scanning '%s@%s' without a claim", err, x->name, x->version);
+		return BATCH_START;
+	}
+	if (r == 0) {
+		if (!ch->waited[k])
+			log_info("%s@%s is being scanned by pid %lld on %s; waiting for it",
+				 x->name, x->version, holder.pid, holder.host);
+		ch->waited[k] = true;
+		return BATCH_WAIT;
+	}
+	ch->claimed[k] = true;
+	if (c->rescan && !ch->waited[k])
+		return BATCH_START;
+	r = scan_ctx_lookup(c, x->name, x->version, x->integrity, false, &v, NULL, &origin, err,
+			    sizeof(err));
+	if (r < 0)
+		log_warn("%s", err);
+	if (r <= 0)
+		return BATCH_START;
+	pkg_result_set_verdict(x, v, origin);
+	unclaim(ch, k);
+	return BATCH_SKIP;
+}
 
 /* A job has finished: its verdict into its result and the store now, and
  * its report dropped, so that the parent holds no report. */
@@ -417,19 +544,36 @@ static void child_done(struct batch_job *j, void *arg)
 	struct children *ch = arg;
 	struct pkg_result *x = &ch->r[ch->todo[j - ch->jobs]];
 
-	if (j->report)
+	if (j->skipped)
+		; /* child_start() answered it from the store */
+	else if (j->report)
 		take_report(ch->c, x, j->report);
+	else if (j->stopped || !j->error)
+		pkg_result_set_interrupted(x);
 	else
-		pkg_result_set_error(x, j->error ? j->error : "not scanned: interrupted");
+		pkg_result_set_error(x, j->error);
 	json_decref(j->report);
 	j->report = NULL;
+	/* its verdict is stored (or there is none to wait for) */
+	unclaim(ch, (size_t)(j - ch->jobs));
+	ch->done++;
+	if (ch->b->result)
+		ch->b->result(x, ch->done, ch->n, (long)(time(NULL) - ch->t0), ch->b->result_arg);
 }
 
 int scan_children(struct scan_ctx *c, struct pkg_result *r, const size_t *todo, size_t n,
 		  const struct batch *b, char *err, size_t errlen)
 {
 	struct batch_job *jobs = xcalloc(n ? n : 1, sizeof(*jobs));
-	struct children ch = {.c = c, .r = r, .todo = todo, .jobs = jobs};
+	struct children ch = {.c = c,
+			      .r = r,
+			      .todo = todo,
+			      .jobs = jobs,
+			      .b = b,
+			      .n = n,
+			      .t0 = time(NULL),
+			      .claimed = xcalloc(n ? n : 1, sizeof(bool)),
+			      .waited = xcalloc(n ? n : 1, sizeof(bool))};
 	struct batch bb = *b;
 	int ret;
 
@@ -437,12 +581,17 @@ int scan_children(struct scan_ctx *c, struct pkg_result *r, const size_t *todo, 
 		jobs[i].target = xstrdup(r[todo[i]].target);
 	bb.done = child_done;
 	bb.done_arg = &ch;
+	bb.start = child_start;
+	bb.start_arg = &ch;
 	ret = batch_run(jobs, n, &bb, err, errlen);
 	for (size_t i = 0; i < n; i++) {
 		if (!jobs[i].finished)
-			pkg_result_set_error(&r[todo[i]], "not scanned: interrupted");
+			pkg_result_set_interrupted(&r[todo[i]]);
+		unclaim(&ch, i);
 		batch_job_release(&jobs[i]);
 	}
+	free(ch.claimed);
+	free(ch.waited);
 	free(jobs);
 	return ret;
 }

@@ -19,6 +19,18 @@
 #include "util/log.h"
 #include "util/xalloc.h"
 
+const char *scan_store_path(const char *store_opt, char *buf, size_t len)
+{
+	const char *env_store = getenv("SNARE_STORE");
+	char why[512];
+
+	if (store_opt)
+		return store_opt;
+	if (env_store && env_store[0])
+		return env_store;
+	return store_cache_path("results.db", buf, len, why, sizeof(why)) < 0 ? NULL : buf;
+}
+
 int scan_ctx_init(struct scan_ctx *c, const char *model_opt, const char *store_opt, bool no_store,
 		  const char *registry, char *err, size_t errlen)
 {

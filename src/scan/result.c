@@ -42,8 +42,15 @@ void pkg_result_set_error(struct pkg_result *r, const char *reason)
 	r->reason = text_utf8(reason);
 	r->status = PKG_ERROR;
 	r->origin = ORIGIN_NONE;
+	r->interrupted = false;
 	json_decref(r->verdict);
 	r->verdict = NULL;
+}
+
+void pkg_result_set_interrupted(struct pkg_result *r)
+{
+	pkg_result_set_error(r, "not scanned: interrupted");
+	r->interrupted = true;
 }
 
 void pkg_result_release(struct pkg_result *r)
@@ -79,6 +86,7 @@ void results_count(const struct pkg_result *r, size_t n, struct results_summary 
 		s->benign += r[i].status == PKG_BENIGN;
 		s->partial += r[i].status == PKG_PARTIAL;
 		s->errors += r[i].status == PKG_ERROR;
+		s->interrupted += r[i].status == PKG_ERROR && r[i].interrupted;
 		s->not_scanned += r[i].status == PKG_NOT_SCANNED;
 		s->from_store += r[i].origin == ORIGIN_STORE;
 		s->rescored += r[i].origin == ORIGIN_RESCORED;

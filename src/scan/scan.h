@@ -38,12 +38,13 @@ struct pkg_result {
 	char *target;  /* what was or would be scanned */
 	enum pkg_status status;
 	enum pkg_origin origin;
-	json_t *verdict; /* malicious and benign: {label, probability, threshold, explanations} */
-	char *kind;	 /* not scanned: "git", "file", ... (lock_source_name()) */
-	char *reason;	 /* not scanned and error: one line */
-	char *file;	 /* where it was listed: a lockfile, a targets file, a package.json */
-	unsigned line;	 /* 1-based line in |file|; 0 unknown */
-	char *integrity; /* the SRI its lockfile expects (sha512 token), or NULL */
+	json_t *verdict;  /* malicious and benign: {label, probability, threshold, explanations} */
+	char *kind;	  /* not scanned: "git", "file", ... (lock_source_name()) */
+	char *reason;	  /* not scanned and error: one line */
+	char *file;	  /* where it was listed: a lockfile, a targets file, a package.json */
+	unsigned line;	  /* 1-based line in |file|; 0 unknown */
+	char *integrity;  /* the SRI its lockfile expects (sha512 token), or NULL */
+	bool interrupted; /* an error: its scan was stopped by a signal to the batch */
 };
 
 /* A copy of |s| that is valid UTF-8 (JSON and SARIF need it): when it is
@@ -55,13 +56,17 @@ char *text_utf8(const char *s);
 void pkg_result_set_verdict(struct pkg_result *r, json_t *verdict, enum pkg_origin origin);
 /* Marks it an error with a one-line reason (copied). */
 void pkg_result_set_error(struct pkg_result *r, const char *reason);
+/* Marks it an error because the batch was interrupted before its scan
+ * ended ("not scanned: interrupted"). */
+void pkg_result_set_interrupted(struct pkg_result *r);
 void pkg_result_release(struct pkg_result *r);
 
 /* "name@version", or the target. */
 const char *pkg_result_id(const struct pkg_result *r, char *buf, size_t len);
 
+/* |errors| counts the interrupted ones too; |interrupted| those alone. */
 struct results_summary {
-	size_t total, malicious, benign, partial, errors, not_scanned;
+	size_t total, malicious, benign, partial, errors, interrupted, not_scanned;
 	size_t from_store, rescored, scanned;
 };
 void results_count(const struct pkg_result *r, size_t n, struct results_summary *s);
@@ -97,6 +102,9 @@ struct scan_ctx {
 	/* lookups answer with a partial verdict too (snare show); by default a
 	 * partial row answers nothing, so that the package is scanned again */
 	bool with_partial;
+	/* scan_children(): detonate even what the store knows (--rescan),
+	 * unless another process detonated it while this one waited */
+	bool rescan;
 };
 
 /* Finds the model (|model_opt|, $SNARE_MODEL, the default) and its version,
@@ -104,6 +112,11 @@ struct scan_ctx {
  * is created; none with |no_store|).  0, or -1 with |err|. */
 int scan_ctx_init(struct scan_ctx *c, const char *model_opt, const char *store_opt, bool no_store,
 		  const char *registry, char *err, size_t errlen);
+/* The store scan_ctx_init() would open for |store_opt|: |store_opt|, else
+ * $SNARE_STORE, else the default file (into |buf|); NULL when there is
+ * none (no cache directory can be named).  Creates nothing. */
+const char *scan_store_path(const char *store_opt, char *buf, size_t len);
+
 /* Commits pending re-scores and frees everything. */
 void scan_ctx_release(struct scan_ctx *c);
 /* The model, loaded on first use; NULL with |err|. */
@@ -136,18 +149,34 @@ struct batch_job {
 	json_t *report; /* exit 0, 1 and 3: the report with its verdict */
 	char *error;	/* otherwise: one line */
 	bool finished;	/* it ran to an end, or could not start (|error|) */
+	bool skipped;	/* finished without a scan: the batch's |start| said BATCH_SKIP */
 	/* internal */
 	pid_t pid;
 	bool stopped; /* sent SIGTERM after an interruption */
+	bool waiting; /* |start| said BATCH_WAIT last time */
+	time_t retry_at;
 	char *out_path, *err_path;
 };
+
+/* How many running targets a batch_progress names. */
+#define BATCH_PROGRESS_NAMES 3
 
 /* Where a batch is, for a progress bar. */
 struct batch_progress {
 	size_t done, total, running;
+	size_t waiting;	  /* for another process that scans the same package */
 	const char *last; /* the target that finished last; NULL: none yet, or |end| */
-	long secs;	  /* since the batch started */
-	bool end;	  /* the last call: the batch is over */
+	/* the first running targets (the rest NULL) */
+	const char *now[BATCH_PROGRESS_NAMES];
+	long secs; /* since the batch started */
+	bool end;  /* the last call: the batch is over */
+};
+
+/* What a batch's |start| says of a job about to start. */
+enum batch_start {
+	BATCH_START, /* run its scan */
+	BATCH_SKIP,  /* no scan needed (|start| took care of its result) */
+	BATCH_WAIT,  /* not now: ask again in about a second */
 };
 
 struct batch {
@@ -161,6 +190,15 @@ struct batch {
 	 * next one starts; it may take |j->report| (set it NULL).  NULL: none */
 	void (*done)(struct batch_job *j, void *arg);
 	void *done_arg;
+	/* called before a job starts, with a free slot (NULL: every job
+	 * starts); on BATCH_SKIP the job is finished and |done| called */
+	enum batch_start (*start)(struct batch_job *j, void *arg);
+	void *start_arg;
+	/* scan_children(): called with each package's result as soon as it
+	 * is filled: |done| of |total| finished, |secs| since the start.
+	 * NULL: none */
+	void (*result)(const struct pkg_result *r, size_t done, size_t total, long secs, void *arg);
+	void *result_arg;
 };
 
 /* Runs "snare scan -q -o FILE ARGS -- TARGET" for every job, |b->jobs| at
@@ -173,7 +211,11 @@ void batch_job_release(struct batch_job *j);
 /* Scans the targets of the results |r[todo[0..n-1]]| in child processes
  * (batch_run()) and fills each with its verdict, recorded in the store as
  * soon as its scan ends (a killed audit keeps every verdict finished before
- * it; no report is held once stored), or with its error.  A registry package's report must name the
+ * it; no report is held once stored), or with its error.  With a store,
+ * each registry package is claimed there (store_claim()) before its scan
+ * starts and the claim dropped when its result is in: a package another
+ * process is scanning is waited for and then answered from the store, so
+ * concurrent audits sharing a store detonate it once.  A registry package's report must name the
  * same package and, when the result has an |integrity|, match it.  0, or -1 with |err| when the
  * batch was interrupted (the results say what was not scanned). */
 int scan_children(struct scan_ctx *c, struct pkg_result *r, const size_t *todo, size_t n,

@@ -38,6 +38,16 @@ struct store_ops {
 	int (*begin)(struct store *s, char *err, size_t errlen);
 	int (*commit)(struct store *s, char *err, size_t errlen);
 	void (*close)(struct store *s);
+	/* in one transaction: reads the claim on name@version into |held|;
+	 * when there is none, or |take| says it may be taken over, writes
+	 * |want| in its place and returns 1; else 0; -1 with |err| */
+	int (*claim)(struct store *s, const char *name, const char *version,
+		     const struct store_claim *want, struct store_claim *held,
+		     bool (*take)(const struct store_claim *held, const struct store_claim *want),
+		     char *err, size_t errlen);
+	/* deletes the claim if it is |mine| */
+	int (*unclaim)(struct store *s, const char *name, const char *version,
+		       const struct store_claim *mine, char *err, size_t errlen);
 };
 
 struct store {

@@ -1,15 +1,18 @@
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <zlib.h>
 
 #include "store/backend.h"
 #include "store/store.h"
 #include "util/errbuf.h"
+#include "util/log.h"
 #include "util/xalloc.h"
 
 bool store_is_url(const char *path)
@@ -250,4 +253,58 @@ void store_entry_release(struct store_entry *e)
 	json_decref(e->verdict);
 	json_decref(e->report);
 	memset(e, 0, sizeof(*e));
+}
+
+bool store_claim_stale(const struct store_claim *c, long long now)
+{
+	char host[sizeof(c->host)] = "";
+
+	if (now - c->since > STORE_CLAIM_STALE_SECS || now < c->since - 60)
+		return true;
+	gethostname(host, sizeof(host) - 1);
+	/* EPERM: alive, another user's */
+	return !strcmp(c->host, host) &&
+	       (c->pid <= 0 || (kill((pid_t)c->pid, 0) < 0 && errno == ESRCH));
+}
+
+/* The claim this process makes. */
+static void own_claim(struct store_claim *c)
+{
+	memset(c, 0, sizeof(*c));
+	gethostname(c->host, sizeof(c->host) - 1);
+	c->pid = getpid();
+	c->since = (long long)time(NULL);
+}
+
+static bool may_take(const struct store_claim *held, const struct store_claim *want)
+{
+	if (!strcmp(held->host, want->host) && held->pid == want->pid)
+		return true; /* already ours */
+	if (!store_claim_stale(held, want->since))
+		return false;
+	log_info("taking over the claim of pid %lld on %s (since %lld): stale", held->pid,
+		 held->host, held->since);
+	return true;
+}
+
+int store_claim(struct store *s, const char *name, const char *version, struct store_claim *holder,
+		char *err, size_t errlen)
+{
+	struct store_claim want, held;
+	int r;
+
+	own_claim(&want);
+	memset(&held, 0, sizeof(held));
+	r = s->ops->claim(s, name, version, &want, &held, may_take, err, errlen);
+	if (r == 0 && holder)
+		*holder = held;
+	return r;
+}
+
+int store_unclaim(struct store *s, const char *name, const char *version, char *err, size_t errlen)
+{
+	struct store_claim mine;
+
+	own_claim(&mine);
+	return s->ops->unclaim(s, name, version, &mine, err, errlen);
 }

@@ -107,6 +107,30 @@ int store_put(struct store *s, const struct store_record *r, char *err, size_t e
 int store_begin(struct store *s, char *err, size_t errlen);
 int store_commit(struct store *s, char *err, size_t errlen);
 
+/* Claims on detonations.  Before a batch detonates name@version it claims
+ * it in the store; a concurrent snare sharing the store finds the claim,
+ * waits for it to go, and then reads the verdict instead of detonating the
+ * package a second time.  A claim names its process (host and pid) and
+ * when it was made.  One whose process is gone (same host, no such pid)
+ * or that is older than STORE_CLAIM_STALE_SECS (another host's, that
+ * cannot be checked) is stale and is taken over. */
+#define STORE_CLAIM_STALE_SECS 3600
+
+struct store_claim {
+	char host[256];
+	long long pid, since; /* since: unix seconds */
+};
+
+/* Claims name@version for this process: 1 claimed (or already ours), 0
+ * held by another live process (|holder| filled when not NULL), -1 with
+ * |err|.  Not inside store_begin()/store_commit(). */
+int store_claim(struct store *s, const char *name, const char *version, struct store_claim *holder,
+		char *err, size_t errlen);
+/* Drops this process's claim on name@version (none: nothing).  0 or -1. */
+int store_unclaim(struct store *s, const char *name, const char *version, char *err, size_t errlen);
+/* Whether |c| is stale at |now| (see above). */
+bool store_claim_stale(const struct store_claim *c, long long now);
+
 /* The SRI key of |report|: "sha512-" and its tarball's SHA-512, newly
  * allocated; NULL when it has none. */
 char *store_report_integrity(const json_t *report);

@@ -305,12 +305,109 @@ static int check_format(struct store *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* Claims live in their own table, made by the first claim under an
+ * advisory lock that also makes each claim's read and write one step. */
+static const char claims_sql[] = "CREATE TABLE IF NOT EXISTS snare_claims ("
+				 " name TEXT NOT NULL,"
+				 " version TEXT NOT NULL,"
+				 " host TEXT NOT NULL,"
+				 " pid BIGINT NOT NULL,"
+				 " since BIGINT NOT NULL,"
+				 " PRIMARY KEY (name, version))";
+
+static int pg_claim(struct store *s, const char *name, const char *version,
+		    const struct store_claim *want, struct store_claim *held,
+		    bool (*take)(const struct store_claim *, const struct store_claim *), char *err,
+		    size_t errlen)
+{
+	struct pg *g = s->impl;
+	const char *key[2] = {name, version};
+	char pid[32], since[32];
+	PGresult *res;
+	int ret;
+
+	res = pg_exec(s, "BEGIN", 0, NULL, NULL, NULL);
+	if (!ok(res, PGRES_COMMAND_OK))
+		return pg_fail(s, res, err, errlen, "cannot claim");
+	PQclear(res);
+	g->in_tx = true;
+	res = PQexec(g->conn, "SELECT pg_advisory_xact_lock(7262, 2)");
+	if (!ok(res, PGRES_TUPLES_OK))
+		goto fail;
+	PQclear(res);
+	res = PQexec(g->conn, claims_sql);
+	if (!ok(res, PGRES_COMMAND_OK))
+		goto fail;
+	PQclear(res);
+	res = PQexecParams(
+		g->conn,
+		"SELECT host, pid, since FROM snare_claims WHERE name = $1 AND version = $2", 2,
+		NULL, key, NULL, NULL, 0);
+	if (!ok(res, PGRES_TUPLES_OK))
+		goto fail;
+	if (PQntuples(res) == 1) {
+		snprintf(held->host, sizeof(held->host), "%s", PQgetvalue(res, 0, 0));
+		held->pid = atoll(PQgetvalue(res, 0, 1));
+		held->since = atoll(PQgetvalue(res, 0, 2));
+	}
+	ret = PQntuples(res) == 0 || take(held, want);
+	PQclear(res);
+	if (ret == 1) {
+		snprintf(pid, sizeof(pid), "%lld", want->pid);
+		snprintf(since, sizeof(since), "%lld", want->since);
+		const char *v[5] = {name, version, want->host, pid, since};
+		res = PQexecParams(
+			g->conn,
+			"INSERT INTO snare_claims (name, version, host, pid, since)"
+			" VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name, version) DO UPDATE"
+			" SET host = EXCLUDED.host, pid = EXCLUDED.pid,"
+			" since = EXCLUDED.since",
+			5, NULL, v, NULL, NULL, 0);
+		if (!ok(res, PGRES_COMMAND_OK))
+			goto fail;
+		PQclear(res);
+	}
+	if (pg_commit(s, err, errlen) < 0)
+		return -1;
+	return ret;
+fail:
+	pg_fail(s, res, err, errlen, "cannot claim");
+	PQclear(PQexec(g->conn, "ROLLBACK"));
+	g->in_tx = false;
+	return -1;
+}
+
+static int pg_unclaim(struct store *s, const char *name, const char *version,
+		      const struct store_claim *mine, char *err, size_t errlen)
+{
+	char pid[32];
+	PGresult *res;
+
+	snprintf(pid, sizeof(pid), "%lld", mine->pid);
+	const char *v[4] = {name, version, mine->host, pid};
+	res = pg_exec(s,
+		      "DELETE FROM snare_claims WHERE name = $1 AND version = $2 AND host = $3"
+		      " AND pid = $4",
+		      4, v, NULL, NULL);
+	if (res && PQresultStatus(res) == PGRES_FATAL_ERROR &&
+	    !strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE) ?: "", "42P01")) {
+		PQclear(res); /* no claims table: nothing was ever claimed */
+		return 0;
+	}
+	if (!ok(res, PGRES_COMMAND_OK))
+		return pg_fail(s, res, err, errlen, "cannot drop a claim");
+	PQclear(res);
+	return 0;
+}
+
 static const struct store_ops pg_ops = {
 	.get = pg_get,
 	.put = pg_put,
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.close = pg_close,
+	.claim = pg_claim,
+	.unclaim = pg_unclaim,
 };
 
 int store_pg_open(struct store *s, const char *url, char *err, size_t errlen)

@@ -1,5 +1,6 @@
 /* The results store in one SQLite file (the default). */
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,12 +249,112 @@ static int sq_put(struct store *s, const struct store_row *r, char *err, size_t 
 	return ret;
 }
 
+/* Claims live in their own table, made by the first claim: a store of
+ * format 1 without it is still format 1 (an older snare ignores it). */
+static const char claims_sql[] = "CREATE TABLE IF NOT EXISTS claims ("
+				 " name TEXT NOT NULL,"
+				 " version TEXT NOT NULL,"
+				 " host TEXT NOT NULL,"
+				 " pid INTEGER NOT NULL,"
+				 " since INTEGER NOT NULL,"
+				 " PRIMARY KEY (name, version)"
+				 ") WITHOUT ROWID";
+
+static int sq_claim(struct store *s, const char *name, const char *version,
+		    const struct store_claim *want, struct store_claim *held,
+		    bool (*take)(const struct store_claim *, const struct store_claim *), char *err,
+		    size_t errlen)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = NULL;
+	int rc, ret = -1;
+
+	/* IMMEDIATE: the read and the write are one step for every snare */
+	if (sqlite3_exec(q->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(s, err, errlen, "cannot claim");
+	if (sqlite3_exec(q->db, claims_sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(
+		    q->db, "SELECT host, pid, since FROM claims WHERE name = ?1 AND version = ?2",
+		    -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *h = sqlite3_column_text(st, 0);
+
+		snprintf(held->host, sizeof(held->host), "%s", h ? (const char *)h : "");
+		held->pid = sqlite3_column_int64(st, 1);
+		held->since = sqlite3_column_int64(st, 2);
+	} else if (rc != SQLITE_DONE) {
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	ret = rc == SQLITE_DONE || take(held, want);
+	if (ret == 1) {
+		if (sqlite3_prepare_v2(
+			    q->db,
+			    "INSERT OR REPLACE INTO claims (name, version, host, pid, since)"
+			    " VALUES (?1, ?2, ?3, ?4, ?5)",
+			    -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, want->host, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, want->pid);
+		sqlite3_bind_int64(st, 5, want->since);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto fail;
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if (sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	return ret;
+fail:
+	db_fail(s, err, errlen, "cannot claim");
+	sqlite3_finalize(st);
+	sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+static int sq_unclaim(struct store *s, const char *name, const char *version,
+		      const struct store_claim *mine, char *err, size_t errlen)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(q->db,
+				"DELETE FROM claims WHERE name = ?1 AND version = ?2 AND host = ?3"
+				" AND pid = ?4",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		/* no claims table: nothing was ever claimed */
+		if (strstr(sqlite3_errmsg(q->db), "no such table"))
+			return 0;
+		return db_fail(s, err, errlen, "cannot drop a claim");
+	}
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, mine->host, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, mine->pid);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(s, err, errlen, "cannot drop a claim");
+	return 0;
+}
+
 static const struct store_ops sqlite_ops = {
 	.get = sq_get,
 	.put = sq_put,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.close = sq_close,
+	.claim = sq_claim,
+	.unclaim = sq_unclaim,
 };
 
 int store_sqlite_open(struct store *s, const char *path, char *err, size_t errlen)

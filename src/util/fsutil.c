@@ -221,3 +221,121 @@ int fs_write_str(const char *path, const char *s)
 	close(fd);
 	return r;
 }
+
+/* The stream of an fs_out: plain write(2)s that remember the first
+ * failure's errno, which stdio would lose by the time of the close. */
+static ssize_t out_write(void *cookie, const char *buf, size_t len)
+{
+	struct fs_out *o = cookie;
+	size_t done = 0;
+
+	if (o->err) { /* after a failure (or fs_out_abort()) nothing more */
+		errno = o->err;
+		return -1;
+	}
+	while (done < len) {
+		ssize_t n = write(o->fd, buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!o->err)
+				o->err = n < 0 ? errno : EIO;
+			return done ? (ssize_t)done : -1;
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+static int out_close(void *cookie)
+{
+	struct fs_out *o = cookie;
+
+	/* a full disk may show only here (delayed allocation) */
+	if (o->tmp && !o->err && fsync(o->fd) < 0)
+		o->err = errno;
+	if (close(o->fd) < 0 && !o->err && errno != EINTR)
+		o->err = errno;
+	o->fd = -1;
+	return 0;
+}
+
+FILE *fs_out_open(struct fs_out *o, const char *path)
+{
+	static const cookie_io_functions_t io = {.write = out_write, .close = out_close};
+	struct stat st;
+	mode_t mask;
+	int fd, e;
+
+	memset(o, 0, sizeof(*o));
+	o->path = xstrdup(path);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	} else {
+		o->tmp = xasprintf("%s.XXXXXX", path);
+		fd = mkostemp(o->tmp, O_CLOEXEC);
+		/* the mode fopen() would have given it */
+		mask = umask(0);
+		umask(mask);
+		if (fd >= 0 && fchmod(fd, 0666 & ~mask) < 0) {
+			e = errno;
+			close(fd);
+			unlink(o->tmp);
+			errno = e;
+			fd = -1;
+		}
+	}
+	if (fd < 0)
+		goto fail;
+	o->fd = fd;
+	o->f = fopencookie(o, "w", io);
+	if (o->f)
+		return o->f;
+	e = errno;
+	close(fd);
+	if (o->tmp)
+		unlink(o->tmp);
+	errno = e;
+fail:
+	e = errno;
+	free(o->tmp);
+	free(o->path);
+	memset(o, 0, sizeof(*o));
+	errno = e;
+	return NULL;
+}
+
+static void out_release(struct fs_out *o)
+{
+	free(o->path);
+	free(o->tmp);
+	memset(o, 0, sizeof(*o));
+}
+
+int fs_out_close(struct fs_out *o)
+{
+	if (!o->f)
+		return -EBADF;
+	if (fclose(o->f) != 0 && !o->err)
+		o->err = errno ? errno : EIO;
+	o->f = NULL;
+	if (!o->err && o->tmp && rename(o->tmp, o->path) < 0)
+		o->err = errno;
+	if (o->err && o->tmp)
+		unlink(o->tmp);
+	int r = -o->err;
+	out_release(o);
+	return r;
+}
+
+void fs_out_abort(struct fs_out *o)
+{
+	if (o->f) {
+		o->err = ECANCELED; /* nothing more is written */
+		fclose(o->f);
+	}
+	if (o->tmp)
+		unlink(o->tmp);
+	out_release(o);
+}

@@ -16,6 +16,7 @@ Each case prints "ok NAME" or "FAIL NAME" and the last line is
 Usage: tests/e2e/audit.py BUILD_DIR [CASE...]"""
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -183,6 +184,19 @@ def case_first_audit(env):
           sum(1 for r in reqs if r.lower() == 'get /@audit-fixture%2fscoped-dep') >= 2,
           'the dependency install did not use the registry: %s' % reqs)
     check('partial result' in err, 'no summary on stderr: %r' % err[-300:])
+    # stderr is not a terminal: a line per package as it finishes
+    lines = err.splitlines()
+    check(lines[0] == 'snare: 5 of 7 packages to scan', 'first line: %r' % lines[:2])
+    done = [re.fullmatch(r'snare: \[(\d)/5\] (\S+) (benign|malicious) (\d\.\d{3})  '
+                         r'\((\d+):(\d\d)(, ETA \d+:\d\d)?\)', l) for l in lines[1:6]]
+    check(all(done), 'progress lines: %r' % lines[1:6])
+    check([int(m.group(1)) for m in done] == [1, 2, 3, 4, 5], 'counts: %r' % lines[1:6])
+    check(sorted(m.group(2) for m in done) ==
+          sorted('%s@%s' % (n, res[n]['version']) for n in LOCKED), 'names: %r' % lines[1:6])
+    check(all((m.group(3) == 'malicious') == m.group(2).startswith('planted-beacon@')
+              for m in done), 'verdicts: %r' % lines[1:6])
+    check(done[4].group(7) is None and all(m.group(7) for m in done[:4]),
+          'ETA on all but the last: %r' % lines[1:6])
     rc, out, err = env.run('show', 'harmless-util@2.1.0', '--store', env.store, '--json')
     deps = json.loads(out)['dependencies']
     check(deps['installed'] == 2 and deps['error'] is None, 'dependencies: %s' % deps)
@@ -199,16 +213,52 @@ def case_second_audit_from_store(env):
     check(sumry['stored'] == 5 and sumry['scanned'] == 0, 'summary: %s' % sumry)
     check(len(env.requests()) == before, 'registry requests: %s' % env.requests()[before:])
     check(took < 5, 'took %.1f s' % took)
-    # the text table
+    # the text table: what needs a look, and a count of the benign ones
     rc, out, err = env.audit()
+    check(rc == 1 and err == '', 'exit code %d: %r' % (rc, err))
+    rows = [l for l in out.splitlines() if not l.startswith(' ')]
+    check(rows[0] == 'snare audit: %s/package-lock.json (package-lock.json v3)' % env.proj and
+          rows[1] == '', 'title: %r' % rows[:2])
+    check(re.fullmatch(r'MALICIOUS    \d\.\d{3}  planted-beacon@1\.0\.0 +stored', rows[2]),
+          'first row: %r' % rows[2])
+    check(rows[3:] == [
+        'NOT SCANNED         %-40s  git dependency \'%s\'' % ('from-git@1.0.0', GIT),
+        'NOT SCANNED         %-40s  linked directory \'../local-lib\'' % 'local-lib',
+        '4 benign (--all lists them)',
+        '',
+        '7 packages: 1 malicious, 4 benign, 2 not scanned (partial result)'],
+          'rows: %r' % rows[3:])
+    evidence = [l for l in out.splitlines() if l.startswith(' ')]
+    check(any(re.match(r' {13}\+\d\.\d\d  \S', l) for l in evidence),
+          'evidence: %r' % evidence)
+    # --all: every package, each benign one a row
+    rc, full, err = env.audit('--all')
     check(rc == 1, 'exit code %d' % rc)
-    first = out.splitlines()[2]
-    check(first.startswith('MALICIOUS') and 'planted-beacon@1.0.0' in first and 'stored' in first,
-          'first row: %r' % first)
-    check('NOT SCANNED' in out and GIT in out and "linked directory '../local-lib'" in out,
-          'not scanned rows missing: %r' % out)
-    check(out.rstrip().endswith('7 packages: 1 malicious, 4 benign, 2 not scanned (partial result)'),
-          'summary: %r' % out[-200:])
+    benign = [l for l in full.splitlines() if l.startswith('benign ')]
+    check(len(benign) == 4 and all(l.endswith('stored') for l in benign) and
+          '(--all lists them)' not in full, '--all: %r' % full)
+    check(full.replace(''.join(l + '\n' for l in benign), '4 benign (--all lists them)\n') ==
+          out, '--all differs by more than the benign rows')
+    # -q: the findings alone, nothing on stderr
+    rc, quiet, err = env.audit('-q')
+    check(rc == 1 and err == '', '-q: %d %r' % (rc, err))
+    check(quiet == ''.join(l + '\n' for l in out.splitlines()
+                           if l.startswith('MALICIOUS') or l.startswith(' ')),
+          '-q: %r' % quiet)
+    # --json is --format jsonl
+    rc, js, err = env.audit('--json')
+    rc2, js2, err2 = env.audit('--format', 'jsonl')
+    check(rc == rc2 == 1 and js == js2 and err == err2, '--json differs from --format jsonl')
+    # -o FILE: the same, in the file; the summary on stderr
+    path = os.path.join(env.tmp, 'audit.txt')
+    rc, nothing, err = env.audit('-o', path)
+    check(rc == 1 and nothing == '' and open(path).read() == out, '-o: %d %r' % (rc, nothing))
+    check(err == 'snare: 7 packages: 1 malicious, 4 benign, 2 not scanned (partial result)\n',
+          '-o stderr: %r' % err)
+    rc, nothing, err = env.audit('-o', '/dev/full', '-q')
+    check(rc == 2 and nothing == '' and
+          err == "snare: cannot write '/dev/full': No space left on device\n",
+          '-o /dev/full: %d %r' % (rc, err))
 
 
 def case_sarif(env):
@@ -406,6 +456,69 @@ def case_npm_failure_partial(env):
     check(rc == 3 and '\tpartial\t' in out, 'tsv: %d %r' % (rc, out))
 
 
+def case_progress_lines(env):
+    # one detonation, stderr not a terminal: a line per stage as it starts
+    out = os.path.join(env.tmp, 'progress.json')
+    args = ['trace', 'harmless-util@2.1.0', '--registry', env.registry, '--cache', env.cache,
+            '-o', out]
+    rc, _, err = env.run(*args)
+    check(rc == 0, 'exit code %d: %s' % (rc, err[-300:]))
+    stages = [m.group(1) for m in re.finditer(r'^snare: \[\d+:\d\d\] (.*)$', err, re.M)]
+    check(stages == ['installing 2 dependencies (npm, no scripts run)', 'starting the sandbox',
+                     'import phase (up to 20 s)', 'execute phase (up to 30 s)',
+                     'browser phase (up to 20 s)'], 'stages: %r' % err[:600])
+    check(err.index('browser phase') < err.index('snare: harmless-util@2.1.0\n'),
+          'the summary does not come last: %r' % err[-600:])
+    # -q: none of it
+    rc, _, err = env.run(*args, '-q')
+    check(rc == 0 and err == '', '-q: %d %r' % (rc, err))
+    # bad input is still one line: nothing is said before the package is found
+    rc, _, err = env.run('trace', 'no-such-package@1.0.0', '--registry', env.registry,
+                         '--cache', env.cache, '-o', out + '.x')
+    one_line_error(rc, err, "no-such-package")
+
+
+def case_concurrent_audits(env):
+    # Two audits of one project, one store, at the same time: each package
+    # is detonated by one of them; the other waits for its claim and
+    # answers from the store.
+    names = ['harmless-dep', 'harmless-left', 'harmless-util']
+    proj = os.path.join(env.tmp, 'concurrent')
+    os.mkdir(proj)
+    pkgs = {'': {'name': 'concurrent-fixture', 'version': '1.0.0'}}
+    for n in names:
+        m = env.manifest[n]
+        pkgs['node_modules/' + n] = {'version': m['version'], 'resolved': m['tarball'],
+                                     'integrity': m['integrity']}
+    with open(os.path.join(proj, 'package-lock.json'), 'w') as f:
+        json.dump({'name': 'concurrent-fixture', 'version': '1.0.0', 'lockfileVersion': 3,
+                   'requires': True, 'packages': pkgs}, f)
+    store = os.path.join(env.tmp, 'concurrent.db')
+    tmpdir = tempfile.mkdtemp(dir=env.tmp, prefix='tmpdir-')
+    e = dict(os.environ, TMPDIR=tmpdir, XDG_CACHE_HOME=os.path.join(env.tmp, 'xdg'))
+    cmd = [env.snare, 'audit', proj, '--registry', env.registry, '--store', store,
+           '--cache', env.cache, '-j', '1', '--format', 'jsonl']
+    procs = [subprocess.Popen(cmd, env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=600) for p in procs]
+    scans = {n: 0 for n in names}
+    for p, (out, err) in zip(procs, outs):
+        check(p.returncode == 0, 'exit code %d: %s' % (p.returncode, err[-300:]))
+        res, sumry = jsonl(out)
+        for n in names:
+            check(res[n]['status'] == 'benign', '%s: %s' % (n, res[n]))
+            scans[n] += res[n]['origin'] == 'scan'
+    check(scans == {n: 1 for n in names}, 'detonations per package: %s' % scans)
+    check(not os.listdir(tmpdir), 'left behind in TMPDIR: %s' % os.listdir(tmpdir))
+    # no claim is left behind
+    import sqlite3
+    db = sqlite3.connect(store)
+    try:
+        check(db.execute('SELECT count(*) FROM claims').fetchone()[0] == 0, 'claims left')
+    finally:
+        db.close()
+
+
 def children_of(pid):
     kids = []
     try:
@@ -503,6 +616,8 @@ CASES = [
     ('optional-other-platform', case_optional_other_platform),
     ('kill-9-keeps-finished', case_kill9_keeps_finished),
     ('npm-failure-partial', case_npm_failure_partial),
+    ('progress-lines', case_progress_lines),
+    ('concurrent-audits', case_concurrent_audits),
 ]
 
 

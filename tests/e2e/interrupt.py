@@ -163,7 +163,7 @@ class Env:
             return [self.snare, 'trace', os.path.join(PACKAGES, pkg), '-o',
                     os.path.join(tmpdir, '..', os.path.basename(tmpdir) + '.json')] + common
         return [self.snare, 'audit', self.project(pkg), '-j', '1', '--no-store', '--cache',
-                os.path.join(self.tmp, 'tarballs')] + common
+                os.path.join(self.tmp, 'tarballs'), '--format', 'jsonl'] + common
 
 
 def default_signals():
@@ -180,10 +180,13 @@ def run_case(env, mode, phase, signame, sig):
     os.mkdir(tmpdir)
     e = dict(os.environ, TMPDIR=tmpdir, XDG_CACHE_HOME=os.path.join(env.tmp, 'xdg'))
     errpath = tmpdir + '.err'
+    outpath = tmpdir + '.out'
     errf = open(errpath, 'w')
-    p = subprocess.Popen(env.command(mode, pkg, tmpdir), env=e, stdout=subprocess.DEVNULL,
+    outf = open(outpath, 'w')
+    p = subprocess.Popen(env.command(mode, pkg, tmpdir), env=e, stdout=outf,
                          stderr=errf, preexec_fn=default_signals)
     errf.close()
+    outf.close()
     stderr = lambda: open(errpath).read()[-300:]
     seen = {}
     try:
@@ -213,6 +216,16 @@ def run_case(env, mode, phase, signame, sig):
     if sig != signal.SIGKILL and mode == 'trace' and p.returncode != -sig:
         raise Failure('exit status %s, want death by SIG%s: %s'
                       % (p.returncode, signame.upper(), stderr()))
+    if sig != signal.SIGKILL and mode == 'audit':
+        # what it has, the package it did not finish counted as
+        # interrupted, not failed
+        out = open(outpath).read().splitlines()
+        check(p.returncode == 2, 'exit status %s, want 2: %s' % (p.returncode, stderr()))
+        check(len(out) == 2 and json.loads(out[0])['reason'] == 'not scanned: interrupted',
+              'stdout: %r' % out)
+        sumry = json.loads(out[1])['summary']
+        check(sumry['interrupted'] == 1 and sumry['failed'] == 0 and sumry['partial'],
+              'summary: %s' % sumry)
     # What must be gone at once: every process of the tree (a SIGKILL
     # included: they die with their parent).
     left = []

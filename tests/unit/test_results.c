@@ -106,9 +106,9 @@ static void check_sarif(json_t *log)
 		assert_true(is_nonempty_string(json_object_get(driver, "name")));
 		/* the version, and the URI when there is one: absolute (3.19.17) */
 		assert_string_equal(json_string_value(json_object_get(driver, "version")),
-				    SNARE_VERSION);
+				    snare_version());
 		assert_string_equal(json_string_value(json_object_get(driver, "semanticVersion")),
-				    SNARE_VERSION);
+				    snare_version());
 		x = json_object_get(driver, "informationUri");
 		assert_true(!x || strstr(json_string_value(x), "://"));
 		rules = json_object_get(driver, "rules");
@@ -493,6 +493,101 @@ static void test_text(void **state)
 	release(r, n);
 }
 
+/* snare audit's default: benign packages are one count line. */
+static void test_text_folded(void **state)
+{
+	size_t n, len = 0;
+	struct pkg_result *r = fixture(&n);
+	char *out = NULL;
+	FILE *mem = open_memstream(&out, &len);
+	const struct format_args a = {.title = "snare audit: package-lock.json",
+				      .fold_benign = true};
+
+	(void)state;
+	pkg_result_set_interrupted(&r[2]);
+	results_print_args(r, n, FORMAT_TEXT, &a, mem);
+	fclose(mem);
+	assert_string_equal(
+		out, "snare audit: package-lock.json\n"
+		     "\n"
+		     "MALICIOUS    0.970  evil@1.0.0                                scanned\n"
+		     "             +2.50  sends npm_token to x.test [install]\n"
+		     "             +1.25  reads ~/.npmrc [install]\n"
+		     "             -0.50  has little code\n"
+		     "INTERRUPTED         broken@0.1.0                              not scanned: "
+		     "interrupted\n"
+		     "NOT SCANNED         from-git                                  git dependency "
+		     "'git+https://example.test/x.git'\n"
+		     "1 benign (--all lists them)\n"
+		     "\n"
+		     "4 packages: 1 malicious, 1 benign, 1 interrupted, 1 not scanned (partial "
+		     "result)\n");
+	free(out);
+	release(r, n);
+}
+
+/* snare audit -q: the malicious rows and their evidence, nothing else. */
+static void test_text_findings_only(void **state)
+{
+	size_t n, len = 0;
+	struct pkg_result *r = fixture(&n);
+	char *out = NULL;
+	FILE *mem = open_memstream(&out, &len);
+	const struct format_args a = {.title = "snare audit: package-lock.json",
+				      .fold_benign = true,
+				      .findings_only = true};
+
+	(void)state;
+	results_print_args(r, n, FORMAT_TEXT, &a, mem);
+	fclose(mem);
+	assert_string_equal(
+		out, "MALICIOUS    0.970  evil@1.0.0                                scanned\n"
+		     "             +2.50  sends npm_token to x.test [install]\n"
+		     "             +1.25  reads ~/.npmrc [install]\n"
+		     "             -0.50  has little code\n");
+	free(out);
+	/* nothing malicious: nothing at all */
+	len = 0;
+	out = NULL;
+	mem = open_memstream(&out, &len);
+	results_print_args(r + 2, 2, FORMAT_TEXT, &a, mem);
+	fclose(mem);
+	assert_string_equal(out, "");
+	free(out);
+	release(r, n);
+}
+
+/* An interrupted audit counts "interrupted", not "failed", and exits 2. */
+static void test_interrupted(void **state)
+{
+	size_t n;
+	struct pkg_result *r = fixture(&n);
+	struct results_summary s;
+	char line[256], *out;
+
+	(void)state;
+	pkg_result_set_interrupted(&r[2]);
+	assert_true(r[2].interrupted);
+	assert_int_equal(r[2].status, PKG_ERROR);
+	assert_string_equal(r[2].reason, "not scanned: interrupted");
+	results_count(r + 1, 3, &s);
+	assert_int_equal(s.errors, 1);
+	assert_int_equal(s.interrupted, 1);
+	assert_int_equal(results_exit_code(&s, false), 1);
+	results_count(r + 2, 2, &s);
+	assert_int_equal(results_exit_code(&s, false), 2);
+	results_summary_line(&s, line, sizeof(line));
+	assert_string_equal(line, "2 packages: 0 malicious, 0 benign, 1 interrupted, 1 not "
+				  "scanned (partial result)");
+	out = print(r + 2, 2, FORMAT_JSONL, NULL);
+	assert_non_null(strstr(out, "\"failed\":0,\"interrupted\":1,"));
+	free(out);
+	/* a later error is not an interruption */
+	pkg_result_set_error(&r[2], "unknown package 'broken'");
+	assert_false(r[2].interrupted);
+	release(r, n);
+}
+
 static void test_tsv(void **state)
 {
 	size_t n;
@@ -604,12 +699,20 @@ static void test_summary_leads(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sarif),	      cmocka_unit_test(test_sarif_clean),
-		cmocka_unit_test(test_command_line),  cmocka_unit_test(test_sarif_validator),
-		cmocka_unit_test(test_jsonl),	      cmocka_unit_test(test_text),
-		cmocka_unit_test(test_exit_codes),    cmocka_unit_test(test_not_utf8),
-		cmocka_unit_test(test_format_names),  cmocka_unit_test(test_tsv),
+		cmocka_unit_test(test_sarif),
+		cmocka_unit_test(test_sarif_clean),
+		cmocka_unit_test(test_command_line),
+		cmocka_unit_test(test_sarif_validator),
+		cmocka_unit_test(test_jsonl),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_not_utf8),
+		cmocka_unit_test(test_format_names),
+		cmocka_unit_test(test_tsv),
 		cmocka_unit_test(test_summary_leads),
+		cmocka_unit_test(test_text_folded),
+		cmocka_unit_test(test_text_findings_only),
+		cmocka_unit_test(test_interrupted),
 	};
 
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);

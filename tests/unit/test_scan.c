@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -273,6 +274,126 @@ static void test_plan_targets(void **state)
 	scan_ctx_release(&c);
 }
 
+/* The pipe a claim holder waits on: the batch's progress callback writes
+ * to it once it sees the batch wait. */
+static int go_fd = -1;
+static bool saw_waiting;
+
+static void on_waiting(const struct batch_progress *p)
+{
+	if (p->waiting && !saw_waiting) {
+		saw_waiting = true;
+		assert_int_equal(write(go_fd, "g", 1), 1);
+	}
+}
+
+/* Another process holds the claim on x@1.0.0: the batch waits for it
+ * (its progress says so), and when that process has stored its verdict
+ * and dropped the claim, answers from the store: nothing is detonated
+ * (the "scan" here is /bin/false, which would be an error). */
+static void test_batch_waits_for_claim(void **state)
+{
+	struct fx *fx = *state;
+	struct scan_ctx c;
+	struct pkg_result r = {0};
+	struct capture cap;
+	char err[512] = "", buf;
+	int ready[2], go[2];
+	size_t todo = 0;
+
+	assert_int_equal(
+		scan_ctx_init(&c, fx->model, fx->db, false, DEAD_REGISTRY, err, sizeof(err)), 0);
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(go), 0);
+	pid_t holder = fork();
+	assert_true(holder >= 0);
+	if (holder == 0) {
+		struct store *s;
+		json_t *rep =
+			json_pack("{s:s, s:{s:s, s:s, s:{s:s}, s:{s:s}}}", "schema",
+				  "snare.report/1", "package", "name", "x", "version", "1.0.0",
+				  "source", "type", "registry", "tarball", "sha512", "AAAA");
+		json_t *v = json_pack("{s:s, s:f, s:f, s:[]}", "label", "benign", "probability",
+				      0.125, "threshold", 0.5, "explanations");
+		struct store_record rec = {.report = rep,
+					   .verdict = v,
+					   .model = c.model_version,
+					   .features_schema = 1,
+					   .registry = c.registry};
+
+		if (store_open(fx->db, &s, err, sizeof(err)) < 0 ||
+		    store_claim(s, "x", "1.0.0", NULL, err, sizeof(err)) != 1 ||
+		    write(ready[1], "r", 1) != 1 || read(go[0], &buf, 1) != 1 ||
+		    store_put(s, &rec, err, sizeof(err)) < 0 ||
+		    store_unclaim(s, "x", "1.0.0", err, sizeof(err)) < 0)
+			_exit(1);
+		store_close(s);
+		_exit(0);
+	}
+	close(go[0]);
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &buf, 1), 1);
+	go_fd = go[1];
+	saw_waiting = false;
+	r.name = xstrdup("x");
+	r.version = xstrdup("1.0.0");
+	r.target = xstrdup("x@1.0.0");
+	r.status = PKG_ERROR;
+	struct batch b = {.jobs = 1, .self = "/bin/false", .progress = on_waiting};
+	quiet_start(&cap);
+	int ret = scan_children(&c, &r, &todo, 1, &b, err, sizeof(err));
+	quiet_end(&cap);
+	int status;
+	assert_int_equal(waitpid(holder, &status, 0), holder);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(ret, 0);
+	assert_true(saw_waiting);
+	assert_int_equal(r.status, PKG_BENIGN);
+	assert_int_equal(r.origin, ORIGIN_STORE);
+	assert_null(r.reason);
+	close(go[1]);
+	close(ready[0]);
+	pkg_result_release(&r);
+
+	/* a claim left by a process that is gone is taken over: the package is
+	 * scanned (here: the /bin/false error), and the claim dropped after */
+	pid_t dead = fork();
+	if (dead == 0) {
+		struct store *s;
+
+		if (store_open(fx->db, &s, err, sizeof(err)) < 0 ||
+		    store_claim(s, "y", "2.0.0", NULL, err, sizeof(err)) != 1)
+			_exit(1);
+		_exit(0); /* the claim stays */
+	}
+	assert_int_equal(waitpid(dead, &status, 0), dead);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	memset(&r, 0, sizeof(r));
+	r.name = xstrdup("y");
+	r.version = xstrdup("2.0.0");
+	r.target = xstrdup("y@2.0.0");
+	r.status = PKG_ERROR;
+	b.progress = NULL;
+	quiet_start(&cap);
+	ret = scan_children(&c, &r, &todo, 1, &b, err, sizeof(err));
+	quiet_end(&cap);
+	assert_int_equal(ret, 0);
+	assert_string_equal(r.reason, "the scan of 'y@2.0.0' wrote no readable report");
+	pid_t other = fork();
+	if (other == 0) {
+		struct store *s; /* a connection of its own: none crosses a fork */
+
+		_exit(store_open(fx->db, &s, err, sizeof(err)) == 0 &&
+				      store_claim(s, "y", "2.0.0", NULL, err, sizeof(err)) == 1
+			      ? 0
+			      : 1);
+	}
+	assert_int_equal(waitpid(other, &status, 0), other);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	pkg_result_release(&r);
+	scan_ctx_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +403,7 @@ int main(void)
 		cmocka_unit_test(test_batch_no_report),
 		cmocka_unit_test_setup_teardown(test_stored_report_unresolved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_targets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_waits_for_claim, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("scan", tests, NULL, NULL);

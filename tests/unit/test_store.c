@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -563,6 +565,93 @@ static void test_pg_bad(void **state)
 }
 
 /* A server restarted between two calls: the store reconnects. */
+/* Writes a claim on x@1.0.0 as another process would: |host|, |pid|,
+ * |since| (through SQL, in either back end). */
+static void claim_as(const struct fx *fx, const char *host, long long pid, long long since)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql),
+		 "UPDATE %s SET host = '%s', pid = %lld, since = %lld"
+		 " WHERE name = 'x' AND version = '1.0.0'",
+		 pg ? "snare_claims" : "claims", host, pid, since);
+	if (pg) {
+		assert_int_equal(pgtmp_sql(fx->db, sql), 0);
+	} else {
+		sqlite3 *db;
+
+		assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_changes(db), 1);
+		sqlite3_close(db);
+	}
+}
+
+/* Concurrent batches claim a package before detonating it: a live
+ * holder's claim holds, a dead one's or an old one's is taken over, and
+ * only the holder drops it. */
+static void test_claims(void **state)
+{
+	struct fx *fx = *state;
+	struct store *s;
+	struct store_claim h;
+	char err[512] = "", host[256] = "";
+	long long now = (long long)time(NULL);
+	pid_t dead;
+
+	gethostname(host, sizeof(host) - 1);
+	assert_int_equal(store_open(fx->db, &s, err, sizeof(err)), 0);
+	/* nothing claimed yet, no table: dropping is nothing */
+	assert_int_equal(store_unclaim(s, "x", "1.0.0", err, sizeof(err)), 0);
+	assert_int_equal(store_claim(s, "x", "1.0.0", &h, err, sizeof(err)), 1);
+	assert_int_equal(store_claim(s, "x", "1.0.0", &h, err, sizeof(err)), 1); /* ours */
+	/* a live process on this host (pid 1) holds it */
+	claim_as(fx, host, 1, now);
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(store_claim(s, "x", "1.0.0", &h, err, sizeof(err)), 0);
+	assert_string_equal(h.host, host);
+	assert_int_equal(h.pid, 1);
+	assert_int_equal(h.since, now);
+	/* not ours: dropping leaves it */
+	assert_int_equal(store_unclaim(s, "x", "1.0.0", err, sizeof(err)), 0);
+	assert_int_equal(store_claim(s, "x", "1.0.0", &h, err, sizeof(err)), 0);
+	/* its process is gone: taken over */
+	dead = fork();
+	if (dead == 0)
+		_exit(0);
+	assert_true(dead > 0);
+	assert_int_equal(waitpid(dead, NULL, 0), dead);
+	claim_as(fx, host, dead, now);
+	assert_int_equal(store_claim(s, "x", "1.0.0", &h, err, sizeof(err)), 1);
+	/* another host's: held while recent, taken over when stale */
+	claim_as(fx, "elsewhere.test", 4242, now - 60);
+	assert_int_equal(store_claim(s, "x", "1.0.0", &h, err, sizeof(err)), 0);
+	assert_string_equal(h.host, "elsewhere.test");
+	claim_as(fx, "elsewhere.test", 4242, now - STORE_CLAIM_STALE_SECS - 1);
+	assert_int_equal(store_claim(s, "x", "1.0.0", &h, err, sizeof(err)), 1);
+	/* ours dropped: free for anyone */
+	assert_int_equal(store_unclaim(s, "x", "1.0.0", err, sizeof(err)), 0);
+	/* another package is another claim */
+	assert_int_equal(store_claim(s, "y", "1.0.0", &h, err, sizeof(err)), 1);
+	assert_string_equal(err, "");
+	store_close(s);
+}
+
+static void test_claim_stale(void **state)
+{
+	struct store_claim c = {.pid = 1, .since = 1000};
+
+	(void)state;
+	gethostname(c.host, sizeof(c.host) - 1);
+	assert_false(store_claim_stale(&c, 1000 + STORE_CLAIM_STALE_SECS));
+	assert_true(store_claim_stale(&c, 1001 + STORE_CLAIM_STALE_SECS));
+	c.pid = 0;
+	assert_true(store_claim_stale(&c, 1000));
+	snprintf(c.host, sizeof(c.host), "elsewhere.test");
+	c.pid = 999999999;
+	assert_false(store_claim_stale(&c, 1000)); /* cannot be checked: recent holds */
+}
+
 static void test_pg_restart(void **state)
 {
 	struct fx *fx = *state;
@@ -593,6 +682,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rescore, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_store_and_errors, setup, teardown),
 		cmocka_unit_test(test_cache_path),
+		cmocka_unit_test_setup_teardown(test_claims, setup, teardown),
+		cmocka_unit_test(test_claim_stale),
 	};
 	/* the same semantics on the PostgreSQL back end */
 	const struct CMUnitTest pg_tests[] = {
@@ -602,6 +693,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pg_bad, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rescore, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claims, setup, teardown),
 	};
 	struct pgtmp cluster;
 	int failed = cmocka_run_group_tests_name("store", tests, NULL, NULL);

@@ -1,0 +1,8 @@
+/* The version string, from the header the Makefile generates. */
+#include "util/version.h"
+#include "version_gen.h"
+
+const char *snare_version(void)
+{
+	return SNARE_VERSION;
+}
