@@ -54,28 +54,63 @@ struct npm_opts {
 	bool quiet;
 };
 
+static const struct option longopts[] = {
+	{"on-unjudged", required_argument, NULL, 'U'},
+	{"min-age", required_argument, NULL, 'A'},
+	{"registry", required_argument, NULL, 'r'},
+	{"store", required_argument, NULL, 'S'},
+	{"no-store", no_argument, NULL, 'N'},
+	{"jobs", required_argument, NULL, 'j'},
+	{"cache", required_argument, NULL, 'c'},
+	{"model", required_argument, NULL, 'm'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* How many arguments of |argv| (from 1) are snare's options: they end at
+ * the first argument that is not one, so that npm's and npx's own options
+ * (npx --yes) are left to them. */
+static int snare_prefix(int argc, char **argv)
+{
+	int i = 1;
+
+	while (i < argc) {
+		const char *a = argv[i];
+		bool takes = false, known = false;
+
+		if (!strcmp(a, "-j") || !strcmp(a, "-q") || !strcmp(a, "-v") || !strcmp(a, "-h")) {
+			known = true;
+			takes = a[1] == 'j';
+		} else if (!strncmp(a, "-j", 2) && a[2]) {
+			known = true;
+		}
+		for (const struct option *l = longopts; !known && l->name; l++) {
+			size_t n = strlen(l->name);
+
+			if (strncmp(a, "--", 2) || strncmp(a + 2, l->name, n))
+				continue;
+			known = a[2 + n] == '\0' || a[2 + n] == '=';
+			takes = known && a[2 + n] == '\0' && l->has_arg == required_argument;
+		}
+		if (!known)
+			break;
+		i += takes ? 2 : 1;
+	}
+	return i < argc ? i : argc;
+}
+
 static int parse_opts(int argc, char **argv, struct npm_opts *o, const char *usage)
 {
-	static const struct option longopts[] = {
-		{"on-unjudged", required_argument, NULL, 'U'},
-		{"min-age", required_argument, NULL, 'A'},
-		{"registry", required_argument, NULL, 'r'},
-		{"store", required_argument, NULL, 'S'},
-		{"no-store", no_argument, NULL, 'N'},
-		{"jobs", required_argument, NULL, 'j'},
-		{"cache", required_argument, NULL, 'c'},
-		{"model", required_argument, NULL, 'm'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	char *end;
 	long jobs;
 	int c;
 
+	int prefix = snare_prefix(argc, argv);
+
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+j:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(prefix, argv, "+j:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'U':
 			if (guard_parse_unjudged(optarg, &o->g.unjudged) < 0)
@@ -227,9 +262,9 @@ static void print_end(const struct guard_result *res, const char *what, bool qui
 	if (res->exit_code == 0) {
 		if (!quiet)
 			fprintf(stderr,
-				"snare: %zu packages checked (%zu stored, %zu scanned), nothing "
+				"snare: %zu package%s checked (%zu stored, %zu scanned), nothing "
 				"malicious; running %s\n",
-				res->n, res->stored, res->scanned, what);
+				res->n, res->n == 1 ? "" : "s", res->stored, res->scanned, what);
 		return;
 	}
 	if (res->malicious)
@@ -303,6 +338,8 @@ int cmd_npm(int argc, char **argv)
 		fputs(usage_npm, stderr);
 		return 2;
 	}
+	if (argv[optind][0] == '-')
+		return cli_error("unknown option '%s' (snare npm --help)", argv[optind]);
 	if (find_command(argv[optind], &o.g.kind) < 0)
 		return cli_error("'npm %s' is not guarded (install, ci and their aliases are); "
 				 "run it with npm itself",
