@@ -221,27 +221,47 @@ static void npm_argv(const struct guard_opts *o, const char *registry, struct st
 		strvec_push(sv, o->args[i]);
 }
 
-/* The line of npm's log that says what went wrong, into |out|. */
+/* The text of an npm error line ("npm error " from npm 10 on, "npm ERR! "
+ * before), or NULL for other lines and for the code and log-file ones. */
+static const char *npm_error_text(const char *line)
+{
+	static const char *const prefixes[] = {"npm error ", "npm ERR! "};
+	static const char *const skip[] = {"code ", "A complete log", "errno "};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t n = strlen(prefixes[i]);
+
+		if (strncmp(line, prefixes[i], n) != 0)
+			continue;
+		for (size_t k = 0; k < sizeof(skip) / sizeof(skip[0]); k++)
+			if (!strncmp(line + n, skip[k], strlen(skip[k])))
+				return NULL;
+		return line + n;
+	}
+	return NULL;
+}
+
+/* The line of npm's log that says what went wrong, into |out|: its first
+ * error line, else its last line. */
 static void npm_failure(const char *log, char *out, size_t len)
 {
 	size_t n;
-	char *text = fs_read_file(log, 1 << 20, &n), *last = NULL;
+	char *text = fs_read_file(log, 1 << 20, &n);
+	const char *found = NULL;
 
 	snprintf(out, len, "no output");
-	for (char *line = text; line && *line;) {
+	for (char *line = text; line && *line && !found;) {
 		char *nl = strchr(line, '\n');
 
 		if (nl)
 			*nl = '\0';
-		if (!strncmp(line, "npm error ", 10) && strncmp(line, "npm error code ", 15) &&
-		    strncmp(line, "npm error A complete log", 24) && !last)
-			last = line + 10;
-		if (*line && !last)
+		found = npm_error_text(line);
+		if (*line && !found)
 			snprintf(out, len, "%s", line);
 		line = nl ? nl + 1 : line + strlen(line);
 	}
-	if (last)
-		snprintf(out, len, "%s", last);
+	if (found)
+		snprintf(out, len, "%s", found);
 	free(text);
 }
 
