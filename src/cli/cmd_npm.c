@@ -89,7 +89,7 @@ static int snare_prefix(int argc, char **argv)
 		for (const struct option *l = longopts; !known && l->name; l++) {
 			size_t n = strlen(l->name);
 
-			if (strncmp(a, "--", 2) || strncmp(a + 2, l->name, n))
+			if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, l->name, n) != 0)
 				continue;
 			known = a[2 + n] == '\0' || a[2 + n] == '=';
 			takes = known && a[2 + n] == '\0' && l->has_arg == required_argument;
