@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "fetch/registry.h"
 #include "guard/internal.h"
 #include "lockfile/lockfile.h"
 #include "store/store.h"
@@ -100,47 +99,6 @@ static void collect(const struct lockfile *lf, struct guard_result *res)
 	}
 }
 
-/* A registry package the store judged benign. */
-static bool known_benign(const struct pkg_result *r)
-{
-	return r->status == PKG_BENIGN &&
-	       (r->origin == ORIGIN_STORE || r->origin == ORIGIN_RESCORED);
-}
-
-/* --min-age: holds back each registry package to scan that is younger
- * than the limit (or whose date is unknown) and drops it from |todo|. */
-static size_t hold_young(const struct guard_opts *o, const char *registry, struct guard_result *res,
-			 size_t *todo, size_t ntodo)
-{
-	time_t now = o->now ? o->now : time(NULL);
-	size_t kept = 0;
-
-	for (size_t t = 0; t < ntodo; t++) {
-		struct pkg_result *r = &res->r[todo[t]];
-		struct guard_pkg *g = &res->pkgs[todo[t]];
-		char why[512];
-		time_t when;
-
-		if (known_benign(r)) {
-			todo[kept++] = todo[t];
-			continue;
-		}
-		if (registry_published(registry, r->name, r->version, &when, why, sizeof(why)) <
-		    0) {
-			g->age_days = -1;
-			pkg_result_set_error(r, why);
-		} else {
-			g->age_days = (double)(now - when) / 86400.0;
-			if (g->age_days >= o->min_age_days) {
-				todo[kept++] = todo[t];
-				continue;
-			}
-		}
-		g->action = GUARD_HOLD;
-	}
-	return kept;
-}
-
 static void child_args(struct strvec *args, const struct scan_ctx *c, const struct guard_opts *o)
 {
 	char path[PATH_MAX], why[256];
@@ -226,7 +184,7 @@ static int judge(const struct guard_opts *o, const struct lockfile *lf, struct g
 	todo = xcalloc(res->n ? res->n : 1, sizeof(*todo));
 	ntodo = scan_plan_packages(&ctx, res->r, res->n, false, todo);
 	if (o->min_age_days > 0)
-		ntodo = hold_young(o, ctx.registry, res, todo, ntodo);
+		ntodo = guard_hold_young(o, ctx.registry, res, todo, ntodo);
 	if (ntodo)
 		ret = scan_todo(&ctx, o, res, todo, ntodo, err, errlen);
 	if (ret == 0)

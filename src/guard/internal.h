@@ -15,4 +15,12 @@
 int guard_resolve(const struct guard_opts *o, const char *registry, char **lockpath, char **scratch,
 		  char *err, size_t errlen);
 
+/* --min-age: dates every package of |todo| (indices into |res->r|, the
+ * packages the store could not answer for) at |registry|, marks those
+ * younger than |o->min_age_days| or without a date GUARD_HOLD (an unknown
+ * date: age -1 and the reason as the result's error), and keeps the rest
+ * in |todo|.  Returns how many are kept. */
+size_t guard_hold_young(const struct guard_opts *o, const char *registry, struct guard_result *res,
+			size_t *todo, size_t ntodo);
+
 #endif

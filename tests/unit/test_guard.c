@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "guard/guard.h"
+#include "guard/internal.h"
 #include "util/fsutil.h"
 #include "util/xalloc.h"
 #include "tmpdir.h"
@@ -204,6 +205,32 @@ static void test_check_nothing_to_judge(void **state)
 	tmpdir_remove(dir);
 }
 
+/* --min-age with a registry that cannot be reached: no date, so both
+ * packages are held back with the reason, and none is left to scan. */
+static void test_hold_without_dates(void **state)
+{
+	struct pkg_result r[2] = {
+		{.name = (char *)"a", .version = (char *)"1.0.0", .status = PKG_ERROR},
+		{.name = (char *)"@s/b", .version = (char *)"2.0.0", .status = PKG_ERROR},
+	};
+	struct guard_pkg g[2] = {{0}};
+	struct guard_result res = {.r = r, .pkgs = g, .n = 2};
+	struct guard_opts o = {.min_age_days = 3};
+	size_t todo[2] = {0, 1};
+
+	(void)state;
+	assert_int_equal(guard_hold_young(&o, "http://127.0.0.1:1", &res, todo, 2), 0);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(g[i].action, GUARD_HOLD);
+		assert_true(g[i].age_days < 0);
+		assert_string_equal(
+			r[i].reason,
+			"cannot reach registry 'http://127.0.0.1:1': Couldn't connect to "
+			"server");
+		free(r[i].reason);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_lock_in_sync),
 		cmocka_unit_test(test_check_errors),
 		cmocka_unit_test(test_check_nothing_to_judge),
+		cmocka_unit_test(test_hold_without_dates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
