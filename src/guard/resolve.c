@@ -29,6 +29,11 @@ static const char *const project_files[] = {"package.json", "package-lock.json",
 static const char *const dep_fields[] = {"dependencies", "devDependencies", "optionalDependencies",
 					 "peerDependencies"};
 
+/* npm options that point npm at another directory or at workspaces: the
+ * scratch resolution would write there, so they are refused. */
+static const char *const refused_options[] = {
+	"--prefix", "-C", "--workspace", "-w", "--workspaces", "--ws", "--include-workspace-root"};
+
 #define NPMRC_MAX (1 << 20)
 #define NPM_LOG "npm-resolve.log"
 
@@ -352,8 +357,23 @@ static int resolve_in_scratch(const struct guard_opts *o, const char *registry, 
 	return ret;
 }
 
-int guard_resolve(const struct guard_opts *o, const char *registry, char **lockpath, char **scratch,
-		  char *err, size_t errlen)
+/* The first of |args| (before a "--") that is a refused option, or NULL. */
+static const char *refused(char *const *args, size_t n)
+{
+	for (size_t i = 0; i < n && strcmp(args[i], "--") != 0; i++)
+		for (size_t k = 0; k < sizeof(refused_options) / sizeof(refused_options[0]); k++) {
+			size_t len = strlen(refused_options[k]);
+
+			if (!strncmp(args[i], refused_options[k], len) &&
+			    (args[i][len] == '\0' || args[i][len] == '='))
+				return refused_options[k];
+		}
+	return NULL;
+}
+
+/* guard_resolve() once the arguments are known to be usable. */
+static int resolve_kind(const struct guard_opts *o, const char *registry, char **lockpath,
+			char **scratch, char *err, size_t errlen)
 {
 	char *pj = xasprintf("%s/package.json", o->project);
 	json_t *doc = json_load_file(pj, 0, NULL);
@@ -361,8 +381,6 @@ int guard_resolve(const struct guard_opts *o, const char *registry, char **lockp
 
 	json_decref(doc);
 	free(pj);
-	*lockpath = NULL;
-	*scratch = NULL;
 	if (o->kind == GUARD_CI) {
 		*lockpath = npm_lockfile(o->project);
 		if (!*lockpath)
@@ -385,4 +403,21 @@ int guard_resolve(const struct guard_opts *o, const char *registry, char **lockp
 		return -1;
 	}
 	return resolve_in_scratch(o, registry, lockpath, scratch, err, errlen);
+}
+
+int guard_resolve(const struct guard_opts *o, const char *registry, char **lockpath, char **scratch,
+		  char *err, size_t errlen)
+{
+	const char *bad = o->kind == GUARD_NPX ? NULL : refused(o->args, o->nargs);
+
+	*lockpath = NULL;
+	*scratch = NULL;
+	if (bad) {
+		errbuf_set(err, errlen,
+			   "npm's %s is not supported by snare npm (run it in the project's "
+			   "directory, without workspaces)",
+			   bad);
+		return -1;
+	}
+	return resolve_kind(o, registry, lockpath, scratch, err, errlen);
 }

@@ -318,6 +318,9 @@ def case_errors(env):
     one_line_error(rc, err, "snare: invalid --min-age '-1' (days, e.g. 3 or 0.5)")
     rc, out, err = env.npm(proj, 'install', opts=['--bogus'])
     one_line_error(rc, err, "snare: unknown option '--bogus' (snare npm --help)")
+    rc, out, err = env.npm(proj, 'install', 'harmless-left', '--prefix', env.tmp)
+    one_line_error(rc, err, "snare: npm's --prefix is not supported by snare npm (run it in the "
+                            "project's directory, without workspaces)")
     rc, out, err = env.npm(proj, 'ci')
     one_line_error(rc, err, "snare: npm ci needs a package-lock.json or npm-shrinkwrap.json "
                             "in '%s'" % proj)
