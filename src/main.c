@@ -18,6 +18,8 @@ static const struct command commands[] = {
 	{"scan", cmd_scan, "detonate a package and tell malicious from benign, with evidence"},
 	{"trace", cmd_trace, "detonate a package and write its behaviour report"},
 	{"audit", cmd_audit, "scan every package a project's lockfiles pin"},
+	{"npm", cmd_npm, "npm install|ci, once every package it would install is judged"},
+	{"npx", cmd_npx, "npx PKG, once the package and its dependencies are judged"},
 	{"show", cmd_show, "print the stored verdict of name@version"},
 	{"import", cmd_import, "add reports to the results store, scored by the current model"},
 	{"queue", cmd_queue, "add detonations to a shared store's job queue, show it, retry"},

@@ -21,6 +21,7 @@ LAYERS = [
     ["model", "explain", "dataset", "eval"],
     ["store", "queue"],
     ["scan"],
+    ["guard"],
     ["cli"],
 ]
 RANK = {m: i for i, layer in enumerate(LAYERS) for m in layer}

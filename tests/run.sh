@@ -60,6 +60,8 @@ suite e2e-cli python3 tests/e2e/cli.py "$build"
 suite e2e-interrupt python3 tests/e2e/interrupt.py "$build"
 # snare audit against a fake registry on 127.0.0.1
 suite e2e-audit python3 tests/e2e/audit.py "$build"
+# snare npm install|ci, snare npx and the GitHub Action's script, same registry
+suite e2e-guard python3 tests/e2e/guard.py "$build"
 # the shared PostgreSQL store, its job queue and workers (a throwaway cluster)
 suite e2e-queue python3 tests/e2e/queue.py "$build"
 echo "$passed passed, $failed failed"

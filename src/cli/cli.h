@@ -25,6 +25,8 @@ int cmd_queue(int argc, char **argv);
 int cmd_worker(int argc, char **argv);
 int cmd_follow(int argc, char **argv);
 int cmd_static(int argc, char **argv);
+int cmd_npm(int argc, char **argv);
+int cmd_npx(int argc, char **argv);
 
 struct model;
 /* The model at |path|, else $SNARE_MODEL, else models/snare.json beside

@@ -604,26 +604,24 @@ static CURLcode http_get(const char *url, const char *accept, long timeout, stru
 	return code;
 }
 
-int registry_resolve(const char *registry, const char *spec, struct pkg_ref *ref, char *err,
-		     size_t errlen)
+#define ACCEPT_ABBREVIATED "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8"
+#define ACCEPT_FULL "application/json"
+
+/* The packument of |name| at |registry| (NULL: the default), abbreviated
+ * or |full|: a new reference, or NULL with |err|. */
+static json_t *get_packument(const char *registry, const char *name, bool full, char *err,
+			     size_t errlen)
 {
-	cleanup_free char *name = NULL;
-	cleanup_free char *want = NULL;
-	cleanup_free char *base = NULL;
+	cleanup_free char *base = xstrdup(registry ? registry : REGISTRY_DEFAULT);
 	cleanup_free char *url = NULL;
 	struct sink s = {.fd = -1, .cap = REGISTRY_MAX_PACKUMENT_BYTES};
 	struct strbuf body;
 	json_error_t jerr;
-	json_t *packument;
+	json_t *packument = NULL;
 	const char *slash;
 	CURLcode code;
 	long status;
-	int ret = -1;
 
-	memset(ref, 0, sizeof(*ref));
-	if (pkgspec_parse(spec, &name, &want, err, errlen) < 0)
-		return -1;
-	base = xstrdup(registry ? registry : REGISTRY_DEFAULT);
 	for (size_t n = strlen(base); n > 0 && base[n - 1] == '/'; n--)
 		base[n - 1] = '\0';
 	/* Valid names are URL-safe but for the scope's '/'. */
@@ -635,37 +633,90 @@ int registry_resolve(const char *registry, const char *spec, struct pkg_ref *ref
 
 	strbuf_init(&body, 0);
 	s.mem = &body;
-	code = http_get(url, "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8",
-			60L, &s, &status);
-	if (s.toobig || code == CURLE_FILESIZE_EXCEEDED) {
+	code = http_get(url, full ? ACCEPT_FULL : ACCEPT_ABBREVIATED, 60L, &s, &status);
+	if (s.toobig || code == CURLE_FILESIZE_EXCEEDED)
 		errbuf_set(err, errlen, "registry entry for '%s' is larger than %llu MiB", name,
 			   REGISTRY_MAX_PACKUMENT_BYTES >> 20);
-		goto out;
-	}
-	if (code != CURLE_OK) {
+	else if (code != CURLE_OK)
 		errbuf_set(err, errlen, "cannot reach registry '%s': %s", base,
 			   curl_easy_strerror(code));
-		goto out;
-	}
-	if (status == 404) {
+	else if (status == 404)
 		errbuf_set(err, errlen, "unknown package '%s'", name);
-		goto out;
-	}
-	if (status != 200) {
+	else if (status != 200)
 		errbuf_set(err, errlen, "registry '%s' answered HTTP %ld for '%s'", base, status,
 			   name);
-		goto out;
-	}
-	packument = json_loadb(body.buf, body.len, 0, &jerr);
-	if (!packument) {
+	else if (!(packument = json_loadb(body.buf, body.len, 0, &jerr)))
 		errbuf_set(err, errlen, "registry '%s' sent invalid JSON for '%s': line %d: %s",
 			   base, name, jerr.line, jerr.text);
-		goto out;
-	}
+	strbuf_release(&body);
+	return packument;
+}
+
+int registry_resolve(const char *registry, const char *spec, struct pkg_ref *ref, char *err,
+		     size_t errlen)
+{
+	cleanup_free char *name = NULL;
+	cleanup_free char *want = NULL;
+	json_t *packument;
+	int ret;
+
+	memset(ref, 0, sizeof(*ref));
+	if (pkgspec_parse(spec, &name, &want, err, errlen) < 0)
+		return -1;
+	packument = get_packument(registry, name, false, err, errlen);
+	if (!packument)
+		return -1;
 	ret = registry_pick(packument, name, want, ref, err, errlen);
 	json_decref(packument);
-out:
-	strbuf_release(&body);
+	return ret;
+}
+
+int registry_time_parse(const char *iso, time_t *when)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = iso ? strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+	if (!end)
+		return -1;
+	if (*end == '.') /* fractions of a second */
+		for (end++; *end >= '0' && *end <= '9'; end++)
+			;
+	if (strcmp(end, "Z") != 0)
+		return -1;
+	*when = timegm(&tm);
+	return *when == (time_t)-1 ? -1 : 0;
+}
+
+int registry_publish_time(const json_t *packument, const char *name, const char *version,
+			  time_t *when, char *err, size_t errlen)
+{
+	const json_t *t = json_object_get(json_object_get(packument, "time"), version);
+
+	if (!t) {
+		errbuf_set(err, errlen, "the registry gives no publish date for '%s@%s'", name,
+			   version);
+		return -1;
+	}
+	if (registry_time_parse(json_string_value(t), when) < 0) {
+		errbuf_set(err, errlen, "the registry's publish date of '%s@%s' is not a date",
+			   name, version);
+		return -1;
+	}
+	return 0;
+}
+
+int registry_published(const char *registry, const char *name, const char *version, time_t *when,
+		       char *err, size_t errlen)
+{
+	json_t *packument = get_packument(registry, name, true, err, errlen);
+	int ret;
+
+	if (!packument)
+		return -1;
+	ret = registry_publish_time(packument, name, version, when, err, errlen);
+	json_decref(packument);
 	return ret;
 }
 

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -59,6 +60,21 @@ int registry_pick(json_t *packument, const char *name, const char *want, struct 
  * error>" when the network fails. */
 int registry_resolve(const char *registry, const char *spec, struct pkg_ref *ref, char *err,
 		     size_t errlen);
+
+/* When |version| of |name| was published: the full packument's "time"
+ * object (the abbreviated one npm installs from has none), fetched from
+ * |registry| (NULL: the default).  0 with |*when|, or -1 with one line in
+ * |err|: the errors of registry_resolve(), "the registry gives no publish
+ * date for 'x@1.0.0'", "the registry's publish date of 'x@1.0.0' is not a
+ * date". */
+int registry_published(const char *registry, const char *name, const char *version, time_t *when,
+		       char *err, size_t errlen);
+/* The same from a parsed |packument|. */
+int registry_publish_time(const json_t *packument, const char *name, const char *version,
+			  time_t *when, char *err, size_t errlen);
+/* An npm date "2020-01-01T00:00:00.000Z" (fractions optional, UTC only)
+ * into |*when|: 0, or -1. */
+int registry_time_parse(const char *iso, time_t *when);
 
 /* Downloads ref->tarball_url to |path|: writes |path|.<pid>.part, verifies it
  * against ref->integrity (or else ref->shasum; one of them is required)

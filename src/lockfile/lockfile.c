@@ -78,6 +78,7 @@ void lf_add(struct lf_build *b, const char *name, const char *version, const cha
 	e->resolved = resolved && resolved[0] ? xstrdup(resolved) : NULL;
 	e->source = source;
 	e->line = line;
+	e->install_script = false;
 }
 
 static bool starts(const char *s, const char *prefix)

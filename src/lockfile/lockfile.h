@@ -33,7 +33,8 @@ struct lock_entry {
 	char *integrity; /* SRI string as recorded, or NULL */
 	char *resolved;	 /* URL, path or spec the lockfile resolved to, or NULL */
 	enum lock_source source;
-	unsigned line; /* 1-based line of the entry in the lockfile; 0 unknown */
+	unsigned line;	     /* 1-based line of the entry in the lockfile; 0 unknown */
+	bool install_script; /* package-lock.json v2/v3 "hasInstallScript" (false elsewhere) */
 };
 
 struct lockfile {

@@ -49,9 +49,14 @@ static int read_packages(const char *path, json_t *packages, json_t *lines, stru
 			src = LOCK_BUNDLED;
 		else
 			src = lf_classify(resolved);
+		size_t before = b->lf->n;
+
 		/* an alias "node_modules/x" installs "name" */
 		lf_add(b, str(v, "name") ? str(v, "name") : nm, version, str(v, "integrity"),
 		       resolved, src, lf_line_of(lines, key));
+		if (b->lf->n > before)
+			b->lf->entries[before].install_script =
+				json_is_true(json_object_get(v, "hasInstallScript"));
 	}
 	return 0;
 }

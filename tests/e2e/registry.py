@@ -6,7 +6,10 @@ It packs each fixture package directory under --packages into a tarball
 every run), and serves
 
   GET /<name>, /@scope%2f<name>   the packument: dist-tags and versions with
-                                  dist.tarball, dist.integrity, dist.shasum
+                                  dist.tarball, dist.integrity, dist.shasum; the
+                                  full one (an Accept without npm's abbreviated
+                                  type) also has "time": each version published
+                                  on 2020-01-01, unless --published says otherwise
   GET /<name>/-/<base>-<v>.tgz    the tarball
 
 on a free port.  Once it listens it writes the port to --port-file and
@@ -14,7 +17,11 @@ the packages to --manifest ({name: {version, integrity, tarball}}); every
 request is appended to --log as "GET <path>".  It never runs anything it
 serves.
 
-  registry.py --packages DIR --port-file F --manifest M --log L [--stall NAME]...
+  registry.py --packages DIR... --port-file F --manifest M --log L [--stall NAME]...
+              [--published NAME=DAYS]...
+
+--packages may be given several times.  --published NAME=DAYS dates
+every version of NAME DAYS days (a float) before the registry started.
 
 --stall NAME makes every request for NAME's packument hang (a registry that
 never answers), for the interrupt tests.
@@ -55,13 +62,25 @@ def pack(pkgdir):
     return out.getvalue()
 
 
+OLD_DATE = '2020-01-01T00:00:00.000Z'
+
+
+def iso(t):
+    return time.strftime('%Y-%m-%dT%H:%M:%S.000Z', time.gmtime(t))
+
+
 class Registry:
-    def __init__(self, root):
+    def __init__(self, roots, published=None):
         self.packages = {}  # name -> {version: (meta, tarball bytes)}
-        for d in sorted(os.listdir(root)):
-            pj = json.load(open(os.path.join(root, d, 'package.json')))
-            tgz = pack(os.path.join(root, d))
-            self.packages.setdefault(pj['name'], {})[pj['version']] = (pj, tgz)
+        for root in roots:
+            for d in sorted(os.listdir(root)):
+                pj = json.load(open(os.path.join(root, d, 'package.json')))
+                tgz = pack(os.path.join(root, d))
+                self.packages.setdefault(pj['name'], {})[pj['version']] = (pj, tgz)
+        now = time.time()
+        # name -> ISO date of its versions
+        self.published = {n: iso(now - float(days) * 86400)
+                          for n, days in (published or {}).items()}
         self.port = None
 
     def tarball_path(self, name, version):
@@ -76,15 +95,19 @@ class Registry:
             'shasum': hashlib.sha1(tgz).hexdigest(),
         }
 
-    def packument(self, name):
+    def packument(self, name, full=False):
         versions = {}
         for v, (pj, _) in self.packages[name].items():
             meta = {k: pj[k] for k in ('name', 'version', 'dependencies', 'optionalDependencies',
-                                       'os', 'cpu', 'scripts') if k in pj}
+                                       'os', 'cpu', 'scripts', 'bin') if k in pj}
             meta['dist'] = self.dist(name, v)
             versions[v] = meta
         latest = sorted(versions, key=lambda v: [int(x) for x in v.split('.')])[-1]
-        return {'name': name, 'dist-tags': {'latest': latest}, 'versions': versions}
+        doc = {'name': name, 'dist-tags': {'latest': latest}, 'versions': versions}
+        if full:
+            date = self.published.get(name, OLD_DATE)
+            doc['time'] = dict({v: date for v in versions}, created=OLD_DATE, modified=date)
+        return doc
 
     def manifest(self):
         out = {}
@@ -97,14 +120,16 @@ class Registry:
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--packages', required=True)
+    ap.add_argument('--packages', required=True, action='append')
     ap.add_argument('--port-file', required=True)
     ap.add_argument('--manifest', required=True)
     ap.add_argument('--log', required=True)
     ap.add_argument('--stall', action='append', default=[],
                     help='never answer for this package name (a hung registry)')
+    ap.add_argument('--published', action='append', default=[],
+                    help='NAME=DAYS: versions of NAME published DAYS days ago')
     args = ap.parse_args()
-    reg = Registry(args.packages)
+    reg = Registry(args.packages, dict(x.split('=', 1) for x in args.published))
     log_lock = threading.Lock()
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -135,7 +160,8 @@ def main():
             else:
                 name = path[1:]
                 if name in reg.packages:
-                    body = json.dumps(reg.packument(name)).encode()
+                    full = 'vnd.npm.install-v1' not in self.headers.get('Accept', '')
+                    body = json.dumps(reg.packument(name, full)).encode()
                     return self.send(200, body, 'application/json')
             self.send(404, b'{"error":"Not found"}', 'application/json')
 

@@ -218,6 +218,26 @@ static void test_npm_empty_project(void **state)
 	lockfile_release(&lf);
 }
 
+/* "hasInstallScript" marks the entry; its absence or a non-true value does not */
+static void test_npm_install_script(void **state)
+{
+	struct lockfile lf;
+	char err[256];
+	const char *text =
+		"{\"lockfileVersion\": 3, \"packages\": {\n"
+		"  \"node_modules/a\": {\"version\": \"1.0.0\", \"hasInstallScript\": true},\n"
+		"  \"node_modules/b\": {\"version\": \"1.0.0\"},\n"
+		"  \"node_modules/c\": {\"version\": \"1.0.0\", \"hasInstallScript\": 1}}}";
+
+	(void)state;
+	assert_int_equal(
+		lockfile_parse("package-lock.json", text, strlen(text), &lf, err, sizeof(err)), 0);
+	assert_true(find(&lf, "a", "1.0.0")->install_script);
+	assert_false(find(&lf, "b", "1.0.0")->install_script);
+	assert_false(find(&lf, "c", "1.0.0")->install_script);
+	lockfile_release(&lf);
+}
+
 /*
  * yarn
  */
@@ -546,6 +566,7 @@ int main(void)
 		cmocka_unit_test(test_shrinkwrap),
 		cmocka_unit_test(test_npm_errors),
 		cmocka_unit_test(test_npm_empty_project),
+		cmocka_unit_test(test_npm_install_script),
 		cmocka_unit_test(test_yarn_v1),
 		cmocka_unit_test(test_yarn_berry),
 		cmocka_unit_test(test_yarn_errors),

@@ -281,6 +281,39 @@ static void test_pick_no_versions(void **state)
 	json_decref(p);
 }
 
+static void test_time_parse(void **state)
+{
+	time_t t;
+
+	(void)state;
+	assert_int_equal(registry_time_parse("2020-01-01T00:00:00.000Z", &t), 0);
+	assert_int_equal(t, 1577836800);
+	assert_int_equal(registry_time_parse("2020-01-02T00:00:01Z", &t), 0);
+	assert_int_equal(t, 1577836800 + 86401);
+	assert_int_equal(registry_time_parse("2020-01-01T00:00:00.000+02:00", &t), -1);
+	assert_int_equal(registry_time_parse("2020-01-01", &t), -1);
+	assert_int_equal(registry_time_parse("yesterday", &t), -1);
+	assert_int_equal(registry_time_parse(NULL, &t), -1);
+}
+
+static void test_publish_time(void **state)
+{
+	json_t *p = json_loads("{\"time\": {\"1.0.0\": \"2021-06-01T12:00:00.123Z\", "
+			       "\"2.0.0\": 7, \"modified\": \"2022-01-01T00:00:00Z\"}}",
+			       0, NULL);
+	char err[256];
+	time_t t = 0;
+
+	(void)state;
+	assert_int_equal(registry_publish_time(p, "x", "1.0.0", &t, err, sizeof(err)), 0);
+	assert_int_equal(t, 1622548800);
+	assert_int_equal(registry_publish_time(p, "x", "2.0.0", &t, err, sizeof(err)), -1);
+	assert_string_equal(err, "the registry's publish date of 'x@2.0.0' is not a date");
+	assert_int_equal(registry_publish_time(p, "x", "3.0.0", &t, err, sizeof(err)), -1);
+	assert_string_equal(err, "the registry gives no publish date for 'x@3.0.0'");
+	json_decref(p);
+}
+
 /*
  * HTTP, against a server thread on 127.0.0.1.
  */
@@ -503,6 +536,24 @@ static void test_resolve_and_download(void **state)
 	free(url);
 }
 
+static void test_published_http(void **state)
+{
+	struct http_fixture *fx = *state;
+	time_t t = 0;
+
+	assert_int_equal(registry_published(fx->registry, "@acme/widget", "1.0.0", &t, fx->err,
+					    sizeof(fx->err)),
+			 -1);
+	assert_string_equal(fx->err, "the registry gives no publish date for '@acme/widget@1.0.0'");
+	/* the full packument: npm's abbreviated one has no "time" */
+	assert_non_null(strstr(fx->srv.last_request, "GET /@acme%2fwidget HTTP/1.1\r\n"));
+	assert_non_null(strstr(fx->srv.last_request, "\r\nAccept: application/json\r\n"));
+	assert_int_equal(
+		registry_published(fx->registry, "nope", "1.0.0", &t, fx->err, sizeof(fx->err)),
+		-1);
+	assert_string_equal(fx->err, "unknown package 'nope'");
+}
+
 static void test_download_shasum_only(void **state)
 {
 	struct http_fixture *fx = *state;
@@ -636,6 +687,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pick_ranges, pick_setup, pick_teardown),
 		cmocka_unit_test_setup_teardown(test_pick_errors, pick_setup, pick_teardown),
 		cmocka_unit_test(test_pick_no_versions),
+		cmocka_unit_test(test_time_parse),
+		cmocka_unit_test(test_publish_time),
+		cmocka_unit_test_setup_teardown(test_published_http, http_setup, http_teardown),
 		cmocka_unit_test(test_resolve_unreachable),
 		cmocka_unit_test(test_resolve_bad_spec_needs_no_network),
 		cmocka_unit_test_setup_teardown(test_resolve_and_download, http_setup,
