@@ -146,19 +146,19 @@ static void report_rules(const struct table *t)
 		size_t k = 0;
 		for (size_t j = 0; j < t->nrows; j++)
 			k += !strcmp(t->family[j], t->family[i]) &&
-			     features_rule_hit(t->X + j * t->ncols) != NULL;
+			     features_rule_hit(t->X + j * t->ncols, NULL, 0) != NULL;
 		if (k)
 			strbuf_addf(&sb, "%s%s %zu", sb.len ? ", " : "", t->family[i], k);
 	}
 	for (size_t i = 0; i < t->nrows; i++)
-		if (features_rule_hit(t->X + i * t->ncols))
+		if (features_rule_hit(t->X + i * t->ncols, NULL, 0))
 			t->y[i] > 0.5f ? mal++ : ben++;
 	printf("\nrules (features/rules.def): met by %zu malicious and %zu benign rows%s%s%s\n",
 	       mal, ben, sb.len ? " (" : "", sb.len ? sb.buf : "", sb.len ? ")" : "");
 	for (size_t i = 0; i < t->nrows; i++) {
-		const struct features_rule *r = features_rule_hit(t->X + i * t->ncols);
-		if (r && t->y[i] < 0.5f)
-			printf("rule met by a benign row: %s (%s)\n", t->id[i], r->feature);
+		char row[96];
+		if (t->y[i] < 0.5f && features_rule_hit(t->X + i * t->ncols, row, sizeof(row)))
+			printf("rule met by a benign row: %s (%s)\n", t->id[i], row);
 	}
 	strbuf_release(&sb);
 }

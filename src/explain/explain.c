@@ -1131,13 +1131,13 @@ json_t *explain_verdict(const json_t *report, const float *x, const float *contr
 	json_t *v =
 		json_pack("{s:s, s:f, s:f, s:o}", "label", malicious ? "malicious" : "benign",
 			  "probability", (double)prob, "threshold", threshold, "explanations", ex);
-	const struct features_rule *rule = features_rule_hit(x);
+	char row[96];
+	const struct features_rule *rule = features_rule_hit(x, row, sizeof(row));
 	if (rule) {
-		char *text =
-			explain_feature(report, rule->feature, x[features_index(rule->feature)]);
+		char *text = explain_feature(report, row, x[features_index(row)]);
 		json_object_set_new(v, "rule",
-				    json_pack("{s:s, s:s, s:s}", "feature", rule->feature, "why",
-					      rule->why, "text", text));
+				    json_pack("{s:s, s:s, s:s}", "feature", row, "why", rule->why,
+					      "text", text));
 		free(text);
 	}
 	char *summary = explain_summary(report, malicious);

@@ -540,6 +540,28 @@ static int read_row(enum path_class cls)
 	}
 }
 
+/* A file that starts something again by itself: a scheduler's or a
+ * service manager's entry, an autostart entry, a git hook, an SSH key.
+ * Shell startup files and ~/.local/bin are persistence too, but
+ * completion and tool installers write them for the user. */
+static bool autostart(const char *path, enum path_class cls)
+{
+	static const char *const rc[] = {"/.bashrc", "/.bash_profile", "/.profile", "/.zshrc",
+					 NULL};
+	size_t n = strlen(path);
+
+	if (n >= 21 && !strcmp(path + n - 21, "/.ssh/authorized_keys"))
+		return true;
+	if (cls != PATH_PERSIST || strstr(path, "/.local/bin/"))
+		return false;
+	for (const char *const *r = rc; *r; r++) {
+		size_t k = strlen(*r);
+		if (n >= k && !strcmp(path + n - k, *r))
+			return false;
+	}
+	return true;
+}
+
 /* A write of |path| outside the package's own directory and /tmp. */
 static void write_outside(const char *path, enum path_class cls, float *f)
 {
@@ -548,6 +570,8 @@ static void write_outside(const char *path, enum path_class cls, float *f)
 	f[P_write_outside]++;
 	if (cls == PATH_PERSIST || cls == PATH_CRED)
 		f[P_write_persist]++;
+	if (autostart(path, cls))
+		f[P_write_autostart]++;
 	if (cls == PATH_DOCUMENTS)
 		f[P_write_documents]++;
 	/* another package's files; node_modules/.vite, .cache and the like are
@@ -1166,12 +1190,23 @@ static const struct features_rule RULES[] = {
 #undef RULE
 };
 
-const struct features_rule *features_rule_hit(const float *x)
+/* The phases where the package's code runs without being asked: what an
+ * exported function does when the execute phase calls it (a service
+ * manager's enable()) or a page does is the model's to weigh. */
+static const char *const RULE_PHASES[] = {"install", "prepare", "import"};
+
+const struct features_rule *features_rule_hit(const float *x, char *row, size_t rowlen)
 {
-	for (size_t i = 0; i < sizeof(RULES) / sizeof(RULES[0]); i++) {
-		int k = features_index(RULES[i].feature);
-		if (k >= 0 && x[k] >= RULES[i].min)
-			return &RULES[i];
-	}
+	for (size_t i = 0; i < sizeof(RULES) / sizeof(RULES[0]); i++)
+		for (size_t p = 0; p < sizeof(RULE_PHASES) / sizeof(RULE_PHASES[0]); p++) {
+			char name[96];
+			snprintf(name, sizeof(name), "%s.%s", RULE_PHASES[p], RULES[i].feature);
+			int k = features_index(name);
+			if (k >= 0 && x[k] >= RULES[i].min) {
+				if (row)
+					snprintf(row, rowlen, "%s", name);
+				return &RULES[i];
+			}
+		}
 	return NULL;
 }

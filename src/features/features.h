@@ -121,8 +121,9 @@ bool features_lookup_counts(const char *row, const json_t *lookup);
  * NULL: another feature, or the row is 0 in every phase. */
 const char *features_phase_of(const json_t *report, const char *feature);
 
-/* A behaviour that is malicious by itself (rules.def): the row of the
- * "any" block, the least value that meets the rule, and what it means. */
+/* A behaviour that is malicious by itself (rules.def): a PHASE row, the
+ * least value that meets the rule in the install, prepare or import
+ * phase, and what it means. */
 struct features_rule {
 	const char *feature;
 	float min;
@@ -133,7 +134,8 @@ struct features_rule {
  * threshold a model can have (they lie in (0, 1)). */
 #define FEATURES_RULE_FLOOR 1.0f
 
-/* The first rule |x| (features_count() floats) meets, or NULL. */
-const struct features_rule *features_rule_hit(const float *x);
+/* The first rule |x| (features_count() floats) meets, or NULL; |row| (may
+ * be NULL) receives the phase's row that meets it ("install.cmd_persist"). */
+const struct features_rule *features_rule_hit(const float *x, char *row, size_t rowlen);
 
 #endif

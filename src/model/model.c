@@ -288,7 +288,7 @@ int model_predict(const struct model *m, const float *X, size_t nrows, float *pr
 	memcpy(prob, out, nrows * sizeof(float));
 	/* A rule met outranks the trees (features/rules.def). */
 	for (size_t i = 0; i < nrows; i++)
-		if (features_rule_hit(X + i * n))
+		if (features_rule_hit(X + i * n, NULL, 0))
 			prob[i] = FEATURES_RULE_FLOOR;
 	if (contribs) {
 		if (XGBoosterPredict(m->booster, d, 4, 0, 0, &len, &out) ||

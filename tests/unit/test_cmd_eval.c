@@ -67,7 +67,7 @@ static int setup(void **state)
 	size_t n = features_count();
 	float *x = calloc(n, sizeof(float));
 	int canary = features_index("any.canary_hits"), exec = features_index("any.exec_written");
-	int persist = features_index("any.write_persist");
+	int persist = features_index("install.write_autostart");
 	(void)state;
 
 	if (tmpdir_make(dir, "cmd-eval") < 0)

@@ -26,6 +26,7 @@ static const char REPORT[] =
 	"\"files\":[{\"path\":\"/home/alex/.npmrc\",\"flags\":[\"read\"],\"failed\":[]},"
 	"{\"path\":\"/home/alex/.config/google-chrome/Default/Login Data\",\"flags\":[\"read\"],\"failed\":[]},"
 	"{\"path\":\"/home/alex/.bashrc\",\"flags\":[\"write\"],\"failed\":[]},"
+	"{\"path\":\"/home/alex/.ssh/authorized_keys\",\"flags\":[\"write\"],\"failed\":[]},"
 	"{\"path\":\"/tmp/.s\",\"flags\":[\"write\",\"create\",\"chmod\",\"exec\"],\"failed\":[]},"
 	"{\"path\":\"/home/alex/Desktop/notes.txt\",\"flags\":[\"delete\"],\"failed\":[]}],"
 	"\"dns\":[{\"hostname\":\"6e706d5f746f6b656e31.x.oast.fun\",\"types\":[\"A\"],\"t_ms\":150.0}],"
@@ -90,7 +91,9 @@ static void test_files(void **state)
 	assert_true(get("install.read_cred") == 1);
 	assert_true(get("install.read_browser") == 1);
 	assert_true(get("install.read_kinds") == 2);
-	assert_true(get("install.write_persist") == 1);
+	/* ~/.bashrc and the SSH key; only the key starts anything by itself */
+	assert_true(get("install.write_persist") == 2);
+	assert_true(get("install.write_autostart") == 1);
 	assert_true(get("install.delete_outside") == 1);
 }
 

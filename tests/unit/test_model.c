@@ -16,8 +16,9 @@
 #define ROWS 200
 
 static float *X, y[ROWS];
-static const char *const RULE_ROWS[] = {"any.write_persist", "any.cmd_persist",
-					"any.write_documents", "any.delete_outside", NULL};
+static const char *const RULE_ROWS[] = {"write_autostart", "cmd_persist", "write_documents",
+					"delete_outside", NULL};
+static const char *const RULE_PHASES[] = {"install", "prepare", "import", NULL};
 static size_t ncols;
 static char path[64];
 
@@ -35,7 +36,11 @@ static int setup(void **state)
 		X[i * ncols + (size_t)k] = y[i] > 0 ? 1.0f + (float)(rand() % 3) : 0.0f;
 		/* no rule met: the trees alone decide */
 		for (const char *const *r = RULE_ROWS; *r; r++)
-			X[i * ncols + (size_t)features_index(*r)] = 0.0f;
+			for (const char *const *ph = RULE_PHASES; *ph; ph++) {
+				char name[96];
+				snprintf(name, sizeof(name), "%s.%s", *ph, *r);
+				X[i * ncols + (size_t)features_index(name)] = 0.0f;
+			}
 	}
 	snprintf(path, sizeof(path), "/tmp/snare-test-model-%d.json", (int)getpid());
 	return 0;
@@ -96,7 +101,7 @@ static void test_train_predict_save_load(void **state)
 static void test_rules(void **state)
 {
 	struct train_params p;
-	char err[256];
+	char err[256], row_name[96];
 	float row[1024], prob, contribs[1025];
 	(void)state;
 
@@ -106,27 +111,32 @@ static void test_rules(void **state)
 	struct model *m = model_train(X, y, ROWS, ncols, &p, "{}", err, sizeof(err));
 	assert_non_null(m);
 	memcpy(row, X, ncols * sizeof(float)); /* row 0: benign */
-	assert_null(features_rule_hit(row));
+	assert_null(features_rule_hit(row, NULL, 0));
 	assert_int_equal(model_predict(m, row, 1, &prob, NULL, err, sizeof(err)), 0);
 	assert_true(prob < 0.2f);
 
-	row[features_index("any.delete_outside")] = 2;
-	assert_null(features_rule_hit(row));
-	row[features_index("any.delete_outside")] = 3;
-	const struct features_rule *r = features_rule_hit(row);
+	row[features_index("import.delete_outside")] = 2;
+	assert_null(features_rule_hit(row, NULL, 0));
+	row[features_index("import.delete_outside")] = 3;
+	const struct features_rule *r = features_rule_hit(row, row_name, sizeof(row_name));
 	assert_non_null(r);
-	assert_string_equal(r->feature, "any.delete_outside");
+	assert_string_equal(r->feature, "delete_outside");
+	assert_string_equal(row_name, "import.delete_outside");
 	assert_string_equal(r->why,
 			    "sabotage: deletes files outside the project that it did not create");
 	assert_int_equal(model_predict(m, row, 1, &prob, contribs, err, sizeof(err)), 0);
 	assert_true(prob == FEATURES_RULE_FLOOR);
 	/* the first rule of the table wins */
-	row[features_index("any.write_persist")] = 1;
-	assert_string_equal(features_rule_hit(row)->feature, "any.write_persist");
-	/* a row of another block does not meet a rule of the "any" block */
+	row[features_index("install.write_autostart")] = 1;
+	assert_string_equal(features_rule_hit(row, NULL, 0)->feature, "write_autostart");
+	/* what a called function or a page does is the model's to weigh, and
+	 * so are shell startup files (write_persist) */
 	memcpy(row, X, ncols * sizeof(float));
+	row[features_index("execute.cmd_persist")] = 5;
+	row[features_index("browser.write_documents")] = 5;
 	row[features_index("install.write_persist")] = 5;
-	assert_null(features_rule_hit(row));
+	row[features_index("any.cmd_persist")] = 5;
+	assert_null(features_rule_hit(row, NULL, 0));
 	model_free(m);
 }
 
