@@ -16,8 +16,8 @@
 #define ROWS 200
 
 static float *X, y[ROWS];
-static const char *const RULE_ROWS[] = {"write_autostart", "cmd_persist", "write_documents",
-					"delete_outside", NULL};
+static const char *const RULE_ROWS[] = {"exfil_chain",	   "write_autostart", "cmd_persist",
+					"write_documents", "delete_outside",  NULL};
 static const char *const RULE_PHASES[] = {"install", "prepare", "import", NULL};
 static size_t ncols;
 static char path[64];
