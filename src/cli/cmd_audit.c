@@ -138,20 +138,7 @@ static struct pkg_result *collect(struct lockfile *lfs, size_t nlf, size_t *n)
 
 static void child_args(struct strvec *args, const struct scan_ctx *c, const struct audit_opts *o)
 {
-	char path[PATH_MAX], why[256];
-
-	strvec_push(args, "--no-store");
-	strvec_push(args, "--model");
-	strvec_push(args, c->model_path);
-	strvec_push(args, "--registry");
-	strvec_push(args, c->registry);
-	if (o->cache) {
-		strvec_push(args, "--cache");
-		strvec_push(args, o->cache);
-	} else if (store_cache_path("tarballs", path, sizeof(path), why, sizeof(why)) == 0) {
-		strvec_push(args, "--cache");
-		strvec_push(args, path);
-	}
+	scan_child_args(args, c, o->cache);
 	if (o->install_timeout) {
 		strvec_push(args, "--install-timeout");
 		strvec_push(args, o->install_timeout);

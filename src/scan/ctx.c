@@ -12,6 +12,7 @@
 #include "lockfile/lockfile.h"
 #include "model/model.h"
 #include "report/report.h"
+#include "util/strvec.h"
 #include "scan/scan.h"
 #include "store/store.h"
 #include "util/errbuf.h"
@@ -237,4 +238,22 @@ int scan_ctx_record(struct scan_ctx *c, const json_t *report, char *err, size_t 
 			return -1;
 	}
 	return store_put(c->store, &rec, err, errlen);
+}
+
+void scan_child_args(struct strvec *args, const struct scan_ctx *c, const char *cache)
+{
+	char path[PATH_MAX], why[256];
+
+	strvec_push(args, "--no-store");
+	strvec_push(args, "--model");
+	strvec_push(args, c->model_path);
+	strvec_push(args, "--registry");
+	strvec_push(args, c->registry);
+	if (cache) {
+		strvec_push(args, "--cache");
+		strvec_push(args, cache);
+	} else if (store_cache_path("tarballs", path, sizeof(path), why, sizeof(why)) == 0) {
+		strvec_push(args, "--cache");
+		strvec_push(args, path);
+	}
 }

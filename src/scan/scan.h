@@ -137,6 +137,11 @@ int scan_ctx_lookup(struct scan_ctx *c, const char *name, const char *version,
  * a tarball digest (a directory) is not stored (returns 0).  0 or -1. */
 int scan_ctx_record(struct scan_ctx *c, const json_t *report, char *err, size_t errlen);
 
+struct strvec;
+/* The options a batch's child scans share: no store, the context's model
+ * and registry, and the tarball cache (|cache|, else the default one). */
+void scan_child_args(struct strvec *args, const struct scan_ctx *c, const char *cache);
+
 /*
  * Scans in child processes (batch.c)
  */
