@@ -308,7 +308,8 @@ static void dns_labels(const char *host, float *f)
  * (leaks.h). */
 static bool is_ip_literal_dest(const char *addr)
 {
-	return *addr && !leaks_loopback(addr) && !leaks_cloud_metadata(addr);
+	return *addr && !leaks_loopback(addr) && !leaks_cloud_metadata(addr) &&
+	       !leaks_multicast(addr);
 }
 
 /* An IP address named in code that could be somewhere else on the
@@ -581,6 +582,33 @@ static void write_outside(const char *path, enum path_class cls, float *f)
 		f[P_write_other_pkg]++;
 }
 
+/* Whether |path| lies in the directory of a dependency whose own
+ * lifecycle script ran in this phase (esbuild's installer puts its binary
+ * in place): that package's own files, not another's. */
+static bool dep_own(const json_t *ph, const char *path)
+{
+	const char *nm = NULL;
+	size_t i;
+	json_t *st;
+
+	for (const char *p = path; (p = strstr(p, "/node_modules/")); p++)
+		nm = p + 14;
+	if (!nm)
+		return false;
+	size_t n = strcspn(nm, "/");
+	if (nm[0] == '@' && nm[n] == '/')
+		n += 1 + strcspn(nm + n + 1, "/");
+	if (nm[n] != '/')
+		return false;
+	json_array_foreach (json_object_get(ph, "steps"), i, st) {
+		const char *pkg = str(st, "package");
+		if (!json_is_true(json_object_get(st, "target")) && strlen(pkg) == n &&
+		    !strncmp(pkg, nm, n))
+			return true;
+	}
+	return false;
+}
+
 static void phase_files(const struct ctx *c, const json_t *ph, float *f)
 {
 	size_t i;
@@ -593,7 +621,7 @@ static void phase_files(const struct ctx *c, const json_t *ph, float *f)
 		enum path_class cls = path_classify(path, c->home);
 		bool wrote =
 			has_flag(fl, "write") || has_flag(fl, "create") || has_flag(fl, "rename");
-		bool own = path_is_own(path, c->pkgdir);
+		bool own = path_is_own(path, c->pkgdir) || dep_own(ph, path);
 
 		if (has_flag(fl, "read") || has_flag(failed, "read")) {
 			int row = read_row(cls);
@@ -675,8 +703,10 @@ static void phase_sockets(const json_t *ph, float *f, double *t_first_net)
 			f[P_conn_raw_ip]++;
 		/* A port of this machine is a local service (an X display
 		 * probed by a browser library, a daemon of the package's
-		 * own), not a remote listener. */
-		if (port != 80 && port != 443 && !leaks_loopback(str(v, "address")))
+		 * own), and a multicast group the local network's discovery
+		 * (mDNS on 224.0.0.251:5353), not a remote listener. */
+		if (port != 80 && port != 443 && !leaks_loopback(str(v, "address")) &&
+		    !leaks_multicast(str(v, "address")))
 			f[P_conn_nonstd_port]++;
 		char key[96];
 		snprintf(key, sizeof(key), "%s:%d", str(v, "address"), port);
@@ -736,6 +766,7 @@ static void phase_sent(const struct ctx *c, const json_t *ph, float *f)
 		const char *data = str(v, "data_base64");
 		ssize_t dn = base64_decode(data, strlen(data), buf, 70000);
 		size_t n = dn < 0 ? 0 : dn > 70000 ? 70000 : (size_t)dn;
+		leaks_blank_harness_args(c->home, buf, n);
 		int envkeys = mem_has(buf, n, "PATH") + mem_has(buf, n, "HOME") +
 			      mem_has(buf, n, "SHELL") + mem_has(buf, n, "npm_config") +
 			      mem_has(buf, n, "LANG") + mem_has(buf, n, "USER");
@@ -753,6 +784,8 @@ static void phase_canaries(const json_t *ph, float *f)
 
 	json_array_foreach (json_object_get(ph, "canary_hits"), i, v) {
 		const char *k = str(v, "canary");
+		if (canary_to_issuer(k, str(v, "hostname")))
+			continue; /* a credential used with its own service */
 		f[P_canary_hits]++;
 		if (!strcmp(str(v, "where"), "dns"))
 			f[P_canary_dns]++;
@@ -1038,8 +1071,11 @@ static void static_features(const json_t *st, float *out)
 	json_array_foreach (json_object_get(st, "ips"), i, v)
 		out[G_static_url_ips] +=
 			(float)public_ip(json_string_value(v) ? json_string_value(v) : "");
+	/* a chat platform counts when the code holds a webhook or bot URL
+	 * with its credential (static.webhooks), not for naming the site */
 	json_array_foreach (json_object_get(st, "url_hosts"), i, v)
-		out[G_static_url_service] += (float)dest_is_service(json_string_value(v));
+		out[G_static_url_service] += (float)dest_named_service(json_string_value(v));
+	out[G_static_url_service] += (float)json_array_size(json_object_get(st, "webhooks"));
 }
 
 /* ---- the browser phase's page -------------------------------------------- */

@@ -126,6 +126,37 @@ bool dest_is_service(const char *host)
 	return host && under_any(host, SERVICES);
 }
 
+bool dest_named_service(const char *host)
+{
+	static const char *const not_alone[] = {
+		"discord.com", "discordapp.com", "api.telegram.org", "herokuapp.com",
+		"glitch.me",   "workers.dev",	 "repl.co",	     NULL};
+	return dest_is_service(host) && !under_any(host, not_alone);
+}
+
+/* Each planted secret and the hosts its issuer serves it at. */
+static const struct {
+	const char *canary;
+	const char *hosts[4]; /* and the hosts under them */
+} ISSUERS[] = {
+	{"aws_access_key_id", {"amazonaws.com", "amazonaws.com.cn", NULL}},
+	{"npm_token", {"registry.npmjs.org", "registry.npmjs.com", NULL}},
+	{"github_token", {"api.github.com", "github.com", NULL}},
+	{"gh_oauth_token", {"api.github.com", "github.com", NULL}},
+	{"gcloud_refresh_token", {"googleapis.com", NULL}},
+	{"docker_password", {"docker.io", "docker.com", NULL}},
+};
+
+bool canary_to_issuer(const char *canary, const char *host)
+{
+	if (!canary || !host)
+		return false;
+	for (size_t i = 0; i < sizeof(ISSUERS) / sizeof(ISSUERS[0]); i++)
+		if (!strcmp(canary, ISSUERS[i].canary))
+			return under_any(host, ISSUERS[i].hosts);
+	return false;
+}
+
 static bool is_ip(const char *h)
 {
 	bool digits = *h != '\0';
@@ -143,6 +174,64 @@ bool leaks_loopback(const char *h)
 		h += 7;
 	return !strncmp(h, "127.", 4) || !strcmp(h, "::1") || !strcmp(h, "0.0.0.0") ||
 	       !strcmp(h, "::") || !strcasecmp(h, "localhost");
+}
+
+bool leaks_multicast(const char *h)
+{
+	unsigned b1;
+	char c;
+
+	if (!strncasecmp(h, "::ffff:", 7))
+		h += 7;
+	if (!strncasecmp(h, "ff", 2) && strchr(h, ':'))
+		return true;
+	if (!strcmp(h, "255.255.255.255"))
+		return true;
+	return sscanf(h, "%u%c", &b1, &c) == 2 && c == '.' && b1 >= 224 && b1 <= 239 &&
+	       strspn(h, "0123456789.") == strlen(h);
+}
+
+/* The argument src/run/harness/index.js gives a parameter named like a
+ * path, under the run's home. */
+#define HARNESS_ARG_PATH "/projects/app/data.json"
+
+static size_t blank_all(unsigned char *buf, size_t n, const char *what)
+{
+	size_t k = strlen(what), hits = 0;
+
+	if (!k || k > n)
+		return 0;
+	for (size_t i = 0; i + k <= n; i++)
+		if (buf[i] == (unsigned char)what[0] && !memcmp(buf + i, what, k)) {
+			memset(buf + i, '_', k);
+			hits++;
+			i += k - 1;
+		}
+	return hits;
+}
+
+size_t leaks_blank_harness_args(const char *home, unsigned char *buf, size_t n)
+{
+	char plain[700], enc[2100];
+	size_t e = 0, hits;
+
+	if (!home || !*home || strlen(home) > 600)
+		return 0;
+	snprintf(plain, sizeof(plain), "%s" HARNESS_ARG_PATH, home);
+	hits = blank_all(buf, n, plain);
+	for (const char *p = plain; *p && e + 4 < sizeof(enc); p++) {
+		if (*p == '/') {
+			memcpy(enc + e, "%2F", 3);
+			e += 3;
+		} else {
+			enc[e++] = *p;
+		}
+	}
+	enc[e] = '\0';
+	hits += blank_all(buf, n, enc);
+	for (char *p = enc; (p = strstr(p, "%2F")); p += 3)
+		p[2] = 'f';
+	return hits + blank_all(buf, n, enc);
 }
 
 /* The registrable part of |host|: its last two labels, three under a
@@ -183,7 +272,11 @@ struct dest_ctx {
 		bool exact; /* that host alone: a platform (github.com) */
 	} meta[DEST_HOSTS_MAX], code[DEST_HOSTS_MAX];
 	size_t nmeta, ncode;
+	/* the distinctive words of the package's name and scope */
+	char names[8][64];
+	size_t nnames;
 	struct needles *needles; /* the run's identity and environment values */
+	const char *home;	 /* the run's home, or NULL */
 };
 
 /* A platform itself (github.com): relates that host alone, none under it. */
@@ -210,6 +303,79 @@ static size_t add_hosts(struct rel *out, const json_t *arr)
 	return n;
 }
 
+/* Words of package names that name no vendor: a host sharing one of them
+ * with the package says nothing about who runs it.  Words of three letters
+ * or fewer never count. */
+static const char *const GENERIC_WORDS[] = {
+	"node",	    "nodejs",	"react",     "angular",	  "utils",     "util",	  "helper",
+	"helpers",  "core",	"tools",     "tool",	  "plugin",    "plugins", "config",
+	"client",   "server",	"http",	     "https",	  "data",      "test",	  "cloud",
+	"service",  "services", "telemetry", "analytics", "stats",     "metrics", "static",
+	"assets",   "files",	"update",    "updates",	  "download",  "install", "module",
+	"modules",  "package",	"packages",  "registry",  "mail",      "email",	  "auth",
+	"login",    "secure",	"global",    "types",	  "type",      "webpack", "babel",
+	"eslint",   "json",	"parser",    "logger",	  "loader",    "build",	  "deploy",
+	"hook",	    "hooks",	"webhook",   "collect",	  "collector", "track",	  "tracker",
+	"tracking", "event",	"events",    "report",	  "beacon",    "monitor", "check",
+	"common",   "shared",	"internal",  "private",	  "public",    "support", "network",
+	"proxy",    "github",	"google",    "amazon",	  "microsoft", "azure",	  "discord",
+	"telegram", "wallet",	"crypto",    "token",	  "tokens",    "sdk-js",  "lite",
+	"free",	    "online",	"local",     "remote",	  "host",      NULL};
+
+static bool generic_word(const char *w)
+{
+	for (const char *const *g = GENERIC_WORDS; *g; g++)
+		if (!strcasecmp(w, *g))
+			return true;
+	return false;
+}
+
+/* The words of |name| ("@medusajs/telemetry" -> medusajs, telemetry) of
+ * four letters or more that are not generic, into dc->names. */
+static void add_name_words(struct dest_ctx *dc, const char *name)
+{
+	for (const char *p = name; *p && dc->nnames < 8;) {
+		size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
+		if (n >= 4 && n < sizeof(dc->names[0])) {
+			memcpy(dc->names[dc->nnames], p, n);
+			dc->names[dc->nnames][n] = '\0';
+			if (!generic_word(dc->names[dc->nnames]))
+				dc->nnames++;
+		}
+		p += n;
+		p += strcspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
+	}
+}
+
+/* Whether |host|'s registrable domain is named after the package: its
+ * first label, or a word of it between hyphens, is a distinctive word of
+ * the package's name or scope (telemetry.medusa-commerce.com for
+ * medusa-telemetry, cdp.expo.dev for @expo/cli).  Vendors name their
+ * packages and domains alike; a beacon's host is the attacker's, whose
+ * domain a typosquat or a dependency-confusion probe does not own.  Not
+ * for hosts under a shared platform, where anyone names a sub-domain. */
+static bool name_related(const struct dest_ctx *dc, const char *host)
+{
+	if (!dc->nnames || under_any(host, SHARED))
+		return false;
+	const char *reg = registrable(host);
+	size_t len = strcspn(reg, ".");
+	for (size_t i = 0; i < dc->nnames; i++)
+		for (const char *p = reg; p < reg + len;) {
+			size_t n = strcspn(p, "-.");
+			if (n > len - (size_t)(p - reg))
+				n = len - (size_t)(p - reg);
+			if (n == strlen(dc->names[i]) && !strncasecmp(p, dc->names[i], n))
+				return true;
+			p += n;
+			if (*p == '-')
+				p++;
+			else
+				break;
+		}
+	return false;
+}
+
 struct dest_ctx *dest_ctx_new(const json_t *report)
 {
 	const json_t *st = json_object_get(report, "static");
@@ -218,6 +384,12 @@ struct dest_ctx *dest_ctx_new(const json_t *report)
 	dc->nmeta = add_hosts(dc->meta, json_object_get(st, "meta_hosts"));
 	dc->ncode = add_hosts(dc->code, json_object_get(st, "url_hosts"));
 	dc->needles = needles_new(report);
+	dc->home =
+		json_string_value(json_object_get(json_object_get(report, "environment"), "home"));
+	const char *name =
+		json_string_value(json_object_get(json_object_get(report, "package"), "name"));
+	if (name)
+		add_name_words(dc, name);
 	return dc;
 }
 
@@ -248,7 +420,7 @@ enum dest_class dest_classify(const struct dest_ctx *dc, const char *host, bool 
 		return DEST_CDN;
 	if (is_ip(host))
 		return DEST_RAW_IP;
-	if (related(dc->meta, dc->nmeta, host))
+	if (related(dc->meta, dc->nmeta, host) || name_related(dc, host))
 		return DEST_RELATED;
 	/* a CDN stays one when the code names it too */
 	if (cdn_host(host))
@@ -300,7 +472,7 @@ void leaks_destinations(const struct dest_ctx *dc, const json_t *ph, float *coun
 				       (strcmp(fam, "ipv4") != 0 && strcmp(fam, "ipv6") != 0)))
 				continue;
 			if (json_integer_value(json_object_get(e, "port")) == 53 || !*h ||
-			    leaks_loopback(h))
+			    leaks_loopback(h) || leaks_multicast(h))
 				continue;
 			for (size_t k = 0; k < nseen && !dup; k++)
 				dup = !strcasecmp(seen[k], h);
@@ -551,7 +723,11 @@ static void canary_leaks(const json_t *report, const struct dest_ctx *dc, const 
 		if (!strcmp(where, "command")) /* on a command line: not sent yet */
 			continue;
 		/* to this machine: nothing left it */
-		if (leaks_loopback(*s(h, "hostname") ? s(h, "hostname") : s(h, "address")))
+		if (leaks_loopback(*s(h, "hostname") ? s(h, "hostname") : s(h, "address")) ||
+		    leaks_multicast(s(h, "address")))
+			continue;
+		/* a credential used with its own service */
+		if (canary_to_issuer(s(h, "canary"), s(h, "hostname")))
 			continue;
 		struct leak *l = add(f);
 		l->what = s(h, "canary");
@@ -776,9 +952,11 @@ static void sent_leaks(const struct needles *nd, const struct dest_ctx *dc, cons
 				     .port = json_integer_value(json_object_get(v, "port")),
 				     .script = s(v, "script"),
 				     .entry = ++f->entries};
-		if (leaks_loopback(proto.host) || leaks_loopback(s(v, "address")))
+		if (leaks_loopback(proto.host) || leaks_loopback(s(v, "address")) ||
+		    leaks_multicast(s(v, "address")))
 			continue; /* to this machine: nothing left it */
 		proto.cls = dest_classify(dc, proto.host, false);
+		leaks_blank_harness_args(dc->home, buf, n);
 		if (n)
 			search(nd, (const char *)buf, n, proto, f);
 		f->runs += capture_run(dc, v, buf, n);

@@ -25,6 +25,19 @@ const char *dest_class_name(enum dest_class c);
 /* Whether |host| is (under) an OAST, webhook, paste, tunnel or bot host. */
 bool dest_is_service(const char *host);
 
+/* Whether code naming |host| is a sign by itself: a service of
+ * dest_is_service() but for chat platforms (Discord, Telegram's bot API),
+ * which a beacon reaches through a webhook or bot URL and integrations
+ * name for other reasons, and app hosting platforms (herokuapp.com,
+ * workers.dev ...), where ordinary services live too. */
+bool dest_named_service(const char *host);
+
+/* Whether the planted secret |canary| ("aws_access_key_id") sent to
+ * |host| goes to the service that issued it (AWS's API, the npm registry,
+ * GitHub's API): a credential in use, which a library that reads it does
+ * for its owner, not a leak. */
+bool canary_to_issuer(const char *canary, const char *host);
+
 /* The hosts a report relates to its package: static.meta_hosts
  * (homepage, repository, bugs) and static.url_hosts (its code's URLs). */
 struct dest_ctx;
@@ -80,5 +93,17 @@ bool leaks_cloud_metadata(const char *host);
 /* |host| (a name or an address, IPv4-mapped too) is this machine:
  * localhost, loopback or unspecified. */
 bool leaks_loopback(const char *host);
+
+/* |host| is a multicast or broadcast address (224.0.0.0/4,
+ * 255.255.255.255, ff00::/8, IPv4-mapped too): a local network's
+ * discovery (mDNS, SSDP), which no router carries to the internet. */
+bool leaks_multicast(const char *host);
+
+/* Blanks (with '_') in |buf| the file path the execute harness passes
+ * for parameters named like a path (<home>/projects/app/data.json, also
+ * URL-encoded): a function that sends its argument on sends the caller's
+ * data, not where it runs.  The project directory itself is left: it is
+ * also the working directory a payload reads.  Returns how many. */
+size_t leaks_blank_harness_args(const char *home, unsigned char *buf, size_t n);
 
 #endif

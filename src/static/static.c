@@ -29,7 +29,7 @@ struct acc {
 	unsigned eval, function_ctor, hex_idents, fromcharcode, atob_b64, child_process, env_refs;
 	unsigned long_b64, long_hex, hex_escapes, minified_lines;
 	double max_entropy;
-	json_t *hosts, *ips;
+	json_t *hosts, *ips, *webhooks;
 	unsigned long long budget;
 	size_t dirlen;
 	char **code; /* code files to read after the walk, relative paths */
@@ -87,6 +87,49 @@ static void runs(struct acc *a, const char *t, size_t len)
 	}
 }
 
+/* Chat platforms that carry a beacon only through a webhook or a bot
+ * whose credential is written in the URL; anything else on them (an
+ * invite, the API a bot library wraps) is what chat integrations name. */
+static const struct {
+	const char *host; /* and the hosts under it */
+	const char *path; /* extended regular expression on the path */
+} webhook_urls[] = {
+	{"discord.com", "^/api/(v[0-9]+/)?webhooks/[0-9]{15,}/[A-Za-z0-9_-]{20,}"},
+	{"discordapp.com", "^/api/(v[0-9]+/)?webhooks/[0-9]{15,}/[A-Za-z0-9_-]{20,}"},
+	{"api.telegram.org", "^/bot[0-9]{6,}:[A-Za-z0-9_-]{20,}"},
+	{"hooks.slack.com", "^/services/T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{16,}"},
+};
+
+static bool host_is(const char *host, const char *name)
+{
+	size_t hl = strlen(host), nl = strlen(name);
+	return (hl == nl && !strcasecmp(host, name)) ||
+	       (hl > nl && host[hl - nl - 1] == '.' && !strcasecmp(host + hl - nl, name));
+}
+
+/* Whether |host| is a chat platform of webhook_urls; |*hook| whether
+ * |path| (up to a quote or blank) is a webhook or bot URL with its
+ * credential on it. */
+static bool chat_host(const char *host, const char *path, bool *hook)
+{
+	char buf[256];
+	size_t n = strcspn(path, "'\"` \n)\\,;?#");
+
+	*hook = false;
+	snprintf(buf, sizeof(buf), "%.*s", (int)(n < sizeof(buf) ? n : sizeof(buf) - 1), path);
+	for (size_t i = 0; i < sizeof(webhook_urls) / sizeof(webhook_urls[0]); i++) {
+		regex_t re;
+		if (!host_is(host, webhook_urls[i].host))
+			continue;
+		if (regcomp(&re, webhook_urls[i].path, REG_EXTENDED | REG_NOSUB) == 0) {
+			*hook = regexec(&re, buf, 0, NULL, 0) == 0;
+			regfree(&re);
+		}
+		return true;
+	}
+	return false;
+}
+
 static void urls_and_ips(struct acc *a, const char *t)
 {
 	for (const char *p = t; (p = strstr(p, "://"));) {
@@ -100,8 +143,12 @@ static void urls_and_ips(struct acc *a, const char *t)
 			bool ip = strspn(host, "0123456789.") == strlen(host) &&
 				  count(host, ".") == 3;
 			json_t *set = ip ? a->ips : a->hosts;
+			bool hook;
 			if (json_object_size(set) < 32)
 				json_object_set_new(set, host, json_true());
+			if (!ip && chat_host(host, h + n, &hook) && hook &&
+			    json_object_size(a->webhooks) < 32)
+				json_object_set_new(a->webhooks, host, json_true());
 		}
 		p = h;
 	}
@@ -323,11 +370,13 @@ json_t *static_scan(const char *dir)
 {
 	struct acc a = {.hosts = json_object(),
 			.ips = json_object(),
+			.webhooks = json_object(),
 			.budget = MAX_TOTAL_BYTES,
 			.dirlen = strlen(dir)};
 	struct pkgjson pj;
 	char err[256];
 	json_t *o = json_object(), *hosts = json_array(), *ips = json_array();
+	json_t *webhooks = json_array();
 	const char *k;
 	json_t *v;
 
@@ -340,8 +389,11 @@ json_t *static_scan(const char *dir)
 		json_array_append_new(hosts, json_string(k));
 	json_object_foreach (a.ips, k, v)
 		json_array_append_new(ips, json_string(k));
+	json_object_foreach (a.webhooks, k, v)
+		json_array_append_new(webhooks, json_string(k));
 	json_decref(a.hosts);
 	json_decref(a.ips);
+	json_decref(a.webhooks);
 	bool have_pj = pkgjson_load(dir, &pj, err, sizeof(err)) == 0;
 	if (have_pj) {
 		static const char *const events[] = {"preinstall", "install", "postinstall"};
@@ -371,6 +423,7 @@ json_t *static_scan(const char *dir)
 	json_object_set_new(o, "max_entropy", json_real(a.max_entropy));
 	json_object_set_new(o, "url_hosts", hosts);
 	json_object_set_new(o, "ips", ips);
+	json_object_set_new(o, "webhooks", webhooks);
 	json_object_set_new(o, "meta_hosts", meta_hosts(dir));
 	return static_caps_finish(a.caps, o);
 }

@@ -270,12 +270,21 @@ static void test_package(void **state)
 		   "spawn(__dirname + '/bin/helper.exe', []);\n");
 	write_file(dir, "bin/helper.exe", "MZ not really");
 	write_file(dir, "payload.bat", "@echo off");
+	/* a chat site named, and a webhook with its credential */
+	write_file(dir, "chat.js",
+		   "const invite = 'https://discord.com/invite/abc';\n"
+		   "const bot = `https://api.telegram.org/bot${token}/sendMessage`;\n"
+		   "const hook = 'https://discordapp.com/api/webhooks/112233445566778899/"
+		   "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';\n");
 	write_file(dir, "unused.dll", "MZ");
 	json_t *s = static_scan(dir);
 	assert_int_equal(count(s, "bundled_exe"), 2);
 	assert_string_equal(first(s, "bundled_exe"), "bin/helper.exe@2");
 	char *dump = json_dumps(json_object_get(s, "meta_hosts"), JSON_COMPACT);
 	assert_string_equal(dump, "[\"example.com\",\"github.com\"]");
+	free(dump);
+	dump = json_dumps(json_object_get(s, "webhooks"), JSON_COMPACT);
+	assert_string_equal(dump, "[\"discordapp.com\"]");
 	free(dump);
 
 	/* the features and their explanation */
@@ -286,6 +295,7 @@ static void test_package(void **state)
 	assert_int_equal(features_extract(report, f, err, sizeof(err)), 0);
 	assert_true(f[features_index("static.cap_bundled_exe")] == 2.0f);
 	assert_true(f[features_index("static.cap_wallet_hook")] == 0.0f);
+	assert_true(f[features_index("static.url_service")] == 1.0f);
 	char *text = explain_feature(report, "static.cap_bundled_exe", 2);
 	assert_string_equal(text, "runs a bundled executable: bin/helper.exe in run.js:2, "
 				  "payload.bat in package.json scripts.postinstall [static]");

@@ -293,13 +293,21 @@ static void test_not_evidence(void **state)
 		"\"script\":\"execute\",\"data_base64\":\"LOCAL\"}],"
 		"\"sockets\":[{\"syscall\":\"connect\",\"family\":\"ipv4\",\"address\":\"169.254.169.254\","
 		"\"port\":80,\"result\":0},{\"syscall\":\"connect\",\"family\":\"ipv4\","
-		"\"address\":\"127.0.0.1\",\"port\":6000,\"result\":-111},{\"syscall\":\"connect\","
+		"\"address\":\"127.0.0.1\",\"port\":6000,\"result\":-111},{\"syscall\":\"sendto\","
+		"\"family\":\"ipv4\",\"address\":\"224.0.0.251\",\"port\":5353,\"result\":40},{\"syscall\":\"connect\","
 		"\"family\":\"ipv6\",\"address\":\"::ffff:127.0.0.1\",\"port\":6379,\"result\":0}],"
 		"\"files\":[{\"path\":\"/home/alex/.expo/state.json.tmp1\",\"flags\":[\"create\",\"write\","
 		"\"delete\"]},{\"path\":\"/home/alex/projects/app/node_modules/.vite/deps/a.js\","
 		"\"flags\":[\"create\",\"write\"]}]},"
 		"{\"name\":\"browser\",\"status\":\"ok\",\"canary_hits\":[{\"canary\":\"wallet_address\","
 		"\"where\":\"sent\",\"hostname\":\"api.acme-corp.io\",\"port\":443,\"call\":\"page: fetch\"}]},"
+		"{\"name\":\"install\",\"status\":\"ok\",\"steps\":[{\"package\":\"esbuild\","
+		"\"script\":\"postinstall\",\"target\":false},{\"package\":\"p\","
+		"\"script\":\"postinstall\",\"target\":true}],\"files\":["
+		"{\"path\":\"/home/alex/projects/app/node_modules/esbuild/bin/esbuild\","
+		"\"flags\":[\"write\",\"create\",\"rename\"]},"
+		"{\"path\":\"/home/alex/projects/app/node_modules/esbuild-x/bin/x\","
+		"\"flags\":[\"write\"]}]},"
 		"{\"name\":\"import\",\"status\":\"ok\","
 		"\"sent\":[{\"protocol\":\"tcp\",\"address\":\"198.51.100.7\",\"port\":443,"
 		"\"hostname\":\"c.evil.test\",\"script\":\"import\",\"data_base64\":\"EVIL\"}]}]}";
@@ -336,6 +344,10 @@ static void test_not_evidence(void **state)
 	assert_true(x[features_index("execute.dest_raw_ip")] == 0);
 	assert_true(x[features_index("execute.delete_outside")] == 0);
 	assert_true(x[features_index("execute.write_other_pkg")] == 0);
+	/* a dependency's installer writing its own directory is not writing
+	 * another package; the package next to it is another */
+	assert_true(x[features_index("install.write_other_pkg")] == 1);
+	assert_true(x[features_index("install.write_outside")] == 1);
 	assert_true(x[features_index("static.url_ips")] == 1);
 	/* the control: the same request to another host leaks */
 	assert_true(x[features_index("import.sent_identity")] == 1);

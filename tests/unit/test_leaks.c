@@ -229,6 +229,108 @@ static void test_classify(void **state)
 	json_decref(r);
 }
 
+/* A host named after the package (its scope or a distinctive word of its
+ * name) is the vendor's; generic words and shared platforms relate
+ * nothing. */
+static void test_name_related(void **state)
+{
+	json_t *r = load("{'package':{'name':'@medusajs/telemetry-utils'},'static':{}}");
+	struct dest_ctx *dc = dest_ctx_new(r);
+	(void)state;
+	assert_int_equal(dest_classify(dc, "telemetry.medusajs.com", false), DEST_RELATED);
+	assert_int_equal(dest_classify(dc, "cdn.medusajs.co.uk", false), DEST_RELATED);
+	/* "telemetry" and "utils" name no vendor */
+	assert_int_equal(dest_classify(dc, "telemetry.evil.test", false), DEST_UNRELATED);
+	assert_int_equal(dest_classify(dc, "a.utils-cdn.test", false), DEST_UNRELATED);
+	/* anyone names a sub-domain of a platform */
+	assert_int_equal(dest_classify(dc, "medusajs.vercel.app", false), DEST_UNRELATED);
+	/* a word inside another one is not the word */
+	assert_int_equal(dest_classify(dc, "x.medusajsx.test", false), DEST_UNRELATED);
+	dest_ctx_free(dc);
+	json_decref(r);
+	r = load("{'package':{'name':'medusa-telemetry'},'static':{}}");
+	dc = dest_ctx_new(r);
+	assert_int_equal(dest_classify(dc, "telemetry.medusa-commerce.com", false), DEST_RELATED);
+	assert_int_equal(dest_classify(dc, "medusa.oast.fun", false), DEST_SERVICE);
+	dest_ctx_free(dc);
+	json_decref(r);
+}
+
+/* A credential sent to the service that issued it is in use, not leaked;
+ * the same credential anywhere else is. */
+static void test_credential_issuer(void **state)
+{
+	(void)state;
+	assert_true(canary_to_issuer("aws_access_key_id", "ssm.us-east-1.amazonaws.com"));
+	assert_true(canary_to_issuer("npm_token", "registry.npmjs.org"));
+	assert_true(canary_to_issuer("github_token", "api.github.com"));
+	assert_false(canary_to_issuer("aws_access_key_id", "api.github.com"));
+	assert_false(canary_to_issuer("npm_token", "registry.npmjs.org.evil.test"));
+	assert_false(canary_to_issuer("wallet_seed", "amazonaws.com"));
+	assert_false(canary_to_issuer(NULL, "amazonaws.com"));
+	extract(HEAD
+		"'phases':[{'name':'execute','status':'ok','canary_hits':["
+		"{'canary':'aws_access_key_id','where':'sent','hostname':'ssm.eu-west-1.amazonaws.com','port':443},"
+		"{'canary':'aws_access_key_id','where':'sent','hostname':'x.evil.test','port':443}]}]}");
+	assert_true(get("execute.canary_hits") == 1);
+	assert_true(get("execute.canary_cloud") == 1);
+	assert_true(get("execute.exfil_chain") == 1);
+}
+
+/* A chat platform counts as a beacon's service in the code only with a
+ * webhook or bot URL that carries its credential; an app platform not at
+ * all (at run time both still do). */
+static void test_chat_hosts(void **state)
+{
+	(void)state;
+	assert_false(dest_named_service("discord.com"));
+	assert_false(dest_named_service("canary.discord.com"));
+	assert_false(dest_named_service("api.telegram.org"));
+	assert_false(dest_named_service("my-app.herokuapp.com"));
+	assert_true(dest_named_service("x.oast.fun"));
+	assert_false(dest_named_service("example.com"));
+	assert_true(dest_is_service("discord.com"));
+	assert_true(dest_is_service("my-app.herokuapp.com"));
+	extract(HEAD "'static':{'url_hosts':['discord.com','api.telegram.org','x.oast.fun',"
+		     "'my-app.herokuapp.com'],"
+		     "'webhooks':[]},'phases':[]}");
+	assert_true(get("static.url_service") == 1);
+	extract(HEAD "'static':{'url_hosts':['discord.com','x.oast.fun'],"
+		     "'webhooks':['discord.com']},'phases':[]}");
+	assert_true(get("static.url_service") == 2);
+}
+
+/* The file path the harness passes a function is the caller's data when
+ * the function sends it on; the working directory itself still leaks. */
+static void test_harness_argument(void **state)
+{
+	char *a = b64("POST / HTTP/1.1\r\n\r\n{\"Path\":\"/home/alex/projects/app/data.json\"}");
+	char *b = b64("GET /?f=%2Fhome%2Falex%2Fprojects%2Fapp%2Fdata.json HTTP/1.1\r\n\r\n");
+	char *c = b64("POST / HTTP/1.1\r\n\r\n{\"cwd\":\"/home/alex/projects/app\"}");
+	char *report = NULL;
+	unsigned char buf[] = "x=/home/alex/projects/app/data.json&y=/home/alex/projects/app";
+	(void)state;
+	assert_int_equal(leaks_blank_harness_args("/home/alex", buf, sizeof(buf) - 1), 1);
+	assert_string_equal((char *)buf,
+			    "x=_________________________________&y=/home/alex/projects/app");
+	assert_int_equal(leaks_blank_harness_args(NULL, buf, sizeof(buf) - 1), 0);
+	assert_true(asprintf(&report,
+			     HEAD "'phases':[{'name':'execute','status':'ok','sent':["
+				  "{'hostname':'a.test','port':443,'data_base64':'%s'},"
+				  "{'hostname':'b.test','port':443,'data_base64':'%s'}]},"
+				  "{'name':'browser','status':'ok','sent':["
+				  "{'hostname':'c.test','port':443,'data_base64':'%s'}]}]}",
+			     a, b, c) > 0);
+	extract(report);
+	assert_true(get("execute.sent_identity") == 0);
+	assert_true(get("execute.sent_recon") == 0);
+	assert_true(get("browser.sent_identity") == 1);
+	free(a);
+	free(b);
+	free(c);
+	free(report);
+}
+
 /* A user name is found as a word, not inside another one. */
 static void test_user_word(void **state)
 {
@@ -257,6 +359,10 @@ int main(void)
 		cmocka_unit_test(test_what_leaves),
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_user_word),
+		cmocka_unit_test(test_name_related),
+		cmocka_unit_test(test_credential_issuer),
+		cmocka_unit_test(test_chat_hosts),
+		cmocka_unit_test(test_harness_argument),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
