@@ -33,7 +33,8 @@
 #include "util/xalloc.h"
 
 #define NPM_CLI "/usr/lib/node_modules/npm/bin/npm-cli.js"
-/* The command the user ran: npm's title. */
+/* The command the user ran: npm's title, and npm_command (npm sets it in
+ * its own environment, which scripts inherit). */
 #define NPM_COMMAND "install"
 #define NODE_GYP_BIN "/usr/lib/node_modules/npm/node_modules/@npmcli/run-script/lib/node-gyp-bin"
 /* Fresh processes that continue a walk cut short by a call. */
@@ -113,6 +114,7 @@ static char **lifecycle_env(const struct run_options *opts, const struct run_res
 	strvec_push(&sv, "npm_execpath=" NPM_CLI);
 	strvec_push(&sv, "NODE=/usr/bin/node");
 	strvec_push(&sv, "COLOR=0");
+	strvec_push(&sv, "npm_command=" NPM_COMMAND);
 	strvec_pushf(&sv, "INIT_CWD=%s", app_in);
 	return strvec_argv(&sv);
 }

@@ -108,9 +108,9 @@ static void test_phases(void **state)
 		const char *e = json_string_value(v);
 		seen += !strcmp(e, "npm_lifecycle_event=postinstall") +
 			!strcmp(e, "npm_lifecycle_script=node a.js") +
-			!strcmp(e, "npm_package_name=pkg");
+			!strcmp(e, "npm_command=install") + !strcmp(e, "npm_package_name=pkg");
 	}
-	assert_int_equal(seen, 3);
+	assert_int_equal(seen, 4);
 	json_decref(cfg);
 	/* each step its own file */
 	assert_string_not_equal(find(&res, PHASE_PREPARE, "prepare", 0)->launcher_file,
