@@ -23,7 +23,11 @@ const out = {
 	init_cwd: process.env.INIT_CWD,
 	npm_command: process.env.npm_command,
 	npm_lifecycle_event: process.env.npm_lifecycle_event,
-	// not checked: npm has about 11 threads
+	// not checked: npm has about 11 threads, starts seconds before its
+	// scripts (clock ticks of 10 ms) and has a pid below theirs
+	npm_start_lead_ticks: Number(read('/proc/' + sh + '/stat').split(') ')[1].split(' ')[19]) -
+		Number(read('/proc/' + npm + '/stat').split(') ')[1].split(' ')[19]),
+	npm_pid_gap: sh - npm,
 	npm_threads: (() => { try { return fs.readdirSync('/proc/' + npm + '/task').length; } catch (e) { return e.code; } })(),
 	launcher_files: fs.readdirSync(process.env.INIT_CWD).filter(f => /\.cjs$/.test(f)),
 };
