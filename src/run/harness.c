@@ -17,6 +17,7 @@
 #include "run/harness_js.h"
 #include "run/internal.h"
 #include "util/errbuf.h"
+#include "util/log.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -50,6 +51,18 @@ const char *harness_page_source(size_t *len)
 	return (const char *)harness_browser_js;
 }
 
+/* Gives the owner of the directory |dfd| (O_PATH, of mode |mode|) write
+ * and search permission (a failure shows when writing there). */
+static void dir_writable(int dfd, mode_t mode)
+{
+	char path[64];
+
+	/* an O_PATH descriptor takes no fchmod(); its /proc link does */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", dfd);
+	if (chmod(path, (mode & 07777) | S_IWUSR | S_IXUSR) < 0)
+		log_debug("cannot make '%s' writable: %s", path, strerror(errno));
+}
+
 /* Writes |len| bytes of |text| as |dir|/|file|, |dir| resolved inside
  * |rootfd| as if it were the root, replacing what is there (never through
  * a link).  0 or -1 with |err| set. */
@@ -67,17 +80,24 @@ static int write_in_root(int rootfd, const char *dir, const char *file, const ch
 		errbuf_set(err, errlen, "cannot open '%s': %s", dir, strerror(errno));
 		return -1;
 	}
+	/* The package may have taken the write bit off the directory (chmod
+	 * 555): npm would still run its scripts, and the launcher must be
+	 * able to remove itself, so the owner gets the bit back. */
+	struct stat st;
+	if (fstat(dfd, &st) == 0 && (st.st_mode & (S_IWUSR | S_IXUSR)) != (S_IWUSR | S_IXUSR))
+		dir_writable(dfd, st.st_mode);
 	if (unlinkat(dfd, file, 0) < 0 && errno != ENOENT && errno != EISDIR) {
 		errbuf_set(err, errlen, "cannot replace '%s/%s': %s", dir, file, strerror(errno));
 		close(dfd);
 		return -1;
 	}
 	fd = openat(dfd, file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	close(dfd);
 	if (fd < 0) {
 		errbuf_set(err, errlen, "cannot write '%s/%s': %s", dir, file, strerror(errno));
+		close(dfd);
 		return -1;
 	}
+	close(dfd);
 	size_t off = 0;
 	while (off < len) {
 		ssize_t n = write(fd, text + off, len - off);
