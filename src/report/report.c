@@ -660,14 +660,14 @@ static void phase_event(const struct run_result *res, const struct event *e,
 	}
 }
 
-/* The processes that ran in phase |ph|. */
+/* The processes that ran in phase |ph| (not snare's own launchers). */
 static json_t *procs_json(const struct run_result *res, int ph)
 {
 	json_t *procs = json_array();
 
 	for (size_t i = 0; i < res->nprocs; i++) {
 		const struct tproc *p = &res->procs[i];
-		if (p->step < 0 || (size_t)p->step >= res->nsteps ||
+		if (p->hidden || p->step < 0 || (size_t)p->step >= res->nsteps ||
 		    (int)res->steps[p->step].phase != ph)
 			continue;
 		json_t *o = json_pack("{s:i, s:i, s:o, s:o, s:f, s:o}", "pid", p->pid, "ppid",

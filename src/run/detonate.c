@@ -266,14 +266,15 @@ static void read_harness(struct ctx *c)
 }
 
 /* Starts step |k|; a harness step first gets a fresh copy of the harness
- * in the project, with its configuration.  0 or -1. */
+ * in the project, with its configuration, and a step under the launcher
+ * the launcher with the script's.  0 or -1. */
 static int start_step(struct ctx *c, size_t k, uint64_t deadline)
 {
 	struct run_step *s = &c->res->steps[k];
 	char app[4200], err[512];
 
 	c->step = (int)k;
-	if (!s->harness || c->hchan < 0)
+	if ((!s->harness || c->hchan < 0) && !s->launcher)
 		return sandbox_run_step(c->sb, k);
 	/* the project inside the sandbox (a copy in its home), seen from here */
 	snprintf(app, sizeof(app), "/proc/%d/root", (int)sandbox_init_pid(c->sb));
@@ -281,11 +282,15 @@ static int start_step(struct ctx *c, size_t k, uint64_t deadline)
 	snprintf(app, sizeof(app), "%s/projects/app", c->res->id.home);
 	uint64_t now = ev_now_us();
 	unsigned budget = now < deadline ? (unsigned)((deadline - now) / 1000) : 0;
-	char *cfg = harness_step_config(c->res, (int)k, budget, c->call_ms);
-	int r = rootfd < 0 ? (errbuf_set(err, sizeof(err), "cannot open the sandbox's root: %s",
-					 strerror(errno)),
-			      -1)
-			   : harness_write_app(rootfd, app, cfg, err, sizeof(err));
+	char *cfg = s->launcher ? NULL : harness_step_config(c->res, (int)k, budget, c->call_ms);
+	int r = -1;
+	if (rootfd < 0)
+		errbuf_set(err, sizeof(err), "cannot open the sandbox's root: %s", strerror(errno));
+	else if (s->launcher)
+		r = launcher_write(rootfd, app, s->launcher_file, s->launcher_config, err,
+				   sizeof(err));
+	else
+		r = harness_write_app(rootfd, app, cfg, err, sizeof(err));
 	if (rootfd >= 0)
 		close(rootfd);
 	free(cfg);
@@ -474,6 +479,20 @@ static void run_step_untraced(struct ctx *c, size_t k, uint64_t deadline)
 	harness_step_ended(c->res, (int)k, killed, s->t_end);
 }
 
+/* When the script of step |k| started: its first process the tracer
+ * shows (under the launcher, the shell), else |t_start|.  A step's times
+ * are its script's, as when init started the shell itself. */
+static uint64_t script_start(const struct ctx *c, size_t k, uint64_t t_start)
+{
+	size_t n;
+	const struct tproc *p = tracer_procs(c->tracer, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (p[i].step == (int)k && !p[i].hidden)
+			return p[i].t_start;
+	return t_start;
+}
+
 static void run_step(struct ctx *c, size_t k, uint64_t deadline)
 {
 	struct run_step *s = &c->res->steps[k];
@@ -482,7 +501,7 @@ static void run_step(struct ctx *c, size_t k, uint64_t deadline)
 	unsigned rounds = 0;
 	int status = 0;
 
-	tracer_set_step(c->tracer, (int)k);
+	tracer_set_step(c->tracer, (int)k, s->launcher ? TRACER_LAUNCHER : 0);
 	s->t_start = start - c->t0;
 	if (start_step(c, k, deadline) < 0) {
 		s->state = STEP_ERROR;
@@ -513,6 +532,8 @@ static void run_step(struct ctx *c, size_t k, uint64_t deadline)
 			break;
 	}
 	s->t_end = ev_now_us() - c->t0;
+	if (s->launcher)
+		s->t_start = script_start(c, k, s->t_start);
 	/* A root still unreaped 3 s after SIGKILL: its status is known only
 	 * after teardown (copy_procs). */
 	s->status_pending = !tracer_step_status(c->tracer, (int)k, &status);
@@ -947,6 +968,8 @@ void run_result_release(struct run_result *res)
 		free(s->script);
 		free(s->command);
 		free(s->harness_config);
+		free(s->launcher_file);
+		free(s->launcher_config);
 	}
 	free(res->steps);
 	harness_release(res);

@@ -17,17 +17,19 @@
 #include "run/harness_js.h"
 #include "run/internal.h"
 #include "util/errbuf.h"
+#include "util/log.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #define FIELD_MAX 512 /* longest path, entry or error kept from a message */
 
-/* The harness's source with |config| in place of its empty settings. */
-static char *harness_source(const char *config, size_t *len)
+/* |src| with |config| in place of the empty settings of its line |slot|
+ * ("const x = {};"). */
+static char *with_settings(const unsigned char *src_, size_t n, const char *slot,
+			   const char *config, size_t *len)
 {
-	static const char slot[] = HARNESS_SETTINGS_SLOT;
-	const char *src = (const char *)harness_index_js;
-	size_t n = harness_index_js_len, slen = sizeof(slot) - 1;
+	const char *src = (const char *)src_;
+	size_t slen = strlen(slot);
 	const char *at = memmem(src, n, slot, slen);
 	struct strbuf sb;
 
@@ -49,51 +51,90 @@ const char *harness_page_source(size_t *len)
 	return (const char *)harness_browser_js;
 }
 
-int harness_write_app(int rootfd, const char *app, const char *config, char *err, size_t errlen)
+/* Gives the owner of the directory |dfd| (O_PATH, of mode |mode|) write
+ * and search permission (a failure shows when writing there). */
+static void dir_writable(int dfd, mode_t mode)
+{
+	char path[64];
+
+	/* an O_PATH descriptor takes no fchmod(); its /proc link does */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", dfd);
+	if (chmod(path, (mode & 07777) | S_IWUSR | S_IXUSR) < 0)
+		log_debug("cannot make '%s' writable: %s", path, strerror(errno));
+}
+
+/* Writes |len| bytes of |text| as |dir|/|file|, |dir| resolved inside
+ * |rootfd| as if it were the root, replacing what is there (never through
+ * a link).  0 or -1 with |err| set. */
+static int write_in_root(int rootfd, const char *dir, const char *file, const char *text,
+			 size_t len, char *err, size_t errlen)
 {
 	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-	size_t len;
 	int dfd, fd;
 
-	/* |app| is resolved inside |rootfd|: a link the package made there
+	/* |dir| is resolved inside |rootfd|: a link the package made there
 	 * cannot lead the write out of its root */
-	dfd = (int)syscall(SYS_openat2, rootfd, app[0] == '/' ? app + 1 : app, &how, sizeof(how));
+	dfd = (int)syscall(SYS_openat2, rootfd, dir[0] == '/' ? dir + 1 : dir, &how, sizeof(how));
 	if (dfd < 0) {
-		errbuf_set(err, errlen, "cannot open '%s': %s", app, strerror(errno));
+		errbuf_set(err, errlen, "cannot open '%s': %s", dir, strerror(errno));
 		return -1;
 	}
-	if (unlinkat(dfd, HARNESS_APP_FILE, 0) < 0 && errno != ENOENT && errno != EISDIR) {
-		errbuf_set(err, errlen, "cannot replace '%s/%s': %s", app, HARNESS_APP_FILE,
-			   strerror(errno));
+	/* The package may have taken the write bit off the directory (chmod
+	 * 555): npm would still run its scripts, and the launcher must be
+	 * able to remove itself, so the owner gets the bit back. */
+	struct stat st;
+	if (fstat(dfd, &st) == 0 && (st.st_mode & (S_IWUSR | S_IXUSR)) != (S_IWUSR | S_IXUSR))
+		dir_writable(dfd, st.st_mode);
+	if (unlinkat(dfd, file, 0) < 0 && errno != ENOENT && errno != EISDIR) {
+		errbuf_set(err, errlen, "cannot replace '%s/%s': %s", dir, file, strerror(errno));
 		close(dfd);
 		return -1;
 	}
-	fd = openat(dfd, HARNESS_APP_FILE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		    0644);
-	close(dfd);
+	fd = openat(dfd, file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		errbuf_set(err, errlen, "cannot write '%s/%s': %s", app, HARNESS_APP_FILE,
-			   strerror(errno));
+		errbuf_set(err, errlen, "cannot write '%s/%s': %s", dir, file, strerror(errno));
+		close(dfd);
 		return -1;
 	}
-	char *src = harness_source(config, &len);
+	close(dfd);
 	size_t off = 0;
 	while (off < len) {
-		ssize_t n = write(fd, src + off, len - off);
+		ssize_t n = write(fd, text + off, len - off);
 		if (n <= 0) {
-			errbuf_set(err, errlen, "cannot write '%s/%s': %s", app, HARNESS_APP_FILE,
+			errbuf_set(err, errlen, "cannot write '%s/%s': %s", dir, file,
 				   strerror(errno));
-			free(src);
 			close(fd);
 			return -1;
 		}
 		off += (size_t)n;
 	}
-	free(src);
 	fchmod(fd, 0644);
 	close(fd);
 	return 0;
+}
+
+int harness_write_app(int rootfd, const char *app, const char *config, char *err, size_t errlen)
+{
+	size_t len;
+	char *src = with_settings(harness_index_js, harness_index_js_len, HARNESS_SETTINGS_SLOT,
+				  config, &len);
+	int r = write_in_root(rootfd, app, HARNESS_APP_FILE, src, len, err, errlen);
+
+	free(src);
+	return r;
+}
+
+int launcher_write(int rootfd, const char *app, const char *file, const char *config, char *err,
+		   size_t errlen)
+{
+	size_t len;
+	char *src = with_settings(harness_launcher_js, harness_launcher_js_len,
+				  LAUNCHER_SETTINGS_SLOT, config, &len);
+	int r = write_in_root(rootfd, app, file, src, len, err, errlen);
+
+	free(src);
+	return r;
 }
 
 static char *field(const json_t *o, const char *k)

@@ -1,5 +1,6 @@
-/* Between the files of run/: the harness channel's host side (harness.c),
- * used by the driver (detonate.c) and the planner (plan.c). */
+/* Between the files of run/: the harness channel's host side and the
+ * launcher of lifecycle scripts (harness.c), used by the driver
+ * (detonate.c) and the planner (plan.c). */
 #ifndef SNARE_RUN_INTERNAL_H
 #define SNARE_RUN_INTERNAL_H
 
@@ -24,6 +25,16 @@
  * /proc/PID/root: the project is a copy in the sandbox's home), so that
  * no link the package made leads out of it.  0 or -1 with |err| set. */
 int harness_write_app(int rootfd, const char *app, const char *config, char *err, size_t errlen);
+
+/* The launcher's line that holds its settings (src/run/harness/launcher.js):
+ * {"title", "argv", "env", "cwd"} of the script it runs. */
+#define LAUNCHER_SETTINGS_SLOT "const step = {};"
+
+/* Writes the launcher with |config| (a JSON object) as its settings as
+ * |app|/|file|, as harness_write_app() writes the harness.  The launcher
+ * removes the file as it starts.  0 or -1 with |err| set. */
+int launcher_write(int rootfd, const char *app, const char *file, const char *config, char *err,
+		   size_t errlen);
 
 /* The browser phase's page (src/run/harness/browser.js, built in): one
  * JavaScript expression, a function of the harness's host object. */

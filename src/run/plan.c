@@ -12,8 +12,14 @@
  *            own; then a later load of the package in a fresh process.
  * Lifecycle scripts run as "sh -c <script>" in the package directory with
  * npm's environment (npm_lifecycle_event, npm_package_name, INIT_CWD, PATH
- * with node_modules/.bin ...). */
+ * with node_modules/.bin ...), as a child of the launcher
+ * (src/run/harness/launcher.js): a node process in the project, with the
+ * user's environment, titled "npm install" as npm titles itself, so that
+ * the script's parent is what npm's would be (its cmdline, comm and exe).
+ * The tracer hides the launcher (TRACER_LAUNCHER): the report shows the
+ * shell and what it runs, as init's child. */
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +33,9 @@
 #include "util/xalloc.h"
 
 #define NPM_CLI "/usr/lib/node_modules/npm/bin/npm-cli.js"
+/* The command the user ran: npm's title, and npm_command (npm sets it in
+ * its own environment, which scripts inherit). */
+#define NPM_COMMAND "install"
 #define NODE_GYP_BIN "/usr/lib/node_modules/npm/node_modules/@npmcli/run-script/lib/node-gyp-bin"
 /* Fresh processes that continue a walk cut short by a call. */
 #define EXECUTE_RESUMES 6
@@ -105,8 +114,52 @@ static char **lifecycle_env(const struct run_options *opts, const struct run_res
 	strvec_push(&sv, "npm_execpath=" NPM_CLI);
 	strvec_push(&sv, "NODE=/usr/bin/node");
 	strvec_push(&sv, "COLOR=0");
+	strvec_push(&sv, "npm_command=" NPM_COMMAND);
 	strvec_pushf(&sv, "INIT_CWD=%s", app_in);
 	return strvec_argv(&sv);
+}
+
+/* The launcher's file, relative to the project: "." and letters then
+ * ".cjs" (CommonJS whatever the project's package.json says).  Its length
+ * makes the launcher's arguments ("/usr/bin/node FILE") as long as npm's
+ * when a user types "npm install": /usr/bin/npm runs through its
+ * "#!/usr/bin/env node" line as "node /usr/bin/npm install", and the title
+ * npm writes over those arguments leaves the rest of their length zeroed,
+ * which /proc/PID/cmdline shows. */
+static char *launcher_file(const struct run_result *res)
+{
+	size_t len = sizeof("node") + sizeof("/usr/bin/npm") + sizeof(NPM_COMMAND) -
+		     sizeof("/usr/bin/node") - 1;
+	uint64_t h = 1469598103934665603ULL;
+	char *f = xmalloc(len + 1);
+
+	for (const char *p = res->id.canaries[0].value; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h = (h ^ res->nsteps) * 1099511628211ULL;
+	f[0] = '.';
+	for (size_t i = 1; i < len - 4; i++, h /= 36)
+		f[i] = "abcdefghijklmnopqrstuvwxyz0123456789"[h % 36];
+	memcpy(f + len - 4, ".cjs", 5);
+	return f;
+}
+
+/* The launcher's settings: the title and the script's shell, with |env|.
+ * JSON holds UTF-8 only: a variable that is not (from --env) is left out;
+ * the script and the paths come from package.json, which is. */
+static char *launcher_config(const char *script, char **env, const char *cwd)
+{
+	json_t *e = json_array();
+
+	for (char **v = env; *v; v++) {
+		json_t *s = json_string(*v);
+		if (s)
+			json_array_append_new(e, s);
+	}
+	json_t *cfg = json_pack("{s:s, s:[s, s, s], s:o, s:s}", "title", "npm " NPM_COMMAND, "argv",
+				"/bin/sh", "-c", script, "env", e, "cwd", cwd);
+	char *out = cfg ? json_dumps(cfg, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	json_decref(cfg);
+	return out ? out : xstrdup("{}");
 }
 
 static void plan_lifecycle(const struct run_options *opts, struct run_result *res,
@@ -125,11 +178,17 @@ static void plan_lifecycle(const struct run_options *opts, struct run_result *re
 		if (!script || !*script)
 			continue;
 		struct strvec argv = STRVEC_INIT;
-		strvec_push(&argv, "/bin/sh");
-		strvec_push(&argv, "-c");
-		strvec_push(&argv, script);
-		add_step(res, phase, pj, ev, script, strvec_argv(&argv),
-			 lifecycle_env(opts, res, pj, ev, script, pkg_in, app_in), pkg_in, target);
+		char *file = launcher_file(res);
+		char **env = lifecycle_env(opts, res, pj, ev, script, pkg_in, app_in);
+		strvec_push(&argv, "/usr/bin/node");
+		strvec_push(&argv, file);
+		/* npm itself runs with the user's environment, in the project */
+		struct run_step *s = add_step(res, phase, pj, ev, script, strvec_argv(&argv),
+					      base_env(opts, res, NULL), app_in, target);
+		s->launcher = true;
+		s->launcher_file = file;
+		s->launcher_config = launcher_config(script, env, pkg_in);
+		identity_env_free(env);
 	}
 }
 

@@ -56,6 +56,13 @@ struct run_step {
 	 * when that one was cut short by a call, and resumes after it. */
 	bool resume;
 	bool harness_done; /* the harness walked all it meant to */
+	/* Runs under the launcher (src/run/harness/launcher.js), which looks
+	 * like npm to the script: |sb| starts it (node, titled as npm, with
+	 * npm's own environment, in the project), and it runs the script's
+	 * shell with |launcher_config| (JSON: title, argv, env, cwd).  It is
+	 * written as |launcher_file| in the project when the step starts. */
+	bool launcher;
+	char *launcher_file, *launcher_config;
 	enum step_state state;
 	int status;	     /* exit code, or -signal */
 	bool status_pending; /* the root outlived its kill's grace period */

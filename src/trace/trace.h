@@ -35,6 +35,10 @@ struct tproc {
 	bool status_lost; /* gone without its exit reaching us (see tracer_sweep()) */
 	char *exe;	  /* last successful exec, or NULL */
 	char **argv;	  /* of that exec */
+	/* snare's own, not the package's: a step's launcher (TRACER_LAUNCHER),
+	 * and a child of it until that child execs.  No event, no statistic. */
+	bool hidden;
+	bool hidden_until_exec; /* the child: shown from its exec on */
 };
 
 struct tracer_stats {
@@ -52,7 +56,18 @@ struct tracer;
 struct tracer *tracer_new(struct evlog *log, const struct tracer_hooks *hooks, uint64_t t0);
 /* Seizes |init|; the processes it forks join the current step. 0 or -errno. */
 int tracer_seize(struct tracer *t, pid_t init);
-void tracer_set_step(struct tracer *t, int step);
+
+enum tracer_step_flags {
+	/* The step's first process (the one init forks) is snare's launcher,
+	 * which runs the package's command as its child: the launcher is
+	 * hidden, and so is its child until it execs; from its exec on, the
+	 * child is the step's first visible process, with parent 0 as if
+	 * init had started it.  The step's status is still the launcher's. */
+	TRACER_LAUNCHER = 1 << 0,
+};
+
+/* The processes init forks from now on belong to |step|. */
+void tracer_set_step(struct tracer *t, int step, unsigned flags);
 /* Handles one waitpid(-1, &status, __WALL) result. */
 void tracer_handle(struct tracer *t, pid_t tid, int status);
 /* Processes of |step| still alive. */

@@ -57,6 +57,7 @@ struct tracer {
 	uint64_t t0;
 	pid_t init;
 	int step;
+	unsigned step_flags;
 	struct thr *tab[NBUCKET];
 	struct tproc *procs;
 	size_t nprocs, aprocs;
@@ -87,7 +88,9 @@ static void thr_remove(struct tracer *t, pid_t tid)
 		*pp = h->next;
 		if (h->dupfd >= 0)
 			close(h->dupfd);
-		if (h->have_event) {
+		if (h->have_event && t->procs[h->proc].hidden) {
+			event_release(&h->ev);
+		} else if (h->have_event) {
 			/* The tracee died inside the call: keep what we know. */
 			h->ev.ret = -EINTR;
 			*evlog_add(t->log, h->ev.type, h->ev.syscall) = h->ev;
@@ -125,17 +128,39 @@ static size_t proc_find(const struct tracer *t, int pid)
 	return (size_t)-1;
 }
 
-static size_t proc_new(struct tracer *t, int pid, int ppid, int step)
+/* A new process whose parent is |parent| (NULL: not one we know): init's
+ * children join the current step, with parent 0; under TRACER_LAUNCHER,
+ * init's child is hidden, and so is the launcher's child until it execs,
+ * also with parent 0 (it stands where init's child stood). */
+static size_t proc_new(struct tracer *t, int pid, int ppid, const struct tproc *parent)
 {
+	bool from_init = ppid == t->init && pid != t->init;
+
 	xgrow(&t->procs, &t->aprocs, t->nprocs + 1, sizeof(*t->procs));
 	struct tproc *p = &t->procs[t->nprocs];
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
-	p->ppid = ppid;
-	p->step = step;
+	p->ppid = from_init ? 0 : ppid;
+	p->step = pid == t->init ? -1 : from_init ? t->step : parent ? parent->step : -1;
 	p->t_start = ev_now_us() - t->t0;
-	t->stats.processes++;
+	if (from_init && (t->step_flags & TRACER_LAUNCHER)) {
+		p->hidden = true;
+	} else if (parent && parent->hidden && !parent->hidden_until_exec) {
+		p->hidden = p->hidden_until_exec = true;
+		p->ppid = 0;
+	}
+	if (!p->hidden)
+		t->stats.processes++;
 	return t->nprocs++;
+}
+
+/* A hidden child of a launcher execs: from now on it is the package's. */
+static void proc_unhide(struct tracer *t, struct tproc *p)
+{
+	if (!p->hidden_until_exec)
+		return;
+	p->hidden = p->hidden_until_exec = false;
+	t->stats.processes++;
 }
 
 /* A tracee we have not seen: a new process or thread.  Its thread group
@@ -152,13 +177,13 @@ static struct thr *thr_new(struct tracer *t, pid_t tid)
 	if (tgid <= 0)
 		tgid = tid;
 	if (tgid != tid && (pi = proc_find(t, tgid)) != (size_t)-1) {
-		t->stats.threads++;
+		if (!t->procs[pi].hidden)
+			t->stats.threads++;
 	} else {
 		size_t parent = proc_find(t, ppid);
-		int step = parent != (size_t)-1 ? t->procs[parent].step : -1;
-		if (ppid == t->init || tid == t->init)
-			step = tid == t->init ? -1 : t->step;
-		pi = proc_new(t, tgid, ppid == t->init ? 0 : ppid, step);
+		/* a copy: proc_new may move the table */
+		struct tproc pp = parent != (size_t)-1 ? t->procs[parent] : (struct tproc){0};
+		pi = proc_new(t, tgid, ppid, parent != (size_t)-1 ? &pp : NULL);
 	}
 	h->proc = pi;
 	h->next = t->tab[tid % NBUCKET];
@@ -260,12 +285,14 @@ static void on_seccomp_stop(struct tracer *t, struct thr *h, pid_t tid)
 
 	/* DENY rows, and traced rows the tracer refuses itself (ptrace). */
 	if (info.seccomp.ret_data == SECCOMP_DENY_DATA || (row && row->kind == EV_DENIED)) {
-		event_init(t, h, &h->ev, EV_DENIED, syscall_name(nr));
-		h->ev.arg = (long)a[0];
-		h->ev.ret = -EPERM;
-		*evlog_add(t->log, EV_DENIED, h->ev.syscall) = h->ev;
-		memset(&h->ev, 0, sizeof(h->ev));
-		t->stats.denied++;
+		if (!t->procs[h->proc].hidden) {
+			event_init(t, h, &h->ev, EV_DENIED, syscall_name(nr));
+			h->ev.arg = (long)a[0];
+			h->ev.ret = -EPERM;
+			*evlog_add(t->log, EV_DENIED, h->ev.syscall) = h->ev;
+			memset(&h->ev, 0, sizeof(h->ev));
+			t->stats.denied++;
+		}
 		/* Skip the call: syscall number -1, result -EPERM. */
 		set_return(tid, -1, -EPERM);
 		h->denied = true;
@@ -398,7 +425,7 @@ static void finish_event(struct tracer *t, struct thr *h, long ret)
 		for (size_t i = 0; i < n; i++)
 			p->argv[i] = xstrdup(e->argv[i]);
 	}
-	if (is_noise(e))
+	if (is_noise(e) || t->procs[h->proc].hidden)
 		event_release(e);
 	else
 		*evlog_add(t->log, e->type, e->syscall) = *e;
@@ -443,11 +470,13 @@ static void on_exec_event(struct tracer *t, pid_t tid)
 		thr_remove(t, (pid_t)former);
 	}
 	h = thr_find(t, tid);
+	if (h)
+		proc_unhide(t, &t->procs[h->proc]);
 	if (h && h->have_event && h->ev.type == EV_EXEC)
 		finish_event(t, h, 0);
 	if (h)
 		h->in_syscall = false;
-	if (t->hooks.on_exec)
+	if (t->hooks.on_exec && !(h && t->procs[h->proc].hidden))
 		t->hooks.on_exec(t->hooks.ctx, tid);
 	ptrace(PTRACE_CONT, tid, 0, 0);
 }
@@ -457,6 +486,8 @@ static void proc_exited(struct tracer *t, struct tproc *p, int status, uint64_t 
 	p->exited = true;
 	p->t_end = t_end;
 	p->status = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+	if (p->hidden)
+		return;
 	struct event *e = evlog_add(t->log, EV_EXIT, "exit");
 	e->t_us = p->t_end;
 	e->pid = p->pid;
@@ -498,10 +529,8 @@ static bool child_departed(struct tracer *t, struct thr *parent, pid_t child)
 		memmove(t->departed + i, t->departed + i + 1,
 			(t->ndeparted - i - 1) * sizeof(t->departed[0]));
 		t->ndeparted--;
-		const struct tproc *pp = &t->procs[parent->proc];
-		int ppid = pp->pid == t->init ? 0 : pp->pid;
-		int step = pp->pid == t->init ? t->step : pp->step;
-		size_t pi = proc_new(t, child, ppid, step);
+		struct tproc pp = t->procs[parent->proc]; /* a copy: the table may move */
+		size_t pi = proc_new(t, child, pp.pid, &pp);
 		proc_exited(t, &t->procs[pi], d.status, d.t_end);
 		return true;
 	}
@@ -598,9 +627,10 @@ int tracer_seize(struct tracer *t, pid_t init)
 	return 0;
 }
 
-void tracer_set_step(struct tracer *t, int step)
+void tracer_set_step(struct tracer *t, int step, unsigned flags)
 {
 	t->step = step;
+	t->step_flags = flags;
 }
 
 size_t tracer_sweep(struct tracer *t, int step)

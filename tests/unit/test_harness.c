@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
@@ -197,12 +198,124 @@ static void test_write_app(void **state)
 	tmpdir_remove(dir);
 }
 
+/* The launcher is written as the file asked for, with its settings, in
+ * place of whatever was there; a directory that leads outside the root
+ * gets nothing. */
+static void test_write_launcher(void **state)
+{
+	char dir[TMPDIR_MAX], path[200], target[200], err[256];
+	size_t len;
+	(void)state;
+
+	assert_int_equal(tmpdir_make(dir, "launcher"), 0);
+	int rootfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(rootfd >= 0);
+	snprintf(path, sizeof(path), "%s/app", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/app/.abcdef.cjs", dir);
+	snprintf(target, sizeof(target), "%s/elsewhere", dir);
+	assert_int_equal(fs_write_file(target, "keep", 4), 0);
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(launcher_write(rootfd, "/app", ".abcdef.cjs",
+					"{\"title\":\"npm install\"}", err, sizeof(err)),
+			 0);
+	char *kept = fs_read_file(target, 100, &len);
+	assert_string_equal(kept, "keep");
+	free(kept);
+	char *src = fs_read_file(path, 1 << 20, &len);
+	assert_non_null(strstr(src, "const step = {\"title\":\"npm install\"};"));
+	assert_null(strstr(src, LAUNCHER_SETTINGS_SLOT));
+	/* it removes itself, then takes its title */
+	assert_true(strstr(src, "fs.unlinkSync(__filename)") < strstr(src, "process.title ="));
+	free(src);
+	struct stat st;
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0644);
+
+	char link[200], outside[TMPDIR_MAX], escaped[200];
+	assert_int_equal(tmpdir_make(outside, "launcher-out"), 0);
+	snprintf(link, sizeof(link), "%s/app2", dir);
+	assert_int_equal(symlink(outside, link), 0);
+	assert_int_equal(launcher_write(rootfd, "/app2", ".x.cjs", "{}", err, sizeof(err)), -1);
+	assert_string_equal(err, "cannot open '/app2': No such file or directory");
+	snprintf(escaped, sizeof(escaped), "%s/.x.cjs", outside);
+	assert_int_equal(access(escaped, F_OK), -1);
+	tmpdir_remove(outside);
+	close(rootfd);
+	tmpdir_remove(dir);
+}
+
+/* Writes the launcher into |dir|/app as |uid| (a child of the test, when
+ * it runs as root: root writes anywhere).  Returns the child's exit code:
+ * 0 when written, 1 when not, with the message in |err| only if the test
+ * did it itself. */
+static int write_as(const char *dir, uid_t uid, char *err, size_t errlen)
+{
+	int rootfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(rootfd >= 0);
+	if (getuid() != 0) {
+		int r = launcher_write(rootfd, "/app", ".x.cjs", "{}", err, errlen);
+		close(rootfd);
+		return r == 0 ? 0 : 1;
+	}
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char e[256];
+		if (setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0)
+			_exit(2);
+		_exit(launcher_write(rootfd, "/app", ".x.cjs", "{}", e, sizeof(e)) == 0 ? 0 : 1);
+	}
+	int st;
+	close(rootfd);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+/* A project directory the package made read-only (chmod 555) still gets
+ * the launcher: its owner takes the write bit back.  One it does not own
+ * does not. */
+static void test_write_readonly_dir(void **state)
+{
+	char dir[TMPDIR_MAX], app[200], path[200], err[256] = "";
+	uid_t owner = getuid() == 0 ? 65534 : getuid();
+	struct stat st;
+	(void)state;
+
+	assert_int_equal(tmpdir_make(dir, "launcher-ro"), 0);
+	assert_int_equal(chmod(dir, 0755), 0);
+	snprintf(app, sizeof(app), "%s/app", dir);
+	assert_int_equal(mkdir(app, 0755), 0);
+	if (getuid() == 0)
+		assert_int_equal(chown(app, owner, owner), 0);
+	assert_int_equal(chmod(app, 0555), 0);
+	assert_int_equal(write_as(dir, owner, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/.x.cjs", app);
+	assert_int_equal(access(path, F_OK), 0);
+	assert_int_equal(stat(app, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+
+	/* not the owner: no write bit to take back */
+	if (getuid() == 0) {
+		assert_int_equal(chown(app, 0, 0), 0);
+		assert_int_equal(chmod(app, 0555), 0);
+		assert_int_equal(unlink(path), 0);
+		assert_int_equal(write_as(dir, owner, err, sizeof(err)), 1);
+		assert_int_equal(access(path, F_OK), -1);
+		assert_int_equal(stat(app, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0555);
+	}
+	tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_messages),
-		cmocka_unit_test(test_attribution),
-		cmocka_unit_test(test_write_app),
+		cmocka_unit_test(test_messages),	   cmocka_unit_test(test_attribution),
+		cmocka_unit_test(test_write_app),	   cmocka_unit_test(test_write_launcher),
+		cmocka_unit_test(test_write_readonly_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -70,6 +70,51 @@ static void test_phases(void **state)
 
 	assert_int_equal(count(&res, PHASE_INSTALL), 1);
 	assert_non_null(find(&res, PHASE_INSTALL, "postinstall", 0));
+
+	/* a lifecycle script runs under the launcher, which looks like npm */
+	const struct run_step *pi = find(&res, PHASE_INSTALL, "postinstall", 0);
+	char home_app[512], pkg_dir[512];
+	snprintf(home_app, sizeof(home_app), "%s/projects/app", res.id.home);
+	snprintf(pkg_dir, sizeof(pkg_dir), "%s/node_modules/pkg", home_app);
+	assert_true(pi->launcher);
+	assert_false(pi->harness || pi->sb.harness);
+	assert_string_equal(pi->command, "node a.js");
+	assert_string_equal(pi->sb.argv[0], "/usr/bin/node");
+	assert_string_equal(pi->sb.argv[1], pi->launcher_file);
+	assert_null(pi->sb.argv[2]);
+	assert_string_equal(pi->sb.cwd, home_app);
+	/* ".", six letters or digits, ".cjs": "/usr/bin/node FILE" is as long
+	 * as "node /usr/bin/npm install" */
+	assert_int_equal(strlen(pi->launcher_file), 11);
+	assert_int_equal(pi->launcher_file[0], '.');
+	assert_string_equal(pi->launcher_file + 7, ".cjs");
+	assert_int_equal(strlen(pi->sb.argv[0]) + 1 + strlen(pi->sb.argv[1]) + 1,
+			 sizeof("node /usr/bin/npm install"));
+	/* npm's own environment is the user's: no npm_* of the script's */
+	for (char **e = pi->sb.envp; *e; e++)
+		assert_int_not_equal(strncmp(*e, "npm_", 4), 0);
+	json_t *cfg = json_loads(pi->launcher_config, 0, NULL);
+	assert_non_null(cfg);
+	assert_string_equal(json_string_value(json_object_get(cfg, "title")), "npm install");
+	assert_string_equal(json_string_value(json_object_get(cfg, "cwd")), pkg_dir);
+	json_t *argv = json_object_get(cfg, "argv");
+	assert_int_equal(json_array_size(argv), 3);
+	assert_string_equal(json_string_value(json_array_get(argv, 0)), "/bin/sh");
+	assert_string_equal(json_string_value(json_array_get(argv, 1)), "-c");
+	assert_string_equal(json_string_value(json_array_get(argv, 2)), "node a.js");
+	size_t i, seen = 0;
+	json_t *v;
+	json_array_foreach (json_object_get(cfg, "env"), i, v) {
+		const char *e = json_string_value(v);
+		seen += !strcmp(e, "npm_lifecycle_event=postinstall") +
+			!strcmp(e, "npm_lifecycle_script=node a.js") +
+			!strcmp(e, "npm_command=install") + !strcmp(e, "npm_package_name=pkg");
+	}
+	assert_int_equal(seen, 4);
+	json_decref(cfg);
+	/* each step its own file */
+	assert_string_not_equal(find(&res, PHASE_PREPARE, "prepare", 0)->launcher_file,
+				pi->launcher_file);
 	assert_int_equal(count(&res, PHASE_PREPARE), 3);
 	const struct run_step *p = find(&res, PHASE_PREPARE, "prepare", 0);
 	assert_non_null(p);
