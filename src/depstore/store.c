@@ -386,7 +386,8 @@ static json_t *cached_packument(void *arg, const char *name, char *err, size_t e
 	}
 	snprintf(tmp, sizeof(tmp), "%s/v1/packuments", s->dir);
 	if (fs_mkdir_p(tmp, 0755) == 0) {
-		tmp_name(s->dir, "packument", tmp, sizeof(tmp));
+		/* beside it: the rename is atomic for concurrent snares */
+		snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
 		if (json_dump_file(p, tmp, JSON_COMPACT) == 0 && rename(tmp, path) == 0)
 			return p;
 		unlink(tmp);
