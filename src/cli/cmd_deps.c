@@ -70,8 +70,7 @@ int cmd_deps(int argc, char **argv)
 		dv[i] = (struct depstore_dep){pj.deps[i].key, pj.deps[i].value,
 					      i >= pj.ndeps_required};
 	snprintf(nm, sizeof(nm), "%s/node_modules", into);
-	int r = depstore_install(&o, dv, pj.ndeps, pj.name, pj.version, nm, &st, err,
-				 sizeof(err));
+	int r = depstore_install(&o, dv, pj.ndeps, pj.name, pj.version, nm, &st, err, sizeof(err));
 	free(dv);
 	pkgjson_release(&pj);
 	if (r < 0)

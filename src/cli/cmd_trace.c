@@ -41,8 +41,8 @@
 	"      --max-pids N       processes and threads the sandbox allows (default: 1024)\n"      \
 	"      --offline          install dependencies from npm's cache only\n"                    \
 	"      --dep-store DIR    prepared dependency store (default:\n"                           \
-	"                         $XDG_CACHE_HOME/snare/store)\n"                                 \
-	"      --no-dep-store     install dependencies with npm, not from the store\n"            \
+	"                         $XDG_CACHE_HOME/snare/store)\n"                                  \
+	"      --no-dep-store     install dependencies with npm, not from the store\n"             \
 	"      --no-tls-intercept do not decrypt TLS (the sink refuses the handshake)\n"           \
 	"      --fetch-remote-deps   also download tarball-URL and GitHub dependencies (outside\n" \
 	"                         the sandbox, nothing run) and detonate them with the package\n"

@@ -73,8 +73,7 @@ char *depstore_default_dir(void);
  * in |err|, and then |node_modules| may hold part of the tree. */
 int depstore_install(const struct depstore_options *o, const struct depstore_dep *deps,
 		     size_t ndeps, const char *root_name, const char *root_version,
-		     const char *node_modules, struct depstore_stats *st, char *err,
-		     size_t errlen);
+		     const char *node_modules, struct depstore_stats *st, char *err, size_t errlen);
 
 /*
  * The pieces, for tests.

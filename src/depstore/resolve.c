@@ -127,9 +127,9 @@ static const char *this_cpu(void)
 {
 	static const struct {
 		const char *uname, *node;
-	} cpus[] = {{"x86_64", "x64"},	 {"aarch64", "arm64"}, {"i686", "ia32"},
-		    {"i386", "ia32"},	 {"armv7l", "arm"},    {"armv6l", "arm"},
-		    {"ppc64le", "ppc64"}, {"s390x", "s390x"},   {"riscv64", "riscv64"}};
+	} cpus[] = {{"x86_64", "x64"},	  {"aarch64", "arm64"}, {"i686", "ia32"},
+		    {"i386", "ia32"},	  {"armv7l", "arm"},	{"armv6l", "arm"},
+		    {"ppc64le", "ppc64"}, {"s390x", "s390x"},	{"riscv64", "riscv64"}};
 	static struct utsname u;
 
 	if (uname(&u) < 0)
@@ -273,8 +273,8 @@ static int edge(struct resolver *r, struct dnode *n, const char *name, const cha
 			pkg_ref_release(&ref);
 			return 0;
 		}
-		fail(r, "'%s@%s' (a dependency of '%s') is for another platform", name,
-		     ref.version, who);
+		fail(r, "'%s@%s' (a dependency of '%s') is for another platform", name, ref.version,
+		     who);
 		pkg_ref_release(&ref);
 		return -1;
 	}
@@ -362,7 +362,8 @@ struct depstore_tree *depstore_resolve(const struct depstore_dep *deps, size_t n
 	r.t->root = root;
 	root->walked = true;
 	if (root_name) {
-		struct dnode *self = node_new(r.t, root, root_name, root_version ? root_version : "0.0.0");
+		struct dnode *self =
+			node_new(r.t, root, root_name, root_version ? root_version : "0.0.0");
 		self->reserved = self->walked = true;
 	}
 	for (size_t i = 0; i < ndeps; i++)

@@ -485,7 +485,8 @@ static void link_bins(const struct dnode *n, const char *nmdir)
 			continue;
 		fs_mkdir_p(bindir, 0755);
 		snprintf(link_path, sizeof(link_path), "%s/%s", bindir, k);
-		snprintf(target, sizeof(target), "../%s/%s", n->name, f + (f[0] == '.' && f[1] == '/' ? 2 : 0));
+		snprintf(target, sizeof(target), "../%s/%s", n->name,
+			 f + (f[0] == '.' && f[1] == '/' ? 2 : 0));
 		if (symlink(target, link_path) < 0 && errno != EEXIST)
 			log_debug("cannot link the bin '%s': %s", k, strerror(errno));
 	}
@@ -493,8 +494,8 @@ static void link_bins(const struct dnode *n, const char *nmdir)
 }
 
 /* The entry of every placed package, filled from the registry if need be. */
-static int fill_all(const char *dir, struct depstore_tree *t,
-		    struct depstore_stats *st, char *err, size_t errlen)
+static int fill_all(const char *dir, struct depstore_tree *t, struct depstore_stats *st, char *err,
+		    size_t errlen)
 {
 	char entry[PATH_MAX], tgz[PATH_MAX], key[160];
 	struct stat sb;
@@ -562,8 +563,7 @@ static uint64_t tree_bytes(const json_t *const *manifests, size_t n)
 
 /* The manifests of every entry, each checked; a damaged one is filled
  * again from a fresh download (the tarball is not kept). */
-static int load_manifests(const char *dir,
-			  struct depstore_tree *t, json_t **manifests,
+static int load_manifests(const char *dir, struct depstore_tree *t, json_t **manifests,
 			  struct depstore_stats *st, char *err, size_t errlen)
 {
 	char why[512];
@@ -604,8 +604,7 @@ static int load_manifests(const char *dir,
 
 int depstore_install(const struct depstore_options *o, const struct depstore_dep *deps,
 		     size_t ndeps, const char *root_name, const char *root_version,
-		     const char *node_modules, struct depstore_stats *st, char *err,
-		     size_t errlen)
+		     const char *node_modules, struct depstore_stats *st, char *err, size_t errlen)
 {
 	cleanup_free char *def = NULL;
 	const char *dir = o->dir;
@@ -619,8 +618,8 @@ int depstore_install(const struct depstore_options *o, const struct depstore_dep
 		return DEPSTORE_UNSUPPORTED;
 	}
 	struct source src = {o, dir};
-	t = depstore_resolve(deps, ndeps, root_name, root_version, cached_packument, &src, st,
-			     err, errlen);
+	t = depstore_resolve(deps, ndeps, root_name, root_version, cached_packument, &src, st, err,
+			     errlen);
 	if (!t)
 		return DEPSTORE_UNSUPPORTED;
 	if ((r = fill_all(dir, t, st, err, errlen)) < 0)
@@ -645,7 +644,8 @@ int depstore_install(const struct depstore_options *o, const struct depstore_dep
 		strbuf_init(&rel, 0);
 		depstore_node_path(n, &rel);
 		/* |node_modules| is the root's: drop the first "node_modules/" */
-		snprintf(dest, sizeof(dest), "%s/%s", node_modules, rel.buf + strlen("node_modules/"));
+		snprintf(dest, sizeof(dest), "%s/%s", node_modules,
+			 rel.buf + strlen("node_modules/"));
 		strbuf_release(&rel);
 		if ((r = link_entry(n, manifests[i], dest, copy, st)) < 0) {
 			errbuf_set(err, errlen, "cannot link '%s@%s' into '%s': %s", n->name,

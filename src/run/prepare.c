@@ -266,7 +266,8 @@ static bool store_deps(const struct pkgjson *pj, const struct run_options *opts,
 		.dir = opts->dep_store,
 		.registry = opts->registry,
 		.offline = opts->npm_offline,
-		.link_max_bytes = tree_size < PROJECT_COPY_BYTES ? PROJECT_COPY_BYTES - tree_size : 1,
+		.link_max_bytes =
+			tree_size < PROJECT_COPY_BYTES ? PROJECT_COPY_BYTES - tree_size : 1,
 	};
 	if (opts->progress) {
 		char count[32];
@@ -275,19 +276,18 @@ static bool store_deps(const struct pkgjson *pj, const struct run_options *opts,
 		opts->progress(opts->progress_arg, STAGE_DEPS, count, 0);
 	}
 	snprintf(stage, sizeof(stage), "%s/deps/node_modules", res->workdir);
-	int r = depstore_install(&so, dv, n, pj->name, pj->version, stage, &st, err,
-				 sizeof(err));
+	int r = depstore_install(&so, dv, n, pj->name, pj->version, stage, &st, err, sizeof(err));
 	free(dv);
 	if (r < 0) {
 		snprintf(stage, sizeof(stage), "%s/deps", res->workdir);
 		fs_rm_rf(stage);
-		res->deps_fallback = xasprintf("%s%s", r == DEPSTORE_DISK_FULL ? "disk full: " : "",
-					       err);
+		res->deps_fallback =
+			xasprintf("%s%s", r == DEPSTORE_DISK_FULL ? "disk full: " : "", err);
 		log_info("dependencies from npm, not the store: %s", res->deps_fallback);
 		return false;
 	}
-	log_debug("store: %zu packages, %zu extracted, %zu repaired, %zu files copied",
-		  st.packages, st.filled, st.repaired, st.copied);
+	log_debug("store: %zu packages, %zu extracted, %zu repaired, %zu files copied", st.packages,
+		  st.filled, st.repaired, st.copied);
 	snprintf(to, sizeof(to), "%s/node_modules", app);
 	res->ndeps_installed = count_installed(res, stage, deps, optional, NULL, true);
 	move_modules(stage, to, NULL, true);
@@ -345,8 +345,8 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 		return;
 	}
 	if (!json_object_size(remote) &&
-	    store_deps(pj, opts, res, app, deps, optional, json_object_size(deps) +
-							   json_object_size(optional))) {
+	    store_deps(pj, opts, res, app, deps, optional,
+		       json_object_size(deps) + json_object_size(optional))) {
 		json_decref(deps);
 		json_decref(optional);
 		json_decref(remote);

@@ -109,10 +109,10 @@ struct run_options {
 	const char *geo;
 	bool keep_workdir;
 	unsigned long long seed;
-	char **extra_env;	  /* NULL-terminated, appended to every step's environment */
-	const char *run_cmd;	  /* extra import-phase step: sh -c CMD in the project */
-	unsigned max_pids;	  /* the sandbox's process and thread limit; 0: 1024 */
-	bool npm_offline;	  /* dependencies from npm's cache only */
+	char **extra_env;    /* NULL-terminated, appended to every step's environment */
+	const char *run_cmd; /* extra import-phase step: sh -c CMD in the project */
+	unsigned max_pids;   /* the sandbox's process and thread limit; 0: 1024 */
+	bool npm_offline;    /* dependencies from npm's cache only */
 	/* The dependency store (src/depstore): NULL, the default directory;
 	 * |no_dep_store|: npm prepares the dependencies. */
 	const char *dep_store;

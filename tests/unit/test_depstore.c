@@ -51,8 +51,7 @@ static const struct {
 	{"nest", "1.0.0", "\"dependencies\":{\"inner\":\"^2.0.0\",\"c\":\"^1.0.0\"}"},
 	{"inner", "1.0.0", ""},
 	{"inner", "2.0.0", "\"dependencies\":{\"c\":\"^2.0.0\"}"},
-	{"bundler", "1.0.0",
-	 "\"dependencies\":{\"c\":\"^2.0.0\"},\"bundleDependencies\":[\"c\"]"},
+	{"bundler", "1.0.0", "\"dependencies\":{\"c\":\"^2.0.0\"},\"bundleDependencies\":[\"c\"]"},
 	{"tagged", "1.0.0", "\"dependencies\":{\"c\":\"next\"}"},
 };
 
@@ -86,8 +85,7 @@ static json_t *get(void *arg, const char *name, char *err, size_t errlen)
 	json_object_set_new(tags, "latest", json_string(latest));
 	if (!strcmp(name, "c"))
 		json_object_set_new(tags, "next", json_string("3.0.0-rc.1"));
-	return json_pack("{s:s, s:o, s:o}", "name", name, "dist-tags", tags, "versions",
-			 versions);
+	return json_pack("{s:s, s:o, s:o}", "name", name, "dist-tags", tags, "versions", versions);
 }
 
 /* The layout of |deps|, or "ERROR: <err>". */
@@ -126,9 +124,8 @@ static void test_hoist_and_nest(void **state)
 static void test_optional_platform(void **state)
 {
 	(void)state;
-	struct depstore_dep deps[] = {{"esb", "^1", false},
-				      {"notwin", "1.0.0", true},
-				      {"missing-opt", "^1", true}};
+	struct depstore_dep deps[] = {
+		{"esb", "^1", false}, {"notwin", "1.0.0", true}, {"missing-opt", "^1", true}};
 	struct depstore_stats st;
 	char *s = layout(deps, 3, NULL, &st);
 
@@ -205,9 +202,8 @@ static void test_no_shadowing(void **state)
 	/* nest@1 needs inner@2 (the top has inner@1) and c@1 (the top one);
 	 * inner@2 needs c@2, which cannot go to nest's node_modules without
 	 * taking nest's c@1 away: it goes under inner */
-	struct depstore_dep deps[] = {{"inner", "1.0.0", false},
-				      {"c", "1.0.0", false},
-				      {"nest", "1", false}};
+	struct depstore_dep deps[] = {
+		{"inner", "1.0.0", false}, {"c", "1.0.0", false}, {"nest", "1", false}};
 	char *s = layout(deps, 3, NULL, NULL);
 
 	assert_string_equal(s, "node_modules/c 1.0.0\n"
@@ -356,10 +352,14 @@ static void test_default_dir(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hoist_and_nest),	 cmocka_unit_test(test_optional_platform),
-		cmocka_unit_test(test_peers),		 cmocka_unit_test(test_unsupported_specs),
-		cmocka_unit_test(test_target_reserved),	 cmocka_unit_test(test_no_shadowing),
-		cmocka_unit_test(test_bundled_and_tags), cmocka_unit_test(test_entry_manifest),
+		cmocka_unit_test(test_hoist_and_nest),
+		cmocka_unit_test(test_optional_platform),
+		cmocka_unit_test(test_peers),
+		cmocka_unit_test(test_unsupported_specs),
+		cmocka_unit_test(test_target_reserved),
+		cmocka_unit_test(test_no_shadowing),
+		cmocka_unit_test(test_bundled_and_tags),
+		cmocka_unit_test(test_entry_manifest),
 		cmocka_unit_test(test_default_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
