@@ -52,10 +52,10 @@ static struct dnode *node_new(struct depstore_tree *t, struct dnode *parent, con
 	n->version = version ? xstrdup(version) : NULL;
 	n->parent = parent;
 	if (parent) {
-		parent->kids = xrealloc(parent->kids, (parent->nkids + 1) * sizeof(*parent->kids));
+		parent->kids = xrealloc(parent->kids, (parent->nkids + 1) * sizeof(struct dnode *));
 		parent->kids[parent->nkids++] = n;
 	}
-	t->all = xrealloc(t->all, (t->nall + 1) * sizeof(*t->all));
+	t->all = xrealloc(t->all, (t->nall + 1) * sizeof(struct dnode *));
 	t->all[t->nall++] = n;
 	return n;
 }
@@ -385,6 +385,8 @@ fail:
 	return NULL;
 }
 
+/* Recursive over the placed tree's depth (at most 256, place()). */
+// NOLINTNEXTLINE(misc-no-recursion)
 void depstore_node_path(const struct dnode *n, struct strbuf *out)
 {
 	if (!n->parent)

@@ -624,7 +624,7 @@ int depstore_install(const struct depstore_options *o, const struct depstore_dep
 		return DEPSTORE_UNSUPPORTED;
 	if ((r = fill_all(dir, t, st, err, errlen)) < 0)
 		goto out;
-	manifests = xcalloc(t->nall, sizeof(*manifests));
+	manifests = xcalloc(t->nall, sizeof(json_t *));
 	if ((r = load_manifests(dir, t, manifests, st, err, errlen)) < 0)
 		goto out;
 	bool copy = o->link_max_bytes &&
