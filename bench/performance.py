@@ -35,6 +35,17 @@ usage: bench/performance.py --fetch            # network: tarballs, npm cache
        bench/performance.py --scaling-only [--scaling 1,2] [--scaling-reps 3]
                                                # only snare scan -j N, rounds alternating
        bench/performance.py --summary          # from DIR/results.tsv again
+       bench/performance.py --deps --fetch     # network: the benign packages' package.json,
+                                               # npm's cache and snare's store warmed
+       bench/performance.py --deps [-r 5]      # dependency preparation alone (below)
+
+--deps measures dependency preparation alone, on the dependency trees of
+the benign packages that have any: `snare deps DIR --into OUT --offline`
+(the warm store: resolve from stored packuments, link) against `npm
+install --ignore-scripts --offline` of the same package.json (npm's warm
+cache) and `pnpm install --offline --ignore-scripts` when pnpm is
+installed.  Nothing runs package code; every command runs behind the
+outer `unshare --net`.  Rows go to DIR/deps.tsv.
 """
 import argparse, json, os, shutil, statistics, subprocess, sys, tarfile, tempfile, time
 
@@ -59,6 +70,7 @@ ap.add_argument('--import-timeout', default='10')
 ap.add_argument('--fetch', action='store_true')
 ap.add_argument('--summary', action='store_true')
 ap.add_argument('--scaling-only', action='store_true', help='only the snare scan -j N runs')
+ap.add_argument('--deps', action='store_true', help='dependency preparation alone: store, npm, pnpm')
 ap.add_argument('--append', action='store_true',
                 help='add repetitions (e.g. of --modes floor,snare) to DIR/results.tsv')
 args = ap.parse_args()
@@ -332,7 +344,135 @@ def summary():
                    ', '.join('%.2f×' % x for x in rounds), npk * 3600 / w))
 
 
-if args.fetch:
+DEPS_MODES = ['store', 'npm'] + (['pnpm'] if shutil.which('pnpm') else [])
+
+
+def deps_trees():
+    """DIR/deps/N/package.json: the benign packages' manifests with dependencies."""
+    root = os.path.join(args.dir, 'deps')
+    return sorted(os.path.join(root, d) for d in os.listdir(root)) if os.path.isdir(root) else []
+
+
+def deps_fetch():
+    os.makedirs(tgz_dir, exist_ok=True)
+    specs = benign_specs(args.list, args.benign * 3)
+    lst = os.path.join(args.dir, 'deps-candidates.txt')
+    with open(lst, 'w') as f:
+        f.write('\n'.join(specs) + '\n')
+    subprocess.run([args.snare, 'fetch', '--from', lst, '--dir', tgz_dir], stdout=subprocess.DEVNULL)
+    root = os.path.join(args.dir, 'deps')
+    shutil.rmtree(root, ignore_errors=True)
+    n = 0
+    for spec in specs:
+        tgz = tarball_of(tgz_dir, spec)
+        if n == args.benign or not os.path.exists(tgz):
+            continue
+        pj = pkg_json(tgz)
+        deps = {k: pj[k] for k in ('dependencies', 'optionalDependencies') if pj.get(k)}
+        if not deps:
+            continue
+        d = os.path.join(root, '%03d' % n)
+        os.makedirs(d)
+        with open(os.path.join(d, 'package.json'), 'w') as f:
+            json.dump(dict(name=pj['name'], version=pj['version'], **deps), f, indent=1)
+        # warm npm's cache and the store (network; nothing runs)
+        with tempfile.TemporaryDirectory() as scratch:
+            shutil.copy(os.path.join(d, 'package.json'), scratch)
+            subprocess.run(NPM_INSTALL.replace('--offline ', '').split(), cwd=scratch,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if 'pnpm' in DEPS_MODES:
+                subprocess.run(['pnpm', 'install', '--ignore-scripts', '--prod'], cwd=scratch,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            r = subprocess.run([args.snare, 'deps', d, '--into', os.path.join(scratch, 's'),
+                                '--dep-store', os.path.join(args.dir, 'store')],
+                               capture_output=True, text=True)
+            print('%s %s: %s' % (d, pj['name'], r.stderr.strip()[-200:]), file=sys.stderr)
+        n += 1
+
+
+def count_packages(nm):
+    """Package directories under node_modules, nested ones too."""
+    n = 0
+    for root, dirs, files in os.walk(nm):
+        if os.path.basename(os.path.dirname(root)) == 'node_modules' or \
+                (os.path.basename(os.path.dirname(os.path.dirname(root))) == 'node_modules' and
+                 os.path.basename(os.path.dirname(root)).startswith('@')):
+            if 'package.json' in files and not os.path.basename(root).startswith('.'):
+                n += 1
+    return n
+
+
+def deps_measure():
+    trees = deps_trees()
+    if not trees:
+        raise SystemExit('no dependency trees: run with --deps --fetch first (network)')
+    out_path = os.path.join(args.dir, 'deps.tsv')
+    store = os.path.join(args.dir, 'store')
+    with open(out_path, 'w') as out:
+        out.write('tree\tmode\trep\twall_s\trc\tpackages\n')
+        for rep in range(args.reps):
+            for i, d in enumerate(trees):
+                k = (i + rep) % len(DEPS_MODES)
+                for mode in DEPS_MODES[k:] + DEPS_MODES[:k]:
+                    scratch = tempfile.mkdtemp(prefix='snare-deps-')
+                    shutil.copy(os.path.join(d, 'package.json'), scratch)
+                    if mode == 'store':
+                        cmd = [args.snare, 'deps', d, '--into', scratch, '--offline',
+                               '--dep-store', store]
+                    elif mode == 'npm':
+                        cmd = NPM_INSTALL.split()
+                    else:
+                        cmd = ['pnpm', 'install', '--offline', '--ignore-scripts', '--prod']
+                    t = time.monotonic()
+                    p = subprocess.run(wall() + cmd, cwd=scratch, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+                    w = time.monotonic() - t
+                    n = count_packages(os.path.join(scratch, 'node_modules'))
+                    out.write('%s\t%s\t%d\t%.3f\t%d\t%d\n' % (os.path.basename(d), mode, rep, w,
+                                                             p.returncode, n))
+                    out.flush()
+                    # no chmod: the store's files are linked here
+                    shutil.rmtree(scratch, ignore_errors=True)
+            print('rep %d done' % (rep + 1), file=sys.stderr)
+    deps_summary()
+
+
+def deps_summary():
+    rows = []
+    with open(os.path.join(args.dir, 'deps.tsv')) as f:
+        head = f.readline().rstrip('\n').split('\t')
+        rows = [dict(zip(head, l.rstrip('\n').split('\t'))) for l in f if l.strip()]
+    modes = [m for m in DEPS_MODES if any(r['mode'] == m for r in rows)]
+    ok = {r['tree'] for r in rows} - {r['tree'] for r in rows if r['rc'] != '0'}
+    per = {}
+    for r in rows:
+        if r['tree'] in ok:
+            per.setdefault((r['tree'], r['mode']), []).append(r)
+    trees = sorted(ok)
+    wall_of = {k: med([float(x['wall_s']) for x in v]) for k, v in per.items()}
+    pk = {k: med([int(x['packages']) for x in v]) for k, v in per.items()}
+    print('### dependency preparation alone (%d trees, median %g packages, %d repetitions)\n' %
+          (len(trees), med([pk[(t, 'npm')] for t in trees]), len({r['rep'] for r in rows})))
+    print('| mode | wall (s, median) | / store (median of per-tree ratios) | same package count as npm |')
+    print('| --- | ---: | ---: | ---: |')
+    for m in modes:
+        w = med([wall_of[(t, m)] for t in trees])
+        ratio = med([wall_of[(t, m)] / wall_of[(t, 'store')] for t in trees])
+        same = len([t for t in trees if pk[(t, m)] == pk[(t, 'npm')]])
+        print('| %s | %.3f | %.2f× | %d of %d |' % (m, w, ratio, same, len(trees)))
+    bad = sorted({r['tree'] for r in rows} - ok)
+    if bad:
+        print('\nleft out (a mode failed): %s' % ', '.join(bad))
+
+
+if args.deps and args.fetch:
+    os.makedirs(args.dir, exist_ok=True)
+    deps_fetch()
+elif args.deps and args.summary:
+    deps_summary()
+elif args.deps:
+    deps_measure()
+elif args.fetch:
     os.makedirs(args.dir, exist_ok=True)
     fetch()
 elif args.summary:

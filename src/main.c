@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{"worker", cmd_worker, "run the queue's detonations, N at a time"},
 	{"follow", cmd_follow, "queue every version the registry publishes (changes feed)"},
 	{"fetch", cmd_fetch, "download registry tarballs, verified, for later scans"},
+	{"deps", cmd_deps, "prepare a package's dependencies from the store (no script runs)"},
 	{"score", cmd_score, "re-score stored reports with a model"},
 	{"static", cmd_static, "print a package's static section, read without running it"},
 	{"features", cmd_features, "turn reports into a features table"},

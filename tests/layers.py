@@ -14,7 +14,7 @@ LAYERS = [
     ["event"],
     ["syscall"],
     ["sandbox", "tls", "fetch"],
-    ["trace", "netsink", "lockfile", "static"],
+    ["trace", "netsink", "lockfile", "static", "depstore"],
     ["run"],
     ["report"],
     ["features"],

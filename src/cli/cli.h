@@ -17,6 +17,7 @@ int cmd_train(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
+int cmd_deps(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_show(int argc, char **argv);

@@ -40,6 +40,9 @@
 	"      --run CMD          also run CMD (sh -c, in the project) in the import phase\n"      \
 	"      --max-pids N       processes and threads the sandbox allows (default: 1024)\n"      \
 	"      --offline          install dependencies from npm's cache only\n"                    \
+	"      --dep-store DIR    prepared dependency store (default:\n"                           \
+	"                         $XDG_CACHE_HOME/snare/store)\n"                                  \
+	"      --no-dep-store     install dependencies with npm, not from the store\n"             \
 	"      --no-tls-intercept do not decrypt TLS (the sink refuses the handshake)\n"           \
 	"      --fetch-remote-deps   also download tarball-URL and GitHub dependencies (outside\n" \
 	"                         the sandbox, nothing run) and detonate them with the package\n"
@@ -91,7 +94,13 @@ struct scan_opts {
 };
 
 /* Long options with no short form. */
-enum { OPT_EXECUTE_TIMEOUT = 0x100, OPT_BROWSER_TIMEOUT, OPT_FETCH_REMOTE_DEPS };
+enum {
+	OPT_EXECUTE_TIMEOUT = 0x100,
+	OPT_BROWSER_TIMEOUT,
+	OPT_FETCH_REMOTE_DEPS,
+	OPT_DEP_STORE,
+	OPT_NO_DEP_STORE
+};
 
 /* The phase a timeout option sets. */
 static enum phase_id timeout_phase(int c)
@@ -131,6 +140,8 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 		{"no-tls-intercept", no_argument, NULL, 'T'},
 		{"no-trace", no_argument, NULL, 'U'},
 		{"fetch-remote-deps", no_argument, NULL, OPT_FETCH_REMOTE_DEPS},
+		{"dep-store", required_argument, NULL, OPT_DEP_STORE},
+		{"no-dep-store", no_argument, NULL, OPT_NO_DEP_STORE},
 		{"model", required_argument, NULL, 'm'},
 		{"json", no_argument, NULL, 'J'},
 		{"from", required_argument, NULL, 'F'},
@@ -241,6 +252,12 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o)
 		case OPT_FETCH_REMOTE_DEPS:
 			o->run.fetch_remote_deps = true;
 			o->neutral = false;
+			break;
+		case OPT_DEP_STORE:
+			o->run.dep_store = optarg;
+			break;
+		case OPT_NO_DEP_STORE:
+			o->run.no_dep_store = true;
 			break;
 		case 'm':
 			o->model_path = optarg;
@@ -467,6 +484,10 @@ static void child_args(struct strvec *a, const struct scan_ctx *c, const struct 
 		strvec_push(a, "--no-tls-intercept");
 	if (o->run.fetch_remote_deps)
 		strvec_push(a, "--fetch-remote-deps");
+	if (o->run.dep_store)
+		strvec_pushf(a, "--dep-store=%s", o->run.dep_store);
+	if (o->run.no_dep_store)
+		strvec_push(a, "--no-dep-store");
 }
 
 static int scan_many(char **targets, int ntargets, struct scan_opts *o)

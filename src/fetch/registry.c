@@ -335,6 +335,27 @@ static const char *pick_range(json_t *versions, json_t *tags, const char *want)
 	return best;
 }
 
+int registry_satisfies(const json_t *packument, const char *version, const char *want)
+{
+	const char *tagged;
+	struct semver v, w;
+
+	if (!want || !want[0])
+		want = "latest";
+	if (!strcmp(version, want))
+		return 1;
+	tagged = json_string_value(json_object_get(json_object_get(packument, "dist-tags"), want));
+	if (tagged)
+		return !strcmp(tagged, version);
+	if (semver_parse(want, &w))
+		return !strcmp(want + strspn(want, "v="), version);
+	if (range_match(want, &(struct semver){{0, 0, 0}, false}) < 0)
+		return -1;
+	if (!semver_parse(version, &v) || v.pre)
+		return 0;
+	return range_match(want, &v) == 1;
+}
+
 static int fill_ref(json_t *versions, const char *name, const char *version, struct pkg_ref *ref,
 		    char *err, size_t errlen)
 {
@@ -650,6 +671,11 @@ static json_t *get_packument(const char *registry, const char *name, bool full, 
 			   base, name, jerr.line, jerr.text);
 	strbuf_release(&body);
 	return packument;
+}
+
+json_t *registry_packument(const char *registry, const char *name, char *err, size_t errlen)
+{
+	return get_packument(registry, name, false, err, errlen);
 }
 
 int registry_resolve(const char *registry, const char *spec, struct pkg_ref *ref, char *err,

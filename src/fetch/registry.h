@@ -52,6 +52,17 @@ bool pkgspec_version_valid(const char *v);
 int registry_pick(json_t *packument, const char *name, const char *want, struct pkg_ref *ref,
 		  char *err, size_t errlen);
 
+/* Whether |version| (exact) is what |want| allows in |packument|: the same
+ * version, the version a dist-tag names, or one a semver range matches (a
+ * prerelease only matches itself).  1, 0, or -1 when |want| is neither a
+ * version, a tag nor a range. */
+int registry_satisfies(const json_t *packument, const char *version, const char *want);
+
+/* The abbreviated packument of |name| (a valid package name) from
+ * |registry| (NULL: REGISTRY_DEFAULT), as registry_resolve() fetches it: a
+ * new reference, or NULL with the same one-line errors. */
+json_t *registry_packument(const char *registry, const char *name, char *err, size_t errlen);
+
 /* Fetches the abbreviated packument of |spec|'s package from |registry|
  * (NULL: REGISTRY_DEFAULT) at <registry>/<name, '/' as %2f> (connect
  * timeout 10 s, total 60 s, retries as above) and picks the version with

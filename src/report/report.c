@@ -881,10 +881,12 @@ json_t *report_build(const struct run_result *res)
 			fetched, json_pack("{s:s, s:s, s:s}", "name", res->fetched[i].name, "spec",
 					   res->fetched[i].spec, "url", res->fetched[i].reason));
 	json_object_set_new(r, "dependencies",
-			    json_pack("{s:I, s:o, s:o, s:o}", "installed",
+			    json_pack("{s:I, s:o, s:o, s:o, s:o, s:o}", "installed",
 				      (json_int_t)res->ndeps_installed, "unresolved", unres,
 				      "remote_fetched", fetched, "error",
-				      str_or_null(res->deps_error)));
+				      str_or_null(res->deps_error), "prepared_by",
+				      str_or_null(res->deps_prepared_by), "store_fallback",
+				      str_or_null(res->deps_fallback)));
 	json_t *deg = json_array();
 	for (size_t i = 0; i < res->ndegraded; i++)
 		json_array_append_new(deg, json_pack("{s:s, s:s}", "kind", res->degraded[i].kind,

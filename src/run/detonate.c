@@ -940,6 +940,7 @@ void run_result_release(struct run_result *res)
 	free(res->source);
 	free(res->integrity);
 	free(res->deps_error);
+	free(res->deps_fallback);
 	json_decref(res->static_info);
 	for (size_t i = 0; i < res->nunresolved; i++) {
 		free(res->unresolved[i].name);

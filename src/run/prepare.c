@@ -5,6 +5,7 @@
  * --ignore-scripts, from the registry only (git and remote URLs are cut
  * off), and recorded when they could not be. */
 #include <dirent.h>
+#include <ftw.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 #include <jansson.h>
 
+#include "depstore/depstore.h"
 #include "fetch/hash.h"
 #include "fetch/pkgjson.h"
 #include "fetch/registry.h"
@@ -187,7 +189,7 @@ static bool dep_present(const char *node_modules, const char *name)
  * is a degradation, an optional one it skipped or a remote one it could
  * not download is listed as not installed.  Returns how many are there. */
 static size_t count_installed(struct run_result *res, const char *node_modules, json_t *deps,
-			      json_t *optional, json_t *remote)
+			      json_t *optional, json_t *remote, bool store)
 {
 	const char *name;
 	json_t *spec;
@@ -198,16 +200,18 @@ static size_t count_installed(struct run_result *res, const char *node_modules, 
 			n++;
 		else
 			run_degrade(res, "dependencies",
-				    "npm did not install the dependency '%s' (%s)", name,
-				    json_string_value(spec));
+				    "%s did not install the dependency '%s' (%s)",
+				    store ? "the store" : "npm", name, json_string_value(spec));
 	}
 	json_object_foreach (optional, name, spec) {
 		if (dep_present(node_modules, name))
 			n++;
 		else
-			add_unresolved(
-				res, name, json_string_value(spec),
-				"optional, not installed by npm (another platform, or it failed)");
+			add_unresolved(res, name, json_string_value(spec),
+				       store ? "optional, not installed by the store (another "
+					       "platform, or it failed)"
+					     : "optional, not installed by npm (another platform, "
+					       "or it failed)");
 	}
 	json_object_foreach (remote, name, spec) {
 		if (dep_present(node_modules, name))
@@ -217,6 +221,78 @@ static size_t count_installed(struct run_result *res, const char *node_modules, 
 				       "remote: npm could not download it");
 	}
 	return n;
+}
+
+static uint64_t tree_size;
+
+static int size_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)path;
+	(void)ftw;
+	if (flag == FTW_F)
+		tree_size += (uint64_t)st->st_size;
+	return 0;
+}
+
+/* The sandbox copies a project of up to half its 1 GiB tmpfs and binds a
+ * larger one (src/sandbox/mount.c): files linked from the store are only
+ * ever seen as copies when the project stays well under that. */
+#define PROJECT_COPY_BYTES (448ULL << 20)
+
+/* The dependencies from the store (src/depstore): true when they are in
+ * |app|/node_modules; false, with the reason in the result, when npm must
+ * prepare them. */
+static bool store_deps(const struct pkgjson *pj, const struct run_options *opts,
+		       struct run_result *res, const char *app, json_t *deps, json_t *optional,
+		       size_t n)
+{
+	struct depstore_dep *dv = xcalloc(n, sizeof(*dv));
+	struct depstore_stats st;
+	char stage[4096], to[4096], pkg[4096], err[1024];
+	const char *name;
+	json_t *spec;
+	size_t k = 0;
+
+	if (opts->no_dep_store)
+		return false;
+	json_object_foreach (deps, name, spec)
+		dv[k++] = (struct depstore_dep){name, json_string_value(spec), false};
+	json_object_foreach (optional, name, spec)
+		dv[k++] = (struct depstore_dep){name, json_string_value(spec), true};
+	snprintf(pkg, sizeof(pkg), "%s/node_modules/%s", app, pj->name);
+	tree_size = 0;
+	nftw(pkg, size_cb, 32, FTW_PHYS);
+	struct depstore_options so = {
+		.dir = opts->dep_store,
+		.registry = opts->registry,
+		.offline = opts->npm_offline,
+		.link_max_bytes =
+			tree_size < PROJECT_COPY_BYTES ? PROJECT_COPY_BYTES - tree_size : 1,
+	};
+	if (opts->progress) {
+		char count[32];
+
+		snprintf(count, sizeof(count), "%zu", n);
+		opts->progress(opts->progress_arg, STAGE_DEPS, count, 0);
+	}
+	snprintf(stage, sizeof(stage), "%s/deps/node_modules", res->workdir);
+	int r = depstore_install(&so, dv, n, pj->name, pj->version, stage, &st, err, sizeof(err));
+	free(dv);
+	if (r < 0) {
+		snprintf(stage, sizeof(stage), "%s/deps", res->workdir);
+		fs_rm_rf(stage);
+		res->deps_fallback =
+			xasprintf("%s%s", r == DEPSTORE_DISK_FULL ? "disk full: " : "", err);
+		log_info("dependencies from npm, not the store: %s", res->deps_fallback);
+		return false;
+	}
+	log_debug("store: %zu packages, %zu extracted, %zu repaired, %zu files copied", st.packages,
+		  st.filled, st.repaired, st.copied);
+	snprintf(to, sizeof(to), "%s/node_modules", app);
+	res->ndeps_installed = count_installed(res, stage, deps, optional, NULL, true);
+	move_modules(stage, to, NULL, true);
+	res->deps_prepared_by = "store";
+	return true;
 }
 
 static void install_deps(const struct pkgjson *pj, const struct run_options *opts,
@@ -268,6 +344,18 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 		strvec_clear(&hosts);
 		return;
 	}
+	if (!json_object_size(remote) &&
+	    store_deps(pj, opts, res, app, deps, optional,
+		       json_object_size(deps) + json_object_size(optional))) {
+		json_decref(deps);
+		json_decref(optional);
+		json_decref(remote);
+		json_decref(root);
+		strvec_clear(&scopes);
+		strvec_clear(&hosts);
+		return;
+	}
+	res->deps_prepared_by = "npm";
 	json_object_set_new(root, "name", json_string("snare-deps"));
 	json_object_set_new(root, "version", json_string("1.0.0"));
 	json_object_set_new(root, "private", json_true());
@@ -322,7 +410,7 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 	snprintf(path, sizeof(path), "%s/node_modules", dir);
 	char to[4096];
 	snprintf(to, sizeof(to), "%s/node_modules", app);
-	n = count_installed(res, path, deps, optional, remote);
+	n = count_installed(res, path, deps, optional, remote, false);
 	json_decref(root);
 	json_decref(deps);
 	json_decref(optional);

@@ -116,10 +116,14 @@ struct run_options {
 	const char *geo;
 	bool keep_workdir;
 	unsigned long long seed;
-	char **extra_env;	  /* NULL-terminated, appended to every step's environment */
-	const char *run_cmd;	  /* extra import-phase step: sh -c CMD in the project */
-	unsigned max_pids;	  /* the sandbox's process and thread limit; 0: 1024 */
-	bool npm_offline;	  /* dependencies from npm's cache only */
+	char **extra_env;    /* NULL-terminated, appended to every step's environment */
+	const char *run_cmd; /* extra import-phase step: sh -c CMD in the project */
+	unsigned max_pids;   /* the sandbox's process and thread limit; 0: 1024 */
+	bool npm_offline;    /* dependencies from npm's cache only */
+	/* The dependency store (src/depstore): NULL, the default directory;
+	 * |no_dep_store|: npm prepares the dependencies. */
+	const char *dep_store;
+	bool no_dep_store;
 	bool no_tls_intercept;	  /* the sink answers TLS with an alert instead of terminating it */
 	bool no_trace;		  /* a baseline for benchmarks: the same steps in the sandbox
 				   * with no tracer, netsink or interception; no behaviour */
@@ -160,6 +164,8 @@ struct run_result {
 	struct dep_info *fetched; /* remote ones fetched (fetch_remote_deps): reason is the URL */
 	size_t nfetched;
 	char *deps_error;
+	const char *deps_prepared_by; /* "store", "npm", or NULL: nothing to prepare */
+	char *deps_fallback;	      /* why the store was not used, or NULL */
 	struct degradation *degraded; /* at most one per kind */
 	size_t ndegraded;
 	json_t *static_info; /* static_scan() of the package's own files */

@@ -2,6 +2,7 @@
  * cgroups, the control channel) and init's side (namespaces, network,
  * mounts, the netsink, then a loop that starts steps and reaps orphans). */
 #include <errno.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
@@ -484,11 +485,23 @@ void sandbox_sweep_stale(void)
 	limits_cgroup_sweep();
 }
 
+/* Read-only files with other links are a dependency store's: they keep
+ * their owner (root), so the sandbox user can neither write nor chmod
+ * them even where the project is bound rather than copied. */
+static int prepare_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)flag;
+	(void)ftw;
+	if (S_ISREG(st->st_mode) && st->st_nlink > 1 && !(st->st_mode & S_IWUSR))
+		return 0;
+	return lchown(path, ROOT_MODE_HOST_UID, ROOT_MODE_HOST_UID) < 0 ? -1 : 0;
+}
+
 int sandbox_prepare_tree(const char *path)
 {
 	if (geteuid() != 0)
 		return 0;
-	return fs_chown_tree(path, ROOT_MODE_HOST_UID, ROOT_MODE_HOST_UID);
+	return nftw(path, prepare_cb, 64, FTW_PHYS) < 0 ? -errno : 0;
 }
 
 pid_t sandbox_init_pid(const struct sandbox *sb)

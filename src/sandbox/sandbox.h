@@ -90,7 +90,8 @@ struct sandbox;
 
 /* Gives the tree at |path| (the project directory) to the sandbox user, so
  * the package can write there as it could on a real machine: a chown to
- * the unused host uid when running as root, nothing otherwise.  0 or
+ * the unused host uid when running as root, nothing otherwise; read-only
+ * files with other links (the dependency store's) keep their owner.  0 or
  * -errno. */
 int sandbox_prepare_tree(const char *path);
 

@@ -83,7 +83,10 @@ static int copy_file(const char *src, const char *dst, mode_t mode, uint64_t *bu
 
 	if (in < 0)
 		return -errno;
-	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode & 0755);
+	/* the owner may write, as after npm's extraction: the dependency
+	 * store's read-only files are copied writable */
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		   (mode & 0755) | S_IWUSR);
 	if (out < 0) {
 		r = -errno;
 		close(in);

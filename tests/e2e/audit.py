@@ -408,7 +408,7 @@ def case_optional_other_platform(env):
     deps = r['dependencies']
     check(deps['installed'] == 1 and deps['error'] is None, 'dependencies: %s' % deps)
     check(deps['unresolved'] == [{'name': 'win-only-bin', 'spec': '1.0.0', 'reason':
-                                  'optional, not installed by npm (another platform, or it failed)'}],
+                                  'optional, not installed by the store (another platform, or it failed)'}],
           'unresolved: %s' % deps['unresolved'])
     imp = [p for p in r['phases'] if p['name'] == 'import'][0]
     check(imp['status'] == 'ok' and 'with-optional loaded object' in imp['stdout']['data'],

@@ -99,7 +99,8 @@ class Registry:
         versions = {}
         for v, (pj, _) in self.packages[name].items():
             meta = {k: pj[k] for k in ('name', 'version', 'dependencies', 'optionalDependencies',
-                                       'os', 'cpu', 'scripts', 'bin') if k in pj}
+                                       'peerDependencies', 'peerDependenciesMeta', 'os', 'cpu', 'libc',
+                                       'scripts', 'bin') if k in pj}
             meta['dist'] = self.dist(name, v)
             versions[v] = meta
         latest = sorted(versions, key=lambda v: [int(x) for x in v.split('.')])[-1]
