@@ -62,6 +62,8 @@ suite e2e-interrupt python3 tests/e2e/interrupt.py "$build"
 suite e2e-audit python3 tests/e2e/audit.py "$build"
 # snare npm install|ci, snare npx and the GitHub Action's script, same registry
 suite e2e-guard python3 tests/e2e/guard.py "$build"
+# the dependency store: warm runs, a tampering postinstall, damaged entries, npm fallback
+suite e2e-depstore python3 tests/e2e/depstore.py "$build"
 # the shared PostgreSQL store, its job queue and workers (a throwaway cluster)
 suite e2e-queue python3 tests/e2e/queue.py "$build"
 echo "$passed passed, $failed failed"
