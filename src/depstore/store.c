@@ -613,7 +613,11 @@ int depstore_install(const struct depstore_options *o, const struct depstore_dep
 	int r;
 
 	memset(st, 0, sizeof(*st));
-	if (!dir && !(dir = def = depstore_default_dir())) {
+	if (!dir) {
+		def = depstore_default_dir();
+		dir = def;
+	}
+	if (!dir) {
 		errbuf_set(err, errlen, "no store directory: set XDG_CACHE_HOME or HOME");
 		return DEPSTORE_UNSUPPORTED;
 	}
