@@ -559,6 +559,24 @@ static bool retryable(CURLcode code, long status)
 	}
 }
 
+static int (*stop_fn)(void);
+
+void registry_set_stop(int (*stop)(void))
+{
+	stop_fn = stop;
+}
+
+static int stop_check(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		      curl_off_t ulnow)
+{
+	(void)arg;
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return stop_fn && stop_fn() ? 1 : 0;
+}
+
 /* GETs |url| into |s|, retrying network errors and 5xx answers.  A total
  * |timeout| of 0 means a low-speed limit instead (for big downloads).  Sets
  * |*status| to the last HTTP status (0 when none) and returns the last
@@ -600,6 +618,8 @@ static CURLcode http_get(const char *url, const char *accept, long timeout, stru
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->cap);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, stop_check);
 
 	for (int attempt = 0;; attempt++) {
 		if (sink_reset(s) < 0) {
@@ -612,7 +632,7 @@ static CURLcode http_get(const char *url, const char *accept, long timeout, stru
 		slot_give();
 		if (code == CURLE_OK)
 			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-		if (attempt == HTTP_RETRIES || !retryable(code, *status))
+		if (attempt == HTTP_RETRIES || !retryable(code, *status) || (stop_fn && stop_fn()))
 			break;
 		log_debug("GET %s: %s (HTTP %ld), retrying", url, curl_easy_strerror(code),
 			  *status);

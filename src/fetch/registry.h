@@ -100,6 +100,12 @@ int registry_download(const struct pkg_ref *ref, const char *path, char *err, si
  * default).  Scans in child processes are limited by their number. */
 void registry_set_concurrency(unsigned n);
 
+/* |stop| (NULL: none), asked while transfers run: when it returns
+ * non-zero, the transfer in progress ends at once (CURLE_ABORTED_BY_CALLBACK)
+ * and is not retried, so a stopped detonation does not wait for a stalled
+ * registry. */
+void registry_set_stop(int (*stop)(void));
+
 /* Frees the fields of |ref| and zeroes it; NULL ok. */
 void pkg_ref_release(struct pkg_ref *ref);
 

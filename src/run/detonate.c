@@ -16,6 +16,7 @@
 
 #include "netsink/netsink.h"
 #include "run/internal.h"
+#include "fetch/registry.h"
 #include "run/run.h"
 #include "tls/mitm.h"
 #include "tls/nodeca.h"
@@ -399,6 +400,8 @@ static void catch_stops(struct sigaction old[NSTOP])
 	struct sigaction sa = {.sa_handler = on_stop, .sa_flags = SA_RESTART};
 
 	stop_signal = 0;
+	/* a stalled registry transfer (the dependency store's) ends at a stop */
+	registry_set_stop(run_stop_pending);
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < NSTOP; i++) {
 		sigaction(stop_signals[i], NULL, &old[i]);
