@@ -84,7 +84,7 @@ typedef json_t *(*depstore_packument_fn)(void *arg, const char *name, char *err,
 struct depstore_tree;
 
 /* Resolution alone, from |get|; NULL with |err| (DEPSTORE_UNSUPPORTED's
- * reasons).  |st| may be NULL. */
+ * reasons).  |st| may be NULL; its counts are added to, not reset. */
 struct depstore_tree *depstore_resolve(const struct depstore_dep *deps, size_t ndeps,
 				       const char *root_name, const char *root_version,
 				       depstore_packument_fn get, void *arg,

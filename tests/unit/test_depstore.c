@@ -109,7 +109,7 @@ static void test_hoist_and_nest(void **state)
 {
 	(void)state;
 	struct depstore_dep deps[] = {{"a", "^1.0.0", false}, {"b", "1", false}};
-	struct depstore_stats st;
+	struct depstore_stats st = {0};
 	char *s = layout(deps, 2, NULL, &st);
 
 	/* a's c@1 goes to the top; b's c@^2 cannot, and nests; b's a is the top one */
@@ -126,7 +126,7 @@ static void test_optional_platform(void **state)
 	(void)state;
 	struct depstore_dep deps[] = {
 		{"esb", "^1", false}, {"notwin", "1.0.0", true}, {"missing-opt", "^1", true}};
-	struct depstore_stats st;
+	struct depstore_stats st = {0};
 	char *s = layout(deps, 3, NULL, &st);
 
 	/* the linux one only, as npm installs @esbuild/linux-x64 alone; an
