@@ -59,6 +59,11 @@ struct depstore_stats {
 	size_t skipped;	 /* optional ones not installed (platform or failure) */
 };
 
+/* Whether |spec| is a registry spec (a semver range, version or dist-tag,
+ * "" for any), which the store resolves; not git, a URL, file:, npm: or
+ * GitHub's user/repo shorthand. */
+bool depstore_spec_supported(const char *spec);
+
 /* $XDG_CACHE_HOME/snare/store, else $HOME/.cache/snare/store (newly
  * allocated), or NULL when neither names an absolute directory. */
 char *depstore_default_dir(void);

@@ -27,8 +27,6 @@ struct depstore_tree {
 	json_t *packuments; /* name -> packument (null: failed) */
 };
 
-/* A registry spec (range, version, tag), not git, URL, file: or npm:. */
-bool depstore_spec_supported(const char *spec);
 /* Whether a packument version's os, cpu and libc allow this machine. */
 bool depstore_platform_ok(const json_t *meta);
 /* "node_modules/a/node_modules/b" of |n| appended to |out|. */

@@ -35,21 +35,6 @@
 
 #define NPM_DEPS_TIMEOUT_S 300
 
-static bool is_registry_spec(const char *spec)
-{
-	/* semver ranges and dist-tags; not URLs, git, file:, npm: aliases or
-	 * github shorthand (user/repo). */
-	if (!*spec)
-		return true;
-	if (strchr(spec, ':') || strchr(spec, '/') || strchr(spec, '#'))
-		return false;
-	for (const char *p = spec; *p; p++)
-		if (!strchr("0123456789.xX*^~<>=| -+abcdefghijklmnopqrstuvwyzABCDEFGHIJKLMNOPQRSTUVWYZ_",
-			    *p))
-			return false;
-	return true;
-}
-
 static void add_dep(struct dep_info **v, size_t *n, const char *name, const char *spec,
 		    const char *reason)
 {
@@ -246,7 +231,7 @@ static bool store_deps(const struct pkgjson *pj, const struct run_options *opts,
 		       struct run_result *res, const char *app, json_t *deps, json_t *optional,
 		       size_t n)
 {
-	struct depstore_dep *dv = xcalloc(n, sizeof(*dv));
+	struct depstore_dep *dv;
 	struct depstore_stats st;
 	char stage[4096], to[4096], pkg[4096], err[1024];
 	const char *name;
@@ -255,6 +240,7 @@ static bool store_deps(const struct pkgjson *pj, const struct run_options *opts,
 
 	if (opts->no_dep_store)
 		return false;
+	dv = xcalloc(n, sizeof(*dv));
 	json_object_foreach (deps, name, spec)
 		dv[k++] = (struct depstore_dep){name, json_string_value(spec), false};
 	json_object_foreach (optional, name, spec)
@@ -300,7 +286,7 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 {
 	json_t *root = json_object(), *deps = json_object(), *optional = json_object();
 	json_t *remote = json_object();
-	char dir[4096], path[4096], logp[4096], rhost[256];
+	char dir[4096], path[4096], logp[4096], to[4096], rhost[256];
 	struct strvec scopes = STRVEC_INIT, hosts = STRVEC_INIT;
 	size_t n = 0;
 
@@ -309,7 +295,7 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 		char *url = NULL;
 		if (pkgjson_name_problem(name)) {
 			add_unresolved(res, name, spec, "invalid package name");
-		} else if (!is_registry_spec(spec) && opts->fetch_remote_deps &&
+		} else if (!depstore_spec_supported(spec) && opts->fetch_remote_deps &&
 			   (url = static_remote_tarball(spec, rhost, sizeof(rhost)))) {
 			/* optional to npm: one that cannot be fetched does not
 			 * keep the others from being installed */
@@ -318,7 +304,7 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 			strvec_push(&hosts, rhost);
 			free(url);
 			n++;
-		} else if (!is_registry_spec(spec)) {
+		} else if (!depstore_spec_supported(spec)) {
 			add_unresolved(res, name, spec,
 				       opts->fetch_remote_deps
 					       ? "not a registry dependency, nor a tarball URL or "
@@ -335,26 +321,10 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 				strvec_push_nodup(&scopes, xstrndup(name, strcspn(name, "/")));
 		}
 	}
-	if (!n) {
-		json_decref(deps);
-		json_decref(optional);
-		json_decref(remote);
-		json_decref(root);
-		strvec_clear(&scopes);
-		strvec_clear(&hosts);
-		return;
-	}
-	if (!json_object_size(remote) &&
-	    store_deps(pj, opts, res, app, deps, optional,
-		       json_object_size(deps) + json_object_size(optional))) {
-		json_decref(deps);
-		json_decref(optional);
-		json_decref(remote);
-		json_decref(root);
-		strvec_clear(&scopes);
-		strvec_clear(&hosts);
-		return;
-	}
+	if (!n || (!json_object_size(remote) &&
+		   store_deps(pj, opts, res, app, deps, optional,
+			      json_object_size(deps) + json_object_size(optional))))
+		goto out;
 	res->deps_prepared_by = "npm";
 	json_object_set_new(root, "name", json_string("snare-deps"));
 	json_object_set_new(root, "version", json_string("1.0.0"));
@@ -370,13 +340,7 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 	if (json_dump_file(root, path, JSON_INDENT(2)) < 0) {
 		res->deps_error = xstrdup("cannot write the dependency manifest");
 		run_degrade(res, "npm", "%s", res->deps_error);
-		json_decref(root);
-		json_decref(deps);
-		json_decref(optional);
-		json_decref(remote);
-		strvec_clear(&scopes);
-		strvec_clear(&hosts);
-		return;
+		goto out;
 	}
 	if (opts->progress) {
 		char count[32];
@@ -387,13 +351,7 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 		opts->progress(opts->progress_arg, STAGE_DEPS, count, 0);
 	}
 	int st = run_npm(dir, opts->registry, opts->npm_offline, logp, &scopes, &hosts);
-	strvec_clear(&scopes);
-	strvec_clear(&hosts);
 	if (st != 0) {
-		json_decref(root);
-		json_decref(deps);
-		json_decref(optional);
-		json_decref(remote);
 		size_t len = 0;
 		char *log = fs_read_file(logp, 1 << 20, &len);
 		char *line = log ? strstr(log, "npm error") : NULL;
@@ -405,18 +363,19 @@ static void install_deps(const struct pkgjson *pj, const struct run_options *opt
 		run_degrade(res, run_text_disk_full(log) ? "disk_full" : "npm", "%s",
 			    res->deps_error);
 		free(log);
-		return;
+		goto out;
 	}
 	snprintf(path, sizeof(path), "%s/node_modules", dir);
-	char to[4096];
 	snprintf(to, sizeof(to), "%s/node_modules", app);
-	n = count_installed(res, path, deps, optional, remote, false);
+	res->ndeps_installed = count_installed(res, path, deps, optional, remote, false);
+	move_modules(path, to, NULL, true);
+out:
 	json_decref(root);
 	json_decref(deps);
 	json_decref(optional);
 	json_decref(remote);
-	move_modules(path, to, NULL, true);
-	res->ndeps_installed = n;
+	strvec_clear(&scopes);
+	strvec_clear(&hosts);
 }
 
 /* npm links bins into node_modules/.bin and makes them executable. */

@@ -68,7 +68,7 @@ class Env:
         p = subprocess.run([self.snare, 'trace', target, '--registry', self.registry,
                             '--dep-store', self.store, '-q', '--seed', '42', '-o', out] +
                            list(args), capture_output=True, text=True, env=e, timeout=600)
-        check(p.returncode == 0, 'exit %d: %s' % (p.returncode, p.stderr[-400:]))
+        check(p.returncode == 0, 'exit %d: %s' % (p.returncode, p.stderr[-4000:]))
         check(not os.listdir(tmpdir), 'left in TMPDIR: %s' % os.listdir(tmpdir))
         os.rmdir(tmpdir)
         return json.load(open(out)), p.stderr
